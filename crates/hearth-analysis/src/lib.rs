@@ -1,0 +1,22 @@
+//! Hearth's analysis: roles, threads, interactions and community metrics.
+//!
+//! Invariant: analysis does no IO. It reads a [`Snapshot`](hearth_model::Snapshot) (built by
+//! the store) and the user's [`Config`](hearth_model::Config), and returns plain structs
+//! that `hearth-report` renders. Same snapshot and config in, same numbers out.
+//!
+//! One metric a file under `metrics/`, each with its definition in its `//!` header and in
+//! `docs/metrics.md`.
+
+mod context;
+mod graph;
+pub mod metrics;
+mod report;
+pub mod roles;
+mod threads;
+mod window;
+
+pub use context::Context;
+pub use report::{CommunityReport, Counts, report};
+pub use roles::{RoleDecision, decide_roles};
+pub use threads::thread_roots;
+pub use window::Window;

@@ -1,0 +1,162 @@
+//! **First response** and **brand dependence** for threads started by members.
+//!
+//! A *member thread* is a thread whose root message is in the window and whose author is a
+//! member. Its *first response* is the earliest message anywhere in the thread (a reply or a
+//! reply to a reply), not later than the window's end, whose author is neither the starter
+//! nor a bot. The responder's class is that author's role (`member` or `brand`); a thread
+//! with no such message is `unanswered`.
+//!
+//! - `median_hours_member` / `median_hours_brand`: median of (first response time − root
+//!   time) in hours over threads first answered by that class (negative delays from skewed
+//!   clocks count as 0). Ties in time go to the message stored first.
+//! - `median_hours_any`: the same over every answered thread. These medians leave unanswered
+//!   threads out; the censored survival curve is a later metric.
+//! - `answered_within`: share of member threads answered within 1 h, 24 h and 7 days
+//!   (denominator: all member threads, unanswered included).
+//! - `brand_dependence`: of the answered member threads, the share in which every responder
+//!   (every non-starter, non-bot author in the thread) is brand; `brand_only_threads` counts
+//!   them.
+
+use crate::Context;
+use hearth_model::Role;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FirstResponse {
+    pub member_threads: u64,
+    pub first_by_member: u64,
+    pub first_by_brand: u64,
+    pub unanswered: u64,
+    pub median_hours_member: Option<f64>,
+    pub median_hours_brand: Option<f64>,
+    pub median_hours_any: Option<f64>,
+    pub answered_within: AnsweredWithin,
+    pub brand_only_threads: u64,
+    pub brand_dependence: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AnsweredWithin {
+    pub hour_1: Option<f64>,
+    pub hours_24: Option<f64>,
+    pub days_7: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ThreadState {
+    starter: u32,
+    start: i64,
+    /// (time, message index) of the first response so far.
+    first: Option<(i64, usize)>,
+    any_member: bool,
+    any_brand: bool,
+}
+
+const UNSET: u32 = u32::MAX;
+
+pub fn first_response(cx: &Context<'_>) -> FirstResponse {
+    let m = &cx.snapshot.messages;
+    // thread slot by root message index
+    let mut slot = vec![UNSET; m.len()];
+    let mut threads: Vec<ThreadState> = Vec::new();
+    for i in cx.in_window() {
+        if cx.roots[i] as usize == i && cx.role(m.author[i]) == Role::Member {
+            slot[i] = threads.len() as u32;
+            threads.push(ThreadState {
+                starter: m.author[i],
+                start: m.time[i],
+                first: None,
+                any_member: false,
+                any_brand: false,
+            });
+        }
+    }
+    for i in 0..m.len() {
+        let root = cx.roots[i] as usize;
+        if root == i || slot[root] == UNSET || !cx.window.not_after(m.time[i]) {
+            continue;
+        }
+        let t = &mut threads[slot[root] as usize];
+        let author = m.author[i];
+        if author == t.starter {
+            continue;
+        }
+        match cx.role(author) {
+            Role::Bot => continue,
+            Role::Member => t.any_member = true,
+            Role::Brand => t.any_brand = true,
+        }
+        let candidate = (m.time[i], i);
+        if t.first.is_none_or(|f| candidate < f) {
+            t.first = Some(candidate);
+        }
+    }
+
+    let mut out = FirstResponse {
+        member_threads: threads.len() as u64,
+        ..FirstResponse::default()
+    };
+    let (mut by_member, mut by_brand) = (Vec::new(), Vec::new());
+    let mut within = [0u64; 3];
+    for t in &threads {
+        let Some((time, idx)) = t.first else {
+            out.unanswered += 1;
+            continue;
+        };
+        let hours = (time - t.start).max(0) as f64 / 3600.0;
+        for (k, limit) in [1.0, 24.0, 168.0].iter().enumerate() {
+            if hours <= *limit {
+                within[k] += 1;
+            }
+        }
+        if cx.role(m.author[idx]) == Role::Brand {
+            out.first_by_brand += 1;
+            by_brand.push(hours);
+        } else {
+            out.first_by_member += 1;
+            by_member.push(hours);
+        }
+        if t.any_brand && !t.any_member {
+            out.brand_only_threads += 1;
+        }
+    }
+    let answered = out.first_by_member + out.first_by_brand;
+    let mut all: Vec<f64> = by_member.iter().chain(&by_brand).copied().collect();
+    out.median_hours_member = median(&mut by_member);
+    out.median_hours_brand = median(&mut by_brand);
+    out.median_hours_any = median(&mut all);
+    let share = |n: u64| (out.member_threads > 0).then(|| n as f64 / out.member_threads as f64);
+    out.answered_within = AnsweredWithin {
+        hour_1: share(within[0]),
+        hours_24: share(within[1]),
+        days_7: share(within[2]),
+    };
+    out.brand_dependence = (answered > 0).then(|| out.brand_only_threads as f64 / answered as f64);
+    out
+}
+
+/// The median (mean of the two middle values for an even count); `None` when empty.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+}

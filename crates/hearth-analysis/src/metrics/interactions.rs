@@ -1,0 +1,47 @@
+//! **Interactions by class**: every interaction of the window, counted by class.
+//!
+//! An interaction is a directed edge author → addressee derived from a message. Today it is
+//! the explicit reply: a message whose parent is in the store addresses the parent's author.
+//! The interaction belongs to the window when the *reply* is in the window (its parent may be
+//! older). Classes: `self` (author answers themselves) first, then `bot` (either side is a
+//! bot), then the four role pairs.
+
+use crate::Context;
+use hearth_model::InteractionClass;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Interactions {
+    pub member_to_member: u64,
+    pub member_to_brand: u64,
+    pub brand_to_member: u64,
+    pub brand_to_brand: u64,
+    #[serde(rename = "self")]
+    pub self_replies: u64,
+    pub bot: u64,
+    /// All of the above.
+    pub total: u64,
+}
+
+impl Interactions {
+    /// Interactions between distinct non-bot people (the four role pairs).
+    pub fn between_people(&self) -> u64 {
+        self.member_to_member + self.member_to_brand + self.brand_to_member + self.brand_to_brand
+    }
+}
+
+pub fn interactions(cx: &Context<'_>) -> Interactions {
+    let mut c = Interactions::default();
+    for (_, _, class) in cx.interactions() {
+        c.total += 1;
+        match class {
+            InteractionClass::MemberToMember => c.member_to_member += 1,
+            InteractionClass::MemberToBrand => c.member_to_brand += 1,
+            InteractionClass::BrandToMember => c.brand_to_member += 1,
+            InteractionClass::BrandToBrand => c.brand_to_brand += 1,
+            InteractionClass::SelfReply => c.self_replies += 1,
+            InteractionClass::Bot => c.bot += 1,
+        }
+    }
+    c
+}

@@ -1,0 +1,64 @@
+//! The community report: every metric of the foundation, in one serialisable struct.
+
+use crate::metrics::counts::counts;
+use crate::metrics::first_response::{FirstResponse, first_response};
+use crate::metrics::interactions::{Interactions, interactions};
+use crate::metrics::peer_share::peer_share;
+use crate::metrics::resilience::{Resilience, resilience};
+use crate::{Context, Window};
+use hearth_model::{Config, Snapshot};
+use serde::Serialize;
+
+pub use crate::metrics::counts::Counts;
+
+/// Peer share at or above this reads as a community.
+pub const COMMUNITY_AT: f64 = 0.6;
+/// Peer share below this reads as an audience.
+pub const AUDIENCE_BELOW: f64 = 0.4;
+
+/// Everything `hearth report` shows. Field order is the JSON key order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommunityReport {
+    pub window: Window,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub interactions: Interactions,
+    pub community: Community,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Community {
+    /// `community`, `audience`, `in_between` or `no_interactions`.
+    pub verdict: &'static str,
+    pub peer_share: Option<f64>,
+    pub first_response: FirstResponse,
+    pub resilience: Resilience,
+}
+
+/// The verdict from the peer share (thresholds [`COMMUNITY_AT`], [`AUDIENCE_BELOW`]).
+pub fn verdict(peer_share: Option<f64>) -> &'static str {
+    match peer_share {
+        None => "no_interactions",
+        Some(p) if p >= COMMUNITY_AT => "community",
+        Some(p) if p < AUDIENCE_BELOW => "audience",
+        Some(_) => "in_between",
+    }
+}
+
+/// Computes the report for `window`.
+pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> CommunityReport {
+    let cx = Context::new(snapshot, config, window);
+    let interactions = interactions(&cx);
+    let peer_share = peer_share(&interactions);
+    CommunityReport {
+        window,
+        counts: counts(&cx),
+        community: Community {
+            verdict: verdict(peer_share),
+            peer_share,
+            first_response: first_response(&cx),
+            resilience: resilience(&cx),
+        },
+        interactions,
+    }
+}

@@ -1,0 +1,18 @@
+//! Hearth's data model (see `PRODUCT.md` §3 and `ARCHITECTURE.md`).
+//!
+//! Invariant: this crate does no IO. It holds the types every other crate speaks:
+//! what a reader produces ([`RawMessage`]), what the store hands to analysis ([`Snapshot`]),
+//! the role and interaction vocabulary ([`Role`], [`InteractionClass`]) and the user's
+//! configuration ([`Config`]), which is parsed elsewhere.
+
+mod config;
+mod ids;
+mod raw;
+mod role;
+mod snapshot;
+
+pub use config::{Config, RoleRules};
+pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
+pub use raw::{RawAccount, RawMessage};
+pub use role::{InteractionClass, Role};
+pub use snapshot::{AccountInfo, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo};

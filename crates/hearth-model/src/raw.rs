@@ -1,0 +1,35 @@
+//! What a source reader produces: one message as the export states it, before the store
+//! gives it ids and before roles are decided.
+
+/// The author of a message as the export names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawAccount {
+    /// The platform's stable key for the account (for mail: the lower-cased address).
+    pub native_id: String,
+    /// Human-readable name, if the export carries one.
+    pub display_name: Option<String>,
+    /// E-mail address, if known (used by the `brand_email_domains` rule).
+    pub email: Option<String>,
+    /// Platform flags as the export states them (`admin`, `moderator`, `bot`, ...).
+    pub flags: Vec<String>,
+}
+
+/// One message as read from an export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawMessage {
+    /// The export's own id for the message (for mail: the Message-ID without angle brackets).
+    /// Unique within a source; the store's duplicate key.
+    pub native_id: String,
+    /// The space's stable key (for mail: the List-Id, else the folder name).
+    pub space: String,
+    /// The space's readable name.
+    pub space_name: String,
+    pub author: RawAccount,
+    /// Seconds since the Unix epoch, UTC.
+    pub time: i64,
+    pub subject: Option<String>,
+    /// Plain text of the message body.
+    pub text: String,
+    /// Native id of the message this one answers, when the export says so.
+    pub parent: Option<String>,
+}

@@ -1,0 +1,70 @@
+//! The compact, columnar view of the store that analysis runs on.
+//!
+//! Built by `hearth-store`, read by `hearth-analysis`. Messages are columns of plain integers
+//! (about 24 bytes a message); people carry what role rules need.
+
+use crate::{AccountId, PersonId, SpaceId};
+
+/// Marks a message without a resolved parent in [`MessageColumns::parent`].
+pub const NO_PARENT: u32 = u32::MAX;
+
+/// Messages as parallel columns, indexed by position (not by store id).
+#[derive(Debug, Clone, Default)]
+pub struct MessageColumns {
+    /// Store id of each message (for drill-down to its text).
+    pub id: Vec<i64>,
+    /// Seconds since the Unix epoch, UTC.
+    pub time: Vec<i64>,
+    /// Index into [`Snapshot::persons`].
+    pub author: Vec<u32>,
+    /// Index of the parent message, or [`NO_PARENT`].
+    pub parent: Vec<u32>,
+    /// Index into [`Snapshot::spaces`].
+    pub space: Vec<u32>,
+}
+
+impl MessageColumns {
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+}
+
+/// One account of a person, with what role rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInfo {
+    pub id: AccountId,
+    pub source: String,
+    pub native_id: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub flags: Vec<String>,
+}
+
+/// One person and their accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonInfo {
+    pub id: PersonId,
+    pub display_name: String,
+    pub accounts: Vec<AccountInfo>,
+}
+
+/// One space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceInfo {
+    pub id: SpaceId,
+    pub source: String,
+    pub native_id: String,
+    pub name: String,
+}
+
+/// Everything analysis needs, in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub messages: MessageColumns,
+    pub persons: Vec<PersonInfo>,
+    pub spaces: Vec<SpaceInfo>,
+}

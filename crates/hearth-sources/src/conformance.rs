@@ -1,0 +1,91 @@
+//! The one check every reader passes (run by each reader's tests and by the fuzz targets).
+//!
+//! A reader conforms when, on any input: it never panics; every message it emits has a
+//! non-empty unique id, an author and a plausible time; every skipped record is reported
+//! with its file, a 1-based line and a byte offset inside the input.
+
+use crate::{Diagnostic, ReadError, Reader, Severity, Sink, SinkError};
+use hearth_model::RawMessage;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// A sink that keeps everything in memory.
+#[derive(Debug, Default)]
+pub struct CollectSink {
+    pub messages: Vec<RawMessage>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CollectSink {
+    pub fn skipped(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Skipped)
+            .count()
+    }
+}
+
+impl Sink for CollectSink {
+    fn message(&mut self, message: RawMessage) -> Result<(), SinkError> {
+        self.messages.push(message);
+        Ok(())
+    }
+
+    fn diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Reads `input` (named `file`) with `reader` into memory.
+pub fn read_bytes(
+    reader: &dyn Reader,
+    file: &Path,
+    input: &[u8],
+) -> Result<CollectSink, ReadError> {
+    let mut sink = CollectSink::default();
+    let mut cursor = input;
+    reader.read(file, &mut cursor, &mut sink)?;
+    Ok(sink)
+}
+
+/// Runs the conformance check on one input; returns what was read, or what is wrong.
+/// Duplicate ids *within one input* are allowed only when the input itself repeats them
+/// (the store drops them); `allow_duplicate_ids` says whether this input does.
+pub fn check(
+    reader: &dyn Reader,
+    file: &Path,
+    input: &[u8],
+    allow_duplicate_ids: bool,
+) -> Result<CollectSink, String> {
+    let sink = read_bytes(reader, file, input).map_err(|e| e.to_string())?;
+    let mut seen = HashSet::new();
+    for m in &sink.messages {
+        if m.native_id.is_empty() {
+            return Err(format!("message without id: {m:?}"));
+        }
+        if !seen.insert(m.native_id.as_str()) && !allow_duplicate_ids {
+            return Err(format!("duplicate id {}", m.native_id));
+        }
+        if m.author.native_id.is_empty() {
+            return Err(format!("message {} without author", m.native_id));
+        }
+        if m.time <= 0 {
+            return Err(format!("message {} without time", m.native_id));
+        }
+        if m.space.is_empty() {
+            return Err(format!("message {} without space", m.native_id));
+        }
+    }
+    for d in &sink.diagnostics {
+        if d.file != file {
+            return Err(format!("diagnostic names the wrong file: {d}"));
+        }
+        if d.line == 0 || d.byte_offset > input.len() as u64 {
+            return Err(format!("diagnostic points outside the input: {d}"));
+        }
+        if d.detail.is_empty() {
+            return Err(format!("diagnostic without detail: {d}"));
+        }
+    }
+    Ok(sink)
+}

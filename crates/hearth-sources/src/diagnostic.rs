@@ -1,0 +1,69 @@
+//! What readers say about records they skip or repair.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a record was skipped or noted. The key (`as_str`) is what summaries count by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// Bytes that do not belong to any record (e.g. text before the first mbox separator).
+    NotARecord,
+    /// A record without a header block.
+    NoHeaders,
+    /// No author could be found.
+    MissingAuthor,
+    /// No usable time.
+    MissingTime,
+    /// Kept: the record had no id, so one was derived from its content.
+    SynthesizedId,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NotARecord => "not_a_record",
+            SkipReason::NoHeaders => "no_headers",
+            SkipReason::MissingAuthor => "missing_author",
+            SkipReason::MissingTime => "missing_time",
+            SkipReason::SynthesizedId => "synthesized_id",
+        }
+    }
+}
+
+/// Whether the record was dropped or kept with a repair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Skipped,
+    Note,
+}
+
+/// One thing a reader reports about its input, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// 0-based byte offset where the record starts.
+    pub byte_offset: u64,
+    pub severity: Severity,
+    pub reason: SkipReason,
+    /// What was expected and what was found.
+    pub detail: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.severity {
+            Severity::Skipped => "skipped",
+            Severity::Note => "note",
+        };
+        write!(
+            f,
+            "{}:{} (byte {}): {what}: {}",
+            self.file.display(),
+            self.line,
+            self.byte_offset,
+            self.detail
+        )
+    }
+}

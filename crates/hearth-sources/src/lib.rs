@@ -1,0 +1,74 @@
+//! Hearth's export readers.
+//!
+//! Every format has one reader in its own file (`mbox.rs`, ...), behind the one [`Reader`]
+//! trait: it streams an export, hands each good message to a [`Sink`] as a
+//! [`RawMessage`](hearth_model::RawMessage), and reports every record it cannot use as a
+//! [`Diagnostic`] (file, line, byte offset, reason) instead of failing or panicking.
+//! [`conformance`] holds the one check every reader passes.
+
+pub mod conformance;
+mod diagnostic;
+pub mod mbox;
+mod paths;
+
+pub use diagnostic::{Diagnostic, Severity, SkipReason};
+pub use paths::expand_paths;
+
+use hearth_model::RawMessage;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// An error the sink returns to stop reading (for example, the store failed).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where a reader puts what it reads.
+pub trait Sink {
+    /// One good message.
+    fn message(&mut self, message: RawMessage) -> Result<(), SinkError>;
+    /// A record skipped, or a note about one kept.
+    fn diagnostic(&mut self, diagnostic: Diagnostic);
+    /// The reader has consumed `bytes` bytes of the current file so far.
+    fn progress(&mut self, _bytes: u64) {}
+}
+
+/// Why a read stopped. Bad records never stop a read; only these do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("stopped while reading {path}: {source}")]
+    Sink {
+        path: PathBuf,
+        #[source]
+        source: SinkError,
+    },
+}
+
+/// One export format.
+pub trait Reader {
+    /// The format's id, as typed on the command line and stored as the source kind.
+    fn id(&self) -> &'static str;
+
+    /// Reads one file. `file` names it in diagnostics; `input` is its content.
+    fn read(
+        &self,
+        file: &Path,
+        input: &mut dyn BufRead,
+        sink: &mut dyn Sink,
+    ) -> Result<(), ReadError>;
+}
+
+/// The reader for a format id, if Hearth knows it.
+pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
+    match id {
+        "mbox" => Some(Box::new(mbox::MboxReader)),
+        _ => None,
+    }
+}
+
+/// The format ids Hearth can read.
+pub const FORMATS: &[&str] = &["mbox"];

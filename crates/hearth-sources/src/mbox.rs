@@ -1,0 +1,505 @@
+//! `mbox`: Unix mailbox archives (mailing-list exports, Mailman/Pipermail/HyperKitty downloads).
+//!
+//! **Format.** Messages follow each other, each starting with a separator line `From <sender>
+//! <asctime date>` at the start of the file or after a blank line (mboxo/mboxrd). A separator
+//! must also hold a digit and a `:` (the time of day), so that a body line "From here on ..."
+//! after a blank line does not split a message. Bodies are kept as they are: `>From ` quoting
+//! is not undone (mboxo and mboxrd cannot be told apart from the file).
+//!
+//! **Mapping to the model.**
+//! - message id: `Message-ID` without angle brackets. A message without one gets
+//!   `hearth:<fnv64 of its bytes>` (stable across re-reads) and a `synthesized_id` note.
+//! - author: the first `From` address, lower-cased, is the account's native id. Lists that
+//!   rewrite the sender (`Name via List <list@...>`, "DMARC munging") are undone: the real
+//!   address comes from `X-Original-From`, else `Reply-To`; the name loses its ` via List`.
+//! - time: `Date` (RFC 5322, leniently parsed by `mail-parser`), as UTC seconds.
+//! - parent: the first id in `In-Reply-To` (bracketed `<id>` or a bare `id@host`), else the
+//!   last id in `References`. The store links it when that message is in the store.
+//! - space: the id inside `List-Id: ... <id>`, else the name of the file's folder.
+//! - text: the first `text/plain` part, transfer-decoded and converted to UTF-8.
+//!   Single-part UTF-8/ASCII 7bit/8bit bodies are taken as they are (the fast path);
+//!   everything else goes through `mail-parser`'s full MIME parser.
+//!
+//! **Skipped, with a diagnostic (file, line, byte offset):** bytes before the first separator,
+//! a message with no header block, no author (no `From` address or name), or no usable `Date`
+//! (missing, unparseable, or before 1971).
+//!
+//! **Checked against:** the usrp-users archive in `shared/data/mbox` (Mailman 3/HyperKitty
+//! export, 8 files, 11,424 messages), plus hand-cut broken fixtures in `tests/fixtures`.
+//!
+//! **Known gaps:** `To`/`Cc` are not read as mentions; the mbox separator's own date is not
+//! used as a fallback time; quoted text is kept in `text`.
+
+use crate::{Diagnostic, ReadError, Reader, Severity, Sink, SkipReason};
+use hearth_model::{RawAccount, RawMessage};
+use mail_parser::{MessageParser, MimeHeaders};
+use std::io::BufRead;
+use std::path::Path;
+
+/// Reads mbox files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MboxReader;
+
+/// Report progress about every this many bytes.
+const PROGRESS_EVERY: u64 = 1 << 20;
+
+/// Earliest plausible message time (1971-01-01): epoch-zero dates are placeholders.
+const MIN_TIME: i64 = 31_536_000;
+
+impl Reader for MboxReader {
+    fn id(&self) -> &'static str {
+        "mbox"
+    }
+
+    fn read(
+        &self,
+        file: &Path,
+        input: &mut dyn BufRead,
+        sink: &mut dyn Sink,
+    ) -> Result<(), ReadError> {
+        let io_err = |source| ReadError::Io {
+            path: file.to_path_buf(),
+            source,
+        };
+        let mut state = Splitter::new(file);
+        let mut line = Vec::with_capacity(256);
+        loop {
+            line.clear();
+            let n = input.read_until(b'\n', &mut line).map_err(io_err)?;
+            if n == 0 {
+                break;
+            }
+            state.push_line(&line, sink)?;
+            if state.offset - state.reported >= PROGRESS_EVERY {
+                state.reported = state.offset;
+                sink.progress(state.offset);
+            }
+        }
+        state.finish(sink)?;
+        sink.progress(state.offset);
+        Ok(())
+    }
+}
+
+/// Where a record starts in its file.
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    offset: u64,
+    line: u64,
+}
+
+/// Cuts a stream of lines into messages.
+struct Splitter<'a> {
+    file: &'a Path,
+    parser: MessageParser,
+    space_fallback: String,
+    /// Bytes consumed so far.
+    offset: u64,
+    reported: u64,
+    line_no: u64,
+    prev_blank: bool,
+    /// The current message (without its separator line) and where its separator was.
+    current: Option<Start>,
+    buf: Vec<u8>,
+    /// Non-blank bytes seen before the first separator.
+    preamble: Option<Start>,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(file: &'a Path) -> Self {
+        let space_fallback = file
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "mbox".to_owned());
+        Splitter {
+            file,
+            parser: MessageParser::default(),
+            space_fallback,
+            offset: 0,
+            reported: 0,
+            line_no: 0,
+            prev_blank: true,
+            current: None,
+            buf: Vec::with_capacity(64 * 1024),
+            preamble: None,
+        }
+    }
+
+    fn push_line(&mut self, line: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
+        self.line_no += 1;
+        let here = Start {
+            offset: self.offset,
+            line: self.line_no,
+        };
+        if self.prev_blank && is_separator(line) {
+            self.flush(sink)?;
+            self.current = Some(here);
+        } else if self.current.is_some() {
+            self.buf.extend_from_slice(line);
+        } else if self.preamble.is_none() && !line.iter().all(u8::is_ascii_whitespace) {
+            self.preamble = Some(here);
+        }
+        self.prev_blank = line == b"\n" || line == b"\r\n";
+        self.offset += line.len() as u64;
+        Ok(())
+    }
+
+    fn finish(&mut self, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        self.flush(sink)?;
+        if let Some(start) = self.preamble.take() {
+            // Never saw a separator at all, or saw text before the first one.
+            self.diag(
+                sink,
+                start,
+                Severity::Skipped,
+                SkipReason::NotARecord,
+                "expected an mbox separator line (\"From <sender> <date>\"); \
+                 text before the first one was skipped"
+                    .to_owned(),
+            );
+        }
+        Ok(())
+    }
+
+    fn diag(
+        &self,
+        sink: &mut dyn Sink,
+        at: Start,
+        severity: Severity,
+        reason: SkipReason,
+        detail: String,
+    ) {
+        sink.diagnostic(Diagnostic {
+            file: self.file.to_path_buf(),
+            line: at.line,
+            byte_offset: at.offset,
+            severity,
+            reason,
+            detail,
+        });
+    }
+
+    /// Turns the buffered message into a record (or a diagnostic) and clears the buffer.
+    fn flush(&mut self, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        let Some(start) = self.current.take() else {
+            return Ok(());
+        };
+        if let Some(pre) = self.preamble.take() {
+            self.diag(
+                sink,
+                pre,
+                Severity::Skipped,
+                SkipReason::NotARecord,
+                "expected an mbox separator line (\"From <sender> <date>\"); \
+                 text before the first one was skipped"
+                    .to_owned(),
+            );
+        }
+        let mut bytes = std::mem::take(&mut self.buf);
+        // The blank line before the next separator belongs to the mbox format, not the body.
+        if bytes.ends_with(b"\r\n") {
+            bytes.truncate(bytes.len() - 2);
+        } else if bytes.ends_with(b"\n") {
+            bytes.truncate(bytes.len() - 1);
+        }
+        let result = match parse_message(&self.parser, &bytes, &self.space_fallback) {
+            Ok((message, notes)) => {
+                for (reason, detail) in notes {
+                    self.diag(sink, start, Severity::Note, reason, detail);
+                }
+                sink.message(message).map_err(|source| ReadError::Sink {
+                    path: self.file.to_path_buf(),
+                    source,
+                })
+            }
+            Err((reason, detail)) => {
+                self.diag(sink, start, Severity::Skipped, reason, detail);
+                Ok(())
+            }
+        };
+        bytes.clear();
+        self.buf = bytes;
+        result
+    }
+}
+
+/// `From ` at the start of a line, followed by something holding a digit and a `:` (the
+/// asctime date of the separator).
+fn is_separator(line: &[u8]) -> bool {
+    line.starts_with(b"From ")
+        && line[5..].contains(&b':')
+        && line[5..].iter().any(u8::is_ascii_digit)
+}
+
+type Skip = (SkipReason, String);
+
+/// Parses one message (without its separator line).
+fn parse_message(
+    parser: &MessageParser,
+    bytes: &[u8],
+    space_fallback: &str,
+) -> Result<(RawMessage, Vec<Skip>), Skip> {
+    let mut notes = Vec::new();
+    let headers = parser
+        .parse_headers(bytes)
+        .filter(|m| !m.headers().is_empty())
+        .ok_or_else(|| {
+            (
+                SkipReason::NoHeaders,
+                "expected a header block (\"Name: value\" lines) after the separator".to_owned(),
+            )
+        })?;
+
+    let author = author(parser, &headers).ok_or_else(|| {
+        (
+            SkipReason::MissingAuthor,
+            "expected a From header with an address or a name".to_owned(),
+        )
+    })?;
+
+    let time = headers
+        .date()
+        .filter(|d| d.is_valid())
+        .map(|d| d.to_timestamp())
+        .filter(|t| *t >= MIN_TIME)
+        .ok_or_else(|| {
+            let found = headers.header_raw("Date").map(str::trim).unwrap_or("none");
+            (
+                SkipReason::MissingTime,
+                format!("expected an RFC 5322 Date header after 1970, found {found:?}"),
+            )
+        })?;
+
+    let native_id = match headers
+        .message_id()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => id.trim_matches(|c| c == '<' || c == '>').to_owned(),
+        None => {
+            let id = format!("hearth:{:016x}", fnv64(bytes));
+            notes.push((
+                SkipReason::SynthesizedId,
+                format!("no Message-ID; derived {id} from the message's bytes"),
+            ));
+            id
+        }
+    };
+
+    let parent = headers
+        .header_raw("In-Reply-To")
+        .and_then(|raw| message_ids(raw).into_iter().next())
+        .or_else(|| {
+            headers
+                .header_raw("References")
+                .and_then(|raw| message_ids(raw).into_iter().last())
+        })
+        .filter(|p| *p != native_id);
+
+    let (space, space_name) = match headers.header_raw("List-Id").and_then(list_id) {
+        Some(id) => (id.clone(), id),
+        None => (
+            format!("folder:{space_fallback}"),
+            space_fallback.to_owned(),
+        ),
+    };
+
+    let text = body_text(parser, &headers, bytes);
+
+    Ok((
+        RawMessage {
+            native_id,
+            space,
+            space_name,
+            author,
+            time,
+            subject: headers.subject().map(|s| s.trim().to_owned()),
+            text,
+            parent,
+        },
+        notes,
+    ))
+}
+
+/// The real author: `From`, with list munging undone.
+fn author(parser: &MessageParser, headers: &mail_parser::Message<'_>) -> Option<RawAccount> {
+    let from = headers.from().and_then(|a| a.first());
+    let mut name = from
+        .and_then(|a| a.name())
+        .map(str::trim)
+        .map(str::to_owned);
+    let mut address = from
+        .and_then(|a| a.address())
+        .map(str::trim)
+        .map(str::to_owned);
+
+    if let Some(stripped) = name.as_deref().and_then(strip_via) {
+        name = Some(stripped.to_owned());
+        let original = headers
+            .header_raw("X-Original-From")
+            .and_then(|raw| {
+                // Parse the raw value as a From header of a tiny message.
+                let mini = format!("From:{raw}\n\n");
+                parser.parse_headers(mini.as_bytes()).and_then(|m| {
+                    m.from()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address().map(str::to_owned))
+                })
+            })
+            .or_else(|| {
+                headers
+                    .reply_to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .map(str::to_owned)
+            });
+        if let Some(original) = original {
+            address = Some(original);
+        }
+    }
+
+    let address = address
+        .filter(|a| !a.is_empty())
+        .map(|a| a.to_ascii_lowercase());
+    let name = name.filter(|n| !n.is_empty());
+    let native_id = match (&address, &name) {
+        (Some(a), _) => a.clone(),
+        (None, Some(n)) => format!("name:{}", n.to_lowercase()),
+        (None, None) => return None,
+    };
+    Some(RawAccount {
+        native_id,
+        display_name: name,
+        email: address,
+        flags: Vec::new(),
+    })
+}
+
+/// `"Jane Doe via Some-List"` → `"Jane Doe"`.
+fn strip_via(name: &str) -> Option<&str> {
+    let lower = name.to_ascii_lowercase();
+    let at = lower.rfind(" via ")?;
+    let before = name[..at].trim();
+    (!before.is_empty()).then_some(before)
+}
+
+/// Message ids in an `In-Reply-To` or `References` value, in order, without brackets.
+/// Bracketed ids win; a value without brackets yields its bare `local@host` tokens.
+pub fn message_ids(raw: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else { break };
+        let id = after[..close].trim();
+        if !id.is_empty() {
+            ids.push(id.to_owned());
+        }
+        rest = &after[close + 1..];
+    }
+    if ids.is_empty() {
+        ids.extend(
+            raw.split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|t| t.contains('@'))
+                .map(|t| {
+                    t.trim_matches(|c| c == '"' || c == '(' || c == ')')
+                        .to_owned()
+                })
+                .filter(|t| !t.is_empty()),
+        );
+    }
+    ids
+}
+
+/// `List-Id: Description <list.id.example>` → `list.id.example`.
+fn list_id(raw: &str) -> Option<String> {
+    let open = raw.rfind('<')?;
+    let close = raw[open..].find('>')? + open;
+    let id = raw[open + 1..close].trim();
+    (!id.is_empty()).then(|| id.to_ascii_lowercase())
+}
+
+/// The plain text of the message.
+fn body_text(parser: &MessageParser, headers: &mail_parser::Message<'_>, bytes: &[u8]) -> String {
+    let simple = {
+        let ct = headers.content_type();
+        let plain = ct.is_none_or(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct.subtype().is_none_or(|s| s.eq_ignore_ascii_case("plain"))
+        });
+        let charset_ok = ct.and_then(|ct| ct.attribute("charset")).is_none_or(|c| {
+            c.eq_ignore_ascii_case("utf-8")
+                || c.eq_ignore_ascii_case("utf8")
+                || c.eq_ignore_ascii_case("us-ascii")
+        });
+        let cte_ok = headers.content_transfer_encoding().is_none_or(|e| {
+            let e = e.trim();
+            e.eq_ignore_ascii_case("8bit")
+                || e.eq_ignore_ascii_case("7bit")
+                || e.eq_ignore_ascii_case("binary")
+        });
+        plain && charset_ok && cte_ok
+    };
+    if simple {
+        let start = (headers.root_part().offset_body as usize).min(bytes.len());
+        return String::from_utf8_lossy(&bytes[start..]).into_owned();
+    }
+    parser
+        .parse(bytes)
+        .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+        .unwrap_or_default()
+}
+
+/// FNV-1a, 64 bits: a stable hash for derived ids (std's hasher may change between releases).
+pub fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_bracketed_bare_and_mixed() {
+        assert_eq!(message_ids(" <a@b> <c@d>\r\n"), vec!["a@b", "c@d"]);
+        assert_eq!(message_ids(" a@b"), vec!["a@b"]);
+        assert_eq!(
+            message_ids(" <a@b> (Jane's message of Mon, 1 Jan)"),
+            vec!["a@b"]
+        );
+        assert!(message_ids(" nothing here").is_empty());
+    }
+
+    #[test]
+    fn via_is_stripped() {
+        assert_eq!(strip_via("Jane Doe via USRP-users"), Some("Jane Doe"));
+        assert_eq!(strip_via("Jane Doe VIA list"), Some("Jane Doe"));
+        assert_eq!(strip_via("Jane Doe"), None);
+        assert_eq!(strip_via(" via list"), None);
+    }
+
+    #[test]
+    fn separators() {
+        assert!(is_separator(b"From abc Thu Jan  1 00:00:00 1970\n"));
+        assert!(is_separator(
+            b"From MAILER-DAEMON Fri Jul  8 12:08:34 2011\n"
+        ));
+        assert!(!is_separator(b"From: someone\n"));
+        assert!(!is_separator(b"From here on it works\n"));
+    }
+
+    #[test]
+    fn list_ids() {
+        assert_eq!(
+            list_id(" USRP-related discussion <usrp-users.lists.ettus.com>"),
+            Some("usrp-users.lists.ettus.com".to_owned())
+        );
+        assert_eq!(list_id(" plain"), None);
+    }
+}

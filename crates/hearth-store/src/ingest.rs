@@ -1,0 +1,356 @@
+//! Reading exports into the store: batched transactions, duplicate detection, parent linking.
+
+use crate::{Store, StoreError};
+use hearth_model::RawMessage;
+use hearth_sources::{Diagnostic, Reader, Severity, Sink, SinkError};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+/// Messages per transaction. A kill during ingest loses at most this many (uncommitted)
+/// messages; reading the file again adds them.
+pub const BATCH: usize = 50_000;
+
+/// How far an ingest has come, for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    pub file: &'a Path,
+    /// Bytes of `file` read so far.
+    pub bytes: u64,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    pub path: PathBuf,
+    /// Good messages the reader produced.
+    pub read: u64,
+    /// Of those, new to the store.
+    pub added: u64,
+    /// Of those, already in the store (or earlier in this run).
+    pub duplicates: u64,
+    /// Records the reader skipped.
+    pub skipped: u64,
+    pub skipped_by_reason: BTreeMap<&'static str, u64>,
+    /// Messages kept with a repair (e.g. a derived id), by reason.
+    pub notes_by_reason: BTreeMap<&'static str, u64>,
+    /// The first diagnostics of this file (at most [`KEEP_DIAGNOSTICS`]).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Diagnostics kept per file for display; all are counted.
+pub const KEEP_DIAGNOSTICS: usize = 100;
+
+/// What happened to a whole ingest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub source: String,
+    pub files: Vec<FileSummary>,
+    /// Replies whose parent was found in the store by this ingest (including replies read
+    /// earlier whose parent arrived now).
+    pub parents_linked: u64,
+}
+
+impl IngestSummary {
+    pub fn read(&self) -> u64 {
+        self.files.iter().map(|f| f.read).sum()
+    }
+    pub fn added(&self) -> u64 {
+        self.files.iter().map(|f| f.added).sum()
+    }
+    pub fn duplicates(&self) -> u64 {
+        self.files.iter().map(|f| f.duplicates).sum()
+    }
+    pub fn skipped(&self) -> u64 {
+        self.files.iter().map(|f| f.skipped).sum()
+    }
+    pub fn skipped_by_reason(&self) -> BTreeMap<&'static str, u64> {
+        let mut all = BTreeMap::new();
+        for f in &self.files {
+            for (k, v) in &f.skipped_by_reason {
+                *all.entry(*k).or_default() += v;
+            }
+        }
+        all
+    }
+}
+
+impl Store {
+    /// Reads `files` with `reader` into the store. Each file's records are committed in
+    /// batches of [`BATCH`]; the file's summary row is committed with its last batch.
+    /// Bad records are skipped and reported in the summary; only IO and store errors stop
+    /// the ingest (and roll back the batch in flight).
+    pub fn ingest(
+        &mut self,
+        reader: &dyn Reader,
+        files: &[PathBuf],
+        on_progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<IngestSummary, StoreError> {
+        let source_id = self.source_id(reader.id())?;
+        let mut summary = IngestSummary {
+            source: reader.id().to_owned(),
+            ..IngestSummary::default()
+        };
+        let mut spaces = HashMap::new();
+        let mut accounts = HashMap::new();
+        for path in files {
+            let file = std::fs::File::open(path).map_err(|source| {
+                StoreError::Read(hearth_sources::ReadError::Io {
+                    path: path.clone(),
+                    source,
+                })
+            })?;
+            let mut input = BufReader::with_capacity(1 << 16, file);
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let outcome = (|| -> Result<FileSummary, StoreError> {
+                let mut sink = IngestSink::new(
+                    &self.conn,
+                    source_id,
+                    path,
+                    &mut spaces,
+                    &mut accounts,
+                    on_progress,
+                )?;
+                reader.read(path, &mut input, &mut sink)?;
+                if let Some(e) = sink.error.take() {
+                    return Err(e);
+                }
+                let file = std::mem::take(&mut sink.summary);
+                drop(sink);
+                self.conn.execute(
+                    "INSERT INTO ingests (source_id, path, finished_at, read, added, duplicates,
+                                          skipped, skipped_by_reason)
+                     VALUES (?1, ?2, unixepoch(), ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        source_id,
+                        path.to_string_lossy(),
+                        file.read as i64,
+                        file.added as i64,
+                        file.duplicates as i64,
+                        file.skipped as i64,
+                        serde_json::to_string(&file.skipped_by_reason).unwrap_or_default(),
+                    ],
+                )?;
+                Ok(file)
+            })();
+            match outcome {
+                Ok(file) => {
+                    self.conn.execute_batch("COMMIT")?;
+                    tracing::info!(
+                        path = %path.display(),
+                        read = file.read,
+                        added = file.added,
+                        skipped = file.skipped,
+                        "file ingested"
+                    );
+                    summary.files.push(file);
+                }
+                Err(e) => {
+                    // The batch in flight is lost; committed batches stay (and dedupe on re-read).
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    // Cached ids may name rows that were rolled back.
+                    return Err(e);
+                }
+            }
+        }
+        summary.parents_linked = self.link_parents(source_id)?;
+        Ok(summary)
+    }
+
+    fn source_id(&self, kind: &str) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO sources (kind) VALUES (?1) ON CONFLICT (kind) DO NOTHING",
+            [kind],
+        )?;
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM sources WHERE kind = ?1", [kind], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Sets `parent_id` on every message of the source whose stated parent is now stored.
+    fn link_parents(&mut self, source_id: i64) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE messages AS m
+                SET parent_id = p.id
+               FROM messages AS p
+              WHERE m.source_id = ?1
+                AND m.parent_id IS NULL
+                AND m.parent_native IS NOT NULL
+                AND p.source_id = m.source_id
+                AND p.native_id = m.parent_native",
+            [source_id],
+        )?;
+        tx.commit()?;
+        Ok(n as u64)
+    }
+}
+
+/// Receives one file's records and writes them inside the open transaction.
+struct IngestSink<'c, 'p> {
+    conn: &'c Connection,
+    source_id: i64,
+    path: &'p Path,
+    spaces: &'p mut HashMap<String, i64>,
+    accounts: &'p mut HashMap<String, i64>,
+    on_progress: &'p mut dyn FnMut(Progress<'_>),
+    insert_message: Statement<'c>,
+    insert_text: Statement<'c>,
+    in_batch: usize,
+    summary: FileSummary,
+    /// A store error raised inside a callback that cannot return it.
+    error: Option<StoreError>,
+}
+
+impl<'c, 'p> IngestSink<'c, 'p> {
+    fn new(
+        conn: &'c Connection,
+        source_id: i64,
+        path: &'p Path,
+        spaces: &'p mut HashMap<String, i64>,
+        accounts: &'p mut HashMap<String, i64>,
+        on_progress: &'p mut dyn FnMut(Progress<'_>),
+    ) -> Result<Self, StoreError> {
+        Ok(IngestSink {
+            conn,
+            source_id,
+            path,
+            spaces,
+            accounts,
+            on_progress,
+            insert_message: conn.prepare(
+                "INSERT INTO messages (source_id, native_id, space_id, account_id, time,
+                                       subject, parent_native)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (source_id, native_id) DO NOTHING",
+            )?,
+            insert_text: conn
+                .prepare("INSERT INTO message_text (message_id, body) VALUES (?1, ?2)")?,
+            in_batch: 0,
+            summary: FileSummary {
+                path: path.to_path_buf(),
+                ..FileSummary::default()
+            },
+            error: None,
+        })
+    }
+
+    fn space_id(&mut self, m: &RawMessage) -> Result<i64, StoreError> {
+        if let Some(id) = self.spaces.get(&m.space) {
+            return Ok(*id);
+        }
+        self.conn.execute(
+            "INSERT INTO spaces (source_id, native_id, name) VALUES (?1, ?2, ?3)
+             ON CONFLICT (source_id, native_id) DO NOTHING",
+            params![self.source_id, m.space, m.space_name],
+        )?;
+        let id: i64 = self.conn.query_row(
+            "SELECT id FROM spaces WHERE source_id = ?1 AND native_id = ?2",
+            params![self.source_id, m.space],
+            |r| r.get(0),
+        )?;
+        self.spaces.insert(m.space.clone(), id);
+        Ok(id)
+    }
+
+    fn account_id(&mut self, m: &RawMessage) -> Result<i64, StoreError> {
+        let a = &m.author;
+        if let Some(id) = self.accounts.get(&a.native_id) {
+            return Ok(*id);
+        }
+        let existing: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM accounts WHERE source_id = ?1 AND native_id = ?2",
+                params![self.source_id, a.native_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let name = a.display_name.as_deref().unwrap_or(&a.native_id);
+                self.conn
+                    .execute("INSERT INTO persons (display_name) VALUES (?1)", [name])?;
+                let person = self.conn.last_insert_rowid();
+                self.conn.execute(
+                    "INSERT INTO accounts (source_id, native_id, display_name, email, flags, person_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        self.source_id,
+                        a.native_id,
+                        a.display_name,
+                        a.email,
+                        serde_json::to_string(&a.flags).unwrap_or_else(|_| "[]".to_owned()),
+                        person
+                    ],
+                )?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.accounts.insert(a.native_id.clone(), id);
+        Ok(id)
+    }
+
+    fn store(&mut self, m: RawMessage) -> Result<(), StoreError> {
+        let space = self.space_id(&m)?;
+        let account = self.account_id(&m)?;
+        let inserted = self.insert_message.execute(params![
+            self.source_id,
+            m.native_id,
+            space,
+            account,
+            m.time,
+            m.subject,
+            m.parent,
+        ])?;
+        self.summary.read += 1;
+        if inserted == 0 {
+            self.summary.duplicates += 1;
+            return Ok(());
+        }
+        let id = self.conn.last_insert_rowid();
+        self.insert_text.execute(params![id, m.text])?;
+        self.summary.added += 1;
+        self.in_batch += 1;
+        if self.in_batch >= crate::BATCH {
+            self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+            self.in_batch = 0;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for IngestSink<'_, '_> {
+    fn message(&mut self, message: RawMessage) -> Result<(), SinkError> {
+        self.store(message).map_err(|e| Box::new(e) as SinkError)
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        let key = d.reason.as_str();
+        match d.severity {
+            Severity::Skipped => {
+                self.summary.skipped += 1;
+                *self.summary.skipped_by_reason.entry(key).or_default() += 1;
+                tracing::debug!("{d}");
+            }
+            Severity::Note => {
+                *self.summary.notes_by_reason.entry(key).or_default() += 1;
+                tracing::debug!("{d}");
+            }
+        }
+        if self.summary.diagnostics.len() < KEEP_DIAGNOSTICS {
+            self.summary.diagnostics.push(d);
+        }
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        (self.on_progress)(Progress {
+            file: self.path,
+            bytes,
+        });
+    }
+}

@@ -1,0 +1,82 @@
+//! Hearth's store of record: one SQLite file in the data directory.
+//!
+//! Invariants (see `ARCHITECTURE.md`):
+//! - only this crate knows SQL; everything else speaks `hearth-model` types;
+//! - the schema is created and changed only by the dated migrations in `migrations/`;
+//! - every write happens in a transaction: an ingest commits in batches of
+//!   [`BATCH`] messages (and at the end of each file), so a kill loses at most the batch in
+//!   flight and leaves the store as it was before it;
+//! - a message is keyed by (source, native id): reading the same export again adds nothing.
+
+mod error;
+mod ingest;
+mod migrate;
+mod snapshot;
+
+pub use error::StoreError;
+pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// The store file's name inside the data directory.
+pub const STORE_FILE: &str = "hearth.sqlite";
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (and creates, if needed) the store in data directory `dir`, bringing its schema
+    /// up to date.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join(STORE_FILE);
+        let conn = Connection::open(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -65536;
+             PRAGMA busy_timeout = 5000;",
+        )?;
+        let mut store = Store { conn, path };
+        migrate::run(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The store file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of stored messages.
+    pub fn message_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?)
+    }
+
+    /// The body text of stored messages, by store id (drill-down).
+    pub fn message_text(&self, id: hearth_model::MessageId) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT body FROM message_text WHERE message_id = ?1",
+                [id.0],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

@@ -1,0 +1,128 @@
+//! Building the in-memory columnar [`Snapshot`] that analysis runs on.
+
+use crate::{Store, StoreError};
+use hearth_model::{
+    AccountId, AccountInfo, MessageColumns, NO_PARENT, PersonId, PersonInfo, Snapshot, SpaceId,
+    SpaceInfo,
+};
+use std::collections::HashMap;
+
+impl Store {
+    /// Loads every message (as integer columns), person and space.
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let sources: HashMap<i64, String> = {
+            let mut stmt = self.conn.prepare("SELECT id, kind FROM sources")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?
+        };
+        let source_name = |id: i64| sources.get(&id).cloned().unwrap_or_default();
+
+        let mut persons = Vec::new();
+        let mut person_index = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, display_name FROM persons ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                person_index.insert(id, persons.len() as u32);
+                persons.push(PersonInfo {
+                    id: PersonId(id),
+                    display_name: r.get(1)?,
+                    accounts: Vec::new(),
+                });
+            }
+        }
+
+        let mut account_person = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, source_id, native_id, display_name, email, flags, person_id
+                   FROM accounts ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let person: i64 = r.get(6)?;
+                let flags: String = r.get(5)?;
+                let Some(&p) = person_index.get(&person) else {
+                    continue;
+                };
+                account_person.insert(id, p);
+                persons[p as usize].accounts.push(AccountInfo {
+                    id: AccountId(id),
+                    source: source_name(r.get(1)?),
+                    native_id: r.get(2)?,
+                    display_name: r.get(3)?,
+                    email: r.get(4)?,
+                    flags: serde_json::from_str(&flags).unwrap_or_default(),
+                });
+            }
+        }
+
+        let mut spaces = Vec::new();
+        let mut space_index = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, source_id, native_id, name FROM spaces ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                space_index.insert(id, spaces.len() as u32);
+                spaces.push(SpaceInfo {
+                    id: SpaceId(id),
+                    source: source_name(r.get(1)?),
+                    native_id: r.get(2)?,
+                    name: r.get(3)?,
+                });
+            }
+        }
+
+        let count = self.message_count()? as usize;
+        let mut ids: Vec<i64> = Vec::with_capacity(count);
+        let mut parent_ids: Vec<Option<i64>> = Vec::with_capacity(count);
+        let mut messages = MessageColumns {
+            id: Vec::new(),
+            time: Vec::with_capacity(count),
+            author: Vec::with_capacity(count),
+            parent: Vec::with_capacity(count),
+            space: Vec::with_capacity(count),
+        };
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, time, account_id, parent_id, space_id FROM messages ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let account: i64 = r.get(2)?;
+                let space: i64 = r.get(4)?;
+                let (Some(&author), Some(&space)) =
+                    (account_person.get(&account), space_index.get(&space))
+                else {
+                    continue;
+                };
+                ids.push(r.get(0)?);
+                messages.time.push(r.get(1)?);
+                messages.author.push(author);
+                parent_ids.push(r.get(3)?);
+                messages.space.push(space);
+            }
+        }
+        // Rows come in id order, so a parent's position is found by binary search.
+        messages.parent = parent_ids
+            .iter()
+            .map(|p| {
+                p.and_then(|p| ids.binary_search(&p).ok())
+                    .map_or(NO_PARENT, |i| i as u32)
+            })
+            .collect();
+        messages.id = ids;
+        Ok(Snapshot {
+            messages,
+            persons,
+            spaces,
+        })
+    }
+}

@@ -1,0 +1,88 @@
+//! `hearth demo`: the product on real data in one command.
+
+use super::Ui;
+use crate::config::CONFIG_FILE;
+use hearth_analysis::Window;
+use std::path::{Path, PathBuf};
+
+/// A real excerpt of the usrp-users list (its first 80 messages of 2026), used when the shared
+/// data folder is not beside the checkout.
+const SAMPLE: &[u8] = include_bytes!("../../sample/usrp-users-2026-excerpt.mbox");
+
+/// The vendor's mail domains: Ettus Research, later part of NI, later of Emerson.
+const DEMO_CONFIG: &str = r#"# Written by `hearth demo`: the usrp-users list, with the vendor's staff as brand.
+[roles]
+brand_email_domains = ["ettus.com", "ni.com", "emerson.com"]
+brand_accounts = []
+bot_accounts = []
+"#;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where the demo's store goes.
+    #[arg(long, default_value = "hearth-demo")]
+    dir: PathBuf,
+    /// The usrp-users mbox folder (default: found in ../shared/data beside the checkout).
+    #[arg(long)]
+    mbox: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Where the shared usrp-users archive is, if anywhere near.
+fn find_shared() -> Option<PathBuf> {
+    let rel = Path::new("shared/data/mbox/usrp-users");
+    let mut candidates = vec![PathBuf::from("..").join(rel)];
+    if let Ok(exe) = std::env::current_exe() {
+        // target/<profile>/hearth → the checkout's parent
+        candidates.extend(exe.ancestors().skip(1).map(|a| a.join("..").join(rel)));
+    }
+    candidates.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../..")
+            .join(rel),
+    );
+    candidates.into_iter().find(|c| c.is_dir())
+}
+
+pub fn run(args: Args, ui: Ui) -> anyhow::Result<()> {
+    let dir = &args.dir;
+    std::fs::create_dir_all(dir)?;
+    let config = dir.join(CONFIG_FILE);
+    if !config.exists() {
+        std::fs::write(&config, DEMO_CONFIG)?;
+    }
+    let input = match args.mbox.clone().or_else(find_shared) {
+        Some(path) => path,
+        None => {
+            let path = dir.join("usrp-users-2026-excerpt.mbox");
+            std::fs::write(&path, SAMPLE)?;
+            eprintln!(
+                "note: ../shared/data is not here; using the real excerpt the repository carries"
+            );
+            path
+        }
+    };
+    eprintln!("Reading {} into {}", input.display(), dir.display());
+    let summary = super::ingest::ingest(dir, "mbox", &[input], ui)?;
+    let report = super::report::render(dir, Window::default(), args.json)?;
+    if args.json {
+        print!("{report}");
+    } else {
+        print!("{}", super::ingest::summary_text(&summary));
+        println!();
+        print!("{report}");
+        println!();
+        println!(
+            "Next: `hearth --data {} people list --role brand` shows who counts as brand and why;",
+            dir.display()
+        );
+        println!(
+            "      edit {} to change the rules, then `hearth --data {} report` again.",
+            config.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! `hearth ingest FORMAT PATH...`
+
+use super::{Ui, print_json};
+use anyhow::Context as _;
+use hearth_sources::{FORMATS, Severity};
+use hearth_store::{IngestSummary, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Export format.
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(FORMATS))]
+    format: String,
+    /// Files or folders (folders are read recursively, in name order).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
+    let summary = ingest(data, &args.format, &args.paths, ui)?;
+    if args.json {
+        print_json(&summary_json(&summary));
+    } else {
+        print!("{}", summary_text(&summary));
+    }
+    Ok(())
+}
+
+/// Extensions read from folders, per format.
+fn extensions(format: &str) -> &'static [&'static str] {
+    match format {
+        "mbox" => &["mbox", "mbx"],
+        _ => &[],
+    }
+}
+
+/// Reads `paths` in `format` into the store in `data`, with a progress bar.
+pub fn ingest(
+    data: &Path,
+    format: &str,
+    paths: &[PathBuf],
+    ui: Ui,
+) -> anyhow::Result<IngestSummary> {
+    let reader = hearth_sources::reader_for(format)
+        .with_context(|| format!("unknown format {format:?}; known: {}", FORMATS.join(", ")))?;
+    let files = hearth_sources::expand_paths(paths, extensions(format))?;
+    if files.is_empty() {
+        anyhow::bail!("no {format} files found in {}", show_paths(paths));
+    }
+    crate::config::ensure_template(data)?;
+    let mut store = Store::open(data)?;
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let bar = if ui.progress {
+        ProgressBar::new(total)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:24!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let mut done_before = 0u64;
+    let mut current: Option<PathBuf> = None;
+    let summary = store.ingest(reader.as_ref(), &files, &mut |p| {
+        if current.as_deref() != Some(p.file) {
+            if let Some(prev) = &current {
+                let i = files.iter().position(|f| f == prev).unwrap_or(0);
+                done_before += sizes.get(i).copied().unwrap_or(0);
+            }
+            current = Some(p.file.to_path_buf());
+            bar.set_message(
+                p.file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+        }
+        bar.set_position(done_before + p.bytes);
+    })?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    tracing::info!(
+        messages = summary.read(),
+        seconds = secs,
+        per_second = summary.read() as f64 / secs.max(1e-9),
+        "ingest finished"
+    );
+    for d in summary
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter(|d| d.severity == Severity::Skipped)
+        .take(10)
+    {
+        eprintln!("warning: {d}");
+    }
+    if summary.skipped() > 10 {
+        eprintln!(
+            "warning: {} more skipped records (run with -vv to see all)",
+            summary.skipped() - 10
+        );
+    }
+    Ok(summary)
+}
+
+fn show_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
+    let files: Vec<_> = s
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path.display().to_string(),
+                "read": f.read,
+                "added": f.added,
+                "duplicates": f.duplicates,
+                "skipped": f.skipped,
+                "skipped_by_reason": f.skipped_by_reason,
+                "notes_by_reason": f.notes_by_reason,
+                "diagnostics": f.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "source": s.source,
+        "files": files,
+        "read": s.read(),
+        "added": s.added(),
+        "duplicates": s.duplicates(),
+        "skipped": s.skipped(),
+        "skipped_by_reason": s.skipped_by_reason(),
+        "parents_linked": s.parents_linked,
+    })
+}
+
+pub fn summary_text(s: &IngestSummary) -> String {
+    let mut out = format!(
+        "Read {} {} messages from {} file(s)\n  added {}, already stored {}, skipped {}\n",
+        s.read(),
+        s.source,
+        s.files.len(),
+        s.added(),
+        s.duplicates(),
+        s.skipped()
+    );
+    for (reason, n) in s.skipped_by_reason() {
+        out.push_str(&format!("    skipped {n}: {reason}\n"));
+    }
+    out.push_str(&format!(
+        "  replies linked to their parent: {}\n",
+        s.parents_linked
+    ));
+    out
+}

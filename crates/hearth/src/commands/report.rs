@@ -1,0 +1,67 @@
+//! `hearth report`
+
+use crate::{config, dates};
+use hearth_analysis::Window;
+use hearth_store::Store;
+use std::path::Path;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Start of the window (inclusive): YYYY-MM-DD, YYYY-MM or RFC 3339; UTC.
+    #[arg(long)]
+    since: Option<String>,
+    /// End of the window (exclusive): YYYY-MM-DD, YYYY-MM or RFC 3339; UTC.
+    #[arg(long)]
+    until: Option<String>,
+    /// Print the report as JSON (keys documented in docs/report-json.md).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn window(since: Option<&str>, until: Option<&str>) -> anyhow::Result<Window> {
+    let w = Window {
+        since: since.map(dates::parse).transpose()?,
+        until: until.map(dates::parse).transpose()?,
+    };
+    if let (Some(s), Some(u)) = (w.since, w.until)
+        && s >= u
+    {
+        anyhow::bail!("--since must be before --until");
+    }
+    Ok(w)
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
+    let window = window(args.since.as_deref(), args.until.as_deref())?;
+    let out = render(data, window, args.json)?;
+    print!("{out}");
+    Ok(())
+}
+
+/// The report on the store in `data`, rendered.
+pub fn render(data: &Path, window: Window, json: bool) -> anyhow::Result<String> {
+    let config = config::load(data)?;
+    if !data.join(hearth_store::STORE_FILE).exists() {
+        anyhow::bail!(
+            "no store in {} yet: read an export first (hearth --data {} ingest mbox PATH)",
+            data.display(),
+            data.display()
+        );
+    }
+    let store = Store::open(data)?;
+    let started = std::time::Instant::now();
+    let snapshot = store.snapshot()?;
+    let loaded = started.elapsed();
+    let report = hearth_analysis::report(&snapshot, &config, window);
+    tracing::info!(
+        messages = snapshot.messages.len(),
+        load_seconds = loaded.as_secs_f64(),
+        total_seconds = started.elapsed().as_secs_f64(),
+        "report computed"
+    );
+    Ok(if json {
+        hearth_report::render_json(&report)
+    } else {
+        hearth_report::render_text(&report)
+    })
+}

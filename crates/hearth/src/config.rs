@@ -1,0 +1,42 @@
+//! Loading `DIR/hearth.toml`.
+
+use anyhow::Context as _;
+use hearth_model::Config;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "hearth.toml";
+
+/// The template written into a new data directory.
+pub const TEMPLATE: &str = r#"# Hearth rules for this data directory. Edit and re-run `hearth report`: roles are decided
+# at report time, so no re-ingest is needed. `hearth people list` shows who got which role and why.
+
+[roles]
+# Authors whose e-mail domain is one of these (or a subdomain of one) are brand.
+brand_email_domains = []
+# Platform ids or e-mail addresses of brand people (staff, official accounts).
+brand_accounts = []
+# Platform ids or e-mail addresses of bots; bots are kept out of community metrics.
+bot_accounts = []
+"#;
+
+/// Reads the data directory's `hearth.toml`; defaults when it does not exist.
+pub fn load(dir: &Path) -> anyhow::Result<Config> {
+    let path = dir.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Writes the template when the data directory has no `hearth.toml` yet.
+pub fn ensure_template(dir: &Path) -> anyhow::Result<()> {
+    let path = dir.join(CONFIG_FILE);
+    if !path.exists() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::write(&path, TEMPLATE)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! The `hearth` command line: the binary's edge, where errors become `anyhow` messages.
+
+mod commands;
+mod config;
+mod dates;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Does your brand have a community or an audience? Hearth reads the exports you already
+/// have into a local store and answers with numbers you can trust.
+#[derive(Debug, Parser)]
+#[command(name = "hearth", version, about, long_about = None)]
+struct Cli {
+    /// Data directory: holds the store (hearth.sqlite) and the rules (hearth.toml).
+    #[arg(
+        long,
+        global = true,
+        env = "HEARTH_DATA",
+        default_value = "hearth-data"
+    )]
+    data: PathBuf,
+
+    /// More logging on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    /// No progress bars.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read export files or folders into the store (re-reading adds nothing).
+    Ingest(commands::ingest::Args),
+    /// The community report: counts, who answers whom, first responses, resilience.
+    Report(commands::report::Args),
+    /// People and their roles: who got which role, and why.
+    People {
+        #[command(subcommand)]
+        command: commands::people::Command,
+    },
+    /// Ingest the usrp-users mailing list with the vendor as brand and print the report.
+    Demo(commands::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => tracing::Level::WARN,
+        1 => tracing::Level::INFO,
+        _ => tracing::Level::DEBUG,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+    let ui = commands::Ui {
+        progress: !cli.quiet,
+    };
+    let result = match cli.command {
+        Command::Ingest(args) => commands::ingest::run(&cli.data, args, ui),
+        Command::Report(args) => commands::report::run(&cli.data, args),
+        Command::People { command } => commands::people::run(&cli.data, command),
+        Command::Demo(args) => commands::demo::run(args, ui),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
