@@ -442,13 +442,22 @@ fn body_text(parser: &MessageParser, headers: &mail_parser::Message<'_>, bytes: 
         plain && charset_ok && cte_ok
     };
     if simple {
-        let start = (headers.root_part().offset_body as usize).min(bytes.len());
-        return String::from_utf8_lossy(&bytes[start..]).into_owned();
+        return String::from_utf8_lossy(&bytes[body_start(bytes)..]).into_owned();
     }
     parser
         .parse(bytes)
         .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
         .unwrap_or_default()
+}
+
+/// Where the body starts: after the first empty line (`\n\n` or `\n\r\n`), else at the end.
+fn body_start(bytes: &[u8]) -> usize {
+    let lf = memchr::memmem::find(bytes, b"\n\n").map(|i| i + 2);
+    let crlf = memchr::memmem::find(bytes, b"\n\r\n").map(|i| i + 3);
+    match (lf, crlf) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(bytes.len()),
+    }
 }
 
 /// FNV-1a, 64 bits: a stable hash for derived ids (std's hasher may change between releases).
@@ -492,6 +501,13 @@ mod tests {
         ));
         assert!(!is_separator(b"From: someone\n"));
         assert!(!is_separator(b"From here on it works\n"));
+    }
+
+    #[test]
+    fn body_starts_after_the_first_blank_line() {
+        assert_eq!(body_start(b"A: b\n\nbody\n\nmore"), 6);
+        assert_eq!(body_start(b"A: b\r\n\r\nbody"), 8);
+        assert_eq!(body_start(b"A: b\n"), 5);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-/// Messages per transaction. A kill during ingest loses at most this many (uncommitted)
+/// Messages per transaction by default ([`Store::set_batch_size`] changes it). A kill during ingest loses at most this many (uncommitted)
 /// messages; reading the file again adds them.
 pub const BATCH: usize = 50_000;
 
@@ -106,6 +106,7 @@ impl Store {
             let outcome = (|| -> Result<FileSummary, StoreError> {
                 let mut sink = IngestSink::new(
                     &self.conn,
+                    self.batch,
                     source_id,
                     path,
                     &mut spaces,
@@ -192,6 +193,7 @@ impl Store {
 /// Receives one file's records and writes them inside the open transaction.
 struct IngestSink<'c, 'p> {
     conn: &'c Connection,
+    batch: usize,
     source_id: i64,
     path: &'p Path,
     spaces: &'p mut HashMap<String, i64>,
@@ -208,6 +210,7 @@ struct IngestSink<'c, 'p> {
 impl<'c, 'p> IngestSink<'c, 'p> {
     fn new(
         conn: &'c Connection,
+        batch: usize,
         source_id: i64,
         path: &'p Path,
         spaces: &'p mut HashMap<String, i64>,
@@ -216,6 +219,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
     ) -> Result<Self, StoreError> {
         Ok(IngestSink {
             conn,
+            batch,
             source_id,
             path,
             spaces,
@@ -316,7 +320,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         self.insert_text.execute(params![id, m.text])?;
         self.summary.added += 1;
         self.in_batch += 1;
-        if self.in_batch >= crate::BATCH {
+        if self.in_batch >= self.batch {
             self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
             self.in_batch = 0;
         }

@@ -27,6 +27,7 @@ pub const STORE_FILE: &str = "hearth.sqlite";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    batch: usize,
 }
 
 impl Store {
@@ -50,9 +51,18 @@ impl Store {
              PRAGMA cache_size = -65536;
              PRAGMA busy_timeout = 5000;",
         )?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            batch: BATCH,
+        };
         migrate::run(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// Commit ingests every `batch` messages instead of [`BATCH`] (at least 1).
+    pub fn set_batch_size(&mut self, batch: usize) {
+        self.batch = batch.max(1);
     }
 
     /// The store file.

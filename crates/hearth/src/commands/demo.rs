@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// A real excerpt of the usrp-users list (its first 80 messages of 2026), used when the shared
 /// data folder is not beside the checkout.
-const SAMPLE: &[u8] = include_bytes!("../../sample/usrp-users-2026-excerpt.mbox");
+const SAMPLE: &[u8] = include_bytes!("../../../../fixtures/mbox/usrp-users-2026-excerpt.mbox");
 
 /// The vendor's mail domains: Ettus Research, later part of NI, later of Emerson.
 const DEMO_CONFIG: &str = r#"# Written by `hearth demo`: the usrp-users list, with the vendor's staff as brand.

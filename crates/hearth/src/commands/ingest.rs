@@ -54,6 +54,12 @@ pub fn ingest(
     }
     crate::config::ensure_template(data)?;
     let mut store = Store::open(data)?;
+    if let Some(batch) = std::env::var("HEARTH_INGEST_BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+    {
+        store.set_batch_size(batch);
+    }
     let sizes: Vec<u64> = files
         .iter()
         .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))

@@ -1,0 +1,153 @@
+//! The store on a real excerpt of usrp-users: migrations, re-ingest, rollback, parent links.
+
+use hearth_model::{NO_PARENT, RawAccount, RawMessage};
+use hearth_sources::mbox::MboxReader;
+use hearth_sources::{ReadError, Reader, Sink};
+use hearth_store::{Store, StoreError};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+fn excerpt() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/mbox/usrp-users-2026-excerpt.mbox")
+}
+
+fn linked(store: &Store) -> usize {
+    let s = store.snapshot().expect("snapshot");
+    s.messages
+        .parent
+        .iter()
+        .filter(|p| **p != NO_PARENT)
+        .count()
+}
+
+#[test]
+fn reopening_applies_no_migration_twice_and_reingest_adds_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    let first = store
+        .ingest(&MboxReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    assert_eq!(
+        (first.read(), first.added(), first.duplicates()),
+        (80, 80, 0)
+    );
+    drop(store);
+
+    let mut store = Store::open(dir.path()).expect("reopen");
+    let again = store
+        .ingest(&MboxReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    assert_eq!(
+        (again.read(), again.added(), again.duplicates()),
+        (80, 0, 80)
+    );
+    assert_eq!(again.parents_linked, 0);
+    assert_eq!(store.message_count().expect("count"), 80);
+    let snapshot = store.snapshot().expect("snapshot");
+    // 28 distinct senders in the excerpt (tests/reference/mbox_report.py).
+    assert_eq!(snapshot.persons.len(), 28);
+    assert_eq!(snapshot.spaces.len(), 1);
+    // 50 replies whose parent is inside the excerpt: 15 + 10 + 21 + 1 between people, 3 self.
+    assert_eq!(linked(&store), 50);
+}
+
+#[test]
+fn parents_that_arrive_later_are_linked_then() {
+    let text = std::fs::read_to_string(excerpt()).expect("excerpt");
+    // Split in the middle at a separator; read the second half (replies) first.
+    let mid = text.len() / 2;
+    let cut = mid + text[mid..].find("\n\nFrom ").expect("separator") + 2;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a.mbox"), dir.path().join("b.mbox"));
+    std::fs::write(&a, &text[..cut]).expect("write");
+    std::fs::write(&b, &text[cut..]).expect("write");
+    let mut store = Store::open(&dir.path().join("data")).expect("open");
+    let later = store.ingest(&MboxReader, &[b], &mut |_| {}).expect("b");
+    let earlier = store.ingest(&MboxReader, &[a], &mut |_| {}).expect("a");
+    assert_eq!(later.added() + earlier.added(), 80);
+    assert_eq!(linked(&store), 50);
+    assert!(earlier.parents_linked > 0);
+}
+
+/// Emits real messages, then fails like a disk error in the middle of the file.
+struct FailingReader {
+    good: usize,
+}
+
+impl Reader for FailingReader {
+    fn id(&self) -> &'static str {
+        "mbox"
+    }
+
+    fn read(&self, file: &Path, _: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        for i in 0..self.good {
+            let m = RawMessage {
+                native_id: format!("m{i}@example.org"),
+                space: "s".into(),
+                space_name: "s".into(),
+                author: RawAccount {
+                    native_id: format!("p{i}@example.org"),
+                    ..RawAccount::default()
+                },
+                time: 1_600_000_000 + i as i64,
+                ..RawMessage::default()
+            };
+            sink.message(m).map_err(|source| ReadError::Sink {
+                path: file.to_path_buf(),
+                source,
+            })?;
+        }
+        Err(ReadError::Io {
+            path: file.to_path_buf(),
+            source: std::io::Error::other("device went away"),
+        })
+    }
+}
+
+#[test]
+fn a_failure_mid_batch_leaves_the_store_as_before_the_batch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    store
+        .ingest(&MboxReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    let before = store.snapshot().expect("snapshot");
+
+    store.set_batch_size(4);
+    let err = store
+        .ingest(&FailingReader { good: 10 }, &[excerpt()], &mut |_| {})
+        .expect_err("must fail");
+    assert!(
+        matches!(err, StoreError::Read(ReadError::Io { .. })),
+        "{err}"
+    );
+    // Two batches of 4 were committed; the 2 messages (and people) in flight were not.
+    let after = store.snapshot().expect("snapshot");
+    assert_eq!(after.messages.len(), before.messages.len() + 8);
+    assert_eq!(after.persons.len(), before.persons.len() + 8);
+
+    // Reading again completes the file and adds nothing twice.
+    let again = store.ingest(&FailingReader { good: 10 }, &[excerpt()], &mut |_| {});
+    assert!(again.is_err());
+    assert_eq!(
+        store.snapshot().expect("snapshot").messages.len(),
+        before.messages.len() + 8
+    );
+}
+
+#[test]
+fn message_text_is_kept_for_drill_down() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    store
+        .ingest(&MboxReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    let snapshot = store.snapshot().expect("snapshot");
+    let id = hearth_model::MessageId(snapshot.messages.id[0]);
+    let text = store.message_text(id).expect("query").expect("text");
+    // The first message of the excerpt (Rob Kossler, 2026-01-06): its body, not its headers.
+    assert!(
+        text.starts_with("Hi,\nI am playing around with the extensions interface"),
+        "{text:?}"
+    );
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Independent reference for Hearth's mbox report, written with Python's own `mailbox` and
+`email` packages (a different parser, a different language, no shared code).
+
+It follows the definitions of docs/metrics.md and prints the report's JSON keys, so the
+numbers asserted in crates/hearth/tests/*.rs can be recomputed by anyone:
+
+    python3 tests/reference/mbox_report.py ../shared/data/mbox/usrp-users/*.mbox
+"""
+import email.utils
+import json
+import mailbox
+import re
+import statistics
+import sys
+from email.header import decode_header, make_header
+
+BRAND = ("ettus.com", "ni.com", "emerson.com")
+
+
+def ids(value):
+    if not value:
+        return []
+    found = re.findall(r"<([^>]*)>", value)
+    found = [f.strip() for f in found if f.strip()]
+    if found:
+        return found
+    return [t.strip('"()') for t in re.split(r"[\s,]+", value) if "@" in t]
+
+
+def decoded(value):
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:
+        return value
+
+
+def author(msg):
+    # Parse the raw header, then decode the name: a decoded "Müller, Jan" would split on its comma.
+    name, addr = email.utils.parseaddr(str(msg.get("From", "")))
+    name = decoded(name)
+    low = name.lower()
+    if " via " in low and name[: low.rfind(" via ")].strip():
+        original = msg.get("X-Original-From") or msg.get("Reply-To")
+        if original:
+            addr = email.utils.parseaddr(str(original))[1] or addr
+    return addr.strip().lower()
+
+
+def day(text):
+    import datetime
+    d = datetime.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
+    return d.timestamp()
+
+
+def main(args):
+    since = until = None
+    paths = []
+    it = iter(args)
+    for a in it:
+        if a == "--since":
+            since = day(next(it))
+        elif a == "--until":
+            until = day(next(it))
+        else:
+            paths.append(a)
+    msgs = {}
+    order = []
+    for path in paths:
+        for m in mailbox.mbox(path):
+            mid = (m.get("Message-ID") or "").strip().strip("<>")
+            if not mid or mid in msgs:
+                continue
+            when = email.utils.parsedate_to_datetime(m["Date"]).timestamp()
+            parent = None
+            irt = ids(m.get("In-Reply-To"))
+            refs = ids(m.get("References"))
+            if irt:
+                parent = irt[0]
+            elif refs:
+                parent = refs[-1]
+            if parent == mid:
+                parent = None
+            msgs[mid] = {"author": author(m), "time": when, "parent": parent}
+            order.append(mid)
+    for mid in order:
+        if msgs[mid]["parent"] not in msgs:
+            msgs[mid]["parent"] = None
+
+    def role(a):
+        host = a.rsplit("@", 1)[-1]
+        return "brand" if any(host == d or host.endswith("." + d) for d in BRAND) else "member"
+
+    def root(mid):
+        seen = set()
+        while msgs[mid]["parent"] and mid not in seen:
+            seen.add(mid)
+            mid = msgs[mid]["parent"]
+        return mid
+
+    roots = {mid: root(mid) for mid in order}
+    everything = order
+
+    def inside(mid):
+        t = msgs[mid]["time"]
+        return (since is None or t >= since) and (until is None or t < until)
+
+    order = [m for m in everything if inside(m)]
+    people = {msgs[m]["author"] for m in order}
+    classes = dict(member_to_member=0, member_to_brand=0, brand_to_member=0, brand_to_brand=0)
+    selfs = 0
+    edges = []
+    for mid in order:
+        p = msgs[mid]["parent"]
+        if not p:
+            continue
+        a, b = msgs[mid]["author"], msgs[p]["author"]
+        if a == b:
+            selfs += 1
+            continue
+        classes[f"{role(a)}_to_{role(b)}"] += 1
+        edges.append((a, b))
+    between = sum(classes.values())
+
+    # first response
+    threads = {}
+    for mid in order:
+        if roots[mid] == mid and role(msgs[mid]["author"]) == "member":
+            threads[mid] = None
+    for mid in everything:
+        r = roots[mid]
+        if r == mid or r not in threads:
+            continue
+        if until is not None and msgs[mid]["time"] >= until:
+            continue
+        if msgs[mid]["author"] == msgs[r]["author"]:
+            continue
+        cand = (msgs[mid]["time"], everything.index(mid))
+        if threads[r] is None or cand < threads[r]:
+            threads[r] = cand
+    by = {"member": [], "brand": []}
+    for r, first in threads.items():
+        if first:
+            responder = msgs[everything[first[1]]]["author"]
+            by[role(responder)].append(max(0, first[0] - msgs[r]["time"]) / 3600)
+
+    # resilience
+    active = {a for a in people if role(a) == "member"}
+
+    def largest(es):
+        parent = {}
+
+        def find(x):
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in es:
+            parent[find(a)] = find(b)
+        sizes = {}
+        for a in active:
+            sizes[find(a)] = sizes.get(find(a), 0) + 1
+        return max(sizes.values()) / len(active) if active else None
+
+    no_brand = [(a, b) for a, b in edges if role(a) == "member" and role(b) == "member"]
+    touched = {x for e in edges for x in e}
+    touched_nb = {x for e in no_brand for x in e}
+
+    def med(v):
+        return statistics.median(v) if v else None
+
+    print(json.dumps({
+        "window": [since, until],
+        "messages": len(order),
+        "threads": len({roots[m] for m in order}),
+        "people": len(people),
+        "members": sum(1 for a in people if role(a) == "member"),
+        "brand": sum(1 for a in people if role(a) == "brand"),
+        "interactions": dict(classes, self=selfs),
+        "community": {
+            "peer_share": classes["member_to_member"] / between if between else None,
+            "first_response": {
+                "member_threads": len(threads),
+                "first_by_member": len(by["member"]),
+                "first_by_brand": len(by["brand"]),
+                "unanswered": sum(1 for v in threads.values() if v is None),
+                "median_hours_member": med(by["member"]),
+                "median_hours_brand": med(by["brand"]),
+            },
+            "resilience": {
+                "members_in_largest_component_with_brand": largest(edges),
+                "members_in_largest_component_without_brand": largest(no_brand),
+                "isolated_without_brand": len((active & touched) - touched_nb),
+            },
+        },
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
