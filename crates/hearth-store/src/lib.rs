@@ -77,6 +77,39 @@ impl Store {
             .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?)
     }
 
+    /// SQLite's own consistency check plus Hearth's: every message has its text, and every
+    /// linked parent exists. Empty when all is well.
+    pub fn check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let without_text: i64 = self.conn.query_row(
+            "SELECT count(*) FROM messages m
+              WHERE NOT EXISTS (SELECT 1 FROM message_text t WHERE t.message_id = m.id)",
+            [],
+            |r| r.get(0),
+        )?;
+        if without_text > 0 {
+            problems.push(format!("{without_text} messages without text"));
+        }
+        let dangling: i64 = self.conn.query_row(
+            "SELECT count(*) FROM messages m
+              WHERE m.parent_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.id = m.parent_id)",
+            [],
+            |r| r.get(0),
+        )?;
+        if dangling > 0 {
+            problems.push(format!("{dangling} messages with a missing parent"));
+        }
+        Ok(problems)
+    }
+
     /// The body text of stored messages, by store id (drill-down).
     pub fn message_text(&self, id: hearth_model::MessageId) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;

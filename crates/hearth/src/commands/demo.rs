@@ -25,6 +25,9 @@ pub struct Args {
     /// The usrp-users mbox folder (default: found in ../shared/data beside the checkout).
     #[arg(long)]
     mbox: Option<PathBuf>,
+    /// Use the real 80-message excerpt built into the binary, even when the archive is here.
+    #[arg(long, conflicts_with = "mbox")]
+    sample: bool,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -53,14 +56,21 @@ pub fn run(args: Args, ui: Ui) -> anyhow::Result<()> {
     if !config.exists() {
         std::fs::write(&config, DEMO_CONFIG)?;
     }
-    let input = match args.mbox.clone().or_else(find_shared) {
+    let found = if args.sample {
+        None
+    } else {
+        args.mbox.clone().or_else(find_shared)
+    };
+    let input = match found {
         Some(path) => path,
         None => {
             let path = dir.join("usrp-users-2026-excerpt.mbox");
             std::fs::write(&path, SAMPLE)?;
-            eprintln!(
-                "note: ../shared/data is not here; using the real excerpt the repository carries"
-            );
+            if !args.sample {
+                eprintln!(
+                    "note: ../shared/data is not here; using the real excerpt built into hearth"
+                );
+            }
             path
         }
     };

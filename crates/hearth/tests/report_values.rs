@@ -1,0 +1,201 @@
+//! Every JSON key of `hearth report --json`, against values computed independently.
+//!
+//! Expected numbers come from `tests/reference/mbox_report.py` (Python's own `mailbox` and
+//! `email` parsers, written from docs/metrics.md without Hearth's code), and for the whole
+//! archive also from the figures in ../shared/data/README.md. Rerun the reference with
+//! `python3 tests/reference/mbox_report.py [--since D --until D] FILES...`.
+
+mod common;
+
+use common::{VENDOR_RULES, data_dir, excerpt, hearth, json, usrp_users};
+use serde_json::Value;
+
+fn close(v: &Value, expected: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - expected).abs() < 1e-9, "{got} != {expected}");
+}
+
+fn ingest(dir: &std::path::Path, path: &std::path::Path) {
+    let (code, _, err) = hearth(dir, &["ingest", "mbox", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn excerpt_every_key() {
+    let dir = data_dir(Some(VENDOR_RULES));
+    ingest(dir.path(), &excerpt());
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(
+        r["window"],
+        serde_json::json!({"since": null, "until": null})
+    );
+    // 80 messages from 28 senders; 7 write from emerson.com or ettus.com (see
+    // `hearth people list --role brand`: Braun, Pandeya, Hofrichter, Anderseck, Yang,
+    // Garibaldi, Amsel).
+    assert_eq!(r["messages"], 80);
+    assert_eq!(r["threads"], 30);
+    assert_eq!(r["people"], 28);
+    assert_eq!(r["members"], 21);
+    assert_eq!(r["brand"], 7);
+    assert_eq!(r["bots"], 0);
+    let i = &r["interactions"];
+    assert_eq!(i["member_to_member"], 15);
+    assert_eq!(i["member_to_brand"], 10);
+    assert_eq!(i["brand_to_member"], 21);
+    assert_eq!(i["brand_to_brand"], 1);
+    assert_eq!(i["self"], 3);
+    assert_eq!(i["bot"], 0);
+    assert_eq!(i["total"], 50);
+    let c = &r["community"];
+    assert_eq!(c["verdict"], "audience");
+    close(&c["peer_share"], 15.0 / 47.0);
+    let f = &c["first_response"];
+    assert_eq!(f["member_threads"], 24);
+    assert_eq!(f["first_by_member"], 7);
+    assert_eq!(f["first_by_brand"], 10);
+    assert_eq!(f["unanswered"], 7);
+    close(&f["median_hours_member"], 5.723611111111111);
+    close(&f["median_hours_brand"], 15.318472222222223);
+    let res = &c["resilience"];
+    assert_eq!(res["active_members"], 21);
+    close(&res["members_in_largest_component_with_brand"], 18.0 / 21.0);
+    close(
+        &res["members_in_largest_component_without_brand"],
+        6.0 / 21.0,
+    );
+    assert_eq!(res["isolated_without_brand"], 6);
+}
+
+fn check_full(r: &Value, reference: &Value) {
+    for key in ["messages", "threads", "people", "members", "brand"] {
+        assert_eq!(r[key], reference[key], "{key}");
+    }
+    for key in [
+        "member_to_member",
+        "member_to_brand",
+        "brand_to_member",
+        "brand_to_brand",
+        "self",
+    ] {
+        assert_eq!(
+            r["interactions"][key], reference["interactions"][key],
+            "{key}"
+        );
+    }
+    close(
+        &r["community"]["peer_share"],
+        reference["community"]["peer_share"].as_f64().expect("f64"),
+    );
+    for (group, keys) in [
+        (
+            "first_response",
+            &[
+                "member_threads",
+                "first_by_member",
+                "first_by_brand",
+                "unanswered",
+                "median_hours_member",
+                "median_hours_brand",
+            ][..],
+        ),
+        (
+            "resilience",
+            &[
+                "members_in_largest_component_with_brand",
+                "members_in_largest_component_without_brand",
+                "isolated_without_brand",
+            ][..],
+        ),
+    ] {
+        for key in keys {
+            let (got, want) = (
+                &r["community"][group][key],
+                &reference["community"][group][key],
+            );
+            if want.is_f64() {
+                close(got, want.as_f64().expect("f64"));
+            } else {
+                assert_eq!(got, want, "{group}.{key}");
+            }
+        }
+    }
+}
+
+#[test]
+fn usrp_users_whole_archive_and_a_window() {
+    let dir = data_dir(Some(VENDOR_RULES));
+    ingest(dir.path(), &usrp_users());
+
+    // ../shared/data/README.md: 11,385 messages, 982 people of whom 39 brand;
+    // 5,349 / 898 / 1,361 / 29, self 697; peer share ≈ 0.70.
+    let all = json(dir.path(), &["report", "--json"]);
+    let reference = serde_json::json!({
+        "messages": 11385, "threads": 3051, "people": 982, "members": 943, "brand": 39,
+        "interactions": {"member_to_member": 5349, "member_to_brand": 898,
+                         "brand_to_member": 1361, "brand_to_brand": 29, "self": 697},
+        "community": {
+            "peer_share": 0.7004059185544061,
+            "first_response": {"member_threads": 2923, "first_by_member": 1533,
+                               "first_by_brand": 705, "unanswered": 685,
+                               "median_hours_member": 1.3119444444444444,
+                               "median_hours_brand": 11.745555555555555},
+            "resilience": {"members_in_largest_component_with_brand": 0.8939554612937434,
+                           "members_in_largest_component_without_brand": 0.7794273594909862,
+                           "isolated_without_brand": 106}
+        }
+    });
+    check_full(&all, &reference);
+    assert_eq!(all["community"]["verdict"], "community");
+
+    // The calendar year 2025 alone (--since 2025-01-01 --until 2026-01-01).
+    let y2025 = json(
+        dir.path(),
+        &[
+            "report",
+            "--json",
+            "--since",
+            "2025-01-01",
+            "--until",
+            "2026-01-01",
+        ],
+    );
+    let reference = serde_json::json!({
+        "messages": 889, "threads": 230, "people": 131, "members": 123, "brand": 8,
+        "interactions": {"member_to_member": 300, "member_to_brand": 117,
+                         "brand_to_member": 183, "brand_to_brand": 3, "self": 66},
+        "community": {
+            "peer_share": 0.4975124378109453,
+            "first_response": {"member_threads": 204, "first_by_member": 81,
+                               "first_by_brand": 93, "unanswered": 30,
+                               "median_hours_member": 0.9491666666666667,
+                               "median_hours_brand": 28.42111111111111},
+            "resilience": {"members_in_largest_component_with_brand": 0.8861788617886179,
+                           "members_in_largest_component_without_brand": 0.6016260162601627,
+                           "isolated_without_brand": 24}
+        }
+    });
+    check_full(&y2025, &reference);
+    assert_eq!(y2025["window"]["since"], "2025-01-01T00:00:00Z");
+    assert_eq!(y2025["window"]["until"], "2026-01-01T00:00:00Z");
+
+    // Reading the whole archive again adds nothing.
+    let again = json(
+        dir.path(),
+        &[
+            "ingest",
+            "mbox",
+            usrp_users().to_str().expect("utf-8"),
+            "--json",
+        ],
+    );
+    assert_eq!(again["read"], 11424);
+    assert_eq!(again["added"], 0);
+    assert_eq!(again["duplicates"], 11424);
+    assert_eq!(json(dir.path(), &["report", "--json"]), all);
+
+    // Who is brand, and why: 39 people, each by the domain rule.
+    let brand = json(dir.path(), &["people", "list", "--role", "brand", "--json"]);
+    let brand = brand.as_array().expect("array");
+    assert_eq!(brand.len(), 39);
+    assert!(brand.iter().all(|p| p["rule"] == "brand_email_domains"));
+}
