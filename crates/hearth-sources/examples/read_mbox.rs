@@ -20,6 +20,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sink.diagnostics.len(),
         sink.messages.len() as f64 / secs
     );
+    let empty: Vec<_> = sink
+        .messages
+        .iter()
+        .filter(|m| m.text.trim().is_empty())
+        .collect();
+    let bytes: usize = sink.messages.iter().map(|m| m.text.len()).sum();
+    println!(
+        "{} messages without own words; {bytes} bytes of text kept",
+        empty.len()
+    );
+    if let Ok(pat) = std::env::var("SHOW_MATCH") {
+        for m in sink
+            .messages
+            .iter()
+            .filter(|m| m.text.contains(&pat))
+            .take(3)
+        {
+            println!("=== {}\n{}", m.native_id, m.text);
+        }
+    }
+    if std::env::var("SHOW_EMPTY").is_ok() {
+        for m in empty.iter().take(8) {
+            println!("  {} {:?}", m.native_id, m.subject);
+        }
+    }
     for d in sink.diagnostics.iter().take(5) {
         println!("{d}");
     }

@@ -8,6 +8,7 @@
 
 pub mod conformance;
 mod diagnostic;
+pub mod mailtext;
 pub mod mbox;
 mod paths;
 
@@ -48,8 +49,9 @@ pub enum ReadError {
     },
 }
 
-/// One export format.
-pub trait Reader {
+/// One export format. Readers are shared with the store's reading thread, so they are
+/// `Send + Sync` (they hold no state between files).
+pub trait Reader: Send + Sync {
     /// The format's id, as typed on the command line and stored as the source kind.
     fn id(&self) -> &'static str;
 

@@ -2,7 +2,7 @@
 
 use crate::{Store, StoreError};
 use hearth_model::RawMessage;
-use hearth_sources::{Diagnostic, Reader, Severity, Sink, SinkError};
+use hearth_sources::{Diagnostic, ReadError, Reader, Severity, Sink, SinkError};
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufReader;
@@ -47,8 +47,8 @@ pub const KEEP_DIAGNOSTICS: usize = 100;
 pub struct IngestSummary {
     pub source: String,
     pub files: Vec<FileSummary>,
-    /// Replies whose parent was found in the store by this ingest (including replies read
-    /// earlier whose parent arrived now).
+    /// Replies linked to their parent by this ingest: when stored (parent already there),
+    /// or afterwards (replies, also from earlier ingests, whose parent arrived now).
     pub parents_linked: u64,
 }
 
@@ -102,8 +102,9 @@ impl Store {
                 })
             })?;
             let mut input = BufReader::with_capacity(1 << 16, file);
+            tracing::debug!(path = %path.display(), "reading");
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
-            let outcome = (|| -> Result<FileSummary, StoreError> {
+            let outcome = (|| -> Result<(FileSummary, u64), StoreError> {
                 let mut sink = IngestSink::new(
                     &self.conn,
                     self.batch,
@@ -113,11 +114,9 @@ impl Store {
                     &mut accounts,
                     on_progress,
                 )?;
-                reader.read(path, &mut input, &mut sink)?;
-                if let Some(e) = sink.error.take() {
-                    return Err(e);
-                }
+                read_pipelined(reader, path, &mut input, &mut sink)?;
                 let file = std::mem::take(&mut sink.summary);
+                let linked = sink.linked;
                 drop(sink);
                 self.conn.execute(
                     "INSERT INTO ingests (source_id, path, finished_at, read, added, duplicates,
@@ -133,10 +132,11 @@ impl Store {
                         serde_json::to_string(&file.skipped_by_reason).unwrap_or_default(),
                     ],
                 )?;
-                Ok(file)
+                Ok((file, linked))
             })();
             match outcome {
-                Ok(file) => {
+                Ok((file, linked)) => {
+                    summary.parents_linked += linked;
                     self.conn.execute_batch("COMMIT")?;
                     tracing::info!(
                         path = %path.display(),
@@ -155,7 +155,13 @@ impl Store {
                 }
             }
         }
-        summary.parents_linked = self.link_parents(source_id)?;
+        let started = std::time::Instant::now();
+        summary.parents_linked += self.link_parents(source_id)?;
+        tracing::info!(
+            linked = summary.parents_linked,
+            seconds = started.elapsed().as_secs_f64(),
+            "replies linked to their parents"
+        );
         Ok(summary)
     }
 
@@ -190,6 +196,117 @@ impl Store {
     }
 }
 
+/// What the reading thread hands to the writing thread.
+enum Event {
+    Message(RawMessage),
+    Diagnostic(Diagnostic),
+    Progress(u64),
+}
+
+/// Events travel in groups of this many, to keep channel overhead off the hot path.
+const GROUP: usize = 256;
+/// Groups in flight between the two threads (bounds memory).
+const GROUPS_IN_FLIGHT: usize = 16;
+
+/// The reading thread's sink: groups events and sends them to the writer.
+struct ChannelSink {
+    tx: std::sync::mpsc::SyncSender<Vec<Event>>,
+    group: Vec<Event>,
+}
+
+impl ChannelSink {
+    fn push(&mut self, e: Event) -> Result<(), SinkError> {
+        self.group.push(e);
+        if self.group.len() >= GROUP {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), SinkError> {
+        if self.group.is_empty() {
+            return Ok(());
+        }
+        let group = std::mem::replace(&mut self.group, Vec::with_capacity(GROUP));
+        self.tx
+            .send(group)
+            .map_err(|_| SinkError::from("the store stopped taking messages"))
+    }
+}
+
+impl Sink for ChannelSink {
+    fn message(&mut self, message: RawMessage) -> Result<(), SinkError> {
+        self.push(Event::Message(message))
+    }
+
+    fn diagnostic(&mut self, diagnostic: Diagnostic) {
+        let _ = self.push(Event::Diagnostic(diagnostic));
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        let _ = self.push(Event::Progress(bytes));
+    }
+}
+
+/// Reads one file on a second thread while this thread writes to SQLite: parsing and
+/// storing overlap on two cores. Order is kept (one channel, one reader). A store error
+/// stops the reader (its next send fails); a read error arrives after the messages read
+/// before it, which are written.
+fn read_pipelined(
+    reader: &dyn Reader,
+    path: &Path,
+    input: &mut BufReader<std::fs::File>,
+    sink: &mut IngestSink<'_, '_>,
+) -> Result<(), StoreError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(GROUPS_IN_FLIGHT);
+        let handle = scope.spawn(move || {
+            let mut channel = ChannelSink {
+                tx,
+                group: Vec::with_capacity(GROUP),
+            };
+            let result = reader.read(path, input, &mut channel);
+            let flushed = channel.flush();
+            result.and_then(|()| {
+                flushed.map_err(|source| ReadError::Sink {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            })
+        });
+        let mut written: Result<(), StoreError> = Ok(());
+        'groups: for group in rx.iter() {
+            for event in group {
+                let step = match event {
+                    Event::Message(m) => sink.store(m),
+                    Event::Diagnostic(d) => {
+                        sink.diagnostic(d);
+                        Ok(())
+                    }
+                    Event::Progress(b) => {
+                        sink.progress(b);
+                        Ok(())
+                    }
+                };
+                if let Err(e) = step {
+                    written = Err(e);
+                    break 'groups;
+                }
+            }
+        }
+        drop(rx);
+        let read = handle.join().unwrap_or_else(|_| {
+            Err(ReadError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("the reader thread panicked"),
+            })
+        });
+        // A store error comes first: the reader only failed because the store stopped.
+        written?;
+        read.map_err(StoreError::from)
+    })
+}
+
 /// Receives one file's records and writes them inside the open transaction.
 struct IngestSink<'c, 'p> {
     conn: &'c Connection,
@@ -201,10 +318,10 @@ struct IngestSink<'c, 'p> {
     on_progress: &'p mut dyn FnMut(Progress<'_>),
     insert_message: Statement<'c>,
     insert_text: Statement<'c>,
+    find_message: Statement<'c>,
     in_batch: usize,
+    linked: u64,
     summary: FileSummary,
-    /// A store error raised inside a callback that cannot return it.
-    error: Option<StoreError>,
 }
 
 impl<'c, 'p> IngestSink<'c, 'p> {
@@ -227,18 +344,20 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             on_progress,
             insert_message: conn.prepare(
                 "INSERT INTO messages (source_id, native_id, space_id, account_id, time,
-                                       subject, parent_native)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                                       subject, parent_native, parent_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (source_id, native_id) DO NOTHING",
             )?,
+            find_message: conn
+                .prepare("SELECT id FROM messages WHERE source_id = ?1 AND native_id = ?2")?,
             insert_text: conn
                 .prepare("INSERT INTO message_text (message_id, body) VALUES (?1, ?2)")?,
             in_batch: 0,
+            linked: 0,
             summary: FileSummary {
                 path: path.to_path_buf(),
                 ..FileSummary::default()
             },
-            error: None,
         })
     }
 
@@ -302,6 +421,15 @@ impl<'c, 'p> IngestSink<'c, 'p> {
     fn store(&mut self, m: RawMessage) -> Result<(), StoreError> {
         let space = self.space_id(&m)?;
         let account = self.account_id(&m)?;
+        // Most parents are already stored (archives run in time order); the rest are
+        // linked at the end of the ingest.
+        let parent_id: Option<i64> = match &m.parent {
+            Some(p) => self
+                .find_message
+                .query_row(params![self.source_id, p], |r| r.get(0))
+                .optional()?,
+            None => None,
+        };
         let inserted = self.insert_message.execute(params![
             self.source_id,
             m.native_id,
@@ -310,6 +438,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             m.time,
             m.subject,
             m.parent,
+            parent_id,
         ])?;
         self.summary.read += 1;
         if inserted == 0 {
@@ -319,6 +448,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         let id = self.conn.last_insert_rowid();
         self.insert_text.execute(params![id, m.text])?;
         self.summary.added += 1;
+        self.linked += u64::from(parent_id.is_some());
         self.in_batch += 1;
         if self.in_batch >= self.batch {
             self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;

@@ -44,7 +44,8 @@ impl Store {
             source,
         })?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
+            "
+             PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
