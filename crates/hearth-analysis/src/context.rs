@@ -1,7 +1,9 @@
 //! What every metric needs, computed once per report: roles, thread roots, the window.
 
 use crate::{RoleDecision, Window, decide_roles, thread_roots};
-use hearth_model::{Config, InteractionClass, NO_PARENT, Role, Snapshot};
+use hearth_model::{
+    Config, Interaction, InteractionClass, InteractionKind, NO_PARENT, Role, Snapshot,
+};
 
 /// A snapshot prepared for metrics.
 #[derive(Debug)]
@@ -12,16 +14,20 @@ pub struct Context<'s> {
     pub roles: Vec<RoleDecision>,
     /// Root message of each message's thread.
     pub roots: Vec<u32>,
+    interactions: Vec<Interaction>,
 }
 
 impl<'s> Context<'s> {
     pub fn new(snapshot: &'s Snapshot, config: &Config, window: Window) -> Self {
-        Context {
+        let mut cx = Context {
             snapshot,
             window,
             roles: decide_roles(&snapshot.persons, &config.roles),
             roots: thread_roots(&snapshot.messages.parent),
-        }
+            interactions: Vec::new(),
+        };
+        cx.interactions = derive_interactions(&cx);
+        cx
     }
 
     pub fn role(&self, person: u32) -> Role {
@@ -40,20 +46,42 @@ impl<'s> Context<'s> {
             .map(|(i, _)| i)
     }
 
-    /// Every interaction whose message is inside the window: (author, addressee, class).
-    /// Today the only interactions are explicit replies (message → its parent's author).
-    pub fn interactions(&self) -> impl Iterator<Item = (u32, u32, InteractionClass)> + '_ {
-        let m = &self.snapshot.messages;
-        self.in_window().filter_map(move |i| {
-            let p = m.parent[i];
-            (p != NO_PARENT).then(|| {
-                let (from, to) = (m.author[i], m.author[p as usize]);
-                let class = InteractionClass::classify(
-                    (i64::from(from), self.role(from)),
-                    (i64::from(to), self.role(to)),
-                );
-                (from, to, class)
-            })
-        })
+    /// Every interaction whose message is inside the window, in message order.
+    pub fn interactions(&self) -> &[Interaction] {
+        &self.interactions
     }
+}
+
+/// Interactions of the window's messages: the reply to the parent's author, then each
+/// mentioned person who is not that author (a reply that also @-mentions the person it
+/// answers is one interaction, not two).
+fn derive_interactions(cx: &Context<'_>) -> Vec<Interaction> {
+    let m = &cx.snapshot.messages;
+    let mut out = Vec::new();
+    let edge = |i: usize, to: u32, kind| {
+        let from = m.author[i];
+        Interaction {
+            message: i as u32,
+            from,
+            to,
+            kind,
+            class: InteractionClass::classify(
+                (i64::from(from), cx.role(from)),
+                (i64::from(to), cx.role(to)),
+            ),
+        }
+    };
+    for i in cx.in_window() {
+        let p = m.parent[i];
+        let answered = (p != NO_PARENT).then(|| m.author[p as usize]);
+        if let Some(to) = answered {
+            out.push(edge(i, to, InteractionKind::Reply));
+        }
+        for &to in m.mentions(i) {
+            if Some(to) != answered {
+                out.push(edge(i, to, InteractionKind::Mention));
+            }
+        }
+    }
+    out
 }

@@ -14,5 +14,5 @@ mod snapshot;
 pub use config::{Config, RoleRules};
 pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
 pub use raw::{RawAccount, RawMessage};
-pub use role::{InteractionClass, Role};
+pub use role::{Interaction, InteractionClass, InteractionKind, Role};
 pub use snapshot::{AccountInfo, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo};

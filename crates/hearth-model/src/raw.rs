@@ -32,4 +32,6 @@ pub struct RawMessage {
     pub text: String,
     /// Native id of the message this one answers, when the export says so.
     pub parent: Option<String>,
+    /// Native ids (same source) of the accounts this message mentions (`@name`, `<@U…>`).
+    pub mentions: Vec<String>,
 }

@@ -30,6 +30,27 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// How an interaction was derived from a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionKind {
+    /// The message answers a message of the addressee (explicit parent).
+    Reply,
+    /// The message names the addressee (`@name`), who is not its parent's author.
+    Mention,
+}
+
+/// One directed edge author → addressee, derived from one message. Indices are snapshot
+/// positions (message, persons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interaction {
+    pub message: u32,
+    pub from: u32,
+    pub to: u32,
+    pub kind: InteractionKind,
+    pub class: InteractionClass,
+}
+
 /// The class of a directed interaction author → addressee. Every interaction has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

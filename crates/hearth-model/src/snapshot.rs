@@ -21,6 +21,11 @@ pub struct MessageColumns {
     pub parent: Vec<u32>,
     /// Index into [`Snapshot::spaces`].
     pub space: Vec<u32>,
+    /// Mentions as compressed rows: message `i` mentions the persons
+    /// `mention_person[mention_start[i]..mention_start[i + 1]]`. Empty when no message has
+    /// mentions (`mention_start` is then empty too).
+    pub mention_start: Vec<u32>,
+    pub mention_person: Vec<u32>,
 }
 
 impl MessageColumns {
@@ -30,6 +35,14 @@ impl MessageColumns {
 
     pub fn is_empty(&self) -> bool {
         self.time.is_empty()
+    }
+
+    /// The persons message `i` mentions (each once).
+    pub fn mentions(&self, i: usize) -> &[u32] {
+        match (self.mention_start.get(i), self.mention_start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.mention_person[a as usize..b as usize],
+            _ => &[],
+        }
     }
 }
 

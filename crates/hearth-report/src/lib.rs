@@ -100,7 +100,11 @@ pub fn render_text(r: &CommunityReport) -> String {
         r.counts.bots
     );
     let _ = writeln!(s);
-    let _ = writeln!(s, "Who answers whom ({} replies)", i.total);
+    let _ = writeln!(
+        s,
+        "Who talks to whom ({} interactions: {} replies, {} mentions)",
+        i.total, i.replies, i.mentions
+    );
     let between = i.between_people();
     for (label, n) in [
         ("member → member", i.member_to_member),
@@ -110,11 +114,11 @@ pub fn render_text(r: &CommunityReport) -> String {
     ] {
         let _ = writeln!(s, "  {label}  {n:>8}  {:>6}", share_of(n, between));
     }
-    let _ = writeln!(s, "  self replies     {:>8}", i.self_replies);
+    let _ = writeln!(s, "  self             {:>8}", i.self_replies);
     let _ = writeln!(s, "  with bots        {:>8}", i.bot);
     let _ = writeln!(
         s,
-        "  peer share = member→member ÷ replies between people = {}",
+        "  peer share = member→member ÷ interactions between people = {}",
         pct(c.peer_share)
     );
     let _ = writeln!(s);

@@ -72,6 +72,12 @@ pub fn check(
         if m.time <= 0 {
             return Err(format!("message {} without time", m.native_id));
         }
+        if m.mentions.iter().any(String::is_empty) {
+            return Err(format!(
+                "message {} mentions an empty account id",
+                m.native_id
+            ));
+        }
         if m.space.is_empty() {
             return Err(format!("message {} without space", m.native_id));
         }

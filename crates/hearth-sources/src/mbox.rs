@@ -411,6 +411,7 @@ fn parse_message(
             subject: headers.subject().map(|s| s.trim().to_owned()),
             text,
             parent,
+            mentions: Vec::new(),
         },
         notes,
     ))

@@ -1,7 +1,7 @@
 //! Reading exports into the store: batched transactions, duplicate detection, parent linking.
 
 use crate::{Store, StoreError};
-use hearth_model::RawMessage;
+use hearth_model::{RawAccount, RawMessage};
 use hearth_sources::{Diagnostic, ReadError, Reader, Severity, Sink, SinkError};
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 use std::collections::{BTreeMap, HashMap};
@@ -319,6 +319,7 @@ struct IngestSink<'c, 'p> {
     insert_message: Statement<'c>,
     insert_text: Statement<'c>,
     find_message: Statement<'c>,
+    insert_mention: Statement<'c>,
     in_batch: usize,
     linked: u64,
     summary: FileSummary,
@@ -350,6 +351,10 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             )?,
             find_message: conn
                 .prepare("SELECT id FROM messages WHERE source_id = ?1 AND native_id = ?2")?,
+            insert_mention: conn.prepare(
+                "INSERT INTO mentions (message_id, account_id) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING",
+            )?,
             insert_text: conn
                 .prepare("INSERT INTO message_text (message_id, body) VALUES (?1, ?2)")?,
             in_batch: 0,
@@ -379,8 +384,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         Ok(id)
     }
 
-    fn account_id(&mut self, m: &RawMessage) -> Result<i64, StoreError> {
-        let a = &m.author;
+    fn account_id(&mut self, a: &RawAccount) -> Result<i64, StoreError> {
         if let Some(id) = self.accounts.get(&a.native_id) {
             return Ok(*id);
         }
@@ -420,7 +424,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
 
     fn store(&mut self, m: RawMessage) -> Result<(), StoreError> {
         let space = self.space_id(&m)?;
-        let account = self.account_id(&m)?;
+        let account = self.account_id(&m.author)?;
         // Most parents are already stored (archives run in time order); the rest are
         // linked at the end of the ingest.
         let parent_id: Option<i64> = match &m.parent {
@@ -447,6 +451,13 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         }
         let id = self.conn.last_insert_rowid();
         self.insert_text.execute(params![id, m.text])?;
+        for mentioned in &m.mentions {
+            let account = self.account_id(&RawAccount {
+                native_id: mentioned.clone(),
+                ..RawAccount::default()
+            })?;
+            self.insert_mention.execute(params![id, account])?;
+        }
         self.summary.added += 1;
         self.linked += u64::from(parent_id.is_some());
         self.in_batch += 1;

@@ -4,10 +4,16 @@ use crate::StoreError;
 use rusqlite::Connection;
 
 /// Every migration, oldest first. Names are `YYYY-MM-DD-NN_what`; never edit a shipped one.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "2026-11-22-01_init",
-    include_str!("../migrations/2026-11-22-01_init.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "2026-11-22-01_init",
+        include_str!("../migrations/2026-11-22-01_init.sql"),
+    ),
+    (
+        "2026-11-22-02_mentions",
+        include_str!("../migrations/2026-11-22-02_mentions.sql"),
+    ),
+];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(

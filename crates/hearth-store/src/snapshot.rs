@@ -89,6 +89,7 @@ impl Store {
             author: Vec::with_capacity(count),
             parent: Vec::with_capacity(count),
             space: Vec::with_capacity(count),
+            ..MessageColumns::default()
         };
         {
             let mut stmt = self.conn.prepare(
@@ -118,6 +119,37 @@ impl Store {
                     .map_or(NO_PARENT, |i| i as u32)
             })
             .collect();
+        // Mentions, as compressed rows per message (persons deduplicated per message).
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT message_id, account_id FROM mentions ORDER BY message_id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (message, account): (i64, i64) = (r.get(0)?, r.get(1)?);
+                if let (Ok(i), Some(&p)) =
+                    (ids.binary_search(&message), account_person.get(&account))
+                {
+                    pairs.push((i as u32, p));
+                }
+            }
+        }
+        if !pairs.is_empty() {
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut start = Vec::with_capacity(ids.len() + 1);
+            let mut k = 0usize;
+            for i in 0..ids.len() as u32 {
+                start.push(k as u32);
+                while k < pairs.len() && pairs[k].0 == i {
+                    k += 1;
+                }
+            }
+            start.push(k as u32);
+            messages.mention_start = start;
+            messages.mention_person = pairs.into_iter().map(|(_, p)| p).collect();
+        }
         messages.id = ids;
         Ok(Snapshot {
             messages,

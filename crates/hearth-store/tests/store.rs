@@ -151,3 +151,66 @@ fn message_text_is_kept_for_drill_down() {
         "{text:?}"
     );
 }
+
+/// Emits three messages with mentions, including a repeated one and an account never seen
+/// as an author.
+struct MentionReader;
+
+impl Reader for MentionReader {
+    fn id(&self) -> &'static str {
+        "test"
+    }
+
+    fn read(&self, file: &Path, _: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        let msg = |id: &str, author: &str, mentions: &[&str]| RawMessage {
+            native_id: id.into(),
+            space: "general".into(),
+            space_name: "general".into(),
+            author: RawAccount {
+                native_id: author.into(),
+                ..RawAccount::default()
+            },
+            time: 1_600_000_000,
+            mentions: mentions.iter().map(|m| m.to_string()).collect(),
+            ..RawMessage::default()
+        };
+        for m in [
+            msg("1", "U1", &["U2", "U2"]),
+            msg("2", "U2", &["U1", "U3"]),
+            msg("3", "U3", &[]),
+        ] {
+            sink.message(m).map_err(|source| ReadError::Sink {
+                path: file.to_path_buf(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn mentions_are_stored_once_and_reach_the_snapshot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    store
+        .ingest(&MentionReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    store
+        .ingest(&MentionReader, &[excerpt()], &mut |_| {})
+        .expect("again");
+    let s = store.snapshot().expect("snapshot");
+    let name = |p: u32| s.persons[p as usize].accounts[0].native_id.clone();
+    let names = |i: usize| {
+        s.messages
+            .mentions(i)
+            .iter()
+            .map(|p| name(*p))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(0), vec!["U2"]);
+    assert_eq!(names(1), vec!["U1", "U3"]);
+    assert!(names(2).is_empty());
+    // U3 was mentioned before it wrote: one account, one person.
+    assert_eq!(s.persons.len(), 3);
+    assert_eq!(store.check().expect("check"), Vec::<String>::new());
+}

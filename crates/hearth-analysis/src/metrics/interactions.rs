@@ -1,13 +1,14 @@
 //! **Interactions by class**: every interaction of the window, counted by class.
 //!
-//! An interaction is a directed edge author → addressee derived from a message. Today it is
-//! the explicit reply: a message whose parent is in the store addresses the parent's author.
-//! The interaction belongs to the window when the *reply* is in the window (its parent may be
-//! older). Classes: `self` (author answers themselves) first, then `bot` (either side is a
-//! bot), then the four role pairs.
+//! An interaction is a directed edge author → addressee derived from a message: the explicit
+//! reply (a message whose parent is in the store addresses the parent's author) and the
+//! mention (each mentioned person other than that author). It belongs to the window when the
+//! *message* is in the window (a parent may be older). Classes: `self` (author addresses
+//! themselves) first, then `bot` (either side is a bot), then the four role pairs.
+//! `replies` and `mentions` split `total` by kind.
 
 use crate::Context;
-use hearth_model::InteractionClass;
+use hearth_model::{InteractionClass, InteractionKind};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -21,6 +22,10 @@ pub struct Interactions {
     pub bot: u64,
     /// All of the above.
     pub total: u64,
+    /// Of `total`, derived from explicit replies.
+    pub replies: u64,
+    /// Of `total`, derived from mentions.
+    pub mentions: u64,
 }
 
 impl Interactions {
@@ -32,9 +37,13 @@ impl Interactions {
 
 pub fn interactions(cx: &Context<'_>) -> Interactions {
     let mut c = Interactions::default();
-    for (_, _, class) in cx.interactions() {
+    for it in cx.interactions() {
         c.total += 1;
-        match class {
+        match it.kind {
+            InteractionKind::Reply => c.replies += 1,
+            InteractionKind::Mention => c.mentions += 1,
+        }
+        match it.class {
             InteractionClass::MemberToMember => c.member_to_member += 1,
             InteractionClass::MemberToBrand => c.member_to_brand += 1,
             InteractionClass::BrandToMember => c.brand_to_member += 1,

@@ -27,6 +27,8 @@ mod tests {
             self_replies: 697,
             bot: 0,
             total: 0,
+            replies: 0,
+            mentions: 0,
         };
         let p = peer_share(&i).unwrap_or_default();
         assert!((p - 0.70040591855).abs() < 1e-9, "{p}");

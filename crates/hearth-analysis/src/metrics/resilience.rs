@@ -44,8 +44,9 @@ pub fn resilience(cx: &Context<'_>) -> Resilience {
     let mut without = UnionFind::new(people);
     let mut degree_with = vec![0u32; people];
     let mut degree_without = vec![0u32; people];
-    for (a, b, class) in cx.interactions() {
-        if !class.is_between_people() {
+    for it in cx.interactions() {
+        let (a, b) = (it.from, it.to);
+        if !it.class.is_between_people() {
             continue;
         }
         with.union(a, b);
