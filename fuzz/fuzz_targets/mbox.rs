@@ -8,7 +8,11 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
-    let whole = match conformance::check(&MboxReader, Path::new("fuzz.mbox"), data, true) {
+    let name = Path::new("fuzz.mbox");
+    let read = |input: &mut dyn std::io::BufRead, sink: &mut CollectSink| {
+        MboxReader.read_stream(name, input, sink)
+    };
+    let whole = match conformance::check_stream(name, data, read, true) {
         Ok(sink) => sink,
         Err(e) => panic!("conformance: {e}"),
     };

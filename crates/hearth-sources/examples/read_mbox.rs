@@ -1,17 +1,11 @@
 //! Reads mbox files and prints counts: `cargo run --release -p hearth-sources --example read_mbox -- FILE...`
 use hearth_sources::{Reader, conformance::CollectSink, mbox::MboxReader};
-use std::io::BufReader;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let mut sink = CollectSink::default();
     for path in std::env::args().skip(1) {
-        let file = std::fs::File::open(&path)?;
-        MboxReader.read(
-            path.as_ref(),
-            &mut BufReader::with_capacity(1 << 16, file),
-            &mut sink,
-        )?;
+        MboxReader.read(path.as_ref(), &mut sink)?;
     }
     let secs = started.elapsed().as_secs_f64();
     println!(

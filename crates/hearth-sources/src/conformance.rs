@@ -36,28 +36,46 @@ impl Sink for CollectSink {
     }
 }
 
-/// Reads `input` (named `file`) with `reader` into memory.
-pub fn read_bytes(
-    reader: &dyn Reader,
-    file: &Path,
-    input: &[u8],
-) -> Result<CollectSink, ReadError> {
-    let mut sink = CollectSink::default();
-    let mut cursor = input;
-    reader.read(file, &mut cursor, &mut sink)?;
-    Ok(sink)
-}
-
-/// Runs the conformance check on one input; returns what was read, or what is wrong.
+/// Runs the conformance check on one unit on disk (a file or a dump folder).
 /// Duplicate ids *within one input* are allowed only when the input itself repeats them
 /// (the store drops them); `allow_duplicate_ids` says whether this input does.
 pub fn check(
     reader: &dyn Reader,
-    file: &Path,
-    input: &[u8],
+    unit: &Path,
     allow_duplicate_ids: bool,
 ) -> Result<CollectSink, String> {
-    let sink = read_bytes(reader, file, input).map_err(|e| e.to_string())?;
+    let mut sink = CollectSink::default();
+    reader.read(unit, &mut sink).map_err(|e| e.to_string())?;
+    verify(&sink, unit, allow_duplicate_ids)?;
+    for d in &sink.diagnostics {
+        let len = std::fs::metadata(&d.file).map(|m| m.len()).unwrap_or(0);
+        if d.byte_offset > len {
+            return Err(format!("diagnostic points outside its file: {d}"));
+        }
+    }
+    Ok(sink)
+}
+
+/// The same check on an in-memory stream: `read` fills the sink from `input`, named `file`.
+pub fn check_stream(
+    file: &Path,
+    input: &[u8],
+    read: impl FnOnce(&mut dyn std::io::BufRead, &mut CollectSink) -> Result<(), ReadError>,
+    allow_duplicate_ids: bool,
+) -> Result<CollectSink, String> {
+    let mut sink = CollectSink::default();
+    let mut cursor = input;
+    read(&mut cursor, &mut sink).map_err(|e| e.to_string())?;
+    verify(&sink, file, allow_duplicate_ids)?;
+    for d in &sink.diagnostics {
+        if d.file != file || d.byte_offset > input.len() as u64 {
+            return Err(format!("diagnostic points outside the input: {d}"));
+        }
+    }
+    Ok(sink)
+}
+
+fn verify(sink: &CollectSink, unit: &Path, allow_duplicate_ids: bool) -> Result<(), String> {
     let mut seen = HashSet::new();
     for m in &sink.messages {
         if m.native_id.is_empty() {
@@ -83,15 +101,18 @@ pub fn check(
         }
     }
     for d in &sink.diagnostics {
-        if d.file != file {
-            return Err(format!("diagnostic names the wrong file: {d}"));
+        if !d.file.starts_with(unit) {
+            return Err(format!(
+                "diagnostic names a file outside {}: {d}",
+                unit.display()
+            ));
         }
-        if d.line == 0 || d.byte_offset > input.len() as u64 {
-            return Err(format!("diagnostic points outside the input: {d}"));
+        if d.line == 0 {
+            return Err(format!("diagnostic without a line: {d}"));
         }
         if d.detail.is_empty() {
             return Err(format!("diagnostic without detail: {d}"));
         }
     }
-    Ok(sink)
+    Ok(())
 }

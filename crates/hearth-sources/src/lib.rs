@@ -16,7 +16,6 @@ pub use diagnostic::{Diagnostic, Severity, SkipReason};
 pub use paths::expand_paths;
 
 use hearth_model::RawMessage;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// An error the sink returns to stop reading (for example, the store failed).
@@ -50,18 +49,32 @@ pub enum ReadError {
 }
 
 /// One export format. Readers are shared with the store's reading thread, so they are
-/// `Send + Sync` (they hold no state between files).
+/// `Send + Sync` (they hold no state between units).
 pub trait Reader: Send + Sync {
     /// The format's id, as typed on the command line and stored as the source kind.
     fn id(&self) -> &'static str;
 
-    /// Reads one file. `file` names it in diagnostics; `input` is its content.
-    fn read(
-        &self,
-        file: &Path,
-        input: &mut dyn BufRead,
-        sink: &mut dyn Sink,
-    ) -> Result<(), ReadError>;
+    /// The units of input under the paths a user gave: for a one-file format the files
+    /// (folders searched recursively, in name order); for a dump format the dump folders.
+    fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>>;
+
+    /// Bytes in a unit, for progress bars (what [`Sink::progress`] counts up to).
+    fn size(&self, unit: &Path) -> u64 {
+        std::fs::metadata(unit).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Reads one unit, opening its files itself.
+    fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError>;
+}
+
+/// Opens a file for reading, naming it in the error.
+pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, ReadError> {
+    std::fs::File::open(path)
+        .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+        .map_err(|source| ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// The reader for a format id, if Hearth knows it.

@@ -36,7 +36,7 @@ use crate::{Diagnostic, ReadError, Reader, Severity, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
 use mail_parser::{MessageParser, MimeHeaders};
 use std::io::BufRead;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Reads mbox files.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,7 +53,18 @@ impl Reader for MboxReader {
         "mbox"
     }
 
-    fn read(
+    fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+        crate::expand_paths(paths, &["mbox", "mbx"])
+    }
+
+    fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        self.read_stream(unit, &mut crate::open(unit)?, sink)
+    }
+}
+
+impl MboxReader {
+    /// Reads one mbox stream; `file` names it in diagnostics.
+    pub fn read_stream(
         &self,
         file: &Path,
         input: &mut dyn BufRead,
@@ -61,9 +72,7 @@ impl Reader for MboxReader {
     ) -> Result<(), ReadError> {
         Splitter::new(file, CHUNK).run(input, sink)
     }
-}
 
-impl MboxReader {
     /// Reads with a given chunk size (tests use tiny chunks to cross every boundary).
     #[doc(hidden)]
     pub fn read_chunked(

@@ -24,15 +24,22 @@ fn excerpt() -> Vec<u8> {
 }
 
 fn read(name: &str, bytes: &[u8]) -> CollectSink {
-    conformance::check(&MboxReader, Path::new(name), bytes, true)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    check_bytes(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn check_bytes(name: &str, bytes: &[u8]) -> Result<CollectSink, String> {
+    conformance::check_stream(
+        Path::new(name),
+        bytes,
+        |input, sink| MboxReader.read_stream(Path::new(name), input, sink),
+        true,
+    )
 }
 
 fn all_messages() -> CollectSink {
     let mut all = CollectSink::default();
     for f in usrp_users() {
-        let bytes = std::fs::read(&f).expect("read");
-        let got = conformance::check(&MboxReader, &f, &bytes, true)
+        let got = conformance::check(&MboxReader, &f, true)
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         all.messages.extend(got.messages);
         all.diagnostics.extend(got.diagnostics);
@@ -369,7 +376,7 @@ fn mutated_real_input_never_panics() {
                 bytes.drain(a..b.min(a + 4096));
             }
         }
-        if let Err(e) = conformance::check(&MboxReader, Path::new("fuzz.mbox"), &bytes, true) {
+        if let Err(e) = check_bytes("fuzz.mbox", &bytes) {
             panic!("round {round}: {e}");
         }
     }

@@ -5,7 +5,6 @@ use hearth_model::{RawAccount, RawMessage};
 use hearth_sources::{Diagnostic, ReadError, Reader, Severity, Sink, SinkError};
 use rusqlite::{Connection, OptionalExtension, Statement, params};
 use std::collections::{BTreeMap, HashMap};
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Messages per transaction by default ([`Store::set_batch_size`] changes it). A kill during ingest loses at most this many (uncommitted)
@@ -77,14 +76,15 @@ impl IngestSummary {
 }
 
 impl Store {
-    /// Reads `files` with `reader` into the store. Each file's records are committed in
-    /// batches of [`BATCH`]; the file's summary row is committed with its last batch.
+    /// Reads `units` (files, or dump folders: see [`Reader::units`]) with `reader` into the
+    /// store. Each unit's records are committed in batches of [`BATCH`]; its summary row is
+    /// committed with its last batch.
     /// Bad records are skipped and reported in the summary; only IO and store errors stop
     /// the ingest (and roll back the batch in flight).
     pub fn ingest(
         &mut self,
         reader: &dyn Reader,
-        files: &[PathBuf],
+        units: &[PathBuf],
         on_progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<IngestSummary, StoreError> {
         let source_id = self.source_id(reader.id())?;
@@ -94,14 +94,7 @@ impl Store {
         };
         let mut spaces = HashMap::new();
         let mut accounts = HashMap::new();
-        for path in files {
-            let file = std::fs::File::open(path).map_err(|source| {
-                StoreError::Read(hearth_sources::ReadError::Io {
-                    path: path.clone(),
-                    source,
-                })
-            })?;
-            let mut input = BufReader::with_capacity(1 << 16, file);
+        for path in units {
             tracing::debug!(path = %path.display(), "reading");
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             let outcome = (|| -> Result<(FileSummary, u64), StoreError> {
@@ -114,7 +107,7 @@ impl Store {
                     &mut accounts,
                     on_progress,
                 )?;
-                read_pipelined(reader, path, &mut input, &mut sink)?;
+                read_pipelined(reader, path, &mut sink)?;
                 let file = std::mem::take(&mut sink.summary);
                 let linked = sink.linked;
                 drop(sink);
@@ -255,7 +248,6 @@ impl Sink for ChannelSink {
 fn read_pipelined(
     reader: &dyn Reader,
     path: &Path,
-    input: &mut BufReader<std::fs::File>,
     sink: &mut IngestSink<'_, '_>,
 ) -> Result<(), StoreError> {
     std::thread::scope(|scope| {
@@ -265,7 +257,7 @@ fn read_pipelined(
                 tx,
                 group: Vec::with_capacity(GROUP),
             };
-            let result = reader.read(path, input, &mut channel);
+            let result = reader.read(path, &mut channel);
             let flushed = channel.flush();
             result.and_then(|()| {
                 flushed.map_err(|source| ReadError::Sink {

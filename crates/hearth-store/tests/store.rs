@@ -4,7 +4,6 @@ use hearth_model::{NO_PARENT, RawAccount, RawMessage};
 use hearth_sources::mbox::MboxReader;
 use hearth_sources::{ReadError, Reader, Sink};
 use hearth_store::{Store, StoreError};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 fn excerpt() -> PathBuf {
@@ -79,7 +78,11 @@ impl Reader for FailingReader {
         "mbox"
     }
 
-    fn read(&self, file: &Path, _: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<(), ReadError> {
+    fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+        Ok(paths.to_vec())
+    }
+
+    fn read(&self, file: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
         for i in 0..self.good {
             let m = RawMessage {
                 native_id: format!("m{i}@example.org"),
@@ -161,7 +164,11 @@ impl Reader for MentionReader {
         "test"
     }
 
-    fn read(&self, file: &Path, _: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<(), ReadError> {
+    fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+        Ok(paths.to_vec())
+    }
+
+    fn read(&self, file: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
         let msg = |id: &str, author: &str, mentions: &[&str]| RawMessage {
             native_id: id.into(),
             space: "general".into(),

@@ -8,7 +8,7 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use hearth_model::{Config, RawMessage, RoleRules};
 use hearth_sources::mbox::MboxReader;
-use hearth_sources::{Diagnostic, Reader, Sink, SinkError};
+use hearth_sources::{Diagnostic, Sink, SinkError};
 use hearth_store::Store;
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,7 @@ fn read_mbox(bencher: Bencher) {
             let mut sink = Count::default();
             for (f, b) in &data {
                 MboxReader
-                    .read(f, &mut b.as_slice(), &mut sink)
+                    .read_stream(f, &mut b.as_slice(), &mut sink)
                     .expect("read");
             }
             assert_eq!(sink.0, MESSAGES);

@@ -31,14 +31,6 @@ pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Extensions read from folders, per format.
-fn extensions(format: &str) -> &'static [&'static str] {
-    match format {
-        "mbox" => &["mbox", "mbx"],
-        _ => &[],
-    }
-}
-
 /// Reads `paths` in `format` into the store in `data`, with a progress bar.
 pub fn ingest(
     data: &Path,
@@ -48,7 +40,7 @@ pub fn ingest(
 ) -> anyhow::Result<IngestSummary> {
     let reader = hearth_sources::reader_for(format)
         .with_context(|| format!("unknown format {format:?}; known: {}", FORMATS.join(", ")))?;
-    let files = hearth_sources::expand_paths(paths, extensions(format))?;
+    let files = reader.units(paths)?;
     if files.is_empty() {
         anyhow::bail!("no {format} files found in {}", show_paths(paths));
     }
@@ -60,10 +52,7 @@ pub fn ingest(
     {
         store.set_batch_size(batch);
     }
-    let sizes: Vec<u64> = files
-        .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-        .collect();
+    let sizes: Vec<u64> = files.iter().map(|f| reader.size(f)).collect();
     let total: u64 = sizes.iter().sum();
     let bar = if ui.progress {
         ProgressBar::new(total)
