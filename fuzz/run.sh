@@ -5,8 +5,15 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-60}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-for target in mbox mailtext; do
+SE=../shared/data/stackexchange/conlang.meta.stackexchange.com
+for target in mbox mailtext stackexchange; do
   mkdir -p "fuzz/corpus/$target"
-  cp fixtures/mbox/*.mbox "fuzz/corpus/$target/" 2>/dev/null || true
+  case "$target" in
+    stackexchange) # seeds: real dump files, first byte chooses the file kind
+      for f in Posts Comments Users PostHistory; do
+        [ -f "$SE/$f.xml" ] && head -c 20000 "$SE/$f.xml" >"fuzz/corpus/$target/$f.xml"
+      done ;;
+    *) cp fixtures/mbox/*.mbox "fuzz/corpus/$target/" 2>/dev/null || true ;;
+  esac
   cargo fuzz run "$target" "fuzz/corpus/$target" -- -max_total_time="$SECONDS_EACH" -max_len=65536
 done

@@ -1,29 +1,55 @@
-//! What every metric needs, computed once per report: roles, thread roots, the window.
+//! What every metric needs: roles and thread roots (computed once per report, in
+//! [`Prepared`]), the window and the space in scope, and the scope's interactions.
 
 use crate::{RoleDecision, Window, decide_roles, thread_roots};
 use hearth_model::{
     Config, Interaction, InteractionClass, InteractionKind, NO_PARENT, Role, Snapshot,
 };
 
-/// A snapshot prepared for metrics.
+/// What does not depend on the scope: computed once, shared by every scope of a report.
 #[derive(Debug)]
-pub struct Context<'s> {
-    pub snapshot: &'s Snapshot,
-    pub window: Window,
+pub struct Prepared {
     /// Role of each person (by snapshot person index).
     pub roles: Vec<RoleDecision>,
     /// Root message of each message's thread.
     pub roots: Vec<u32>,
+}
+
+impl Prepared {
+    pub fn new(snapshot: &Snapshot, config: &Config) -> Self {
+        Prepared {
+            roles: decide_roles(&snapshot.persons, &config.roles),
+            roots: thread_roots(&snapshot.messages.parent),
+        }
+    }
+}
+
+/// A snapshot prepared for metrics, over one scope: a window and optionally one space.
+#[derive(Debug)]
+pub struct Context<'s> {
+    pub snapshot: &'s Snapshot,
+    pub window: Window,
+    /// Only messages of this space (snapshot index); `None` is every space.
+    pub space: Option<u32>,
+    /// Root message of each message's thread.
+    pub roots: &'s [u32],
+    roles: &'s [RoleDecision],
     interactions: Vec<Interaction>,
 }
 
 impl<'s> Context<'s> {
-    pub fn new(snapshot: &'s Snapshot, config: &Config, window: Window) -> Self {
+    pub fn new(
+        snapshot: &'s Snapshot,
+        prepared: &'s Prepared,
+        window: Window,
+        space: Option<u32>,
+    ) -> Self {
         let mut cx = Context {
             snapshot,
             window,
-            roles: decide_roles(&snapshot.persons, &config.roles),
-            roots: thread_roots(&snapshot.messages.parent),
+            space,
+            roots: &prepared.roots,
+            roles: &prepared.roles,
             interactions: Vec::new(),
         };
         cx.interactions = derive_interactions(&cx);
@@ -34,15 +60,15 @@ impl<'s> Context<'s> {
         self.roles[person as usize].role
     }
 
-    /// Indices of the messages inside the window.
+    /// Indices of the messages in scope: inside the window (and the space, if one).
     pub fn in_window(&self) -> impl Iterator<Item = usize> + '_ {
         let w = self.window;
-        self.snapshot
-            .messages
-            .time
+        let m = &self.snapshot.messages;
+        let space = self.space;
+        m.time
             .iter()
             .enumerate()
-            .filter(move |(_, t)| w.contains(**t))
+            .filter(move |(i, t)| w.contains(**t) && space.is_none_or(|s| m.space[*i] == s))
             .map(|(i, _)| i)
     }
 

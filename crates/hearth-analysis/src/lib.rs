@@ -15,8 +15,8 @@ pub mod roles;
 mod threads;
 mod window;
 
-pub use context::Context;
-pub use report::{CommunityReport, Counts, report};
+pub use context::{Context, Prepared};
+pub use report::{CommunityReport, Counts, SpaceReport, report};
 pub use roles::{RoleDecision, decide_roles};
 pub use threads::thread_roots;
 pub use window::Window;

@@ -5,7 +5,7 @@ use crate::metrics::first_response::{FirstResponse, first_response};
 use crate::metrics::interactions::{Interactions, interactions};
 use crate::metrics::peer_share::peer_share;
 use crate::metrics::resilience::{Resilience, resilience};
-use crate::{Context, Window};
+use crate::{Context, Prepared, Window};
 use hearth_model::{Config, Snapshot};
 use serde::Serialize;
 
@@ -20,6 +20,19 @@ pub const AUDIENCE_BELOW: f64 = 0.4;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommunityReport {
     pub window: Window,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub interactions: Interactions,
+    pub community: Community,
+    /// The same measures for each space with messages in the window, most messages first.
+    pub spaces: Vec<SpaceReport>,
+}
+
+/// The report's measures restricted to one space.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpaceReport {
+    pub source: String,
+    pub space: String,
     #[serde(flatten)]
     pub counts: Counts,
     pub interactions: Interactions,
@@ -45,20 +58,50 @@ pub fn verdict(peer_share: Option<f64>) -> &'static str {
     }
 }
 
-/// Computes the report for `window`.
-pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> CommunityReport {
-    let cx = Context::new(snapshot, config, window);
-    let interactions = interactions(&cx);
+fn measures(cx: &Context<'_>) -> (Counts, Interactions, Community) {
+    let interactions = interactions(cx);
     let peer_share = peer_share(&interactions);
+    let community = Community {
+        verdict: verdict(peer_share),
+        peer_share,
+        first_response: first_response(cx),
+        resilience: resilience(cx),
+    };
+    (counts(cx), interactions, community)
+}
+
+/// Computes the report for `window`: in total, and for each space.
+pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> CommunityReport {
+    let prepared = Prepared::new(snapshot, config);
+    let (counts, interactions, community) =
+        measures(&Context::new(snapshot, &prepared, window, None));
+    let mut spaces = Vec::new();
+    {
+        for (index, info) in snapshot.spaces.iter().enumerate() {
+            let cx = Context::new(snapshot, &prepared, window, Some(index as u32));
+            let (counts, interactions, community) = measures(&cx);
+            if counts.messages > 0 {
+                spaces.push(SpaceReport {
+                    source: info.source.clone(),
+                    space: info.name.clone(),
+                    counts,
+                    interactions,
+                    community,
+                });
+            }
+        }
+        spaces.sort_by(|a, b| {
+            b.counts
+                .messages
+                .cmp(&a.counts.messages)
+                .then_with(|| a.space.cmp(&b.space))
+        });
+    }
     CommunityReport {
         window,
-        counts: counts(&cx),
-        community: Community {
-            verdict: verdict(peer_share),
-            peer_share,
-            first_response: first_response(&cx),
-            resilience: resilience(&cx),
-        },
+        counts,
         interactions,
+        community,
+        spaces,
     }
 }

@@ -182,5 +182,28 @@ pub fn render_text(r: &CommunityReport) -> String {
         "  never talked with anyone                {}",
         rs.isolated_with_brand
     );
+    if r.spaces.len() > 1 {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "By space");
+        let _ = writeln!(
+            s,
+            "  {:<36} {:<14} {:>8} {:>7} {:>11} {:>15}  verdict",
+            "space", "source", "messages", "people", "peer share", "first by member"
+        );
+        for sp in &r.spaces {
+            let f = &sp.community.first_response;
+            let _ = writeln!(
+                s,
+                "  {:<36} {:<14} {:>8} {:>7} {:>11} {:>15}  {}",
+                sp.space,
+                sp.source,
+                sp.counts.messages,
+                sp.counts.people,
+                pct(sp.community.peer_share),
+                share_of(f.first_by_member, f.first_by_member + f.first_by_brand),
+                sp.community.verdict
+            );
+        }
+    }
     s
 }

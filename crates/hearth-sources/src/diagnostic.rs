@@ -16,6 +16,8 @@ pub enum SkipReason {
     MissingTime,
     /// Kept: the record had no id, so one was derived from its content.
     SynthesizedId,
+    /// Passed over on purpose: a well-formed record that is not conversation (a wiki page).
+    NotConversation,
 }
 
 impl SkipReason {
@@ -26,6 +28,7 @@ impl SkipReason {
             SkipReason::MissingAuthor => "missing_author",
             SkipReason::MissingTime => "missing_time",
             SkipReason::SynthesizedId => "synthesized_id",
+            SkipReason::NotConversation => "not_conversation",
         }
     }
 }

@@ -11,6 +11,7 @@ mod diagnostic;
 pub mod mailtext;
 pub mod mbox;
 mod paths;
+pub mod stackexchange;
 
 pub use diagnostic::{Diagnostic, Severity, SkipReason};
 pub use paths::expand_paths;
@@ -81,9 +82,10 @@ pub fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, ReadError>
 pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
     match id {
         "mbox" => Some(Box::new(mbox::MboxReader)),
+        "stackexchange" => Some(Box::new(stackexchange::StackExchangeReader)),
         _ => None,
     }
 }
 
 /// The format ids Hearth can read.
-pub const FORMATS: &[&str] = &["mbox"];
+pub const FORMATS: &[&str] = &["mbox", "stackexchange"];

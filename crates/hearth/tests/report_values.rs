@@ -199,3 +199,74 @@ fn usrp_users_whole_archive_and_a_window() {
     assert_eq!(brand.len(), 39);
     assert!(brand.iter().all(|p| p["rule"] == "brand_email_domains"));
 }
+
+#[test]
+fn stackexchange_dumps_match_the_reference() {
+    // python3 tests/reference/stackexchange_counts.py ../shared/data/stackexchange/<site>
+    let dir = data_dir(None);
+    let dumps = common::repo().join("../shared/data/stackexchange");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["ingest", "stackexchange", dumps.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let r = json(dir.path(), &["report", "--json"]);
+    let expect = |v: &Value, messages, people, bots, replies, mentions, m2m, selfs, bot| {
+        assert_eq!(v["messages"], messages);
+        assert_eq!(v["people"], people);
+        assert_eq!(v["bots"], bots);
+        assert_eq!(v["interactions"]["replies"], replies);
+        assert_eq!(v["interactions"]["mentions"], mentions);
+        assert_eq!(v["interactions"]["member_to_member"], m2m);
+        assert_eq!(v["interactions"]["self"], selfs);
+        assert_eq!(v["interactions"]["bot"], bot);
+    };
+    expect(&r, 4772, 834, 2, 3670, 169, 3139, 693, 7);
+    let spaces = r["spaces"].as_array().expect("spaces");
+    assert_eq!(spaces.len(), 2);
+    assert_eq!(spaces[0]["space"], "cardano.stackexchange.com");
+    expect(&spaces[0], 4373, 763, 1, 3325, 121, 2809, 630, 7);
+    assert_eq!(spaces[1]["space"], "conlang.meta.stackexchange.com");
+    expect(&spaces[1], 399, 71, 1, 345, 48, 330, 63, 0);
+}
+
+#[test]
+fn one_store_reports_across_sources_by_space_and_in_total() {
+    let dir = data_dir(Some(VENDOR_RULES));
+    ingest(dir.path(), &usrp_users());
+    let dumps = common::repo().join("../shared/data/stackexchange");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["ingest", "stackexchange", dumps.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(r["messages"], 11_385 + 4_373 + 399);
+    assert_eq!(r["people"], 982 + 834);
+    let spaces = r["spaces"].as_array().expect("spaces");
+    let names: Vec<_> = spaces
+        .iter()
+        .map(|s| s["space"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "usrp-users.lists.ettus.com",
+            "cardano.stackexchange.com",
+            "conlang.meta.stackexchange.com"
+        ]
+    );
+    // The list's own numbers are unchanged by the other sources in the store.
+    assert_eq!(spaces[0]["source"], "mbox");
+    assert_eq!(spaces[0]["interactions"]["member_to_member"], 5_349);
+    assert_eq!(spaces[0]["interactions"]["brand_to_member"], 1_361);
+    close(&spaces[0]["community"]["peer_share"], 0.7004059185544061);
+    // Totals are the sums of the spaces for additive counts.
+    for key in ["member_to_member", "self", "total"] {
+        let sum: u64 = spaces
+            .iter()
+            .map(|s| s["interactions"][key].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(r["interactions"][key].as_u64(), Some(sum), "{key}");
+    }
+}

@@ -150,7 +150,7 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
 
 pub fn summary_text(s: &IngestSummary) -> String {
     let mut out = format!(
-        "Read {} {} messages from {} file(s)\n  added {}, already stored {}, skipped {}\n",
+        "Read {} {} messages from {} input(s)\n  added {}, already stored {}, skipped {}\n",
         s.read(),
         s.source,
         s.files.len(),
