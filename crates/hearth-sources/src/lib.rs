@@ -87,5 +87,9 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
     }
 }
 
+/// Earliest plausible message time (1971-01-01 UTC): epoch-zero and earlier dates are
+/// placeholders or damage, and a message without a plausible time is skipped.
+pub const MIN_TIME: i64 = 31_536_000;
+
 /// The format ids Hearth can read.
 pub const FORMATS: &[&str] = &["mbox", "stackexchange"];

@@ -32,7 +32,7 @@
 //! used as a fallback time; an HTML-only message has no text.
 
 use crate::mailtext::own_words;
-use crate::{Diagnostic, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
 use mail_parser::{MessageParser, MimeHeaders};
 use std::io::BufRead;
@@ -44,9 +44,6 @@ pub struct MboxReader;
 
 /// Bytes read from the input at a time.
 const CHUNK: usize = 1 << 20;
-
-/// Earliest plausible message time (1971-01-01): epoch-zero dates are placeholders.
-const MIN_TIME: i64 = 31_536_000;
 
 impl Reader for MboxReader {
     fn id(&self) -> &'static str {

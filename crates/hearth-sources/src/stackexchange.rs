@@ -28,7 +28,7 @@
 //! **Memory.** Rows stream, but resolving names and mentions keeps per user a name and per
 //! post its participants: some tens of bytes per post and user, not the text.
 //!
-//! **Skipped, with a diagnostic:** a row without `Id`, a date, or any author; an XML syntax
+//! **Skipped, with a diagnostic:** a row without `Id`, a date (after 1970), or any author; an XML syntax
 //! error ends that file (rows before it are kept; the diagnostic gives its byte offset).
 //! Lines are row lines as the dumps write them (declaration, root, then one row a line).
 //!
@@ -38,7 +38,7 @@
 //! **Known gaps:** votes, edits and accepted answers are not read; the moderator list of a
 //! site is not in the dump (add staff in `hearth.toml`).
 
-use crate::{Diagnostic, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
 use quick_xml::events::Event;
 use std::collections::{HashMap, HashSet};
@@ -350,7 +350,10 @@ impl Dump {
                 format!("post {id} is of type {kind} (a wiki), not conversation"),
             );
         }
-        let Some(time) = get(attrs, "CreationDate").and_then(parse_time) else {
+        let Some(time) = get(attrs, "CreationDate")
+            .and_then(parse_time)
+            .filter(|t| *t >= MIN_TIME)
+        else {
             return Row::Skip(
                 SkipReason::MissingTime,
                 format!("expected CreationDate like 2018-02-06T20:19:50.957 on post {id}"),
@@ -390,7 +393,10 @@ impl Dump {
         let Some(id) = get_i64(attrs, "Id") else {
             return Row::Skip(SkipReason::NotARecord, "expected a comment Id".to_owned());
         };
-        let Some(time) = get(attrs, "CreationDate").and_then(parse_time) else {
+        let Some(time) = get(attrs, "CreationDate")
+            .and_then(parse_time)
+            .filter(|t| *t >= MIN_TIME)
+        else {
             return Row::Skip(
                 SkipReason::MissingTime,
                 format!("expected CreationDate like 2018-02-06T20:30:28.907 on comment {id}"),

@@ -158,6 +158,7 @@ fn rows_without_date_or_author_are_skipped_with_their_line() {
   <row Id="3" PostTypeId="2" ParentId="1" CreationDate="2018-02-06T20:25:42.850" Body="no owner" />
   <row Id="4" PostTypeId="2" ParentId="1" CreationDate="2018-02-06T20:25:42.850" OwnerDisplayName="gone" Body="a" />
   <row PostTypeId="1" />
+  <row Id="5" PostTypeId="2" ParentId="1" CreationDate="1970-01-01T00:00:00.000" OwnerUserId="15" Body="epoch" />
 </posts>
 "#;
     let got = read_bytes("Posts.xml", xml);
@@ -170,7 +171,8 @@ fn rows_without_date_or_author_are_skipped_with_their_line() {
         vec![
             (SkipReason::MissingTime, 4),
             (SkipReason::MissingAuthor, 5),
-            (SkipReason::NotARecord, 7)
+            (SkipReason::NotARecord, 7),
+            (SkipReason::MissingTime, 8)
         ]
     );
 }

@@ -69,6 +69,26 @@ fn read_mbox(bencher: Bencher) {
         });
 }
 
+/// Both Stack Exchange dumps in ../shared/data (4,772 messages).
+#[divan::bench(sample_count = 10)]
+fn read_stackexchange(bencher: Bencher) {
+    use hearth_sources::Reader;
+    use hearth_sources::stackexchange::StackExchangeReader;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/stackexchange");
+    let units = StackExchangeReader.units(&[root]).expect("dumps");
+    let bytes: u64 = units.iter().map(|u| StackExchangeReader.size(u)).sum();
+    bencher
+        .counter(ItemsCount::new(4_772u64))
+        .counter(BytesCount::new(bytes))
+        .bench(|| {
+            let mut sink = Count::default();
+            for u in &units {
+                StackExchangeReader.read(u, &mut sink).expect("read");
+            }
+            assert_eq!(sink.0, 4_772);
+        });
+}
+
 #[divan::bench(sample_count = 5)]
 fn ingest_into_sqlite(bencher: Bencher) {
     let files = files();
