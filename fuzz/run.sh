@@ -6,13 +6,17 @@ SECONDS_EACH="${1:-60}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 SE=../shared/data/stackexchange/conlang.meta.stackexchange.com
-for target in mbox mailtext stackexchange; do
+SLACK=../shared/data/slack/clojurians-log-demo
+for target in mbox mailtext stackexchange slack; do
   mkdir -p "fuzz/corpus/$target"
   case "$target" in
     stackexchange) # seeds: real dump files, first byte chooses the file kind
       for f in Posts Comments Users PostHistory; do
         [ -f "$SE/$f.xml" ] && head -c 20000 "$SE/$f.xml" >"fuzz/corpus/$target/$f.xml"
       done ;;
+    slack) # seeds: real event lines and user records
+      [ -d "$SLACK" ] && head -c 20000 "$SLACK/logs/2018-02-01.txt" >"fuzz/corpus/$target/events.txt"
+      [ -d "$SLACK" ] && head -c 20000 "$SLACK/users.edn" >"fuzz/corpus/$target/users.edn" ;;
     *) cp fixtures/mbox/*.mbox "fuzz/corpus/$target/" 2>/dev/null || true ;;
   esac
   cargo fuzz run "$target" "fuzz/corpus/$target" -- -max_total_time="$SECONDS_EACH" -max_len=65536

@@ -4,8 +4,10 @@
 //! 1. an account listed in `bot_accounts` → bot;
 //! 2. an account listed in `brand_accounts` → brand;
 //! 3. a platform flag: `bot` → bot; `admin`, `owner`, `moderator`, `staff` → brand;
-//! 4. an e-mail address whose domain is in `brand_email_domains` (or a subdomain) → brand;
-//! 5. otherwise → member.
+//! 4. a bot's name: an account id or display name ending in `[bot]`, `-bot`, `_bot`, ` bot`,
+//!    or `Bot` after a lower-case letter (`GreeterBot`), or equal to `bot` → bot (`Abbot` is not);
+//! 5. an e-mail address whose domain is in `brand_email_domains` (or a subdomain) → brand;
+//! 6. otherwise → member.
 //!
 //! Accounts are matched by native id or e-mail address, case-insensitively.
 
@@ -87,6 +89,16 @@ fn decide(p: &PersonInfo, rules: &RoleRules, domains: &[String]) -> RoleDecision
         }
     }
     for a in &p.accounts {
+        let names = std::iter::once(a.native_id.as_str()).chain(a.display_name.as_deref());
+        if let Some(name) = names.into_iter().find(|n| looks_like_bot(n)) {
+            return RoleDecision {
+                role: Role::Bot,
+                rule: "bot_name",
+                why: format!("{} account name {name:?} looks like a bot's", a.source),
+            };
+        }
+    }
+    for a in &p.accounts {
         let Some(email) = a.email.as_deref() else {
             continue;
         };
@@ -110,6 +122,22 @@ fn decide(p: &PersonInfo, rules: &RoleRules, domains: &[String]) -> RoleDecision
         rule: "default",
         why: "no role rule matched".to_owned(),
     }
+}
+
+/// `dependabot[bot]`, `ci-bot`, `deploy_bot`, `Build Bot`, `GreeterBot`, `bot`; not `Abbot`.
+pub fn looks_like_bot(name: &str) -> bool {
+    let name = name.trim();
+    let lower = name.to_lowercase();
+    if lower == "bot"
+        || ["[bot]", "-bot", "_bot", " bot"]
+            .iter()
+            .any(|s| lower.ends_with(s))
+    {
+        return true;
+    }
+    name.strip_suffix("Bot")
+        .and_then(|rest| rest.chars().next_back())
+        .is_some_and(char::is_lowercase)
 }
 
 #[cfg(test)]
@@ -167,6 +195,23 @@ mod tests {
                 (Role::Bot, "platform_flag"),
             ]
         );
+    }
+
+    #[test]
+    fn bot_names() {
+        for yes in [
+            "dependabot[bot]",
+            "ci-bot",
+            "deploy_bot",
+            "Build Bot",
+            "GreeterBot",
+            "bot",
+        ] {
+            assert!(looks_like_bot(yes), "{yes}");
+        }
+        for no in ["Abbot", "robotics", "Talbot", "BOTANIST", "bottle"] {
+            assert!(!looks_like_bot(no), "{no}");
+        }
     }
 
     #[test]

@@ -7,12 +7,16 @@
 //! [`conformance`] holds the one check every reader passes.
 
 pub mod conformance;
+mod detect;
 mod diagnostic;
+pub mod edn;
 pub mod mailtext;
 pub mod mbox;
 mod paths;
+pub mod slack;
 pub mod stackexchange;
 
+pub use detect::detect;
 pub use diagnostic::{Diagnostic, Severity, SkipReason};
 pub use paths::expand_paths;
 
@@ -83,6 +87,7 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
     match id {
         "mbox" => Some(Box::new(mbox::MboxReader)),
         "stackexchange" => Some(Box::new(stackexchange::StackExchangeReader)),
+        "slack" => Some(Box::new(slack::SlackReader)),
         _ => None,
     }
 }
@@ -92,4 +97,4 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
 pub const MIN_TIME: i64 = 31_536_000;
 
 /// The format ids Hearth can read.
-pub const FORMATS: &[&str] = &["mbox", "stackexchange"];
+pub const FORMATS: &[&str] = &["mbox", "stackexchange", "slack"];

@@ -89,6 +89,24 @@ fn read_stackexchange(bencher: Bencher) {
         });
 }
 
+/// The Slack event log in ../shared/data (11,281 events, 8,035 messages).
+#[divan::bench(sample_count = 10)]
+fn read_slack_events(bencher: Bencher) {
+    use hearth_sources::Reader;
+    use hearth_sources::slack::SlackReader;
+    let unit = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/slack/clojurians-log-demo");
+    let bytes = SlackReader.size(&unit);
+    bencher
+        .counter(ItemsCount::new(8_035u64))
+        .counter(BytesCount::new(bytes))
+        .bench(|| {
+            let mut sink = Count::default();
+            SlackReader.read(&unit, &mut sink).expect("read");
+            assert_eq!(sink.0, 8_035);
+        });
+}
+
 #[divan::bench(sample_count = 5)]
 fn ingest_into_sqlite(bencher: Bencher) {
     let files = files();

@@ -150,3 +150,53 @@ fn demo_on_the_built_in_sample() {
         &["demo", "--sample", "--dir", demo.to_str().expect("utf-8")]
     ));
 }
+
+#[test]
+fn auto_detects_each_format() {
+    let dir = data_dir(None);
+    let data = common::repo().join("../shared/data");
+    let (code, out, err) = hearth(
+        dir.path(),
+        &[
+            "ingest",
+            "auto",
+            data.join("stackexchange/conlang.meta.stackexchange.com")
+                .to_str()
+                .expect("utf-8"),
+            excerpt().to_str().expect("utf-8"),
+            data.join("slack/houstondatavis-export")
+                .to_str()
+                .expect("utf-8"),
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let got: Vec<_> = v
+        .as_array()
+        .expect("one summary per format")
+        .iter()
+        .map(|s| {
+            (
+                s["source"].as_str().unwrap_or("").to_owned(),
+                s["added"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("stackexchange".to_owned(), Some(399)),
+            ("mbox".to_owned(), Some(80)),
+            ("slack".to_owned(), Some(1025)),
+        ]
+    );
+    assert_snapshot!(
+        "error_auto_mixed",
+        transcript(
+            dir.path(),
+            &["ingest", "auto", data.to_str().expect("utf-8")]
+        )
+        .replace(&data.display().to_string(), "[SHARED]")
+    );
+}

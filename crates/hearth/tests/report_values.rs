@@ -270,3 +270,99 @@ fn one_store_reports_across_sources_by_space_and_in_total() {
         assert_eq!(r["interactions"][key].as_u64(), Some(sum), "{key}");
     }
 }
+
+fn ingest_format(dir: &std::path::Path, format: &str, path: &std::path::Path) {
+    let (code, _, err) = hearth(dir, &["ingest", format, path.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn slack_event_log_and_export_match_the_reference() {
+    // python3 tests/reference/slack_counts.py ../shared/data/slack/<unit>
+    let slack = common::repo().join("../shared/data/slack");
+    for (name, messages, people, brand, bots, replies, mentions, classes) in [
+        (
+            "clojurians-log-demo",
+            8035,
+            449,
+            3,
+            10,
+            631,
+            1191,
+            [1425, 74, 94, 1, 228],
+        ),
+        (
+            "houstondatavis-export",
+            1025,
+            32,
+            5,
+            0,
+            0,
+            155,
+            [6, 37, 49, 63, 0],
+        ),
+    ] {
+        let dir = data_dir(None);
+        ingest_format(dir.path(), "slack", &slack.join(name));
+        let r = json(dir.path(), &["report", "--json"]);
+        assert_eq!(r["messages"], messages, "{name}");
+        assert_eq!(r["people"], people, "{name}");
+        assert_eq!(r["brand"], brand, "{name}");
+        assert_eq!(r["bots"], bots, "{name}");
+        let i = &r["interactions"];
+        assert_eq!(i["replies"], replies, "{name}");
+        assert_eq!(i["mentions"], mentions, "{name}");
+        for (key, want) in [
+            "member_to_member",
+            "member_to_brand",
+            "brand_to_member",
+            "brand_to_brand",
+            "self",
+        ]
+        .iter()
+        .zip(classes)
+        {
+            assert_eq!(i[*key], want, "{name} {key}");
+        }
+    }
+}
+
+#[test]
+fn stackexchange_slack_events_and_usrp_users_in_one_store() {
+    let dir = data_dir(Some(VENDOR_RULES));
+    ingest(dir.path(), &usrp_users());
+    ingest_format(
+        dir.path(),
+        "stackexchange",
+        &common::repo().join("../shared/data/stackexchange"),
+    );
+    ingest_format(
+        dir.path(),
+        "slack",
+        &common::repo().join("../shared/data/slack/clojurians-log-demo"),
+    );
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(r["messages"], 11_385 + 4_772 + 8_035);
+    let spaces = r["spaces"].as_array().expect("spaces");
+    let by_source = |source: &str| {
+        spaces
+            .iter()
+            .filter(|s| s["source"] == source)
+            .map(|s| s["messages"].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    assert_eq!(by_source("mbox"), 11_385);
+    assert_eq!(by_source("stackexchange"), 4_772);
+    assert_eq!(by_source("slack"), 8_035);
+    // Every interaction belongs to exactly one space.
+    let sum: u64 = spaces
+        .iter()
+        .map(|s| s["interactions"]["total"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(r["interactions"]["total"].as_u64(), Some(sum));
+    assert_eq!(sum, 8_334 + 3_839 + 1_822);
+    // The text report lists the spaces too.
+    let (_, text, _) = hearth(dir.path(), &["report"]);
+    assert!(text.contains("By space"));
+    assert!(text.contains("#clojure"));
+}

@@ -8,10 +8,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+/// The formats, and `auto`.
+fn format_names() -> Vec<&'static str> {
+    let mut v = vec!["auto"];
+    v.extend_from_slice(FORMATS);
+    v
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Export format.
-    #[arg(value_parser = clap::builder::PossibleValuesParser::new(FORMATS))]
+    /// Export format; `auto` tells it from each path's name, layout and first bytes.
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(format_names()))]
     format: String,
     /// Files or folders (folders are read recursively, in name order).
     #[arg(required = true)]
@@ -22,11 +29,37 @@ pub struct Args {
 }
 
 pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
-    let summary = ingest(data, &args.format, &args.paths, ui)?;
+    if args.format != "auto" {
+        let summary = ingest(data, &args.format, &args.paths, ui)?;
+        if args.json {
+            print_json(&summary_json(&summary));
+        } else {
+            print!("{}", summary_text(&summary));
+        }
+        return Ok(());
+    }
+    // Group the paths by detected format, keeping the order in which formats first appear.
+    let mut groups: Vec<(&'static str, Vec<PathBuf>)> = Vec::new();
+    for p in &args.paths {
+        let format = hearth_sources::detect(p).map_err(anyhow::Error::msg)?;
+        tracing::info!(path = %p.display(), format, "detected");
+        match groups.iter_mut().find(|(f, _)| *f == format) {
+            Some((_, paths)) => paths.push(p.clone()),
+            None => groups.push((format, vec![p.clone()])),
+        }
+    }
+    let mut summaries = Vec::new();
+    for (format, paths) in &groups {
+        summaries.push(ingest(data, format, paths, ui)?);
+    }
     if args.json {
-        print_json(&summary_json(&summary));
+        print_json(&serde_json::Value::Array(
+            summaries.iter().map(summary_json).collect(),
+        ));
     } else {
-        print!("{}", summary_text(&summary));
+        for s in &summaries {
+            print!("{}", summary_text(s));
+        }
     }
     Ok(())
 }

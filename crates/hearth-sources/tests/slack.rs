@@ -1,0 +1,126 @@
+//! The Slack reader on the real event log and export, and on broken copies of them.
+//! Expected numbers: `python3 tests/reference/slack_counts.py UNIT`.
+
+use hearth_sources::conformance::{self, CollectSink};
+use hearth_sources::slack::SlackReader;
+use hearth_sources::{Reader, Severity, SkipReason};
+use std::path::{Path, PathBuf};
+
+fn unit(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/slack")
+        .join(name)
+}
+
+fn read(path: &Path) -> CollectSink {
+    conformance::check(&SlackReader, path, false).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn both_units_are_found_and_conform() {
+    let units = SlackReader.units(&[unit("")]).expect("units");
+    assert_eq!(
+        units,
+        vec![unit("clojurians-log-demo"), unit("houstondatavis-export")]
+    );
+
+    let events = read(&unit("clojurians-log-demo"));
+    // 7,855 plain messages + 11 /me + 60 file shares + 109 bot messages.
+    assert_eq!(events.messages.len(), 8035);
+    assert_eq!(events.skipped(), 0);
+    let replies = events
+        .messages
+        .iter()
+        .filter(|m| m.parent.is_some())
+        .count();
+    assert_eq!(replies, 655); // ../shared/data/README.md: 655 thread replies
+    let bots = events
+        .messages
+        .iter()
+        .filter(|m| m.author.flags.iter().any(|f| f == "bot"))
+        .count();
+    assert_eq!(bots, 109);
+
+    let export = read(&unit("houstondatavis-export"));
+    // README: 1,382 entries, 1,025 real messages (no subtype, or a file share).
+    assert_eq!(export.messages.len(), 1025);
+    let notes = export
+        .diagnostics
+        .iter()
+        .filter(|d| d.reason == SkipReason::NotConversation)
+        .count();
+    assert_eq!(notes, 357);
+    let m = export
+        .messages
+        .iter()
+        .find(|m| m.text == "Hello!")
+        .expect("the first hello");
+    assert_eq!(m.space_name, "#general");
+    assert_eq!(m.author.native_id, "U061A5N1G");
+    let admins = export
+        .messages
+        .iter()
+        .filter(|m| m.author.flags.iter().any(|f| f == "admin"))
+        .map(|m| m.author.native_id.as_str())
+        .collect::<std::collections::HashSet<_>>();
+    assert_eq!(admins.len(), 5);
+}
+
+#[test]
+fn broken_lines_and_days_are_reported_and_the_rest_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("logs");
+    let good = r#"{"type":"message","user":"U1","text":"hi <@U2>","ts":"1517436010.000936","channel":"C1"}"#;
+    let reply = r#"{"type":"message","user":"U2","text":"yo","ts":"1517436011.000001","thread_ts":"1517436010.000936","channel":"C1"}"#;
+    let text = format!(
+        "{good}\n{{\"type\":\"message\",\"user\":\"U3\",\"te\n{reply}\n{{\"type\":\"message\",\"text\":\"no author\",\"ts\":\"1517436012.1\",\"channel\":\"C1\"}}\n"
+    );
+    std::fs::write(logs.join("2018-02-01.txt"), &text).expect("log");
+    let day = dir.path().join("general");
+    std::fs::create_dir(&day).expect("channel");
+    std::fs::write(
+        day.join("2016-01-01.json"),
+        "[{\"type\": \"message\", \"user\": ",
+    )
+    .expect("day");
+    let got = read(dir.path());
+    assert_eq!(got.messages.len(), 2);
+    assert_eq!(got.messages[0].mentions, vec!["U2".to_owned()]);
+    assert_eq!(
+        got.messages[1].parent.as_deref(),
+        Some("C1/1517436010.000936")
+    );
+    let skipped: Vec<_> = got
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Skipped)
+        .map(|d| (d.reason, d.line, d.file.file_name().map(|f| f.to_owned())))
+        .collect();
+    assert_eq!(skipped.len(), 3);
+    assert_eq!(skipped[0].0, SkipReason::NotARecord);
+    assert_eq!(skipped[0].1, 2);
+    assert_eq!(skipped[1].0, SkipReason::MissingAuthor);
+    assert_eq!(skipped[1].1, 4);
+    assert_eq!(skipped[2].0, SkipReason::NotARecord);
+    assert_eq!(
+        skipped[2].2.as_deref(),
+        Some(std::ffi::OsStr::new("2016-01-01.json"))
+    );
+    // The bad line's diagnostic points inside the file, at its own line.
+    let bad = &got
+        .diagnostics
+        .iter()
+        .find(|d| d.line == 2)
+        .expect("line 2");
+    assert!(bad.byte_offset > good.len() as u64);
+}
+
+#[test]
+fn a_zip_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zip = dir.path().join("export.zip");
+    std::fs::write(&zip, b"PK\x03\x04").expect("zip");
+    let err = SlackReader.units(&[zip]).expect_err("zip");
+    assert!(err.to_string().contains("unzip"), "{err}");
+}
