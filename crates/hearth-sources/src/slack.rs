@@ -71,7 +71,7 @@ impl Reader for SlackReader {
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        let mut ws = Workspace::load(unit)?;
+        let mut ws = Workspace::load(unit, sink)?;
         let mut done = 0u64;
         for (file, kind) in files_of(unit) {
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
@@ -182,7 +182,7 @@ const CONVERSATION: &[&str] = &[
 ];
 
 impl Workspace {
-    fn load(unit: &Path) -> Result<Self, ReadError> {
+    fn load(unit: &Path, sink: &mut dyn Sink) -> Result<Self, ReadError> {
         let mut ws = Workspace {
             users: HashMap::new(),
             names: HashMap::new(),
@@ -196,27 +196,25 @@ impl Workspace {
         };
         let users_json = unit.join("users.json");
         if users_json.is_file() {
-            if let Ok(Value::Array(list)) = serde_json::from_str::<Value>(&read(&users_json)?) {
-                for u in list {
-                    let Some(id) = u["id"].as_str() else { continue };
-                    let mut flags = Vec::new();
-                    for (key, flag) in [
-                        ("is_admin", "admin"),
-                        ("is_owner", "owner"),
-                        ("is_bot", "bot"),
-                    ] {
-                        if u[key].as_bool() == Some(true) {
-                            flags.push(flag.to_owned());
-                        }
+            for u in json_list(&users_json, &read(&users_json)?, sink) {
+                let Some(id) = u["id"].as_str() else { continue };
+                let mut flags = Vec::new();
+                for (key, flag) in [
+                    ("is_admin", "admin"),
+                    ("is_owner", "owner"),
+                    ("is_bot", "bot"),
+                ] {
+                    if u[key].as_bool() == Some(true) {
+                        flags.push(flag.to_owned());
                     }
-                    let name = [&u["real_name"], &u["profile"]["real_name"], &u["name"]]
-                        .iter()
-                        .filter_map(|v| v.as_str())
-                        .find(|s| !s.trim().is_empty())
-                        .map(str::to_owned);
-                    let email = u["profile"]["email"].as_str().map(str::to_owned);
-                    ws.users.insert(id.to_owned(), User { name, email, flags });
                 }
+                let name = [&u["real_name"], &u["profile"]["real_name"], &u["name"]]
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .find(|s| !s.trim().is_empty())
+                    .map(str::to_owned);
+                let email = u["profile"]["email"].as_str().map(str::to_owned);
+                ws.users.insert(id.to_owned(), User { name, email, flags });
             }
         }
         let users_edn = unit.join("users.edn");
@@ -246,12 +244,10 @@ impl Workspace {
         }
         let channels_json = unit.join("channels.json");
         if channels_json.is_file() {
-            if let Ok(Value::Array(list)) = serde_json::from_str::<Value>(&read(&channels_json)?) {
-                for c in list {
-                    if let (Some(id), Some(name)) = (c["id"].as_str(), c["name"].as_str()) {
-                        ws.names.insert(id.to_owned(), name.to_owned());
-                        ws.ids.insert(name.to_owned(), id.to_owned());
-                    }
+            for c in json_list(&channels_json, &read(&channels_json)?, sink) {
+                if let (Some(id), Some(name)) = (c["id"].as_str(), c["name"].as_str()) {
+                    ws.names.insert(id.to_owned(), name.to_owned());
+                    ws.ids.insert(name.to_owned(), id.to_owned());
                 }
             }
         }
@@ -495,6 +491,39 @@ pub fn read_event_lines(
         ids: HashMap::new(),
     };
     ws.event_lines(path, input, sink)
+}
+
+/// The elements of a JSON array file (`users.json`, `channels.json`); a file that is not one
+/// is reported (names and flags then stay unknown) and yields nothing.
+fn json_list(path: &Path, text: &str, sink: &mut dyn Sink) -> Vec<Value> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(list)) => list,
+        Ok(_) => {
+            sink.diagnostic(Diagnostic {
+                file: path.to_path_buf(),
+                line: 1,
+                byte_offset: 0,
+                severity: Severity::Skipped,
+                reason: SkipReason::NotARecord,
+                detail: "expected a JSON array; names and roles from this file are unknown"
+                    .to_owned(),
+            });
+            Vec::new()
+        }
+        Err(e) => {
+            sink.diagnostic(Diagnostic {
+                file: path.to_path_buf(),
+                line: e.line().max(1) as u64,
+                byte_offset: offset_of(text.as_bytes(), e.line(), e.column()),
+                severity: Severity::Skipped,
+                reason: SkipReason::NotARecord,
+                detail: format!(
+                    "expected a JSON array: {e}; names and roles from this file are unknown"
+                ),
+            });
+            Vec::new()
+        }
+    }
 }
 
 /// Byte offset of a 1-based line and column.

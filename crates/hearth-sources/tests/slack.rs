@@ -124,3 +124,25 @@ fn a_zip_is_refused_with_a_clear_message() {
     let err = SlackReader.units(&[zip]).expect_err("zip");
     assert!(err.to_string().contains("unzip"), "{err}");
 }
+
+#[test]
+fn a_broken_users_file_is_reported_and_messages_still_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("users.json"), "[{\"id\": \"U1\",, }]").expect("users");
+    std::fs::create_dir(dir.path().join("logs")).expect("logs");
+    std::fs::write(
+        dir.path().join("logs/day.txt"),
+        r#"{"type":"message","user":"U1","text":"hi","ts":"1517436010.000936","channel":"C1"}"#,
+    )
+    .expect("log");
+    let got = read(dir.path());
+    assert_eq!(got.messages.len(), 1);
+    let d = &got.diagnostics[0];
+    assert_eq!(d.file, dir.path().join("users.json"));
+    assert_eq!((d.line, d.byte_offset), (1, 13)); // the second comma
+    assert!(
+        d.detail.starts_with("expected a JSON array"),
+        "{}",
+        d.detail
+    );
+}
