@@ -7,7 +7,8 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 SE=../shared/data/stackexchange/conlang.meta.stackexchange.com
 SLACK=../shared/data/slack/clojurians-log-demo
-for target in mbox mailtext stackexchange slack; do
+ASKCI=../shared/data/discourse/askci/data/2019-10-19
+for target in mbox mailtext stackexchange slack discourse github; do
   mkdir -p "fuzz/corpus/$target"
   case "$target" in
     stackexchange) # seeds: real dump files, first byte chooses the file kind
@@ -17,6 +18,9 @@ for target in mbox mailtext stackexchange slack; do
     slack) # seeds: real event lines and user records
       [ -d "$SLACK" ] && head -c 20000 "$SLACK/logs/2018-02-01.txt" >"fuzz/corpus/$target/events.txt"
       [ -d "$SLACK" ] && head -c 20000 "$SLACK/users.edn" >"fuzz/corpus/$target/users.edn" ;;
+    discourse) # seeds: a few real topic files
+      [ -d "$ASKCI" ] && ls "$ASKCI"/*-post-*.json | head -5 | xargs -I{} cp {} "fuzz/corpus/$target/" ;;
+    github) cp ../shared/data/github/gialog-issues/*.json "fuzz/corpus/$target/" 2>/dev/null || true ;;
     *) cp fixtures/mbox/*.mbox "fuzz/corpus/$target/" 2>/dev/null || true ;;
   esac
   cargo fuzz run "$target" "fuzz/corpus/$target" -- -max_total_time="$SECONDS_EACH" -max_len=65536

@@ -9,12 +9,15 @@
 pub mod conformance;
 mod detect;
 mod diagnostic;
+pub mod discourse;
 pub mod edn;
+pub mod github;
 pub mod mailtext;
 pub mod mbox;
 mod paths;
 pub mod slack;
 pub mod stackexchange;
+pub mod text;
 
 pub use detect::detect;
 pub use diagnostic::{Diagnostic, Severity, SkipReason};
@@ -88,6 +91,8 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "mbox" => Some(Box::new(mbox::MboxReader)),
         "stackexchange" => Some(Box::new(stackexchange::StackExchangeReader)),
         "slack" => Some(Box::new(slack::SlackReader)),
+        "discourse" => Some(Box::new(discourse::DiscourseReader)),
+        "github" => Some(Box::new(github::GithubReader)),
         _ => None,
     }
 }
@@ -97,4 +102,4 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
 pub const MIN_TIME: i64 = 31_536_000;
 
 /// The format ids Hearth can read.
-pub const FORMATS: &[&str] = &["mbox", "stackexchange", "slack"];
+pub const FORMATS: &[&str] = &["mbox", "stackexchange", "slack", "discourse", "github"];

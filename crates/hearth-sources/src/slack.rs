@@ -526,8 +526,8 @@ fn json_list(path: &Path, text: &str, sink: &mut dyn Sink) -> Vec<Value> {
     }
 }
 
-/// Byte offset of a 1-based line and column.
-fn offset_of(bytes: &[u8], line: usize, column: usize) -> u64 {
+/// Byte offset of a 1-based line and column (as `serde_json` reports errors).
+pub(crate) fn offset_of(bytes: &[u8], line: usize, column: usize) -> u64 {
     let mut at = 0usize;
     for _ in 1..line.max(1) {
         match memchr::memchr(b'\n', &bytes[at..]) {

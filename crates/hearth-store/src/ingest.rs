@@ -299,6 +299,13 @@ fn read_pipelined(
     })
 }
 
+/// What an ingest remembers of an account it has written or read.
+struct KnownAccount {
+    id: i64,
+    flags: Vec<String>,
+    named: bool,
+}
+
 /// Receives one file's records and writes them inside the open transaction.
 struct IngestSink<'c, 'p> {
     conn: &'c Connection,
@@ -306,7 +313,7 @@ struct IngestSink<'c, 'p> {
     source_id: i64,
     path: &'p Path,
     spaces: &'p mut HashMap<String, i64>,
-    accounts: &'p mut HashMap<String, i64>,
+    accounts: &'p mut HashMap<String, KnownAccount>,
     on_progress: &'p mut dyn FnMut(Progress<'_>),
     insert_message: Statement<'c>,
     insert_text: Statement<'c>,
@@ -324,7 +331,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         source_id: i64,
         path: &'p Path,
         spaces: &'p mut HashMap<String, i64>,
-        accounts: &'p mut HashMap<String, i64>,
+        accounts: &'p mut HashMap<String, KnownAccount>,
         on_progress: &'p mut dyn FnMut(Progress<'_>),
     ) -> Result<Self, StoreError> {
         Ok(IngestSink {
@@ -376,20 +383,56 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         Ok(id)
     }
 
+    /// The account's row id, creating the account (and its person) when new. What a message
+    /// adds to a known account is kept: new platform flags are merged in, and a name replaces
+    /// a missing one (an account first seen as a mention has no name yet).
     fn account_id(&mut self, a: &RawAccount) -> Result<i64, StoreError> {
-        if let Some(id) = self.accounts.get(&a.native_id) {
-            return Ok(*id);
+        if let Some(known) = self.accounts.get(&a.native_id) {
+            let adds_flag = a.flags.iter().any(|f| !known.flags.contains(f));
+            let adds_name = !known.named && a.display_name.is_some();
+            if !adds_flag && !adds_name {
+                return Ok(known.id);
+            }
         }
-        let existing: Option<i64> = self
+        let existing: Option<(i64, String, Option<String>, i64)> = self
             .conn
             .query_row(
-                "SELECT id FROM accounts WHERE source_id = ?1 AND native_id = ?2",
+                "SELECT id, flags, display_name, person_id FROM accounts
+                  WHERE source_id = ?1 AND native_id = ?2",
                 params![self.source_id, a.native_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let id = match existing {
-            Some(id) => id,
+        let known = match existing {
+            Some((id, flags, name, person)) => {
+                let mut flags: Vec<String> = serde_json::from_str(&flags).unwrap_or_default();
+                let before = flags.len();
+                for f in &a.flags {
+                    if !flags.contains(f) {
+                        flags.push(f.clone());
+                    }
+                }
+                if flags.len() != before {
+                    self.conn.execute(
+                        "UPDATE accounts SET flags = ?1 WHERE id = ?2",
+                        params![serde_json::to_string(&flags).unwrap_or_default(), id],
+                    )?;
+                }
+                let mut named = name.is_some();
+                if let (false, Some(new_name)) = (named, &a.display_name) {
+                    self.conn.execute(
+                        "UPDATE accounts SET display_name = ?1 WHERE id = ?2",
+                        params![new_name, id],
+                    )?;
+                    // The person was named after the account id; give it the real name.
+                    self.conn.execute(
+                        "UPDATE persons SET display_name = ?1 WHERE id = ?2 AND display_name = ?3",
+                        params![new_name, person, a.native_id],
+                    )?;
+                    named = true;
+                }
+                KnownAccount { id, flags, named }
+            }
             None => {
                 let name = a.display_name.as_deref().unwrap_or(&a.native_id);
                 self.conn
@@ -407,10 +450,15 @@ impl<'c, 'p> IngestSink<'c, 'p> {
                         person
                     ],
                 )?;
-                self.conn.last_insert_rowid()
+                KnownAccount {
+                    id: self.conn.last_insert_rowid(),
+                    flags: a.flags.clone(),
+                    named: a.display_name.is_some(),
+                }
             }
         };
-        self.accounts.insert(a.native_id.clone(), id);
+        let id = known.id;
+        self.accounts.insert(a.native_id.clone(), known);
         Ok(id)
     }
 

@@ -366,3 +366,50 @@ fn stackexchange_slack_events_and_usrp_users_in_one_store() {
     assert!(text.contains("By space"));
     assert!(text.contains("#clojure"));
 }
+
+#[test]
+fn discourse_askci_matches_the_reference() {
+    // python3 tests/reference/discourse_counts.py ../shared/data/discourse/askci
+    let dir = data_dir(None);
+    ingest_format(
+        dir.path(),
+        "discourse",
+        &common::repo().join("../shared/data/discourse/askci"),
+    );
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(r["messages"], 592);
+    assert_eq!(r["people"], 110);
+    assert_eq!(r["brand"], 14); // README: 14 staff users
+    let i = &r["interactions"];
+    assert_eq!(
+        (i["replies"].as_u64(), i["mentions"].as_u64()),
+        (Some(411), Some(22))
+    );
+    assert_eq!(i["member_to_member"], 66);
+    assert_eq!(i["member_to_brand"], 115);
+    assert_eq!(i["brand_to_member"], 76);
+    assert_eq!(i["brand_to_brand"], 62);
+    assert_eq!(i["self"], 114);
+    // A staff-driven forum, as ../shared/data/README.md says (peer share ≈ 0.2).
+    assert_eq!(r["community"]["verdict"], "audience");
+    close(&r["community"]["peer_share"], 66.0 / 319.0);
+    assert_eq!(r["spaces"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn github_fixtures_report() {
+    let dir = data_dir(None);
+    ingest_format(
+        dir.path(),
+        "github",
+        &common::repo().join("../shared/data/github"),
+    );
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(r["messages"], 36);
+    // Three logins: the gialog owner and two octokit fixture users, one of them NONE.
+    assert_eq!(r["people"], 3);
+    assert_eq!(r["brand"], 2);
+    // The two gialog comments answer their owner's own issue.
+    assert_eq!(r["interactions"]["self"], 2);
+    assert_eq!(r["spaces"].as_array().map(Vec::len), Some(5));
+}

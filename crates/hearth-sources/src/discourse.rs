@@ -1,0 +1,277 @@
+//! `discourse`: Discourse topics as the API serves them (`/t/{id}.json`), one topic a file.
+//!
+//! **Format.** A topic object with `id`, `title`, `category_id` and `post_stream.posts[]`;
+//! each post has `id`, `post_number`, `reply_to_post_number`, `post_type`, `created_at`
+//! (`2019-07-26T19:00:21.439Z`), `username`, `name`, `cooked` (HTML) and the author's flags
+//! `admin`, `moderator`, `staff` (and `group_moderator` on newer forums). Files and folders
+//! are accepted; JSON files without a `post_stream` (topic and tag lists) are passed over
+//! with a note.
+//!
+//! **Mapping to the model.**
+//! - site: the host the file name starts with (`ask.cyberinfrastructure.org-q-a-post-…`),
+//!   else the folder name; it prefixes every id, so several forums share one store;
+//! - message id `<site>/t<topic>/p<post_number>`; a post is a reply to post
+//!   `reply_to_post_number`, and a post without one (other than the first) answers the
+//!   topic's first post;
+//! - space: the category — its slug from the file name (`…-<category>-post-<id>-…`) when the
+//!   name has that shape, else `category <id>`;
+//! - author `<site>/<username>`, flags from the post (`admin`, `moderator`, `staff`,
+//!   `group_moderator`): the store merges the flags an account shows on any post;
+//! - mentions: `<a class="mention" href="/u/<username>">` in `cooked`;
+//! - text: `cooked` as plain text; subject: the topic title on its first post;
+//! - regular posts and whispers (`post_type` 1, 4) are messages; moderator actions and small
+//!   actions ("closed this topic", types 2, 3) are passed over with a note.
+//!
+//! **Skipped, with a diagnostic:** a file that is not JSON (line and byte offset), a post
+//! without `post_number`, `created_at` or `username`.
+//!
+//! **Checked against:** `shared/data/discourse/askci` (Ask.CI, 179 topic files, 2019).
+//!
+//! **Known gaps:** the admin CSV/JSON export is not read yet; a topic file holds at most the
+//! posts the API put in `post_stream.posts` (a note says when `posts_count` is higher).
+
+use crate::text::{html_to_text, parse_time};
+use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
+use hearth_model::{RawAccount, RawMessage};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Reads Discourse topic JSON files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiscourseReader;
+
+impl Reader for DiscourseReader {
+    fn id(&self) -> &'static str {
+        "discourse"
+    }
+
+    fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+        crate::expand_paths(paths, &["json"]).map(|files| {
+            files
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "json"))
+                .collect()
+        })
+    }
+
+    fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        let bytes = std::fs::read(unit).map_err(|source| ReadError::Io {
+            path: unit.to_path_buf(),
+            source,
+        })?;
+        read_topic(unit, &bytes, sink)?;
+        sink.progress(bytes.len() as u64);
+        Ok(())
+    }
+}
+
+/// The site and category a topic file's name tells: `<host>-<category>-post-<id>-<date>.json`.
+fn names_from_file(path: &Path) -> (String, Option<String>) {
+    let file = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "discourse".to_owned());
+    let Some((host, rest)) = file.split_once('-').filter(|(h, _)| h.contains('.')) else {
+        return (folder, None);
+    };
+    let category = rest.find("-post-").map(|i| rest[..i].to_owned());
+    (host.to_owned(), category.filter(|c| !c.is_empty()))
+}
+
+/// Reads one topic file's bytes (`path` names it in diagnostics).
+pub fn read_topic(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
+    let diag = |line: u64, offset: u64, severity, reason, detail: String| Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        byte_offset: offset,
+        severity,
+        reason,
+        detail,
+    };
+    let topic: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            let offset = crate::slack::offset_of(bytes, e.line(), e.column());
+            sink.diagnostic(diag(
+                e.line().max(1) as u64,
+                offset,
+                Severity::Skipped,
+                SkipReason::NotARecord,
+                format!("expected a Discourse topic (JSON): {e}"),
+            ));
+            return Ok(());
+        }
+    };
+    let Some(posts) = topic["post_stream"]["posts"].as_array() else {
+        sink.diagnostic(diag(
+            1,
+            0,
+            Severity::Note,
+            SkipReason::NotConversation,
+            "no post_stream.posts: not a topic file (a topic or tag list?)".to_owned(),
+        ));
+        return Ok(());
+    };
+    let (site, category_slug) = names_from_file(path);
+    let topic_id = topic["id"]
+        .as_i64()
+        .or_else(|| posts.first().and_then(|p| p["topic_id"].as_i64()))
+        .unwrap_or(0);
+    let (space, space_name) = match (&category_slug, topic["category_id"].as_i64()) {
+        (Some(slug), _) => (format!("{site}/{slug}"), format!("{site} {slug}")),
+        (None, Some(c)) => (format!("{site}/c{c}"), format!("{site} category {c}")),
+        (None, None) => (site.clone(), site.clone()),
+    };
+    if let Some(count) = topic["posts_count"].as_u64()
+        && count > posts.len() as u64
+    {
+        sink.diagnostic(diag(
+            1,
+            0,
+            Severity::Note,
+            SkipReason::NotConversation,
+            format!(
+                "topic {topic_id} has {count} posts; this file holds {} of them",
+                posts.len()
+            ),
+        ));
+    }
+    for post in posts {
+        let at = |severity, reason, detail: String| diag(1, 0, severity, reason, detail);
+        let Some(number) = post["post_number"].as_i64() else {
+            sink.diagnostic(at(
+                Severity::Skipped,
+                SkipReason::NotARecord,
+                format!(
+                    "expected post_number on post {} of topic {topic_id}",
+                    post["id"]
+                ),
+            ));
+            continue;
+        };
+        let kind = post["post_type"].as_i64().unwrap_or(1);
+        if !matches!(kind, 1 | 4) {
+            sink.diagnostic(at(
+                Severity::Note,
+                SkipReason::NotConversation,
+                format!("post {number} of topic {topic_id} is an action (type {kind})"),
+            ));
+            continue;
+        }
+        let Some(time) = post["created_at"]
+            .as_str()
+            .and_then(parse_time)
+            .filter(|t| *t >= MIN_TIME)
+        else {
+            sink.diagnostic(at(
+                Severity::Skipped,
+                SkipReason::MissingTime,
+                format!("expected created_at on post {number} of topic {topic_id}"),
+            ));
+            continue;
+        };
+        let Some(username) = post["username"].as_str().filter(|u| !u.is_empty()) else {
+            sink.diagnostic(at(
+                Severity::Skipped,
+                SkipReason::MissingAuthor,
+                format!("expected username on post {number} of topic {topic_id}"),
+            ));
+            continue;
+        };
+        let flags = ["admin", "moderator", "staff", "group_moderator"]
+            .iter()
+            .filter(|f| post[**f].as_bool() == Some(true))
+            .map(|f| (*f).to_owned())
+            .collect();
+        let name = post["name"]
+            .as_str()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(username);
+        let parent = match post["reply_to_post_number"].as_i64() {
+            Some(p) if p != number => Some(p),
+            _ if number > 1 => Some(1),
+            _ => None,
+        };
+        let cooked = post["cooked"].as_str().unwrap_or("");
+        let author_id = format!("{site}/{}", username.to_lowercase());
+        let mentions = cooked_mentions(cooked)
+            .into_iter()
+            .map(|u| format!("{site}/{u}"))
+            .filter(|u| *u != author_id)
+            .collect();
+        let message = RawMessage {
+            native_id: format!("{site}/t{topic_id}/p{number}"),
+            space: space.clone(),
+            space_name: space_name.clone(),
+            author: RawAccount {
+                native_id: author_id,
+                display_name: Some(name.to_owned()),
+                email: None,
+                flags,
+            },
+            time,
+            subject: (number == 1)
+                .then(|| topic["title"].as_str().map(str::to_owned))
+                .flatten(),
+            text: html_to_text(cooked),
+            parent: parent.map(|p| format!("{site}/t{topic_id}/p{p}")),
+            mentions,
+        };
+        sink.message(message).map_err(|source| ReadError::Sink {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Usernames in `<a class="mention" href="/u/NAME">`, lower-cased, each once.
+fn cooked_mentions(cooked: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = cooked;
+    while let Some(at) = rest.find("class=\"mention\"") {
+        let tail = &rest[at..];
+        let end = tail.find('>').unwrap_or(tail.len());
+        if let Some(h) = tail[..end].find("href=\"/u/") {
+            let name: String = tail[h + 9..end]
+                .chars()
+                .take_while(|c| *c != '"' && *c != '/')
+                .collect();
+            let name = name.to_lowercase();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        rest = &tail[1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_and_mentions() {
+        let (site, cat) = names_from_file(Path::new(
+            "x/2019-10-19/ask.cyberinfrastructure.org-q-a-post-1018-2019-10-19.json",
+        ));
+        assert_eq!(
+            (site.as_str(), cat.as_deref()),
+            ("ask.cyberinfrastructure.org", Some("q-a"))
+        );
+        let (site, cat) = names_from_file(Path::new("forum/1018.json"));
+        assert_eq!((site.as_str(), cat), ("forum", None));
+        assert_eq!(
+            cooked_mentions(
+                r#"hi <a class="mention" href="/u/krisp">@KrisP</a> and <a class="mention" href="/u/vsoch">@vsoch</a> <a class="mention" href="/u/krisp">@KrisP</a>"#
+            ),
+            vec!["krisp", "vsoch"]
+        );
+    }
+}
