@@ -9,6 +9,7 @@
 
 mod context;
 mod graph;
+pub mod identity;
 pub mod metrics;
 mod report;
 pub mod roles;

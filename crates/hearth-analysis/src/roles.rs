@@ -155,8 +155,10 @@ mod tests {
                 native_id: email.to_ascii_lowercase(),
                 display_name: None,
                 email: Some(email.into()),
+                username: None,
                 flags: flags.iter().map(|s| s.to_string()).collect(),
             }],
+            evidence: Vec::new(),
         }
     }
 

@@ -18,8 +18,10 @@ fn person(i: usize, email: &str) -> PersonInfo {
             native_id: email.to_owned(),
             display_name: None,
             email: Some(email.to_owned()),
+            username: None,
             flags: Vec::new(),
         }],
+        evidence: Vec::new(),
     }
 }
 
@@ -30,6 +32,7 @@ fn config() -> Config {
             bot_accounts: vec!["bot@example.org".into()],
             ..RoleRules::default()
         },
+        ..Config::default()
     }
 }
 
@@ -60,6 +63,7 @@ fn snapshot(people: &[&str], messages: &[(usize, Option<usize>, i64, &[usize])])
             native_id: "s".into(),
             name: "s".into(),
         }],
+        identity_actions: Vec::new(),
     }
 }
 

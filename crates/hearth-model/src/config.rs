@@ -8,6 +8,31 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub roles: RoleRules,
+    pub identity: IdentityRules,
+}
+
+/// Rules that merge accounts into persons. See `docs/metrics.md` ("People and accounts").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityRules {
+    /// Accounts with the same e-mail address (case-insensitive) are one person.
+    pub same_email: bool,
+    /// Accounts with the same username on different platforms are one person. Off by
+    /// default: `alex` on a forum and `alex` on Slack may be two people.
+    pub same_username: bool,
+    /// Groups of accounts that are one person, each written `source:id`
+    /// (`["mbox:alice@example.org", "slack:U051SS2EU"]`).
+    pub links: Vec<Vec<String>>,
+}
+
+impl Default for IdentityRules {
+    fn default() -> Self {
+        IdentityRules {
+            same_email: true,
+            same_username: false,
+            links: Vec::new(),
+        }
+    }
 }
 
 /// Rules that decide each person's role. Explicit lists win over domains; see

@@ -11,8 +11,10 @@ mod raw;
 mod role;
 mod snapshot;
 
-pub use config::{Config, RoleRules};
+pub use config::{Config, IdentityRules, RoleRules};
 pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
 pub use raw::{RawAccount, RawMessage};
 pub use role::{Interaction, InteractionClass, InteractionKind, Role};
-pub use snapshot::{AccountInfo, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo};
+pub use snapshot::{
+    AccountInfo, IdentityAction, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo,
+};

@@ -8,8 +8,10 @@ pub struct RawAccount {
     pub native_id: String,
     /// Human-readable name, if the export carries one.
     pub display_name: Option<String>,
-    /// E-mail address, if known (used by the `brand_email_domains` rule).
+    /// E-mail address, if known (used by the `brand_email_domains` and `same_email` rules).
     pub email: Option<String>,
+    /// The platform's handle (`@name`), if it has one (used by the `same_username` rule).
+    pub username: Option<String>,
     /// Platform flags as the export states them (`admin`, `moderator`, `bot`, ...).
     pub flags: Vec<String>,
 }

@@ -54,7 +54,24 @@ pub struct AccountInfo {
     pub native_id: String,
     pub display_name: Option<String>,
     pub email: Option<String>,
+    pub username: Option<String>,
     pub flags: Vec<String>,
+}
+
+/// A merge or split someone made by hand (`hearth people merge|split`), oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityAction {
+    Merge {
+        a: AccountId,
+        b: AccountId,
+        note: String,
+        at: i64,
+    },
+    Split {
+        account: AccountId,
+        note: String,
+        at: i64,
+    },
 }
 
 /// One person and their accounts.
@@ -63,6 +80,8 @@ pub struct PersonInfo {
     pub id: PersonId,
     pub display_name: String,
     pub accounts: Vec<AccountInfo>,
+    /// Why these accounts are one person (one line per merge); empty for a single account.
+    pub evidence: Vec<String>,
 }
 
 /// One space.
@@ -80,4 +99,6 @@ pub struct Snapshot {
     pub messages: MessageColumns,
     pub persons: Vec<PersonInfo>,
     pub spaces: Vec<SpaceInfo>,
+    /// Merges and splits made by hand; applied with the rules by `hearth-analysis`.
+    pub identity_actions: Vec<IdentityAction>,
 }

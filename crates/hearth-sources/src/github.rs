@@ -225,6 +225,7 @@ fn message(o: &Value) -> Result<RawMessage, Skip> {
         space: repo.clone(),
         space_name: repo,
         author: RawAccount {
+            username: Some(login.clone()),
             native_id: login,
             display_name: o["user"]["login"].as_str().map(str::to_owned),
             email: None,

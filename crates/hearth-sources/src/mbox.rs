@@ -473,6 +473,7 @@ fn author(parser: &MessageParser, headers: &mail_parser::Message<'_>) -> Option<
         native_id,
         display_name: name,
         email: address,
+        username: None,
         flags: Vec::new(),
     })
 }

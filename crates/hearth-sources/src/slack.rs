@@ -161,6 +161,7 @@ fn files_of(unit: &Path) -> Vec<(PathBuf, FileKind)> {
 #[derive(Debug, Default, Clone)]
 struct User {
     name: Option<String>,
+    username: Option<String>,
     email: Option<String>,
     flags: Vec<String>,
 }
@@ -214,7 +215,16 @@ impl Workspace {
                     .find(|s| !s.trim().is_empty())
                     .map(str::to_owned);
                 let email = u["profile"]["email"].as_str().map(str::to_owned);
-                ws.users.insert(id.to_owned(), User { name, email, flags });
+                let username = u["name"].as_str().map(str::to_lowercase);
+                ws.users.insert(
+                    id.to_owned(),
+                    User {
+                        name,
+                        username,
+                        email,
+                        flags,
+                    },
+                );
             }
         }
         let users_edn = unit.join("users.edn");
@@ -239,7 +249,19 @@ impl Workspace {
                     .get("user-profile/email")
                     .and_then(|v| v.as_str())
                     .map(str::to_owned);
-                ws.users.insert(id.to_owned(), User { name, email, flags });
+                let username = m
+                    .get("user/name")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_lowercase);
+                ws.users.insert(
+                    id.to_owned(),
+                    User {
+                        name,
+                        username,
+                        email,
+                        flags,
+                    },
+                );
             }
         }
         let channels_json = unit.join("channels.json");
@@ -428,6 +450,7 @@ impl Workspace {
                     native_id: u.to_owned(),
                     display_name: known.name,
                     email: known.email,
+                    username: known.username,
                     flags,
                 }
             }
@@ -435,6 +458,7 @@ impl Workspace {
                 native_id: b.to_owned(),
                 display_name: m["username"].as_str().map(str::to_owned),
                 email: None,
+                username: None,
                 flags: vec!["bot".to_owned()],
             },
             (None, None) => {

@@ -314,6 +314,7 @@ impl Dump {
                 native_id: format!("{}/u{u}", self.site),
                 display_name: self.names.get(&u).cloned(),
                 email: None,
+                username: None,
                 flags,
             });
         }
@@ -322,6 +323,7 @@ impl Dump {
             native_id: format!("{}/name:{name}", self.site),
             display_name: Some(name.to_owned()),
             email: None,
+            username: None,
             flags: Vec::new(),
         })
     }

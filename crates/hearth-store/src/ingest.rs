@@ -189,7 +189,9 @@ impl Store {
     }
 }
 
-/// What the reading thread hands to the writing thread.
+/// What the reading thread hands to the writing thread. Events travel in groups (a `Vec`
+/// per [`GROUP`]), so the message variant's size costs no allocation; boxing it would.
+#[allow(clippy::large_enum_variant)]
 enum Event {
     Message(RawMessage),
     Diagnostic(Diagnostic),
@@ -421,8 +423,11 @@ impl<'c, 'p> IngestSink<'c, 'p> {
                 let mut named = name.is_some();
                 if let (false, Some(new_name)) = (named, &a.display_name) {
                     self.conn.execute(
-                        "UPDATE accounts SET display_name = ?1 WHERE id = ?2",
-                        params![new_name, id],
+                        "UPDATE accounts SET display_name = ?1,
+                                             username = coalesce(username, ?3),
+                                             email = coalesce(email, ?4)
+                          WHERE id = ?2",
+                        params![new_name, id, a.username, a.email],
                     )?;
                     // The person was named after the account id; give it the real name.
                     self.conn.execute(
@@ -439,15 +444,17 @@ impl<'c, 'p> IngestSink<'c, 'p> {
                     .execute("INSERT INTO persons (display_name) VALUES (?1)", [name])?;
                 let person = self.conn.last_insert_rowid();
                 self.conn.execute(
-                    "INSERT INTO accounts (source_id, native_id, display_name, email, flags, person_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO accounts (source_id, native_id, display_name, email, flags,
+                                           person_id, username)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
                         self.source_id,
                         a.native_id,
                         a.display_name,
                         a.email,
                         serde_json::to_string(&a.flags).unwrap_or_else(|_| "[]".to_owned()),
-                        person
+                        person,
+                        a.username,
                     ],
                 )?;
                 KnownAccount {

@@ -13,6 +13,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-11-22-02_mentions",
         include_str!("../migrations/2026-11-22-02_mentions.sql"),
     ),
+    (
+        "2026-11-22-03_identity",
+        include_str!("../migrations/2026-11-22-03_identity.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

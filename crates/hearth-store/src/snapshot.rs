@@ -2,8 +2,8 @@
 
 use crate::{Store, StoreError};
 use hearth_model::{
-    AccountId, AccountInfo, MessageColumns, NO_PARENT, PersonId, PersonInfo, Snapshot, SpaceId,
-    SpaceInfo,
+    AccountId, AccountInfo, IdentityAction, MessageColumns, NO_PARENT, PersonId, PersonInfo,
+    Snapshot, SpaceId, SpaceInfo,
 };
 use std::collections::HashMap;
 
@@ -31,6 +31,7 @@ impl Store {
                     id: PersonId(id),
                     display_name: r.get(1)?,
                     accounts: Vec::new(),
+                    evidence: Vec::new(),
                 });
             }
         }
@@ -38,7 +39,7 @@ impl Store {
         let mut account_person = HashMap::new();
         {
             let mut stmt = self.conn.prepare(
-                "SELECT id, source_id, native_id, display_name, email, flags, person_id
+                "SELECT id, source_id, native_id, display_name, email, flags, person_id, username
                    FROM accounts ORDER BY id",
             )?;
             let mut rows = stmt.query([])?;
@@ -56,6 +57,7 @@ impl Store {
                     native_id: r.get(2)?,
                     display_name: r.get(3)?,
                     email: r.get(4)?,
+                    username: r.get(7)?,
                     flags: serde_json::from_str(&flags).unwrap_or_default(),
                 });
             }
@@ -155,6 +157,58 @@ impl Store {
             messages,
             persons,
             spaces,
+            identity_actions: self.identity_actions()?,
         })
+    }
+}
+
+impl Store {
+    /// Merges and splits made by hand, oldest first.
+    pub fn identity_actions(&self) -> Result<Vec<IdentityAction>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT kind, account_a, account_b, note, created_at FROM identity_actions ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let kind: String = r.get(0)?;
+            let a = AccountId(r.get(1)?);
+            let b: Option<i64> = r.get(2)?;
+            let note: String = r.get(3)?;
+            let at: i64 = r.get(4)?;
+            Ok(match (kind.as_str(), b) {
+                ("merge", Some(b)) => IdentityAction::Merge {
+                    a,
+                    b: AccountId(b),
+                    note,
+                    at,
+                },
+                _ => IdentityAction::Split {
+                    account: a,
+                    note,
+                    at,
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records that accounts `a` and `b` are one person.
+    pub fn merge_accounts(&self, a: AccountId, b: AccountId, note: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO identity_actions (kind, account_a, account_b, note, created_at)
+             VALUES ('merge', ?1, ?2, ?3, unixepoch())",
+            rusqlite::params![a.0, b.0, note],
+        )?;
+        Ok(())
+    }
+
+    /// Records that `account` stands alone: rules and earlier merges no longer join it to
+    /// anyone (later merges by hand still do).
+    pub fn split_account(&self, account: AccountId, note: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO identity_actions (kind, account_a, note, created_at)
+             VALUES ('split', ?1, ?2, unixepoch())",
+            rusqlite::params![account.0, note],
+        )?;
+        Ok(())
     }
 }

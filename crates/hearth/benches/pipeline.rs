@@ -129,6 +129,7 @@ fn vendor() -> Config {
             brand_email_domains: vec!["ettus.com".into(), "ni.com".into(), "emerson.com".into()],
             ..RoleRules::default()
         },
+        ..Config::default()
     }
 }
 

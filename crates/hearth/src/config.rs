@@ -17,6 +17,14 @@ brand_email_domains = []
 brand_accounts = []
 # Platform ids or e-mail addresses of bots; bots are kept out of community metrics.
 bot_accounts = []
+
+[identity]
+# Accounts with the same e-mail address are one person.
+same_email = true
+# Accounts with the same username on different platforms are one person (off: may be two people).
+same_username = false
+# Groups of accounts that are one person, each "source:id".
+links = []
 "#;
 
 /// Reads the data directory's `hearth.toml`; defaults when it does not exist.

@@ -12,6 +12,20 @@ pub struct Ui {
     pub progress: bool,
 }
 
+/// The store's snapshot with accounts joined into persons by the identity rules; problems
+/// in the rules are printed as warnings.
+pub fn resolved_snapshot(
+    store: &hearth_store::Store,
+    config: &hearth_model::Config,
+) -> anyhow::Result<hearth_model::Snapshot> {
+    let (snapshot, problems) =
+        hearth_analysis::identity::resolve(store.snapshot()?, &config.identity);
+    for p in problems {
+        eprintln!("warning: {p}");
+    }
+    Ok(snapshot)
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json(value: &serde_json::Value) {
     println!(

@@ -24,6 +24,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record that two accounts are one person (`source:id`, or a name that finds one account).
+    Merge {
+        first: String,
+        second: String,
+        /// Why, kept as the merge's evidence.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Detach an account from the person it is joined to (rules and earlier merges no longer
+    /// join it; nothing is deleted). Undo with `people merge`.
+    Split {
+        account: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 struct Row<'a> {
@@ -88,15 +103,82 @@ fn row_json(snapshot: &Snapshot, r: &Row<'_>) -> serde_json::Value {
             "id": a.native_id,
             "name": a.display_name,
             "email": a.email,
+            "username": a.username,
             "flags": a.flags,
         })).collect::<Vec<_>>(),
+        "merged_because": p.evidence,
     })
+}
+
+/// The one account a reference names: `source:id` exactly, else a case-insensitive substring
+/// of an account id, e-mail, username or name that matches exactly one account.
+fn find_account(snapshot: &Snapshot, reference: &str) -> anyhow::Result<hearth_model::AccountId> {
+    let accounts: Vec<&hearth_model::AccountInfo> =
+        snapshot.persons.iter().flat_map(|p| &p.accounts).collect();
+    let wanted = reference.to_lowercase();
+    if let Some(a) = accounts
+        .iter()
+        .find(|a| format!("{}:{}", a.source, a.native_id).to_lowercase() == wanted)
+    {
+        return Ok(a.id);
+    }
+    let hits: Vec<_> = accounts
+        .iter()
+        .filter(|a| {
+            [
+                Some(a.native_id.as_str()),
+                a.email.as_deref(),
+                a.username.as_deref(),
+                a.display_name.as_deref(),
+            ]
+            .iter()
+            .flatten()
+            .any(|v| v.to_lowercase().contains(&wanted))
+        })
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(one.id),
+        [] => anyhow::bail!("no account matches {reference:?}"),
+        many => anyhow::bail!(
+            "{reference:?} matches {} accounts ({}…); name one as source:id",
+            many.len(),
+            many.iter()
+                .take(3)
+                .map(|a| format!("{}:{}", a.source, a.native_id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
     let config = config::load(data)?;
     let store = Store::open(data)?;
-    let snapshot = store.snapshot()?;
+    match &command {
+        Command::Merge {
+            first,
+            second,
+            note,
+        } => {
+            let raw = store.snapshot()?;
+            let (a, b) = (find_account(&raw, first)?, find_account(&raw, second)?);
+            if a == b {
+                anyhow::bail!("{first:?} and {second:?} are the same account");
+            }
+            store.merge_accounts(a, b, note)?;
+            println!("merged account {a} and account {b}");
+            return Ok(());
+        }
+        Command::Split { account, note } => {
+            let raw = store.snapshot()?;
+            let a = find_account(&raw, account)?;
+            store.split_account(a, note)?;
+            println!("account {a} now stands alone");
+            return Ok(());
+        }
+        _ => {}
+    }
+    let snapshot = super::resolved_snapshot(&store, &config)?;
     let decisions = decide_roles(&snapshot.persons, &config.roles);
     let all = rows(&snapshot, &decisions);
     match command {
@@ -131,6 +213,7 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Merge { .. } | Command::Split { .. } => {}
         Command::Show { name, json } => {
             let needle = name.to_lowercase();
             let hits: Vec<&Row<'_>> = all
@@ -139,8 +222,11 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
                     let p = &snapshot.persons[r.index];
                     p.display_name.to_lowercase().contains(&needle)
                         || p.accounts.iter().any(|a| {
-                            a.native_id.to_lowercase().contains(&needle)
+                            format!("{}:{}", a.source, a.native_id)
+                                .to_lowercase()
+                                .contains(&needle)
                                 || a.email.as_deref().is_some_and(|e| e.contains(&needle))
+                                || a.username.as_deref().is_some_and(|u| u.contains(&needle))
                         })
                 })
                 .collect();
@@ -163,7 +249,10 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
                         r.last.map(hearth_report::iso).unwrap_or_default()
                     );
                     for a in &p.accounts {
-                        println!("  account: {} {}", a.source, a.native_id);
+                        println!("  account: {}:{}", a.source, a.native_id);
+                    }
+                    for why in &p.evidence {
+                        println!("  joined because: {why}");
                     }
                 }
             }

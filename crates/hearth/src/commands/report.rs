@@ -50,7 +50,7 @@ pub fn render(data: &Path, window: Window, json: bool) -> anyhow::Result<String>
     }
     let store = Store::open(data)?;
     let started = std::time::Instant::now();
-    let snapshot = store.snapshot()?;
+    let snapshot = super::resolved_snapshot(&store, &config)?;
     let loaded = started.elapsed();
     let report = hearth_analysis::report(&snapshot, &config, window);
     tracing::info!(
