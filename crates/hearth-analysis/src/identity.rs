@@ -55,9 +55,9 @@ pub fn resolve(mut snapshot: Snapshot, rules: &IdentityRules) -> (Snapshot, Vec<
     // Edges between accounts, with evidence.
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
     let group = |key: &dyn Fn(&hearth_model::AccountInfo) -> Option<String>,
-                     pair_ok: &dyn Fn(usize, usize) -> bool,
-                     evidence: &dyn Fn(&str, usize, usize) -> String,
-                     edges: &mut Vec<(usize, usize, String)>| {
+                 pair_ok: &dyn Fn(usize, usize) -> bool,
+                 evidence: &dyn Fn(&str, usize, usize) -> String,
+                 edges: &mut Vec<(usize, usize, String)>| {
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, a) in accounts.iter().enumerate() {
             if let Some(k) = key(a) {

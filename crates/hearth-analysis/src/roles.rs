@@ -3,7 +3,8 @@
 //! Order, first match wins (documented in `docs/metrics.md`, "Roles"):
 //! 1. an account listed in `bot_accounts` → bot;
 //! 2. an account listed in `brand_accounts` → brand;
-//! 3. a platform flag: `bot` → bot; `admin`, `owner`, `moderator`, `staff` → brand;
+//! 3. a platform flag: `bot` → bot; `admin`, `owner`, `moderator`, `staff` → brand; a
+//!    platform role (`role:<name>`) listed in `brand_platform_roles` → brand;
 //! 4. a bot's name: an account id or display name ending in `[bot]`, `-bot`, `_bot`, ` bot`,
 //!    or `Bot` after a lower-case letter (`GreeterBot`), or equal to `bot` → bot (`Abbot` is not);
 //! 5. an e-mail address whose domain is in `brand_email_domains` (or a subdomain) → brand;
@@ -76,6 +77,26 @@ fn decide(p: &PersonInfo, rules: &RoleRules, domains: &[String]) -> RoleDecision
         }
     }
     for a in &p.accounts {
+        if let Some(role) = a
+            .flags
+            .iter()
+            .filter_map(|f| f.strip_prefix("role:"))
+            .find(|r| {
+                rules
+                    .brand_platform_roles
+                    .iter()
+                    .any(|b| b.trim().eq_ignore_ascii_case(r))
+            })
+        {
+            return RoleDecision {
+                role: Role::Brand,
+                rule: "brand_platform_roles",
+                why: format!(
+                    "{} account {} has role {role} (roles.brand_platform_roles)",
+                    a.source, a.native_id
+                ),
+            };
+        }
         if let Some(f) = a
             .flags
             .iter()
@@ -167,6 +188,7 @@ mod tests {
             brand_email_domains: vec!["ettus.com".into(), "@NI.com".into()],
             brand_accounts: vec!["Boss@Gmail.com".into()],
             bot_accounts: vec!["robot@ettus.com".into()],
+            brand_platform_roles: vec!["Team".into()],
         }
     }
 
@@ -180,6 +202,8 @@ mod tests {
             person("robot@ettus.com", &[]),
             person("mod@example.org", &["moderator"]),
             person("ci@example.org", &["bot", "admin"]),
+            person("sam@example.org", &["role:team"]),
+            person("reg@example.org", &["role:Regular"]),
         ];
         let got: Vec<(Role, &str)> = decide_roles(&people, &rules())
             .iter()
@@ -195,6 +219,8 @@ mod tests {
                 (Role::Bot, "bot_accounts"),
                 (Role::Brand, "platform_flag"),
                 (Role::Bot, "platform_flag"),
+                (Role::Brand, "brand_platform_roles"),
+                (Role::Member, "default"),
             ]
         );
     }

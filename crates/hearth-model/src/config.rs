@@ -46,4 +46,6 @@ pub struct RoleRules {
     pub brand_accounts: Vec<String>,
     /// Platform ids or e-mail addresses of bots.
     pub bot_accounts: Vec<String>,
+    /// Names of platform roles that mean brand (a Discord server role such as `Team`).
+    pub brand_platform_roles: Vec<String>,
 }

@@ -9,9 +9,11 @@
 pub mod conformance;
 mod detect;
 mod diagnostic;
+pub mod discord;
 pub mod discourse;
 pub mod edn;
 pub mod github;
+pub mod jsonstream;
 pub mod mailtext;
 pub mod mbox;
 mod paths;
@@ -93,6 +95,7 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "slack" => Some(Box::new(slack::SlackReader)),
         "discourse" => Some(Box::new(discourse::DiscourseReader)),
         "github" => Some(Box::new(github::GithubReader)),
+        "discord" => Some(Box::new(discord::DiscordReader)),
         _ => None,
     }
 }
@@ -102,4 +105,11 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
 pub const MIN_TIME: i64 = 31_536_000;
 
 /// The format ids Hearth can read.
-pub const FORMATS: &[&str] = &["mbox", "stackexchange", "slack", "discourse", "github"];
+pub const FORMATS: &[&str] = &[
+    "mbox",
+    "stackexchange",
+    "slack",
+    "discourse",
+    "github",
+    "discord",
+];

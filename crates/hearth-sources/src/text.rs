@@ -1,7 +1,7 @@
 //! Text helpers shared by readers: ISO times in UTC, HTML to plain text.
 
 /// `2018-02-06T20:19:50.957` or `2019-07-26T19:00:21.439Z` (UTC) → seconds since the epoch.
-/// A zone other than `Z` is not read (the readers using this get UTC times).
+/// An offset (`+01:00`, `-0500`) is applied; no zone means UTC.
 pub fn parse_time(s: &str) -> Option<i64> {
     let b = s.trim().as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
@@ -15,7 +15,33 @@ pub fn parse_time(s: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se)
+    // After the seconds: an optional fraction, then `Z`, `±HH:MM`, `±HHMM` or nothing (UTC).
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    let offset = match b.get(i) {
+        None | Some(b'Z' | b'z') => 0,
+        Some(&sign @ (b'+' | b'-')) => {
+            let digits: Vec<u8> = b[i + 1..]
+                .iter()
+                .copied()
+                .filter(u8::is_ascii_digit)
+                .collect();
+            if digits.len() != 4 {
+                return None;
+            }
+            let hh = i64::from(digits[0] - b'0') * 10 + i64::from(digits[1] - b'0');
+            let mm = i64::from(digits[2] - b'0') * 10 + i64::from(digits[3] - b'0');
+            let secs = hh * 3600 + mm * 60;
+            if sign == b'+' { secs } else { -secs }
+        }
+        Some(_) => return None,
+    };
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -112,6 +138,15 @@ mod tests {
         assert_eq!(parse_time("1970-01-01T00:00:00"), Some(0));
         assert_eq!(parse_time("2018-02-06T20:19:50.957"), Some(1_517_948_390));
         assert_eq!(parse_time("2018-13-06T20:19:50"), None);
+        assert_eq!(
+            parse_time("2020-01-01T13:00:00.000+01:00"),
+            parse_time("2020-01-01T12:00:00")
+        );
+        assert_eq!(
+            parse_time("2020-01-01T07:00:00-0500"),
+            parse_time("2020-01-01T12:00:00Z")
+        );
+        assert_eq!(parse_time("2020-01-01T12:00:00 junk"), None);
         assert_eq!(parse_time("yesterday"), None);
     }
 

@@ -17,6 +17,8 @@ brand_email_domains = []
 brand_accounts = []
 # Platform ids or e-mail addresses of bots; bots are kept out of community metrics.
 bot_accounts = []
+# Platform roles that mean brand (Discord server roles such as "Team" or "Staff").
+brand_platform_roles = []
 
 [identity]
 # Accounts with the same e-mail address are one person.

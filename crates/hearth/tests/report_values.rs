@@ -413,3 +413,37 @@ fn github_fixtures_report() {
     assert_eq!(r["interactions"]["self"], 2);
     assert_eq!(r["spaces"].as_array().map(Vec::len), Some(5));
 }
+
+#[test]
+fn discord_fixture_hand_checked() {
+    // fixtures/discord: Newbie asks (mentioning Sam of the Team role), Helper and Sam reply,
+    // Sam thanks Helper by mention, MEE6 (a bot) mentions Newbie.
+    let dir = data_dir(Some("[roles]\nbrand_platform_roles = [\"Team\"]\n"));
+    ingest_format(
+        dir.path(),
+        "discord",
+        &common::repo().join("fixtures/discord"),
+    );
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(
+        (r["messages"].as_u64(), r["people"].as_u64()),
+        (Some(4), Some(4))
+    );
+    assert_eq!(
+        (r["brand"].as_u64(), r["bots"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let i = &r["interactions"];
+    assert_eq!(i["member_to_member"], 1); // Helper → Newbie
+    assert_eq!(i["member_to_brand"], 1); // Newbie @Sam
+    assert_eq!(i["brand_to_member"], 2); // Sam → Newbie, Sam @Helper
+    assert_eq!(i["bot"], 1); // MEE6 @Newbie
+    assert_eq!(
+        (i["replies"].as_u64(), i["mentions"].as_u64()),
+        (Some(2), Some(3))
+    );
+    let f = &r["community"]["first_response"];
+    // Helper answered 4 min 30 s after the question (09:15:30, fractions dropped), before Sam.
+    assert_eq!(f["first_by_member"], 1);
+    close(&f["median_hours_member"], 270.0 / 3600.0);
+}
