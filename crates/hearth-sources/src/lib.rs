@@ -17,6 +17,7 @@ pub mod jsonstream;
 pub mod mailtext;
 pub mod mbox;
 mod paths;
+pub mod reddit;
 pub mod slack;
 pub mod stackexchange;
 pub mod text;
@@ -96,6 +97,7 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "discourse" => Some(Box::new(discourse::DiscourseReader)),
         "github" => Some(Box::new(github::GithubReader)),
         "discord" => Some(Box::new(discord::DiscordReader)),
+        "reddit" => Some(Box::new(reddit::RedditReader)),
         _ => None,
     }
 }
@@ -112,4 +114,5 @@ pub const FORMATS: &[&str] = &[
     "discourse",
     "github",
     "discord",
+    "reddit",
 ];

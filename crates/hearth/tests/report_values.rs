@@ -447,3 +447,33 @@ fn discord_fixture_hand_checked() {
     assert_eq!(f["first_by_member"], 1);
     close(&f["median_hours_member"], 270.0 / 3600.0);
 }
+
+#[test]
+fn reddit_fixture_hand_checked() {
+    // fixtures/reddit: new_maker asks; AutoModerator (a bot) replies at once; old_hand answers
+    // after 15 minutes mentioning u/vendor_sam (a moderator); vendor_sam confirms; new_maker
+    // thanks old_hand; one reply by a deleted account is skipped.
+    let dir = data_dir(None);
+    ingest_format(
+        dir.path(),
+        "reddit",
+        &common::repo().join("fixtures/reddit"),
+    );
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(
+        (r["messages"].as_u64(), r["people"].as_u64()),
+        (Some(5), Some(4))
+    );
+    assert_eq!(
+        (r["brand"].as_u64(), r["bots"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let i = &r["interactions"];
+    assert_eq!(i["member_to_member"], 2);
+    assert_eq!(i["member_to_brand"], 1);
+    assert_eq!(i["brand_to_member"], 1);
+    assert_eq!(i["bot"], 1);
+    let f = &r["community"]["first_response"];
+    assert_eq!(f["first_by_member"], 1);
+    close(&f["median_hours_member"], 0.25);
+}
