@@ -20,6 +20,7 @@ mod paths;
 pub mod reddit;
 pub mod slack;
 pub mod stackexchange;
+pub mod telegram;
 pub mod text;
 
 pub use detect::detect;
@@ -98,6 +99,7 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "github" => Some(Box::new(github::GithubReader)),
         "discord" => Some(Box::new(discord::DiscordReader)),
         "reddit" => Some(Box::new(reddit::RedditReader)),
+        "telegram" => Some(Box::new(telegram::TelegramReader)),
         _ => None,
     }
 }
@@ -115,4 +117,5 @@ pub const FORMATS: &[&str] = &[
     "github",
     "discord",
     "reddit",
+    "telegram",
 ];

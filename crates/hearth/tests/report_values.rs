@@ -477,3 +477,33 @@ fn reddit_fixture_hand_checked() {
     assert_eq!(f["first_by_member"], 1);
     close(&f["median_hours_member"], 0.25);
 }
+
+#[test]
+fn telegram_fixture_hand_checked() {
+    // fixtures/telegram: Ann (listed as brand) welcomes; Bob answers her; Cy answers Bob
+    // (mentioning him: one interaction); Bob thanks Cy (mentioning Cy: one interaction).
+    let dir = data_dir(Some("[roles]\nbrand_accounts = [\"user111\"]\n"));
+    ingest_format(
+        dir.path(),
+        "telegram",
+        &common::repo().join("fixtures/telegram"),
+    );
+    let r = json(dir.path(), &["report", "--json"]);
+    assert_eq!(
+        (r["messages"].as_u64(), r["people"].as_u64()),
+        (Some(4), Some(3))
+    );
+    assert_eq!(r["brand"], 1);
+    let i = &r["interactions"];
+    assert_eq!(
+        (
+            i["member_to_member"].as_u64(),
+            i["member_to_brand"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        (i["replies"].as_u64(), i["mentions"].as_u64()),
+        (Some(3), Some(0))
+    );
+}
