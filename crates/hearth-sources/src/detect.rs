@@ -8,7 +8,11 @@ use std::path::Path;
 /// - a folder with `Posts.xml` → `stackexchange`; with `users.json`, `channels.json`,
 ///   `users.edn` or `logs/` → `slack`; otherwise the formats of what it holds, if they agree;
 /// - a file named `*.mbox`/`*.mbx`, or starting with `From ` → `mbox`; a dump file
-///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`.
+///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`; `*.zst` → `reddit`; `*.csv` → `csv`;
+/// - a JSON file by the keys near its start: `guild` and `channel` → `discord`, `post_stream`
+///   → `discourse`, `from_id`/`date_unixtime`/`chats` → `telegram`, `subreddit` → `reddit`,
+///   `issue_url`/`repository_url`/`issues` → `github`; JSON lines with `author` and `time` →
+///   `jsonl`.
 pub fn detect(path: &Path) -> Result<&'static str, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.is_dir() {
@@ -31,9 +35,43 @@ fn detect_file(path: &Path) -> Option<&'static str> {
     if ["posts.xml", "comments.xml", "users.xml", "posthistory.xml"].contains(&name.as_str()) {
         return Some("stackexchange");
     }
-    let mut head = [0u8; 5];
+    if name.ends_with(".zst") {
+        return Some("reddit");
+    }
+    if name.ends_with(".csv") {
+        return Some("csv");
+    }
+    let mut head = vec![0u8; 4096];
     let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
-    (n == 5 && &head == b"From ").then_some("mbox")
+    head.truncate(n);
+    if head.starts_with(b"From ") {
+        return Some("mbox");
+    }
+    sniff_json(&head, name.ends_with(".jsonl") || name.ends_with(".ndjson"))
+}
+
+/// The JSON exports tell themselves apart by the keys near their start.
+fn sniff_json(head: &[u8], lines: bool) -> Option<&'static str> {
+    let has = |key: &str| memchr::memmem::find(head, key.as_bytes()).is_some();
+    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace())?;
+    if first != b'{' && first != b'[' {
+        return None;
+    }
+    if has("\"guild\"") && has("\"channel\"") {
+        Some("discord")
+    } else if has("\"post_stream\"") {
+        Some("discourse")
+    } else if has("\"from_id\"") || has("\"date_unixtime\"") || has("\"chats\"") {
+        Some("telegram")
+    } else if has("\"subreddit\"") {
+        Some("reddit")
+    } else if has("\"issue_url\"") || has("\"repository_url\"") || has("\"issues\"") {
+        Some("github")
+    } else if lines && has("\"author\"") && has("\"time\"") {
+        Some("jsonl")
+    } else {
+        None
+    }
 }
 
 fn detect_dir(dir: &Path, depth: usize) -> Result<&'static str, String> {
@@ -103,7 +141,22 @@ mod tests {
         );
         assert_eq!(detect(&data.join("slack")), Ok("slack"));
         assert_eq!(detect(&data.join("slack/clojurians-log-demo")), Ok("slack"));
+        assert_eq!(detect(&data.join("discourse/askci")), Ok("discourse"));
+        assert_eq!(
+            detect(&data.join("github/gialog-issues/issues.json")),
+            Ok("github")
+        );
         let err = detect(&data).expect_err("several formats");
         assert!(err.contains("several formats"), "{err}");
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        for (path, format) in [
+            ("discord/hearth-guild-general.json", "discord"),
+            ("telegram/result.json", "telegram"),
+            ("reddit/RC_RS_hearthtest.ndjson", "reddit"),
+            ("generic/messages.jsonl", "jsonl"),
+            ("generic/messages.csv", "csv"),
+        ] {
+            assert_eq!(detect(&fixtures.join(path)), Ok(format), "{path}");
+        }
     }
 }

@@ -7,12 +7,15 @@
 //! [`conformance`] holds the one check every reader passes.
 
 pub mod conformance;
+pub mod csv;
 mod detect;
 mod diagnostic;
 pub mod discord;
 pub mod discourse;
 pub mod edn;
+pub mod generic;
 pub mod github;
+pub mod jsonl;
 pub mod jsonstream;
 pub mod mailtext;
 pub mod mbox;
@@ -100,6 +103,8 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "discord" => Some(Box::new(discord::DiscordReader)),
         "reddit" => Some(Box::new(reddit::RedditReader)),
         "telegram" => Some(Box::new(telegram::TelegramReader)),
+        "jsonl" => Some(Box::new(jsonl::JsonlReader)),
+        "csv" => Some(Box::new(csv::CsvReader)),
         _ => None,
     }
 }
@@ -118,4 +123,6 @@ pub const FORMATS: &[&str] = &[
     "discord",
     "reddit",
     "telegram",
+    "jsonl",
+    "csv",
 ];

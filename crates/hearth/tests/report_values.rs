@@ -507,3 +507,34 @@ fn telegram_fixture_hand_checked() {
         (Some(3), Some(0))
     );
 }
+
+#[test]
+fn generic_formats_hand_checked() {
+    // fixtures/generic: Ana asks; Joe (brand) answers; Ben answers Ana and mentions Joe and
+    // Ana (Ana is the parent's author: one interaction); Ana thanks Ben. Two bad records.
+    for format in ["jsonl", "csv"] {
+        let dir = data_dir(None);
+        let file = common::repo()
+            .join("fixtures/generic")
+            .join(format!("messages.{format}"));
+        let (code, _, err) = hearth(
+            dir.path(),
+            &["ingest", format, file.to_str().expect("utf-8")],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("found \"robot\""), "{err}");
+        let r = json(dir.path(), &["report", "--json"]);
+        assert_eq!(
+            (r["messages"].as_u64(), r["people"].as_u64()),
+            (Some(4), Some(3))
+        );
+        let i = &r["interactions"];
+        assert_eq!(i["member_to_member"], 2, "{format}");
+        assert_eq!(i["member_to_brand"], 1, "{format}");
+        assert_eq!(i["brand_to_member"], 1, "{format}");
+        assert_eq!(
+            (i["replies"].as_u64(), i["mentions"].as_u64()),
+            (Some(3), Some(1))
+        );
+    }
+}
