@@ -31,7 +31,7 @@ fn files() -> Vec<PathBuf> {
 
 /// Counts messages and drops them: the reader's own cost.
 #[derive(Default)]
-struct Count(u64);
+pub(crate) struct Count(pub(crate) u64);
 
 impl Sink for Count {
     fn message(&mut self, m: RawMessage) -> Result<(), SinkError> {
@@ -162,4 +162,176 @@ fn report_compute(bencher: Bencher) {
             hearth_analysis::Window::default(),
         ))
     });
+}
+
+/// Formats without shared data: their fixture's messages replicated to 20,000 with fresh
+/// ids (a stand-in for a real export of that size), read from memory.
+mod formats {
+    use super::Count;
+    use divan::Bencher;
+    use divan::counter::{BytesCount, ItemsCount};
+    use std::path::Path;
+
+    const N: usize = 20_000;
+
+    fn fixture(rel: &str) -> String {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../fixtures")
+                .join(rel),
+        )
+        .expect("fixture")
+    }
+
+    /// The fixture's `messages` array replicated: message `k` of copy `c` gets id `c*1000+k`.
+    fn json_messages(rel: &str, id_is_number: bool) -> Vec<u8> {
+        let mut doc: serde_json::Value = serde_json::from_str(&fixture(rel)).expect("json");
+        // Conversation only (joins and service messages are passed over by the readers).
+        let template: Vec<serde_json::Value> = doc["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| matches!(m["type"].as_str(), Some("Default" | "Reply" | "message")))
+            .cloned()
+            .collect();
+        let mut out = Vec::with_capacity(N);
+        for c in 0.. {
+            for m in &template {
+                if out.len() == N {
+                    break;
+                }
+                let mut m = m.clone();
+                let id = 1_000_000 + out.len() as u64;
+                m["id"] = if id_is_number {
+                    id.into()
+                } else {
+                    id.to_string().into()
+                };
+                out.push(m);
+            }
+            if out.len() == N || c > N {
+                break;
+            }
+        }
+        doc["messages"] = serde_json::Value::Array(out);
+        serde_json::to_vec(&doc).expect("json")
+    }
+
+    /// Reddit: the fixture's valid lines replicated with fresh ids.
+    fn reddit_lines() -> Vec<u8> {
+        let text = fixture("reddit/RC_RS_hearthtest.ndjson");
+        let template: Vec<&str> = text.lines().filter(|l| !l.contains("[deleted]")).collect();
+        let mut out = String::new();
+        for i in 0..N {
+            let line = template[i % template.len()];
+            out.push_str(&line.replacen("\"id\":\"", &format!("\"id\":\"x{i}"), 1));
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+
+    /// Generic records: 50 authors, each message answering the one before.
+    fn generic(csv: bool) -> Vec<u8> {
+        let mut out = String::new();
+        if csv {
+            out.push_str("id,time,author,author_name,role,space,parent,mentions,text\n");
+        }
+        for i in 0..N {
+            let (author, parent, time) = (i % 50, i.saturating_sub(1), 1_709_546_400 + i);
+            if csv {
+                out.push_str(&format!(
+                    "m{i},{time},u{author},User {author},member,forum,m{parent},u{},\"Thanks, that helped with \"\"{i}\"\".\"\n",
+                    (author + 1) % 50
+                ));
+            } else {
+                out.push_str(&format!(
+                    "{{\"id\": \"m{i}\", \"time\": {time}, \"author\": \"u{author}\", \"author_name\": \"User {author}\", \"space\": \"forum\", \"parent\": \"m{parent}\", \"mentions\": [\"u{}\"], \"text\": \"Thanks, that helped with {i}.\"}}\n",
+                    (author + 1) % 50
+                ));
+            }
+        }
+        out.into_bytes()
+    }
+
+    fn run(bencher: Bencher, bytes: Vec<u8>, read: fn(&[u8], &mut Count)) {
+        bencher
+            .counter(ItemsCount::new(N))
+            .counter(BytesCount::new(bytes.len()))
+            .bench(|| {
+                let mut sink = Count::default();
+                read(&bytes, &mut sink);
+                assert_eq!(sink.0 as usize, N);
+            });
+    }
+
+    #[divan::bench(sample_count = 10)]
+    fn read_discord(bencher: Bencher) {
+        run(
+            bencher,
+            json_messages("discord/hearth-guild-general.json", false),
+            |b, s| {
+                hearth_sources::discord::read_export(Path::new("x"), &mut &b[..], s).expect("read")
+            },
+        );
+    }
+
+    #[divan::bench(sample_count = 10)]
+    fn read_telegram(bencher: Bencher) {
+        run(
+            bencher,
+            json_messages("telegram/result.json", true),
+            |b, s| {
+                hearth_sources::telegram::read_export(Path::new("x"), &mut &b[..], s).expect("read")
+            },
+        );
+    }
+
+    #[divan::bench(sample_count = 10)]
+    fn read_reddit(bencher: Bencher) {
+        run(bencher, reddit_lines(), |b, s| {
+            hearth_sources::reddit::read_lines(Path::new("x"), &mut &b[..], s).expect("read")
+        });
+    }
+
+    #[divan::bench(sample_count = 10)]
+    fn read_jsonl(bencher: Bencher) {
+        run(bencher, generic(false), |b, s| {
+            hearth_sources::jsonl::read_lines(Path::new("x"), &mut &b[..], s).expect("read")
+        });
+    }
+
+    #[divan::bench(sample_count = 10)]
+    fn read_csv(bencher: Bencher) {
+        run(bencher, generic(true), |b, s| {
+            hearth_sources::csv::read_csv(Path::new("x"), &mut &b[..], s).expect("read")
+        });
+    }
+
+    #[divan::bench(sample_count = 10)]
+    fn read_discourse_askci(bencher: Bencher) {
+        use hearth_sources::Reader;
+        let root =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/discourse/askci");
+        let units = hearth_sources::discourse::DiscourseReader
+            .units(&[root])
+            .expect("units");
+        let files: Vec<(std::path::PathBuf, Vec<u8>)> = units
+            .into_iter()
+            .map(|u| {
+                let b = std::fs::read(&u).expect("read");
+                (u, b)
+            })
+            .collect();
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        bencher
+            .counter(ItemsCount::new(592usize))
+            .counter(BytesCount::new(bytes))
+            .bench(|| {
+                let mut sink = Count::default();
+                for (p, b) in &files {
+                    hearth_sources::discourse::read_topic(p, b, &mut sink).expect("read");
+                }
+                assert_eq!(sink.0, 592);
+            });
+    }
 }
