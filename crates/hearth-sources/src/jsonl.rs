@@ -12,7 +12,7 @@
 //! **Checked against:** `fixtures/generic/messages.jsonl`, written to the documented schema.
 
 use crate::generic::{Fields, message};
-use crate::{Diagnostic, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{ReadError, Reader, Severity, Sink};
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -41,51 +41,7 @@ pub fn read_lines(
     input: &mut dyn BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
-    let mut line = Vec::new();
-    let (mut offset, mut line_no) = (0u64, 0u64);
-    loop {
-        line.clear();
-        let n = input
-            .read_until(b'\n', &mut line)
-            .map_err(|source| ReadError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        if n == 0 {
-            sink.progress(offset);
-            return Ok(());
-        }
-        line_no += 1;
-        let at = offset;
-        offset += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let diag = |reason, detail: String| Diagnostic {
-            file: path.to_path_buf(),
-            line: line_no,
-            byte_offset: at,
-            severity: Severity::Skipped,
-            reason,
-            detail,
-        };
-        let v = match serde_json::from_slice::<Value>(&line) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                sink.diagnostic(diag(
-                    SkipReason::NotARecord,
-                    "expected a JSON object".to_owned(),
-                ));
-                continue;
-            }
-            Err(e) => {
-                sink.diagnostic(diag(
-                    SkipReason::NotARecord,
-                    format!("expected a JSON object: {e}"),
-                ));
-                continue;
-            }
-        };
+    crate::jsonlines::for_each_object(path, input, sink, &mut |place, v, sink| {
         let text_of = |k: &str| v.get(k).and_then(Value::as_str);
         let number_id = v.get("id").and_then(Value::as_i64).map(|n| n.to_string());
         let number_time = v.get("time").and_then(Value::as_f64).map(|n| n.to_string());
@@ -115,8 +71,11 @@ pub fn read_lines(
             Ok(m) => sink.message(m).map_err(|source| ReadError::Sink {
                 path: path.to_path_buf(),
                 source,
-            })?,
-            Err((reason, detail)) => sink.diagnostic(diag(reason, detail)),
+            }),
+            Err((reason, detail)) => {
+                sink.diagnostic(place.diagnostic(path, Severity::Skipped, reason, detail));
+                Ok(())
+            }
         }
-    }
+    })
 }

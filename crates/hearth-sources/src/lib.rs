@@ -16,6 +16,7 @@ pub mod edn;
 pub mod generic;
 pub mod github;
 pub mod jsonl;
+pub mod jsonlines;
 pub mod jsonstream;
 pub mod mailtext;
 pub mod mbox;

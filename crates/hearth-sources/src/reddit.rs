@@ -23,7 +23,7 @@
 //!
 //! **Known gaps:** edits, scores and awards are not read.
 
-use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -68,61 +68,18 @@ pub fn read_lines(
     input: &mut dyn BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
-    let mut line = Vec::new();
-    let (mut offset, mut line_no) = (0u64, 0u64);
-    loop {
-        line.clear();
-        let n = input
-            .read_until(b'\n', &mut line)
-            .map_err(|source| ReadError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        if n == 0 {
-            return Ok(());
+    crate::jsonlines::for_each_object(path, input, sink, &mut |place, record, sink| match message(
+        &record,
+    ) {
+        Ok(m) => sink.message(m).map_err(|source| ReadError::Sink {
+            path: path.to_path_buf(),
+            source,
+        }),
+        Err((reason, detail)) => {
+            sink.diagnostic(place.diagnostic(path, Severity::Skipped, reason, detail));
+            Ok(())
         }
-        line_no += 1;
-        let at = offset;
-        offset += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let diag = |reason, detail: String| Diagnostic {
-            file: path.to_path_buf(),
-            line: line_no,
-            byte_offset: at,
-            severity: Severity::Skipped,
-            reason,
-            detail,
-        };
-        let record = match serde_json::from_slice::<Value>(&line) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                sink.diagnostic(diag(
-                    SkipReason::NotARecord,
-                    "expected one JSON object a line".to_owned(),
-                ));
-                continue;
-            }
-            Err(e) => {
-                sink.diagnostic(diag(
-                    SkipReason::NotARecord,
-                    format!("expected one JSON object a line: {e}"),
-                ));
-                continue;
-            }
-        };
-        match message(&record) {
-            Ok(m) => sink.message(m).map_err(|source| ReadError::Sink {
-                path: path.to_path_buf(),
-                source,
-            })?,
-            Err((reason, detail)) => sink.diagnostic(diag(reason, detail)),
-        }
-        if line_no.is_multiple_of(8192) {
-            sink.progress(offset);
-        }
-    }
+    })
 }
 
 type Skip = (SkipReason, String);

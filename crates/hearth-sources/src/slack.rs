@@ -299,40 +299,10 @@ impl Workspace {
         input: &mut dyn BufRead,
         sink: &mut dyn Sink,
     ) -> Result<(), ReadError> {
-        let mut line = Vec::new();
-        let (mut offset, mut line_no) = (0u64, 0u64);
-        loop {
-            line.clear();
-            let n = input
-                .read_until(b'\n', &mut line)
-                .map_err(|source| ReadError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            if n == 0 {
-                return Ok(());
-            }
-            line_no += 1;
-            let at = (offset, line_no);
-            offset += n as u64;
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match serde_json::from_slice::<Value>(&line) {
-                Ok(event) => {
-                    let channel = event["channel"].as_str().unwrap_or("").to_owned();
-                    self.message(path, at, &event, &channel, sink)?;
-                }
-                Err(e) => sink.diagnostic(Diagnostic {
-                    file: path.to_path_buf(),
-                    line: line_no,
-                    byte_offset: at.0 + (e.column().saturating_sub(1)) as u64,
-                    severity: Severity::Skipped,
-                    reason: SkipReason::NotARecord,
-                    detail: format!("expected one JSON event object a line: {e}"),
-                }),
-            }
-        }
+        crate::jsonlines::for_each_object(path, input, sink, &mut |place, event, sink| {
+            let channel = event["channel"].as_str().unwrap_or("").to_owned();
+            self.message(path, (place.offset, place.line), &event, &channel, sink)
+        })
     }
 
     /// One day of one channel of the standard export: a JSON array of messages.

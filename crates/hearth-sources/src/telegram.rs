@@ -42,12 +42,7 @@ impl Reader for TelegramReader {
     }
 
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
-        crate::expand_paths(paths, &["json"]).map(|files| {
-            files
-                .into_iter()
-                .filter(|f| f.extension().is_some_and(|e| e == "json"))
-                .collect()
-        })
+        crate::jsonlines::json_files(paths)
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
