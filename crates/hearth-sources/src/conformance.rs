@@ -48,11 +48,11 @@ pub fn check(
     reader.read(unit, &mut sink).map_err(|e| e.to_string())?;
     verify(&sink, unit, allow_duplicate_ids)?;
     for d in &sink.diagnostics {
-        // In a compressed file, offsets count decompressed bytes.
-        let compressed = d
-            .file
-            .extension()
-            .is_some_and(|e| e == "zst" || e == "gz" || e == "zip");
+        // In a compressed file (or a file inside an archive), offsets count decompressed bytes.
+        let compressed = d.file.ancestors().any(|a| {
+            a.extension()
+                .is_some_and(|e| e == "zst" || e == "gz" || e == "zip")
+        });
         let len = std::fs::metadata(&d.file).map(|m| m.len()).unwrap_or(0);
         if !compressed && d.byte_offset > len {
             return Err(format!("diagnostic points outside its file: {d}"));

@@ -8,7 +8,7 @@ use std::path::Path;
 /// - a folder with `Posts.xml` → `stackexchange`; with `users.json`, `channels.json`,
 ///   `users.edn` or `logs/` → `slack`; otherwise the formats of what it holds, if they agree;
 /// - a file named `*.mbox`/`*.mbx`, or starting with `From ` → `mbox`; a dump file
-///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`; `*.zst` → `reddit`; `*.csv` → `csv`;
+///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`; `*.zst` → `reddit`; `*.zip` → `slack`; `*.csv` → `csv`;
 /// - a JSON file by the keys near its start: `guild` and `channel` → `discord`, `post_stream`
 ///   → `discourse`, `from_id`/`date_unixtime`/`chats` → `telegram`, `subreddit` → `reddit`,
 ///   `issue_url`/`repository_url`/`issues` → `github`; JSON lines with `author` and `time` →
@@ -37,6 +37,9 @@ fn detect_file(path: &Path) -> Option<&'static str> {
     }
     if name.ends_with(".zst") {
         return Some("reddit");
+    }
+    if name.ends_with(".zip") {
+        return Some("slack");
     }
     if name.ends_with(".csv") {
         return Some("csv");

@@ -1,7 +1,8 @@
 //! `slack`: a Slack workspace, as the standard export or as raw real-time events.
 //!
 //! **Formats.** A unit is a folder of either kind:
-//! - *standard export* (Workspace settings → Import/Export, unzipped): `users.json` (members
+//! - *standard export* (Workspace settings → Import/Export), the `.zip` as delivered or
+//!   unzipped: `users.json` (members
 //!   with `id`, `name`, `real_name`, `is_admin`, `is_owner`, `is_bot`, `profile.email`),
 //!   `channels.json` (`id`, `name`), and one folder per channel *name* holding one JSON array
 //!   of messages per day (`YYYY-MM-DD.json`);
@@ -31,7 +32,7 @@
 //! **Checked against:** `shared/data/slack/clojurians-log-demo` (9 days of raw events, 82
 //! channels) and `shared/data/slack/houstondatavis-export` (standard export, 16 channels).
 //!
-//! **Known gaps:** zipped exports must be unzipped first; edits (`message_changed`) are not
+//! **Known gaps:** edits (`message_changed`) are not
 //! applied to the stored text; direct messages and private channels are read only if the
 //! export holds them; ids are not prefixed by workspace (two workspaces in one store share the
 //! `slack` source).
@@ -63,27 +64,52 @@ impl Reader for SlackReader {
     }
 
     fn size(&self, unit: &Path) -> u64 {
-        files_of(unit)
+        if is_zip(unit) {
+            return std::fs::metadata(unit).map(|m| m.len()).unwrap_or(0);
+        }
+        Tree::folder_files(unit)
             .iter()
-            .filter_map(|f| std::fs::metadata(&f.0).ok())
+            .filter_map(|f| std::fs::metadata(unit.join(f)).ok())
             .map(|m| m.len())
             .sum()
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        let mut ws = Workspace::load(unit, sink)?;
+        let Some(mut tree) = Tree::open(unit, sink)? else {
+            return Ok(());
+        };
+        let mut ws = Workspace::load(&mut tree, sink)?;
         let mut done = 0u64;
-        for (file, kind) in files_of(unit) {
-            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-            match kind {
-                FileKind::Events => ws.events(&file, sink)?,
-                FileKind::Day(channel) => ws.day(&file, &channel, sink)?,
+        for rel in tree.files() {
+            let path = unit.join(&rel);
+            let parts: Vec<&str> = rel.split('/').collect();
+            let ext = rel.rsplit('.').next().unwrap_or("");
+            match parts.as_slice() {
+                ["logs", _] if matches!(ext, "txt" | "jsonl" | "json" | "ndjson") => {
+                    match &mut tree {
+                        Tree::Folder(_) => ws.events(&path, sink)?,
+                        Tree::Zip { .. } => {
+                            let bytes = tree.read(&rel)?;
+                            ws.event_lines(&path, &mut &bytes[..], sink)?;
+                        }
+                    }
+                }
+                [channel, _] if ext == "json" && *channel != "logs" => {
+                    let bytes = tree.read(&rel)?;
+                    ws.day(&path, channel, &bytes, sink)?;
+                }
+                _ => continue,
             }
-            done += size;
+            done += tree.size_of(&rel);
             sink.progress(done);
         }
         Ok(())
     }
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
 fn is_unit(dir: &Path) -> bool {
@@ -97,8 +123,12 @@ fn find_units(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let meta = std::fs::metadata(path)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
     if !meta.is_dir() {
+        if is_zip(path) {
+            out.push(path.to_path_buf());
+            return Ok(());
+        }
         return Err(std::io::Error::other(format!(
-            "{}: expected a Slack export or event-log folder (unzip an export first)",
+            "{}: expected a Slack export (a folder or its .zip) or an event-log folder",
             path.display()
         )));
     }
@@ -106,56 +136,176 @@ fn find_units(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         out.push(path.to_path_buf());
         return Ok(());
     }
-    for entry in std::fs::read_dir(path)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
-            find_units(&entry.path(), out)?;
+    let mut entries: Vec<_> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            find_units(&p, out)?;
+        } else if is_zip(&p) {
+            out.push(p);
         }
     }
     Ok(())
 }
 
-enum FileKind {
-    /// One event object a line.
-    Events,
-    /// One day of one channel (the channel's folder name).
-    Day(String),
+/// A unit's files: a folder on disk, or a zip archive (an export as Slack delivers it).
+/// Names are relative, `/`-separated; a zip's single top folder, if any, is dropped.
+enum Tree {
+    Folder(PathBuf),
+    Zip {
+        path: PathBuf,
+        archive: zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+        prefix: String,
+        /// Entry names as stored (with the prefix).
+        names: Vec<String>,
+    },
 }
 
-/// The files of a unit, in the order they are read.
-fn files_of(unit: &Path) -> Vec<(PathBuf, FileKind)> {
-    let mut out = Vec::new();
-    let list = |dir: &Path| -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        v.sort();
-        v
-    };
-    let logs = unit.join("logs");
-    if logs.is_dir() {
-        for f in list(&logs) {
-            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if f.is_file() && matches!(ext, "txt" | "jsonl" | "json" | "ndjson") {
-                out.push((f, FileKind::Events));
+impl Tree {
+    /// `None` (with a diagnostic) when a zip cannot be opened as one.
+    fn open(unit: &Path, sink: &mut dyn Sink) -> Result<Option<Tree>, ReadError> {
+        if !is_zip(unit) {
+            return Ok(Some(Tree::Folder(unit.to_path_buf())));
+        }
+        let file = crate::open(unit)?;
+        let archive = match zip::ZipArchive::new(file) {
+            Ok(a) => a,
+            Err(e) => {
+                sink.diagnostic(Diagnostic {
+                    file: unit.to_path_buf(),
+                    line: 1,
+                    byte_offset: 0,
+                    severity: Severity::Skipped,
+                    reason: SkipReason::NotARecord,
+                    detail: format!("expected a zip archive of a Slack export: {e}"),
+                });
+                return Ok(None);
+            }
+        };
+        let names: Vec<String> = archive
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        let prefix = match names.first().and_then(|n| n.split_once('/')) {
+            Some((top, _))
+                if names
+                    .iter()
+                    .all(|n| n.starts_with(&format!("{top}/")) || n == top) =>
+            {
+                format!("{top}/")
+            }
+            _ => String::new(),
+        };
+        Ok(Some(Tree::Zip {
+            path: unit.to_path_buf(),
+            archive,
+            prefix,
+            names,
+        }))
+    }
+
+    /// Relative names of the files of a folder unit: its own files, `logs/*`, `<channel>/*`.
+    fn folder_files(dir: &Path) -> Vec<String> {
+        let list = |d: &Path| -> Vec<PathBuf> {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        let mut out = Vec::new();
+        for p in list(dir) {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if p.is_dir() {
+                for f in list(&p) {
+                    if f.is_file() {
+                        let file = f
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        out.push(format!("{name}/{file}"));
+                    }
+                }
+            } else {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// Every file: event logs first, then the rest, each in name order.
+    fn files(&self) -> Vec<String> {
+        let mut names = match self {
+            Tree::Folder(dir) => Tree::folder_files(dir),
+            Tree::Zip { prefix, names, .. } => names
+                .iter()
+                .filter(|n| !n.ends_with('/'))
+                .map(|n| n.strip_prefix(prefix.as_str()).unwrap_or(n).to_owned())
+                .collect(),
+        };
+        names.sort_by(|a, b| {
+            (!a.starts_with("logs/"), a.as_str()).cmp(&(!b.starts_with("logs/"), b.as_str()))
+        });
+        names
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        match self {
+            Tree::Folder(dir) => dir.join(rel).is_file(),
+            Tree::Zip { prefix, names, .. } => names.contains(&format!("{prefix}{rel}")),
+        }
+    }
+
+    fn read(&mut self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        match self {
+            Tree::Folder(dir) => {
+                let path = dir.join(rel);
+                std::fs::read(&path).map_err(|source| ReadError::Io { path, source })
+            }
+            Tree::Zip {
+                path,
+                archive,
+                prefix,
+                ..
+            } => {
+                let io = |e: std::io::Error| ReadError::Io {
+                    path: path.join(rel),
+                    source: e,
+                };
+                let mut entry = archive
+                    .by_name(&format!("{prefix}{rel}"))
+                    .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(io)?;
+                Ok(bytes)
             }
         }
     }
-    for dir in list(unit) {
-        if !dir.is_dir() || dir == logs {
-            continue;
-        }
-        let channel = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        for f in list(&dir) {
-            if f.extension().is_some_and(|e| e == "json") {
-                out.push((f, FileKind::Day(channel.clone())));
-            }
+
+    fn size_of(&mut self, rel: &str) -> u64 {
+        match self {
+            Tree::Folder(dir) => std::fs::metadata(dir.join(rel))
+                .map(|m| m.len())
+                .unwrap_or(0),
+            Tree::Zip {
+                archive, prefix, ..
+            } => archive
+                .by_name(&format!("{prefix}{rel}"))
+                .map(|e| e.compressed_size())
+                .unwrap_or(0),
         }
     }
-    out
 }
 
 #[derive(Debug, Default, Clone)]
@@ -183,21 +333,26 @@ const CONVERSATION: &[&str] = &[
 ];
 
 impl Workspace {
-    fn load(unit: &Path, sink: &mut dyn Sink) -> Result<Self, ReadError> {
+    fn load(tree: &mut Tree, sink: &mut dyn Sink) -> Result<Self, ReadError> {
         let mut ws = Workspace {
             users: HashMap::new(),
             names: HashMap::new(),
             ids: HashMap::new(),
         };
-        let read = |p: &Path| {
-            std::fs::read_to_string(p).map_err(|source| ReadError::Io {
-                path: p.to_path_buf(),
-                source,
-            })
+        let unit = match tree {
+            Tree::Folder(p) => p.clone(),
+            Tree::Zip { path, .. } => path.clone(),
+        };
+        let mut read = |rel: &str| -> Result<Option<String>, ReadError> {
+            if !tree.exists(rel) {
+                return Ok(None);
+            }
+            let bytes = tree.read(rel)?;
+            Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
         };
         let users_json = unit.join("users.json");
-        if users_json.is_file() {
-            for u in json_list(&users_json, &read(&users_json)?, sink) {
+        if let Some(text) = read("users.json")? {
+            for u in json_list(&users_json, &text, sink) {
                 let Some(id) = u["id"].as_str() else { continue };
                 let mut flags = Vec::new();
                 for (key, flag) in [
@@ -227,9 +382,8 @@ impl Workspace {
                 );
             }
         }
-        let users_edn = unit.join("users.edn");
-        if users_edn.is_file() {
-            for m in crate::edn::maps(&read(&users_edn)?) {
+        if let Some(text) = read("users.edn")? {
+            for m in crate::edn::maps(&text) {
                 let Some(id) = m.get("user/slack-id").and_then(|v| v.as_str()) else {
                     continue;
                 };
@@ -265,17 +419,16 @@ impl Workspace {
             }
         }
         let channels_json = unit.join("channels.json");
-        if channels_json.is_file() {
-            for c in json_list(&channels_json, &read(&channels_json)?, sink) {
+        if let Some(text) = read("channels.json")? {
+            for c in json_list(&channels_json, &text, sink) {
                 if let (Some(id), Some(name)) = (c["id"].as_str(), c["name"].as_str()) {
                     ws.names.insert(id.to_owned(), name.to_owned());
                     ws.ids.insert(name.to_owned(), id.to_owned());
                 }
             }
         }
-        let channels_edn = unit.join("channels.edn");
-        if channels_edn.is_file() {
-            for m in crate::edn::maps(&read(&channels_edn)?) {
+        if let Some(text) = read("channels.edn")? {
+            for m in crate::edn::maps(&text) {
                 if let (Some(id), Some(name)) = (
                     m.get("channel/slack-id").and_then(|v| v.as_str()),
                     m.get("channel/name").and_then(|v| v.as_str()),
@@ -306,11 +459,13 @@ impl Workspace {
     }
 
     /// One day of one channel of the standard export: a JSON array of messages.
-    fn day(&mut self, path: &Path, folder: &str, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    fn day(
+        &mut self,
+        path: &Path,
+        folder: &str,
+        bytes: &[u8],
+        sink: &mut dyn Sink,
+    ) -> Result<(), ReadError> {
         let channel = self
             .ids
             .get(folder)
@@ -319,7 +474,7 @@ impl Workspace {
         if !self.names.contains_key(&channel) {
             self.names.insert(channel.clone(), folder.to_owned());
         }
-        let list = match serde_json::from_slice::<Value>(&bytes) {
+        let list = match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Array(list)) => list,
             Ok(_) => {
                 sink.diagnostic(Diagnostic {
@@ -333,7 +488,7 @@ impl Workspace {
                 return Ok(());
             }
             Err(e) => {
-                let offset = offset_of(&bytes, e.line(), e.column());
+                let offset = offset_of(bytes, e.line(), e.column());
                 sink.diagnostic(Diagnostic {
                     file: path.to_path_buf(),
                     line: e.line().max(1) as u64,

@@ -116,13 +116,67 @@ fn broken_lines_and_days_are_reported_and_the_rest_kept() {
     assert!(bad.byte_offset > good.len() as u64);
 }
 
+/// Zips a folder the way Slack delivers an export: every file under one top folder.
+fn zip_folder(dir: &Path, zip_path: &Path) {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::fs::File::create(zip_path).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        let rel = f
+            .strip_prefix(dir)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        w.start_file(format!("houstondatavis Slack export/{rel}"), options)
+            .expect("start");
+        w.write_all(&std::fs::read(&f).expect("read"))
+            .expect("write");
+    }
+    w.finish().expect("finish");
+}
+
 #[test]
-fn a_zip_is_refused_with_a_clear_message() {
+fn a_zipped_export_reads_like_the_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let zip = dir.path().join("export.zip");
-    std::fs::write(&zip, b"PK\x03\x04").expect("zip");
-    let err = SlackReader.units(&[zip]).expect_err("zip");
-    assert!(err.to_string().contains("unzip"), "{err}");
+    let zip = dir
+        .path()
+        .join("houstondatavis Slack export Jul 31 2016.zip");
+    zip_folder(&unit("houstondatavis-export"), &zip);
+    assert_eq!(
+        SlackReader
+            .units(&[dir.path().to_path_buf()])
+            .expect("units"),
+        vec![zip.clone()]
+    );
+    let packed = read(&zip);
+    let folder = read(&unit("houstondatavis-export"));
+    assert_eq!(packed.messages.len(), 1025);
+    assert!(packed.messages == folder.messages);
+
+    // Not a zip after all: one diagnostic, nothing read, no error.
+    let bad = dir.path().join("broken.zip");
+    std::fs::write(&bad, b"PK\x03\x04 truncated").expect("write");
+    let got = read(&bad);
+    assert_eq!((got.messages.len(), got.diagnostics.len()), (0, 1));
+    assert!(
+        got.diagnostics[0]
+            .detail
+            .starts_with("expected a zip archive")
+    );
 }
 
 #[test]
