@@ -1,11 +1,15 @@
-//! `discourse`: Discourse topics as the API serves them (`/t/{id}.json`), one topic a file.
+//! `discourse`: Discourse topics as the API serves them (`/t/{id}.json`), one topic a file,
+//! and an admin's export of all posts (a Data Explorer result as CSV or JSON; the query is in
+//! `docs/discourse-export.md`).
 //!
 //! **Format.** A topic object with `id`, `title`, `category_id` and `post_stream.posts[]`;
 //! each post has `id`, `post_number`, `reply_to_post_number`, `post_type`, `created_at`
 //! (`2019-07-26T19:00:21.439Z`), `username`, `name`, `cooked` (HTML) and the author's flags
 //! `admin`, `moderator`, `staff` (and `group_moderator` on newer forums). Files and folders
 //! are accepted; JSON files without a `post_stream` (topic and tag lists) are passed over
-//! with a note.
+//! with a note. The admin export is a table, one row a post with the topic's `topic_id`,
+//! `title` and `category` repeated: a CSV with a header row, or the Data Explorer JSON
+//! `{"columns": [...], "rows": [[...]]}`; each row is mapped exactly as a topic file's post.
 //!
 //! **Mapping to the model.**
 //! - site: the host the file name starts with (`ask.cyberinfrastructure.org-q-a-post-…`),
@@ -25,10 +29,11 @@
 //! **Skipped, with a diagnostic:** a file that is not JSON (line and byte offset), a post
 //! without `post_number`, `created_at` or `username`.
 //!
-//! **Checked against:** `shared/data/discourse/askci` (Ask.CI, 179 topic files, 2019).
+//! **Checked against:** `shared/data/discourse/askci` (Ask.CI, 179 topic files, 2019), and
+//! the same posts re-written as the admin export in CSV and JSON (the tests build them).
 //!
-//! **Known gaps:** the admin CSV/JSON export is not read yet; a topic file holds at most the
-//! posts the API put in `post_stream.posts` (a note says when `posts_count` is higher).
+//! **Known gaps:** a topic file holds at most the posts the API put in `post_stream.posts`
+//! (a note says when `posts_count` is higher; the admin export has them all).
 
 use crate::text::{html_to_text, parse_time};
 use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
@@ -46,7 +51,12 @@ impl Reader for DiscourseReader {
     }
 
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
-        crate::jsonlines::json_files(paths)
+        crate::expand_paths(paths, &["json", "csv"]).map(|files| {
+            files
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "json" || e == "csv"))
+                .collect()
+        })
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
@@ -54,7 +64,11 @@ impl Reader for DiscourseReader {
             path: unit.to_path_buf(),
             source,
         })?;
-        read_topic(unit, &bytes, sink)?;
+        if unit.extension().is_some_and(|e| e == "csv") {
+            read_table_csv(unit, &bytes, sink)?;
+        } else {
+            read_topic(unit, &bytes, sink)?;
+        }
         sink.progress(bytes.len() as u64);
         Ok(())
     }
@@ -102,6 +116,23 @@ pub fn read_topic(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
             return Ok(());
         }
     };
+    if let (Some(columns), Some(rows)) = (topic["columns"].as_array(), topic["rows"].as_array()) {
+        let columns: Vec<String> = columns
+            .iter()
+            .map(|c| c.as_str().unwrap_or("").to_lowercase())
+            .collect();
+        // Parsed rows keep no position: their diagnostics name the file.
+        let rows = rows.iter().map(|r| {
+            let cells = r.as_array().cloned().unwrap_or_default();
+            let row = columns
+                .iter()
+                .cloned()
+                .zip(cells)
+                .collect::<serde_json::Map<String, Value>>();
+            (1, 0, row)
+        });
+        return read_table_rows(path, rows, sink);
+    }
     let Some(posts) = topic["post_stream"]["posts"].as_array() else {
         sink.diagnostic(diag(
             1,
@@ -136,92 +167,238 @@ pub fn read_topic(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
             ),
         ));
     }
+    let topic_info = TopicInfo {
+        site: &site,
+        topic_id,
+        title: topic["title"].as_str(),
+        space: &space,
+        space_name: &space_name,
+    };
     for post in posts {
-        let at = |severity, reason, detail: String| diag(1, 0, severity, reason, detail);
-        let Some(number) = post["post_number"].as_i64() else {
-            sink.diagnostic(at(
-                Severity::Skipped,
-                SkipReason::NotARecord,
-                format!(
-                    "expected post_number on post {} of topic {topic_id}",
-                    post["id"]
-                ),
-            ));
-            continue;
-        };
-        let kind = post["post_type"].as_i64().unwrap_or(1);
-        if !matches!(kind, 1 | 4) {
-            sink.diagnostic(at(
+        match post_message(&topic_info, post) {
+            Ok(Some(m)) => sink.message(m).map_err(|source| ReadError::Sink {
+                path: path.to_path_buf(),
+                source,
+            })?,
+            Ok(None) => sink.diagnostic(diag(
+                1,
+                0,
                 Severity::Note,
                 SkipReason::NotConversation,
-                format!("post {number} of topic {topic_id} is an action (type {kind})"),
-            ));
-            continue;
+                format!(
+                    "post {} of topic {topic_id} is an action (type {})",
+                    post["post_number"], post["post_type"]
+                ),
+            )),
+            Err((reason, detail)) => {
+                sink.diagnostic(diag(1, 0, Severity::Skipped, reason, detail));
+            }
         }
-        let Some(time) = post["created_at"]
-            .as_str()
-            .and_then(parse_time)
-            .filter(|t| *t >= MIN_TIME)
-        else {
-            sink.diagnostic(at(
-                Severity::Skipped,
+    }
+    Ok(())
+}
+
+/// What a post needs to know of its topic.
+struct TopicInfo<'a> {
+    site: &'a str,
+    topic_id: i64,
+    title: Option<&'a str>,
+    space: &'a str,
+    space_name: &'a str,
+}
+
+type Skip = (SkipReason, String);
+
+/// One post as a message; `None` for an action post (not conversation).
+fn post_message(t: &TopicInfo<'_>, post: &Value) -> Result<Option<RawMessage>, Skip> {
+    let topic_id = t.topic_id;
+    let site = t.site;
+    let number = post["post_number"].as_i64().ok_or_else(|| {
+        (
+            SkipReason::NotARecord,
+            format!(
+                "expected post_number on post {} of topic {topic_id}",
+                post["id"]
+            ),
+        )
+    })?;
+    let kind = post["post_type"].as_i64().unwrap_or(1);
+    if !matches!(kind, 1 | 4) {
+        return Ok(None);
+    }
+    let time = post["created_at"]
+        .as_str()
+        .and_then(parse_time)
+        .filter(|t| *t >= MIN_TIME)
+        .ok_or_else(|| {
+            (
                 SkipReason::MissingTime,
                 format!("expected created_at on post {number} of topic {topic_id}"),
-            ));
-            continue;
-        };
-        let Some(username) = post["username"].as_str().filter(|u| !u.is_empty()) else {
-            sink.diagnostic(at(
-                Severity::Skipped,
+            )
+        })?;
+    let username = post["username"]
+        .as_str()
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| {
+            (
                 SkipReason::MissingAuthor,
                 format!("expected username on post {number} of topic {topic_id}"),
-            ));
-            continue;
-        };
-        let flags = ["admin", "moderator", "staff", "group_moderator"]
-            .iter()
-            .filter(|f| post[**f].as_bool() == Some(true))
-            .map(|f| (*f).to_owned())
-            .collect();
-        let name = post["name"]
-            .as_str()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or(username);
-        let parent = match post["reply_to_post_number"].as_i64() {
-            Some(p) if p != number => Some(p),
-            _ if number > 1 => Some(1),
-            _ => None,
-        };
-        let cooked = post["cooked"].as_str().unwrap_or("");
-        let author_id = format!("{site}/{}", username.to_lowercase());
-        let mentions = cooked_mentions(cooked)
-            .into_iter()
-            .map(|u| format!("{site}/{u}"))
-            .filter(|u| *u != author_id)
-            .collect();
-        let message = RawMessage {
-            native_id: format!("{site}/t{topic_id}/p{number}"),
-            space: space.clone(),
-            space_name: space_name.clone(),
-            author: RawAccount {
-                native_id: author_id,
-                display_name: Some(name.to_owned()),
-                email: None,
-                username: Some(username.to_lowercase()),
-                flags,
-            },
-            time,
-            subject: (number == 1)
-                .then(|| topic["title"].as_str().map(str::to_owned))
-                .flatten(),
-            text: html_to_text(cooked),
-            parent: parent.map(|p| format!("{site}/t{topic_id}/p{p}")),
-            mentions,
-        };
-        sink.message(message).map_err(|source| ReadError::Sink {
-            path: path.to_path_buf(),
-            source,
+            )
         })?;
+    let flags = ["admin", "moderator", "staff", "group_moderator"]
+        .iter()
+        .filter(|f| post[**f].as_bool() == Some(true))
+        .map(|f| (*f).to_owned())
+        .collect();
+    let name = post["name"]
+        .as_str()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(username);
+    let parent = match post["reply_to_post_number"].as_i64() {
+        Some(p) if p != number => Some(p),
+        _ if number > 1 => Some(1),
+        _ => None,
+    };
+    let cooked = post["cooked"].as_str();
+    let author_id = format!("{site}/{}", username.to_lowercase());
+    let mentions = cooked
+        .map(cooked_mentions)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| format!("{site}/{u}"))
+        .filter(|u| *u != author_id)
+        .collect();
+    let text = match (cooked, post["raw"].as_str()) {
+        (Some(c), _) => html_to_text(c),
+        (None, Some(raw)) => raw.to_owned(),
+        (None, None) => String::new(),
+    };
+    Ok(Some(RawMessage {
+        native_id: format!("{site}/t{topic_id}/p{number}"),
+        space: t.space.to_owned(),
+        space_name: t.space_name.to_owned(),
+        author: RawAccount {
+            native_id: author_id,
+            display_name: Some(name.to_owned()),
+            email: None,
+            username: Some(username.to_lowercase()),
+            flags,
+        },
+        time,
+        subject: (number == 1).then(|| t.title.map(str::to_owned)).flatten(),
+        text,
+        parent: parent.map(|p| format!("{site}/t{topic_id}/p{p}")),
+        mentions,
+    }))
+}
+
+/// Column values of a table export as typed JSON (CSV cells are text).
+fn typed(column: &str, cell: &str) -> Value {
+    match column {
+        "id"
+        | "topic_id"
+        | "post_number"
+        | "reply_to_post_number"
+        | "post_type"
+        | "category_id" => cell.trim().parse::<i64>().map_or(Value::Null, Value::from),
+        "admin" | "moderator" | "staff" | "group_moderator" => {
+            Value::Bool(matches!(cell.trim(), "true" | "t" | "1" | "TRUE" | "True"))
+        }
+        _ if cell.is_empty() => Value::Null,
+        _ => Value::String(cell.to_owned()),
+    }
+}
+
+/// A Data Explorer result saved as CSV (see `docs/discourse-export.md` for the query).
+fn read_table_csv(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        Err(e) => {
+            sink.diagnostic(Diagnostic {
+                file: path.to_path_buf(),
+                line: 1,
+                byte_offset: 0,
+                severity: Severity::Skipped,
+                reason: SkipReason::NotARecord,
+                detail: format!("expected a header row: {e}"),
+            });
+            return Ok(());
+        }
+    };
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let (line, offset) = (reader.position().line(), reader.position().byte());
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => rows.push((
+                line.max(1),
+                offset,
+                headers
+                    .iter()
+                    .zip(record.iter())
+                    .map(|(c, v)| (c.clone(), typed(c, v)))
+                    .collect::<serde_json::Map<String, Value>>(),
+            )),
+            Err(e) => {
+                let (line, offset) = e.position().map_or((1, 0), |p| (p.line().max(1), p.byte()));
+                sink.diagnostic(Diagnostic {
+                    file: path.to_path_buf(),
+                    line,
+                    byte_offset: offset,
+                    severity: Severity::Skipped,
+                    reason: SkipReason::NotARecord,
+                    detail: format!("expected a CSV record: {e}"),
+                });
+            }
+        }
+    }
+    read_table_rows(path, rows.into_iter(), sink)
+}
+
+/// Posts given as table rows (one row a post, the topic's fields repeated on each).
+fn read_table_rows(
+    path: &Path,
+    rows: impl Iterator<Item = (u64, u64, serde_json::Map<String, Value>)>,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadError> {
+    let (site, _) = names_from_file(path);
+    for (i, (line, offset, row)) in rows.enumerate() {
+        let post = Value::Object(row);
+        let topic_id = post["topic_id"].as_i64().unwrap_or(0);
+        let (space, space_name) = match (post["category"].as_str(), post["category_id"].as_i64()) {
+            (Some(c), _) => (format!("{site}/{c}"), format!("{site} {c}")),
+            (None, Some(c)) => (format!("{site}/c{c}"), format!("{site} category {c}")),
+            (None, None) => (site.clone(), site.clone()),
+        };
+        let info = TopicInfo {
+            site: &site,
+            topic_id,
+            title: post["title"].as_str(),
+            space: &space,
+            space_name: &space_name,
+        };
+        let at = |severity, reason, detail: String| Diagnostic {
+            file: path.to_path_buf(),
+            line,
+            byte_offset: offset,
+            severity,
+            reason,
+            detail,
+        };
+        match post_message(&info, &post) {
+            Ok(Some(m)) => sink.message(m).map_err(|source| ReadError::Sink {
+                path: path.to_path_buf(),
+                source,
+            })?,
+            Ok(None) => sink.diagnostic(at(
+                Severity::Note,
+                SkipReason::NotConversation,
+                format!("row {} is an action post", i + 1),
+            )),
+            Err((reason, detail)) => sink.diagnostic(at(Severity::Skipped, reason, detail)),
+        }
     }
     Ok(())
 }
