@@ -8,7 +8,8 @@ use std::path::Path;
 /// - a folder with `Posts.xml` → `stackexchange`; with `users.json`, `channels.json`,
 ///   `users.edn` or `logs/` → `slack`; otherwise the formats of what it holds, if they agree;
 /// - a file named `*.mbox`/`*.mbx`, or starting with `From ` → `mbox`; a dump file
-///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`; `*.zst` → `reddit`; `*.zip` → `slack`; `*.csv` → `csv`;
+///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`; `*.zst` → `reddit`; `*.zip` → `slack`;
+///   `*.csv` → `csv`, or `discourse` when its header has `topic_id` and `post_number`;
 /// - a JSON file by the keys near its start: `guild` and `channel` → `discord`, `post_stream`
 ///   → `discourse`, `from_id`/`date_unixtime`/`chats` → `telegram`, `subreddit` → `reddit`,
 ///   `issue_url`/`repository_url`/`issues` → `github`; JSON lines with `author` and `time` →
@@ -41,12 +42,19 @@ fn detect_file(path: &Path) -> Option<&'static str> {
     if name.ends_with(".zip") {
         return Some("slack");
     }
-    if name.ends_with(".csv") {
-        return Some("csv");
-    }
     let mut head = vec![0u8; 4096];
     let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
     head.truncate(n);
+    if name.ends_with(".csv") {
+        // A Discourse admin export has the posts table's columns.
+        let header = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        let has = |c: &str| memchr::memmem::find(header, c.as_bytes()).is_some();
+        return Some(if has("topic_id") && has("post_number") {
+            "discourse"
+        } else {
+            "csv"
+        });
+    }
     if head.starts_with(b"From ") {
         return Some("mbox");
     }
@@ -62,7 +70,7 @@ fn sniff_json(head: &[u8], lines: bool) -> Option<&'static str> {
     }
     if has("\"guild\"") && has("\"channel\"") {
         Some("discord")
-    } else if has("\"post_stream\"") {
+    } else if has("\"post_stream\"") || (has("\"columns\"") && has("\"post_number\"")) {
         Some("discourse")
     } else if has("\"from_id\"") || has("\"date_unixtime\"") || has("\"chats\"") {
         Some("telegram")
