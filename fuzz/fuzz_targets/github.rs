@@ -9,7 +9,9 @@ use std::path::Path;
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("gh.json");
     // Different objects can name the same issue; the store drops repeats.
-    if let Err(e) = conformance::check_stream(path, data, |_, sink| read_json(path, data, sink), true) {
+    if let Err(e) =
+        conformance::check_stream(path, data, |_, sink| read_json(path, data, sink), true)
+    {
         panic!("conformance: {e}");
     }
 });

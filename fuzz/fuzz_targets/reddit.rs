@@ -8,9 +8,12 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("RC.ndjson");
-    if let Err(e) =
-        conformance::check_stream(path, data, |input, sink| read_lines(path, input, sink), true)
-    {
+    if let Err(e) = conformance::check_stream(
+        path,
+        data,
+        |input, sink| read_lines(path, input, sink),
+        true,
+    ) {
         panic!("conformance: {e}");
     }
 });

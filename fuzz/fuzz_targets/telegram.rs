@@ -8,9 +8,12 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("result.json");
-    if let Err(e) =
-        conformance::check_stream(path, data, |input, sink| read_export(path, input, sink), true)
-    {
+    if let Err(e) = conformance::check_stream(
+        path,
+        data,
+        |input, sink| read_export(path, input, sink),
+        true,
+    ) {
         panic!("conformance: {e}");
     }
 });
