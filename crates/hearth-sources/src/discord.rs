@@ -24,11 +24,11 @@
 //! **Known gaps:** threads exported as separate files are separate spaces; reactions and
 //! edits are not read.
 
-use crate::jsonstream::{StreamError, stream_object};
+use crate::jsonstream::read_chat_export;
 use crate::text::parse_time;
-use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{MIN_TIME, ReadError, Reader, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -58,66 +58,22 @@ pub fn read_export(
     input: &mut dyn BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
-    let mut on_message = |ctx: &Map<String, Value>, m: Value| -> Result<(), crate::SinkError> {
-        let channel = &ctx.get("channel").cloned().unwrap_or(Value::Null);
-        let guild = ctx
-            .get("guild")
-            .and_then(|g| g["name"].as_str())
-            .unwrap_or("");
-        match message(&m, channel, guild) {
-            Ok(Some(msg)) => sink.message(msg),
-            Ok(None) => {
-                sink.diagnostic(diag(
-                    path,
-                    Severity::Note,
-                    SkipReason::NotConversation,
-                    format!("message {} is a {} (not conversation)", m["id"], m["type"]),
-                ));
-                Ok(())
-            }
-            Err((reason, detail)) => {
-                sink.diagnostic(diag(path, Severity::Skipped, reason, detail));
-                Ok(())
-            }
-        }
-    };
-    match stream_object(input, "messages", &mut on_message) {
-        Ok(_) => Ok(()),
-        Err(StreamError::Item(source)) => Err(ReadError::Sink {
-            path: path.to_path_buf(),
-            source,
-        }),
-        Err(StreamError::Syntax {
-            line,
-            offset,
-            message,
-        }) => {
-            sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line,
-                byte_offset: offset,
-                severity: Severity::Skipped,
-                reason: SkipReason::NotARecord,
-                detail: format!(
-                    "expected a DiscordChatExporter JSON export: {message}; the rest of the \
-                     file was skipped"
-                ),
-            });
-            Ok(())
-        }
-    }
-}
-
-fn diag(path: &Path, severity: Severity, reason: SkipReason, detail: String) -> Diagnostic {
-    // A streamed element's position is not kept; the file is named.
-    Diagnostic {
-        file: path.to_path_buf(),
-        line: 1,
-        byte_offset: 0,
-        severity,
-        reason,
-        detail,
-    }
+    read_chat_export(
+        path,
+        input,
+        sink,
+        "a DiscordChatExporter JSON export",
+        &|ctx, m| {
+            let channel = ctx.get("channel").unwrap_or(&Value::Null);
+            let guild = ctx
+                .get("guild")
+                .and_then(|g| g["name"].as_str())
+                .unwrap_or("");
+            message(m, channel, guild)
+        },
+        &|m| format!("message {} is a {} (not conversation)", m["id"], m["type"]),
+    )
+    .map(|_| ())
 }
 
 type Skip = (SkipReason, String);

@@ -174,6 +174,84 @@ impl<'de> Visitor<'de> for Items<'_, '_> {
     }
 }
 
+/// How a chat export's element maps: a message, `None` for a system message (passed over
+/// with a note), or a reason to skip it.
+pub type Mapped = Result<Option<hearth_model::RawMessage>, (crate::SkipReason, String)>;
+
+/// Hands one mapped element to the sink: the message, a note (`note` says what it was), or a
+/// skip. Streamed elements keep no position, so their diagnostics name the file.
+pub fn emit(
+    path: &std::path::Path,
+    sink: &mut dyn crate::Sink,
+    mapped: Mapped,
+    note: impl FnOnce() -> String,
+) -> Result<(), crate::SinkError> {
+    let diag = |severity, reason, detail| crate::Diagnostic {
+        file: path.to_path_buf(),
+        line: 1,
+        byte_offset: 0,
+        severity,
+        reason,
+        detail,
+    };
+    match mapped {
+        Ok(Some(m)) => sink.message(m),
+        Ok(None) => {
+            sink.diagnostic(diag(
+                crate::Severity::Note,
+                crate::SkipReason::NotConversation,
+                note(),
+            ));
+            Ok(())
+        }
+        Err((reason, detail)) => {
+            sink.diagnostic(diag(crate::Severity::Skipped, reason, detail));
+            Ok(())
+        }
+    }
+}
+
+/// Reads a chat export whose messages are the `messages` array of one JSON object, element by
+/// element: `map` turns each into a message (with the object's other keys as context),
+/// `note` says what a passed-over element was. A syntax error ends the file with a diagnostic
+/// naming `what` was expected; the messages before it are kept. Returns the other keys.
+pub fn read_chat_export(
+    path: &std::path::Path,
+    input: &mut dyn std::io::BufRead,
+    sink: &mut dyn crate::Sink,
+    what: &str,
+    map: &dyn Fn(&Map<String, Value>, &Value) -> Mapped,
+    note: &dyn Fn(&Value) -> String,
+) -> Result<Map<String, Value>, crate::ReadError> {
+    let result = {
+        let mut each =
+            |ctx: &Map<String, Value>, m: Value| emit(path, &mut *sink, map(ctx, &m), || note(&m));
+        stream_object(input, "messages", &mut each)
+    };
+    match result {
+        Ok(context) => Ok(context),
+        Err(StreamError::Item(source)) => Err(crate::ReadError::Sink {
+            path: path.to_path_buf(),
+            source,
+        }),
+        Err(StreamError::Syntax {
+            line,
+            offset,
+            message,
+        }) => {
+            sink.diagnostic(crate::Diagnostic {
+                file: path.to_path_buf(),
+                line,
+                byte_offset: offset,
+                severity: crate::Severity::Skipped,
+                reason: crate::SkipReason::NotARecord,
+                detail: format!("expected {what}: {message}; the rest of the file was skipped"),
+            });
+            Ok(Map::new())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,9 +24,9 @@
 //! **Known gaps:** `@username` mentions are not linked (the export has no username → id
 //! table); reactions and edits are not read.
 
-use crate::jsonstream::{StreamError, stream_object};
+use crate::jsonstream::{Mapped, emit, read_chat_export};
 use crate::text::parse_time;
-use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{MIN_TIME, ReadError, Reader, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
 use serde_json::{Map, Value};
 use std::io::BufRead;
@@ -52,92 +52,42 @@ impl Reader for TelegramReader {
     }
 }
 
-fn note(path: &Path, severity: Severity, reason: SkipReason, detail: String) -> Diagnostic {
-    Diagnostic {
-        file: path.to_path_buf(),
-        line: 1,
-        byte_offset: 0,
-        severity,
-        reason,
-        detail,
-    }
-}
-
 /// Reads one export from `input` (`path` names it in diagnostics).
 pub fn read_export(
     path: &Path,
     input: &mut dyn BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
-    let handle = |chat: &Map<String, Value>,
-                  m: Value,
-                  sink: &mut dyn Sink|
-     -> Result<(), crate::SinkError> {
-        match message(chat, &m) {
-            Ok(Some(msg)) => sink.message(msg),
-            Ok(None) => {
-                sink.diagnostic(note(
-                    path,
-                    Severity::Note,
-                    SkipReason::NotConversation,
-                    format!("message {} is a service message ({})", m["id"], m["action"]),
-                ));
-                Ok(())
-            }
-            Err((reason, detail)) => {
-                sink.diagnostic(note(path, Severity::Skipped, reason, detail));
-                Ok(())
-            }
-        }
-    };
-    let streamed = {
-        let mut one = |ctx: &Map<String, Value>, m: Value| handle(ctx, m, &mut *sink);
-        stream_object(input, "messages", &mut one)
-    };
-    match streamed {
-        Ok(top) => {
-            // An all-chats export: its chats are in `chats.list`.
-            if let Some(list) = top.get("chats").and_then(|c| c["list"].as_array()) {
-                for chat in list {
-                    let Some(obj) = chat.as_object() else {
-                        continue;
-                    };
-                    for m in chat["messages"].as_array().into_iter().flatten() {
-                        handle(obj, m.clone(), &mut *sink).map_err(|source| ReadError::Sink {
-                            path: path.to_path_buf(),
-                            source,
-                        })?;
-                    }
+    let note = |m: &Value| format!("message {} is a service message ({})", m["id"], m["action"]);
+    let top = read_chat_export(
+        path,
+        input,
+        sink,
+        "a Telegram Desktop JSON export",
+        &message,
+        &note,
+    )?;
+    // An all-chats export: its chats are in `chats.list`, read whole.
+    for chat in top
+        .get("chats")
+        .and_then(|c| c["list"].as_array())
+        .into_iter()
+        .flatten()
+    {
+        let Some(obj) = chat.as_object() else {
+            continue;
+        };
+        for m in chat["messages"].as_array().into_iter().flatten() {
+            emit(path, &mut *sink, message(obj, m), || note(m)).map_err(|source| {
+                ReadError::Sink {
+                    path: path.to_path_buf(),
+                    source,
                 }
-            }
-            Ok(())
-        }
-        Err(StreamError::Item(source)) => Err(ReadError::Sink {
-            path: path.to_path_buf(),
-            source,
-        }),
-        Err(StreamError::Syntax {
-            line,
-            offset,
-            message,
-        }) => {
-            sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line,
-                byte_offset: offset,
-                severity: Severity::Skipped,
-                reason: SkipReason::NotARecord,
-                detail: format!(
-                    "expected a Telegram Desktop JSON export: {message}; the rest of the file \
-                     was skipped"
-                ),
-            });
-            Ok(())
+            })?;
         }
     }
+    Ok(())
 }
-
-type Skip = (SkipReason, String);
 
 fn id_text(v: &Value) -> Option<String> {
     match v {
@@ -147,7 +97,7 @@ fn id_text(v: &Value) -> Option<String> {
     }
 }
 
-fn message(chat: &Map<String, Value>, m: &Value) -> Result<Option<RawMessage>, Skip> {
+fn message(chat: &Map<String, Value>, m: &Value) -> Mapped {
     if m["type"].as_str() == Some("service") {
         return Ok(None);
     }

@@ -31,6 +31,21 @@ fn slack_export(dir: &Path) {
     .expect("day");
 }
 
+/// A data directory holding the usrp-users excerpt and the Slack export above.
+fn two_sources() -> tempfile::TempDir {
+    let data = data_dir(None);
+    let export = data.path().join("export");
+    slack_export(&export);
+    for (format, path) in [("mbox", excerpt()), ("slack", export.clone())] {
+        let (code, _, err) = hearth(
+            data.path(),
+            &["ingest", format, path.to_str().expect("utf-8")],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    data
+}
+
 fn person(data: &Path, name: &str) -> serde_json::Value {
     let people = json(data, &["people", "show", name, "--json"]);
     assert_eq!(people.as_array().map(Vec::len), Some(1), "{people}");
@@ -54,16 +69,7 @@ fn accounts(p: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn same_email_joins_then_split_and_merge_by_hand() {
-    let data = data_dir(None);
-    let export = data.path().join("export");
-    slack_export(&export);
-    for (format, path) in [("mbox", excerpt()), ("slack", export.clone())] {
-        let (code, _, err) = hearth(
-            data.path(),
-            &["ingest", format, path.to_str().expect("utf-8")],
-        );
-        assert_eq!(code, 0, "{err}");
-    }
+    let data = two_sources();
     // Joined by the same address (case-insensitive): one person, two accounts, one reason.
     let rob = person(data.path(), "kossler");
     assert_eq!(accounts(&rob), ["mbox:rkossler@nd.edu", "slack:U0ROB"]);
@@ -112,16 +118,7 @@ fn same_email_joins_then_split_and_merge_by_hand() {
 
 #[test]
 fn rules_in_hearth_toml_decide_without_reingest() {
-    let data = data_dir(None);
-    let export = data.path().join("export");
-    slack_export(&export);
-    for (format, path) in [("mbox", excerpt()), ("slack", export.clone())] {
-        let (code, _, err) = hearth(
-            data.path(),
-            &["ingest", format, path.to_str().expect("utf-8")],
-        );
-        assert_eq!(code, 0, "{err}");
-    }
+    let data = two_sources();
     let toml = data.path().join("hearth.toml");
     // No e-mail rule: two people.
     std::fs::write(&toml, "[identity]\nsame_email = false\n").expect("toml");
@@ -166,16 +163,7 @@ fn rules_in_hearth_toml_decide_without_reingest() {
 
 #[test]
 fn a_split_right_after_a_merge_wins() {
-    let data = data_dir(None);
-    let export = data.path().join("export");
-    slack_export(&export);
-    for (format, path) in [("mbox", excerpt()), ("slack", export.clone())] {
-        let (code, _, err) = hearth(
-            data.path(),
-            &["ingest", format, path.to_str().expect("utf-8")],
-        );
-        assert_eq!(code, 0, "{err}");
-    }
+    let data = two_sources();
     std::fs::write(
         data.path().join("hearth.toml"),
         "[identity]\nsame_email = false\n",
