@@ -13,13 +13,23 @@ pub struct Prepared {
     pub roles: Vec<RoleDecision>,
     /// Root message of each message's thread.
     pub roots: Vec<u32>,
+    /// The messages of each space, in snapshot order (so a space's report reads only its
+    /// own messages: reports by space cost one pass over the messages in all).
+    pub by_space: Vec<Vec<u32>>,
 }
 
 impl Prepared {
     pub fn new(snapshot: &Snapshot, config: &Config) -> Self {
+        let mut by_space = vec![Vec::new(); snapshot.spaces.len()];
+        for (i, &s) in snapshot.messages.space.iter().enumerate() {
+            if let Some(list) = by_space.get_mut(s as usize) {
+                list.push(i as u32);
+            }
+        }
         Prepared {
             roles: decide_roles(&snapshot.persons, &config.roles),
             roots: thread_roots(&snapshot.messages.parent),
+            by_space,
         }
     }
 }
@@ -34,6 +44,10 @@ pub struct Context<'s> {
     /// Root message of each message's thread.
     pub roots: &'s [u32],
     roles: &'s [RoleDecision],
+    /// The messages of the space in scope, at any time (`None`: every message).
+    space_messages: Option<&'s [u32]>,
+    /// The messages in scope: in the window, and in the space if one.
+    scope: Vec<u32>,
     interactions: Vec<Interaction>,
 }
 
@@ -44,12 +58,31 @@ impl<'s> Context<'s> {
         window: Window,
         space: Option<u32>,
     ) -> Self {
+        let space_messages = space.map(|s| {
+            prepared
+                .by_space
+                .get(s as usize)
+                .map_or(&[][..], Vec::as_slice)
+        });
+        let time = &snapshot.messages.time;
+        let scope = match space_messages {
+            Some(list) => list
+                .iter()
+                .copied()
+                .filter(|&i| window.contains(time[i as usize]))
+                .collect(),
+            None => (0..time.len() as u32)
+                .filter(|&i| window.contains(time[i as usize]))
+                .collect(),
+        };
         let mut cx = Context {
             snapshot,
             window,
             space,
             roots: &prepared.roots,
             roles: &prepared.roles,
+            space_messages,
+            scope,
             interactions: Vec::new(),
         };
         cx.interactions = derive_interactions(&cx);
@@ -62,14 +95,16 @@ impl<'s> Context<'s> {
 
     /// Indices of the messages in scope: inside the window (and the space, if one).
     pub fn in_window(&self) -> impl Iterator<Item = usize> + '_ {
-        let w = self.window;
-        let m = &self.snapshot.messages;
-        let space = self.space;
-        m.time
-            .iter()
-            .enumerate()
-            .filter(move |(i, t)| w.contains(**t) && space.is_none_or(|s| m.space[*i] == s))
-            .map(|(i, _)| i)
+        self.scope.iter().map(|&i| i as usize)
+    }
+
+    /// Indices of every message of the space in scope, at any time (all messages without a
+    /// space): where responses to the scope's threads are looked for.
+    pub fn in_space(&self) -> Box<dyn Iterator<Item = usize> + '_> {
+        match self.space_messages {
+            Some(list) => Box::new(list.iter().map(|&i| i as usize)),
+            None => Box::new(0..self.snapshot.messages.len()),
+        }
     }
 
     /// Every interaction whose message is inside the window, in message order.

@@ -76,7 +76,18 @@ pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> Community
     let (counts, interactions, community) =
         measures(&Context::new(snapshot, &prepared, window, None));
     let mut spaces = Vec::new();
-    {
+    if let [only] = snapshot.spaces.as_slice() {
+        // One space: its report is the total's.
+        if counts.messages > 0 {
+            spaces.push(SpaceReport {
+                source: only.source.clone(),
+                space: only.name.clone(),
+                counts: counts.clone(),
+                interactions: interactions.clone(),
+                community: community.clone(),
+            });
+        }
+    } else {
         for (index, info) in snapshot.spaces.iter().enumerate() {
             let cx = Context::new(snapshot, &prepared, window, Some(index as u32));
             let (counts, interactions, community) = measures(&cx);

@@ -71,7 +71,8 @@ pub fn first_response(cx: &Context<'_>) -> FirstResponse {
             });
         }
     }
-    for i in 0..m.len() {
+    // Responses are looked for in the scope's space (a thread stays in its space).
+    for i in cx.in_space() {
         let root = cx.roots[i] as usize;
         if root == i || slot[root] == UNSET || !cx.window.not_after(m.time[i]) {
             continue;
