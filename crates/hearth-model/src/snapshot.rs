@@ -4,12 +4,13 @@
 //! (about 24 bytes a message); people carry what role rules need.
 
 use crate::{AccountId, PersonId, SpaceId};
+use serde::{Deserialize, Serialize};
 
 /// Marks a message without a resolved parent in [`MessageColumns::parent`].
 pub const NO_PARENT: u32 = u32::MAX;
 
 /// Messages as parallel columns, indexed by position (not by store id).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageColumns {
     /// Store id of each message (for drill-down to its text).
     pub id: Vec<i64>,
@@ -47,7 +48,7 @@ impl MessageColumns {
 }
 
 /// One account of a person, with what role rules look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountInfo {
     pub id: AccountId,
     pub source: String,
@@ -59,7 +60,7 @@ pub struct AccountInfo {
 }
 
 /// A merge or split someone made by hand (`hearth people merge|split`), oldest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdentityAction {
     Merge {
         a: AccountId,
@@ -75,7 +76,7 @@ pub enum IdentityAction {
 }
 
 /// One person and their accounts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonInfo {
     pub id: PersonId,
     pub display_name: String,
@@ -85,7 +86,7 @@ pub struct PersonInfo {
 }
 
 /// One space.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaceInfo {
     pub id: SpaceId,
     pub source: String,
@@ -94,7 +95,7 @@ pub struct SpaceInfo {
 }
 
 /// Everything analysis needs, in memory.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
     pub messages: MessageColumns,
     pub persons: Vec<PersonInfo>,

@@ -130,6 +130,7 @@ impl Store {
             match outcome {
                 Ok((file, linked)) => {
                     summary.parents_linked += linked;
+                    crate::bump_generation(&self.conn)?;
                     self.conn.execute_batch("COMMIT")?;
                     tracing::info!(
                         path = %path.display(),
@@ -184,6 +185,9 @@ impl Store {
                 AND p.native_id = m.parent_native",
             [source_id],
         )?;
+        if n > 0 {
+            crate::bump_generation(&tx)?;
+        }
         tx.commit()?;
         Ok(n as u64)
     }
@@ -509,6 +513,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         self.linked += u64::from(parent_id.is_some());
         self.in_batch += 1;
         if self.in_batch >= self.batch {
+            crate::bump_generation(self.conn)?;
             self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
             self.in_batch = 0;
         }

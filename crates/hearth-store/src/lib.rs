@@ -8,6 +8,7 @@
 //!   flight and leaves the store as it was before it;
 //! - a message is keyed by (source, native id): reading the same export again adds nothing.
 
+mod cache;
 mod error;
 mod ingest;
 mod migrate;
@@ -71,6 +72,15 @@ impl Store {
         &self.path
     }
 
+    /// The store's generation: bumped by every write transaction.
+    pub fn generation(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT value FROM store_meta WHERE key = 'generation'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Number of stored messages.
     pub fn message_count(&self) -> Result<u64, StoreError> {
         Ok(self
@@ -123,4 +133,13 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+/// Bumps the store's generation inside the caller's transaction.
+pub(crate) fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE store_meta SET value = value + 1 WHERE key = 'generation'",
+        [],
+    )?;
+    Ok(())
 }

@@ -17,6 +17,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-11-22-03_identity",
         include_str!("../migrations/2026-11-22-03_identity.sql"),
     ),
+    (
+        "2026-11-22-04_generation",
+        include_str!("../migrations/2026-11-22-04_generation.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -8,8 +8,8 @@ use hearth_model::{
 use std::collections::HashMap;
 
 impl Store {
-    /// Loads every message (as integer columns), person and space.
-    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+    /// Loads every message (as integer columns), person and space from the tables.
+    pub fn load_snapshot(&self) -> Result<Snapshot, StoreError> {
         let sources: HashMap<i64, String> = {
             let mut stmt = self.conn.prepare("SELECT id, kind FROM sources")?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -193,22 +193,28 @@ impl Store {
 
     /// Records that accounts `a` and `b` are one person.
     pub fn merge_accounts(&self, a: AccountId, b: AccountId, note: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        crate::bump_generation(&tx)?;
+        tx.execute(
             "INSERT INTO identity_actions (kind, account_a, account_b, note, created_at)
              VALUES ('merge', ?1, ?2, ?3, unixepoch())",
             rusqlite::params![a.0, b.0, note],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Records that `account` stands alone: rules and earlier merges no longer join it to
     /// anyone (later merges by hand still do).
     pub fn split_account(&self, account: AccountId, note: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        crate::bump_generation(&tx)?;
+        tx.execute(
             "INSERT INTO identity_actions (kind, account_a, note, created_at)
              VALUES ('split', ?1, ?2, unixepoch())",
             rusqlite::params![account.0, note],
         )?;
+        tx.commit()?;
         Ok(())
     }
 }

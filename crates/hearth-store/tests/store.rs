@@ -221,3 +221,56 @@ fn mentions_are_stored_once_and_reach_the_snapshot() {
     assert_eq!(s.persons.len(), 3);
     assert_eq!(store.check().expect("check"), Vec::<String>::new());
 }
+
+#[test]
+fn the_snapshot_cache_is_used_only_for_its_generation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(excerpt()).expect("excerpt");
+    let cut = text.len() / 2 + text[text.len() / 2..].find("\n\nFrom ").expect("separator") + 2;
+    let (a, b) = (dir.path().join("a.mbox"), dir.path().join("b.mbox"));
+    std::fs::write(&a, &text[..cut]).expect("write");
+    std::fs::write(&b, &text[cut..]).expect("write");
+    let data = dir.path().join("data");
+    let mut store = Store::open(&data).expect("open");
+    store.ingest(&MboxReader, &[a], &mut |_| {}).expect("a");
+
+    let first = store.snapshot().expect("snapshot");
+    let cache = data.join("snapshot.cache");
+    assert!(cache.exists());
+    let cached = store.snapshot().expect("from cache");
+    assert_eq!(cached, first);
+    assert_eq!(cached, store.load_snapshot().expect("tables"));
+
+    // New messages: a new generation; the old cache is not used.
+    let g = store.generation().expect("generation");
+    store.ingest(&MboxReader, &[b], &mut |_| {}).expect("b");
+    assert!(store.generation().expect("generation") > g);
+    let after = store.snapshot().expect("snapshot");
+    assert_eq!(after.messages.len(), 80);
+    assert_eq!(after, store.load_snapshot().expect("tables"));
+
+    // A merge by hand is a write too.
+    let ids: Vec<_> = after
+        .persons
+        .iter()
+        .map(|p| p.accounts[0].id)
+        .take(2)
+        .collect();
+    store.merge_accounts(ids[0], ids[1], "test").expect("merge");
+    assert_eq!(
+        store.snapshot().expect("snapshot").identity_actions.len(),
+        1
+    );
+
+    // A damaged cache costs time, never correctness.
+    for damage in [
+        b"garbage".to_vec(),
+        std::fs::read(&cache).expect("cache")[..100].to_vec(),
+    ] {
+        std::fs::write(&cache, damage).expect("damage");
+        assert_eq!(
+            store.snapshot().expect("snapshot"),
+            store.load_snapshot().expect("tables")
+        );
+    }
+}
