@@ -36,6 +36,17 @@ pub fn render_json(report: &CommunityReport) -> String {
     s
 }
 
+/// `s` cut to `n` characters, with `…` when cut.
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
 fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_owned(), |x| format!("{:.1}%", x * 100.0))
 }
@@ -195,7 +206,7 @@ pub fn render_text(r: &CommunityReport) -> String {
             let _ = writeln!(
                 s,
                 "  {:<36} {:<14} {:>8} {:>7} {:>11} {:>15}  {}",
-                sp.space,
+                clip(&sp.space, 36),
                 sp.source,
                 sp.counts.messages,
                 sp.counts.people,
