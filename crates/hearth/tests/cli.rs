@@ -200,3 +200,15 @@ fn auto_detects_each_format() {
         .replace(&data.display().to_string(), "[SHARED]")
     );
 }
+
+#[test]
+fn report_text_with_several_spaces() {
+    let dir = ingested();
+    let discord = common::repo().join("fixtures/discord");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["ingest", "discord", discord.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_snapshot!(transcript(dir.path(), &["report"]));
+}
