@@ -324,6 +324,9 @@ struct Workspace {
     ids: HashMap<String, String>,
 }
 
+/// What a broken users or channels file costs.
+const ROLES_UNKNOWN: &str = "names and roles from this file are unknown";
+
 /// The subtypes that are someone saying something.
 const CONVERSATION: &[&str] = &[
     "me_message",
@@ -352,7 +355,7 @@ impl Workspace {
         };
         let users_json = unit.join("users.json");
         if let Some(text) = read("users.json")? {
-            for u in json_list(&users_json, &text, sink) {
+            for u in json_list(&users_json, text.as_bytes(), sink, ROLES_UNKNOWN) {
                 let Some(id) = u["id"].as_str() else { continue };
                 let mut flags = Vec::new();
                 for (key, flag) in [
@@ -420,7 +423,7 @@ impl Workspace {
         }
         let channels_json = unit.join("channels.json");
         if let Some(text) = read("channels.json")? {
-            for c in json_list(&channels_json, &text, sink) {
+            for c in json_list(&channels_json, text.as_bytes(), sink, ROLES_UNKNOWN) {
                 if let (Some(id), Some(name)) = (c["id"].as_str(), c["name"].as_str()) {
                     ws.names.insert(id.to_owned(), name.to_owned());
                     ws.ids.insert(name.to_owned(), id.to_owned());
@@ -474,32 +477,7 @@ impl Workspace {
         if !self.names.contains_key(&channel) {
             self.names.insert(channel.clone(), folder.to_owned());
         }
-        let list = match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Array(list)) => list,
-            Ok(_) => {
-                sink.diagnostic(Diagnostic {
-                    file: path.to_path_buf(),
-                    line: 1,
-                    byte_offset: 0,
-                    severity: Severity::Skipped,
-                    reason: SkipReason::NotARecord,
-                    detail: "expected a JSON array of messages".to_owned(),
-                });
-                return Ok(());
-            }
-            Err(e) => {
-                let offset = offset_of(bytes, e.line(), e.column());
-                sink.diagnostic(Diagnostic {
-                    file: path.to_path_buf(),
-                    line: e.line().max(1) as u64,
-                    byte_offset: offset,
-                    severity: Severity::Skipped,
-                    reason: SkipReason::NotARecord,
-                    detail: format!("expected a JSON array of messages; the day was skipped: {e}"),
-                });
-                return Ok(());
-            }
-        };
+        let list = json_list(path, bytes, sink, "the day was skipped");
         // A parsed array element has no position of its own: its diagnostics name the file.
         for m in &list {
             self.message(path, (0, 1), m, &channel, sink)?;
@@ -642,37 +620,27 @@ pub fn read_event_lines(
     ws.event_lines(path, input, sink)
 }
 
-/// The elements of a JSON array file (`users.json`, `channels.json`); a file that is not one
-/// is reported (names and flags then stay unknown) and yields nothing.
-fn json_list(path: &Path, text: &str, sink: &mut dyn Sink) -> Vec<Value> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(list)) => list,
-        Ok(_) => {
-            sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line: 1,
-                byte_offset: 0,
-                severity: Severity::Skipped,
-                reason: SkipReason::NotARecord,
-                detail: "expected a JSON array; names and roles from this file are unknown"
-                    .to_owned(),
-            });
-            Vec::new()
-        }
-        Err(e) => {
-            sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line: e.line().max(1) as u64,
-                byte_offset: offset_of(text.as_bytes(), e.line(), e.column()),
-                severity: Severity::Skipped,
-                reason: SkipReason::NotARecord,
-                detail: format!(
-                    "expected a JSON array: {e}; names and roles from this file are unknown"
-                ),
-            });
-            Vec::new()
-        }
-    }
+/// The elements of a JSON array file (`users.json`, `channels.json`, a day of a channel); a
+/// file that is not one is reported, with `consequence` saying what is lost, and yields nothing.
+fn json_list(path: &Path, bytes: &[u8], sink: &mut dyn Sink, consequence: &str) -> Vec<Value> {
+    let (line, offset, problem) = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Array(list)) => return list,
+        Ok(_) => (1, 0, "not an array".to_owned()),
+        Err(e) => (
+            e.line().max(1) as u64,
+            offset_of(bytes, e.line(), e.column()),
+            e.to_string(),
+        ),
+    };
+    sink.diagnostic(Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        byte_offset: offset,
+        severity: Severity::Skipped,
+        reason: SkipReason::NotARecord,
+        detail: format!("expected a JSON array: {problem}; {consequence}"),
+    });
+    Vec::new()
 }
 
 /// Byte offset of a 1-based line and column (as `serde_json` reports errors).
