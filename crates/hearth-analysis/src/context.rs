@@ -136,7 +136,12 @@ fn derive_interactions(cx: &Context<'_>) -> Vec<Interaction> {
         let p = m.parent[i];
         let answered = (p != NO_PARENT).then(|| m.author[p as usize]);
         if let Some(to) = answered {
-            out.push(edge(i, to, InteractionKind::Reply));
+            let kind = if m.inferred(i).is_some() {
+                InteractionKind::InferredReply
+            } else {
+                InteractionKind::Reply
+            };
+            out.push(edge(i, to, kind));
         }
         for &to in m.mentions(i) {
             if Some(to) != answered {

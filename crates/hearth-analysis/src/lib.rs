@@ -11,6 +11,7 @@ mod context;
 mod graph;
 pub mod identity;
 pub mod metrics;
+pub mod replies;
 mod report;
 pub mod roles;
 mod threads;

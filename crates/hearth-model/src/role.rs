@@ -38,6 +38,8 @@ pub enum InteractionKind {
     Reply,
     /// The message names the addressee (`@name`), who is not its parent's author.
     Mention,
+    /// The message answers a message of the addressee by inference (chat without threads).
+    InferredReply,
 }
 
 /// One directed edge author → addressee, derived from one message. Indices are snapshot

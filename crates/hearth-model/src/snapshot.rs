@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const NO_PARENT: u32 = u32::MAX;
 
 /// Messages as parallel columns, indexed by position (not by store id).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageColumns {
     /// Store id of each message (for drill-down to its text).
     pub id: Vec<i64>,
@@ -27,6 +27,10 @@ pub struct MessageColumns {
     /// mentions (`mention_start` is then empty too).
     pub mention_start: Vec<u32>,
     pub mention_person: Vec<u32>,
+    /// For a message whose parent was inferred (chat without threads), the inference's
+    /// confidence in (0, 1]; 0.0 for explicit parents and no parent. Empty when no message
+    /// has an inferred parent.
+    pub inferred: Vec<f32>,
 }
 
 impl MessageColumns {
@@ -36,6 +40,12 @@ impl MessageColumns {
 
     pub fn is_empty(&self) -> bool {
         self.time.is_empty()
+    }
+
+    /// Confidence of message `i`'s inferred parent; `None` when its parent is explicit or
+    /// it has none.
+    pub fn inferred(&self, i: usize) -> Option<f32> {
+        self.inferred.get(i).copied().filter(|c| *c > 0.0)
     }
 
     /// The persons message `i` mentions (each once).
@@ -95,7 +105,7 @@ pub struct SpaceInfo {
 }
 
 /// Everything analysis needs, in memory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     pub messages: MessageColumns,
     pub persons: Vec<PersonInfo>,

@@ -111,11 +111,19 @@ pub fn render_text(r: &CommunityReport) -> String {
         r.counts.bots
     );
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "Who talks to whom ({} interactions: {} replies, {} mentions)",
-        i.total, i.replies, i.mentions
-    );
+    if i.inferred_replies > 0 {
+        let _ = writeln!(
+            s,
+            "Who talks to whom ({} interactions: {} replies, {} inferred replies, {} mentions)",
+            i.total, i.replies, i.inferred_replies, i.mentions
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "Who talks to whom ({} interactions: {} replies, {} mentions)",
+            i.total, i.replies, i.mentions
+        );
+    }
     let between = i.between_people();
     for (label, n) in [
         ("member → member", i.member_to_member),

@@ -58,6 +58,16 @@ fn detect_file(path: &Path) -> Option<&'static str> {
     if head.starts_with(b"From ") {
         return Some("mbox");
     }
+    if (name.ends_with(".txt") || name.ends_with(".log"))
+        && head
+            .split(|b| *b == b'\n')
+            .next()
+            .and_then(|l| std::str::from_utf8(l).ok())
+            .and_then(crate::irc::parse_line)
+            .is_some()
+    {
+        return Some("irc");
+    }
     sniff_json(&head, name.ends_with(".jsonl") || name.ends_with(".ndjson"))
 }
 

@@ -15,6 +15,7 @@ pub mod discourse;
 pub mod edn;
 pub mod generic;
 pub mod github;
+pub mod irc;
 pub mod jsonl;
 pub mod jsonlines;
 pub mod jsonstream;
@@ -106,6 +107,7 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "telegram" => Some(Box::new(telegram::TelegramReader)),
         "jsonl" => Some(Box::new(jsonl::JsonlReader)),
         "csv" => Some(Box::new(csv::CsvReader)),
+        "irc" => Some(Box::new(irc::IrcReader)),
         _ => None,
     }
 }
@@ -126,4 +128,5 @@ pub const FORMATS: &[&str] = &[
     "telegram",
     "jsonl",
     "csv",
+    "irc",
 ];

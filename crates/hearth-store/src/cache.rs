@@ -13,7 +13,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"HEARTHSC";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// The cache file's name in the data directory.
 pub const CACHE_FILE: &str = "snapshot.cache";
 
@@ -93,6 +93,8 @@ fn write(path: &Path, generation: i64, s: &Snapshot) -> std::io::Result<()> {
     put_u32s(&mut out, &m.space)?;
     put_u32s(&mut out, &m.mention_start)?;
     put_u32s(&mut out, &m.mention_person)?;
+    let inferred: Vec<u32> = m.inferred.iter().map(|c| c.to_bits()).collect();
+    put_u32s(&mut out, &inferred)?;
     let rest = serde_json::to_vec(&RestRef {
         persons: &s.persons,
         spaces: &s.spaces,
@@ -165,6 +167,7 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
         space: b.u32s()?,
         mention_start: b.u32s()?,
         mention_person: b.u32s()?,
+        inferred: b.u32s()?.into_iter().map(f32::from_bits).collect(),
     };
     let n = messages.id.len();
     let columns_agree = [
@@ -175,7 +178,8 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
     ]
     .iter()
     .all(|l| *l == n)
-        && (messages.mention_start.is_empty() || messages.mention_start.len() == n + 1);
+        && (messages.mention_start.is_empty() || messages.mention_start.len() == n + 1)
+        && (messages.inferred.is_empty() || messages.inferred.len() == n);
     let rest_len = b.len(1)?;
     let rest: Rest = serde_json::from_slice(b.take(rest_len)?).ok()?;
     // Every index must point inside the snapshot, or the cache is not trusted.

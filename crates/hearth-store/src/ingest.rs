@@ -49,6 +49,9 @@ pub struct IngestSummary {
     /// Replies linked to their parent by this ingest: when stored (parent already there),
     /// or afterwards (replies, also from earlier ingests, whose parent arrived now).
     pub parents_linked: u64,
+    /// Chat messages given an inferred parent after this ingest (set by the caller that runs
+    /// reply inference; the store itself infers nothing).
+    pub replies_inferred: u64,
 }
 
 impl IngestSummary {

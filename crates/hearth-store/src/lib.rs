@@ -12,10 +12,12 @@ mod cache;
 mod error;
 mod ingest;
 mod migrate;
+mod replies;
 mod snapshot;
 
 pub use error::StoreError;
 pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
+pub use replies::{InferredLink, StoredLine};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

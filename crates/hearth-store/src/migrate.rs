@@ -21,6 +21,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-11-22-04_generation",
         include_str!("../migrations/2026-11-22-04_generation.sql"),
     ),
+    (
+        "2026-11-22-05_inferred_replies",
+        include_str!("../migrations/2026-11-22-05_inferred_replies.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

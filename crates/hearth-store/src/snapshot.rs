@@ -85,6 +85,7 @@ impl Store {
         let count = self.message_count()? as usize;
         let mut ids: Vec<i64> = Vec::with_capacity(count);
         let mut parent_ids: Vec<Option<i64>> = Vec::with_capacity(count);
+        let mut inferred: Vec<f32> = Vec::with_capacity(count);
         let mut messages = MessageColumns {
             id: Vec::new(),
             time: Vec::with_capacity(count),
@@ -95,7 +96,10 @@ impl Store {
         };
         {
             let mut stmt = self.conn.prepare(
-                "SELECT id, time, account_id, parent_id, space_id FROM messages ORDER BY id",
+                "SELECT m.id, m.time, m.account_id, COALESCE(m.parent_id, r.parent_id), m.space_id,
+                        CASE WHEN m.parent_id IS NULL THEN r.confidence END
+                   FROM messages m LEFT JOIN inferred_replies r ON r.message_id = m.id
+                  ORDER BY m.id",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
@@ -111,6 +115,8 @@ impl Store {
                 messages.author.push(author);
                 parent_ids.push(r.get(3)?);
                 messages.space.push(space);
+                let confidence: Option<f64> = r.get(5)?;
+                inferred.push(confidence.map_or(0.0, |c| c.clamp(1e-6, 1.0) as f32));
             }
         }
         // Rows come in id order, so a parent's position is found by binary search.
@@ -153,6 +159,9 @@ impl Store {
             messages.mention_person = pairs.into_iter().map(|(_, p)| p).collect();
         }
         messages.id = ids;
+        if inferred.iter().any(|c| *c > 0.0) {
+            messages.inferred = inferred;
+        }
         Ok(Snapshot {
             messages,
             persons,

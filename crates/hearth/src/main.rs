@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::people::Command,
     },
+    /// Measure Hearth's inference on annotated data (reply links in chat).
+    Eval {
+        #[command(subcommand)]
+        command: commands::eval::Command,
+    },
     /// Ingest the usrp-users mailing list with the vendor as brand and print the report.
     Demo(commands::demo::Args),
 }
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report::run(&cli.data, args),
         Command::People { command } => commands::people::run(&cli.data, command),
         Command::Demo(args) => commands::demo::run(args, ui),
+        Command::Eval { command } => commands::eval::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

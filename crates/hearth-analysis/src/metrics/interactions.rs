@@ -5,7 +5,8 @@
 //! mention (each mentioned person other than that author). It belongs to the window when the
 //! *message* is in the window (a parent may be older). Classes: `self` (author addresses
 //! themselves) first, then `bot` (either side is a bot), then the four role pairs.
-//! `replies` and `mentions` split `total` by kind.
+//! `replies`, `mentions` and `inferred_replies` split `total` by kind; an inferred reply is
+//! a chat message's parent found by reply inference (`hearth_analysis::replies`).
 
 use crate::Context;
 use hearth_model::{InteractionClass, InteractionKind};
@@ -26,6 +27,8 @@ pub struct Interactions {
     pub replies: u64,
     /// Of `total`, derived from mentions.
     pub mentions: u64,
+    /// Of `total`, derived from inferred replies (chat without threads).
+    pub inferred_replies: u64,
 }
 
 impl Interactions {
@@ -42,6 +45,7 @@ pub fn interactions(cx: &Context<'_>) -> Interactions {
         match it.kind {
             InteractionKind::Reply => c.replies += 1,
             InteractionKind::Mention => c.mentions += 1,
+            InteractionKind::InferredReply => c.inferred_replies += 1,
         }
         match it.class {
             InteractionClass::MemberToMember => c.member_to_member += 1,

@@ -26,9 +26,7 @@ mod tests {
             brand_to_brand: 29,
             self_replies: 697,
             bot: 0,
-            total: 0,
-            replies: 0,
-            mentions: 0,
+            ..Interactions::default()
         };
         let p = peer_share(&i).unwrap_or_default();
         assert!((p - 0.70040591855).abs() < 1e-9, "{p}");

@@ -102,7 +102,7 @@ pub fn ingest(
     let started = std::time::Instant::now();
     let mut done_before = 0u64;
     let mut current: Option<PathBuf> = None;
-    let summary = store.ingest(reader.as_ref(), &files, &mut |p| {
+    let mut summary = store.ingest(reader.as_ref(), &files, &mut |p| {
         if current.as_deref() != Some(p.file) {
             if let Some(prev) = &current {
                 let i = files.iter().position(|f| f == prev).unwrap_or(0);
@@ -119,6 +119,9 @@ pub fn ingest(
         bar.set_position(done_before + p.bytes);
     })?;
     bar.finish_and_clear();
+    if CHAT_FORMATS.contains(&format) && summary.added() > 0 {
+        summary.replies_inferred = infer_replies(&store, format)?;
+    }
     let secs = started.elapsed().as_secs_f64();
     tracing::info!(
         messages = summary.read(),
@@ -142,6 +145,75 @@ pub fn ingest(
         );
     }
     Ok(summary)
+}
+
+/// Formats whose spaces are chat: most messages have no explicit parent, so who answers whom
+/// is inferred after ingest.
+pub const CHAT_FORMATS: &[&str] = &["irc", "slack", "discord", "telegram"];
+
+/// Method recorded with each inferred parent: the shipped model's format version.
+pub const INFERENCE_METHOD: &str = "model-1";
+
+/// Infers the parents of the messages without one in every space of `format`'s sources and
+/// stores them (replacing earlier inferences). Returns how many messages got a parent.
+pub fn infer_replies(store: &Store, format: &str) -> anyhow::Result<u64> {
+    use hearth_analysis::replies::{self, ChatLine};
+    use std::collections::HashMap;
+    let started = std::time::Instant::now();
+    let model = replies::shipped();
+    let (mut total, mut lines_seen) = (0u64, 0usize);
+    for space in store.spaces_of_kinds(&[format])? {
+        let stored = store.chat_lines(space)?;
+        let mut speaker: HashMap<i64, u32> = HashMap::new();
+        let mut number = |account: i64| {
+            let next = speaker.len() as u32;
+            *speaker.entry(account).or_insert(next)
+        };
+        let authors: Vec<u32> = stored.iter().map(|l| number(l.account)).collect();
+        let mentions: Vec<Vec<u32>> = stored
+            .iter()
+            .zip(&authors)
+            .map(|(l, a)| {
+                let mut m: Vec<u32> = l.mentions.iter().map(|x| number(*x)).collect();
+                m.retain(|x| x != a);
+                m
+            })
+            .collect();
+        let lines: Vec<ChatLine<'_>> = stored
+            .iter()
+            .zip(&authors)
+            .zip(&mentions)
+            .map(|((l, a), m)| ChatLine {
+                time: l.time,
+                author: *a,
+                text: &l.text,
+                system: false,
+                mentions: m,
+            })
+            .collect();
+        let links: Vec<hearth_store::InferredLink> = replies::infer(&lines, model)
+            .iter()
+            .enumerate()
+            .filter(|(i, link)| link.parent as usize != *i && !stored[*i].explicit_parent)
+            .map(|(i, link)| hearth_store::InferredLink {
+                message: stored[i].id,
+                parent: stored[link.parent as usize].id,
+                confidence: link.confidence,
+            })
+            .collect();
+        total += links.len() as u64;
+        lines_seen += stored.len();
+        store.replace_inferred(space, INFERENCE_METHOD, &links)?;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    tracing::info!(
+        lines = lines_seen,
+        inferred = total,
+        seconds = secs,
+        per_second = lines_seen as f64 / secs.max(1e-9),
+        "replies inferred"
+    );
+    Ok(total)
 }
 
 fn show_paths(paths: &[PathBuf]) -> String {
@@ -178,6 +250,7 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
         "skipped": s.skipped(),
         "skipped_by_reason": s.skipped_by_reason(),
         "parents_linked": s.parents_linked,
+        "replies_inferred": s.replies_inferred,
     })
 }
 
@@ -198,5 +271,11 @@ pub fn summary_text(s: &IngestSummary) -> String {
         "  replies linked to their parent: {}\n",
         s.parents_linked
     ));
+    if s.replies_inferred > 0 {
+        out.push_str(&format!(
+            "  chat messages given an inferred parent: {}\n",
+            s.replies_inferred
+        ));
+    }
     out
 }

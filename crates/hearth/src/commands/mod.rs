@@ -1,6 +1,7 @@
 //! One module a command.
 
 pub mod demo;
+pub mod eval;
 pub mod ingest;
 pub mod people;
 pub mod report;

@@ -1,0 +1,114 @@
+//! Chat lines for reply inference, and the inferred parents it writes back.
+
+use crate::{Store, StoreError};
+use rusqlite::params;
+
+/// One message of a chat space, in the order it was said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredLine {
+    pub id: i64,
+    pub account: i64,
+    pub time: i64,
+    pub text: String,
+    /// Accounts the message mentions.
+    pub mentions: Vec<i64>,
+    /// The message has an explicit parent (a thread reply): nothing is inferred for it.
+    pub explicit_parent: bool,
+}
+
+/// An inferred parent to store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InferredLink {
+    pub message: i64,
+    pub parent: i64,
+    pub confidence: f32,
+}
+
+impl Store {
+    /// Spaces of sources of `kinds` (format ids), by store id.
+    pub fn spaces_of_kinds(&self, kinds: &[&str]) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT spaces.id, sources.kind FROM spaces JOIN sources ON sources.id = spaces.source_id
+              ORDER BY spaces.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind) = row?;
+            if kinds.contains(&kind.as_str()) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The messages of a space ordered by time, then by store id (file order).
+    pub fn chat_lines(&self, space: i64) -> Result<Vec<StoredLine>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.id, m.account_id, m.time, COALESCE(t.body, ''), m.parent_native IS NOT NULL
+               FROM messages m LEFT JOIN message_text t ON t.message_id = m.id
+              WHERE m.space_id = ?1 ORDER BY m.time, m.id",
+        )?;
+        let mut lines: Vec<StoredLine> = stmt
+            .query_map([space], |r| {
+                Ok(StoredLine {
+                    id: r.get(0)?,
+                    account: r.get(1)?,
+                    time: r.get(2)?,
+                    text: r.get(3)?,
+                    mentions: Vec::new(),
+                    explicit_parent: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut by_id: Vec<(i64, usize)> =
+            lines.iter().enumerate().map(|(k, l)| (l.id, k)).collect();
+        by_id.sort_unstable();
+        let mut stmt = self.conn.prepare(
+            "SELECT n.message_id, n.account_id FROM mentions n JOIN messages m ON m.id = n.message_id
+              WHERE m.space_id = ?1 ORDER BY n.message_id, n.account_id",
+        )?;
+        let rows = stmt.query_map([space], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (message, account) = row?;
+            if let Ok(k) = by_id.binary_search_by_key(&message, |p| p.0) {
+                lines[by_id[k].1].mentions.push(account);
+            }
+        }
+        Ok(lines)
+    }
+
+    /// Replaces the inferred parents of a space's messages with `links`, in one transaction.
+    pub fn replace_inferred(
+        &self,
+        space: i64,
+        method: &str,
+        links: &[InferredLink],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        crate::bump_generation(&tx)?;
+        tx.execute(
+            "DELETE FROM inferred_replies
+              WHERE message_id IN (SELECT id FROM messages WHERE space_id = ?1)",
+            [space],
+        )?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO inferred_replies (message_id, parent_id, method, confidence)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for l in links {
+                insert.execute(params![l.message, l.parent, method, f64::from(l.confidence)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many messages have an inferred parent.
+    pub fn inferred_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM inferred_replies", [], |r| r.get(0))?)
+    }
+}
