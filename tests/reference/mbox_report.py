@@ -171,6 +171,29 @@ def main(args):
     def med(v):
         return statistics.median(v) if v else None
 
+    # structure, by networkx when it is installed (pip install networkx)
+    structure = None
+    try:
+        import networkx as nx
+        D = nx.DiGraph()
+        D.add_edges_from(edges)
+        G = D.to_undirected()
+        n = G.number_of_nodes()
+        dc = nx.degree_centrality(G)
+        top = max(dc.values()) if dc else 0
+        structure = {
+            "nodes": n,
+            "edges": G.number_of_edges(),
+            "directed_edges": D.number_of_edges(),
+            "degree_centralization": sum(top - c for c in dc.values()) / (n - 2) if n >= 3 else None,
+            "reciprocity": nx.reciprocity(D) if D.number_of_edges() else None,
+            "average_clustering": nx.average_clustering(G) if n else None,
+            "transitivity": nx.transitivity(G) if n else None,
+            "brand_share_of_edges": sum(1 for a, b in G.edges() if role(a) == "brand" or role(b) == "brand") / G.number_of_edges() if n else None,
+        }
+    except ImportError:
+        pass
+
     print(json.dumps({
         "window": [since, until],
         "messages": len(order),
@@ -179,6 +202,7 @@ def main(args):
         "members": sum(1 for a in people if role(a) == "member"),
         "brand": sum(1 for a in people if role(a) == "brand"),
         "interactions": dict(classes, self=selfs),
+        "structure": structure,
         "community": {
             "peer_share": classes["member_to_member"] / between if between else None,
             "first_response": {

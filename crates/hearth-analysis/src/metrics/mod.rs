@@ -6,3 +6,4 @@ pub mod first_response;
 pub mod interactions;
 pub mod peer_share;
 pub mod resilience;
+pub mod structure;
