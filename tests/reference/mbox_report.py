@@ -7,6 +7,7 @@ numbers asserted in crates/hearth/tests/*.rs can be recomputed by anyone:
 
     python3 tests/reference/mbox_report.py ../shared/data/mbox/usrp-users/*.mbox
 """
+import datetime
 import email.utils
 import json
 import mailbox
@@ -194,7 +195,142 @@ def main(args):
     except ImportError:
         pass
 
+    # --- metrics (hearth metrics), written from docs/metrics.md ---
+    last = max(msgs[m]["time"] for m in everything)
+    as_of = until if until is not None else last + 1
+    # survival: Kaplan-Meier over member threads, unanswered censored at as_of
+    obs = []
+    for r, first in threads.items():
+        if first:
+            obs.append((max(0, first[0] - msgs[r]["time"]) / 3600, 1))
+        else:
+            obs.append((max(0, as_of - msgs[r]["time"]) / 3600, 0))
+    obs.sort(key=lambda o: (o[0], -o[1]))
+    at_risk, surv, steps, k = len(obs), 1.0, [], 0
+    while k < len(obs):
+        t = obs[k][0]
+        d = n = 0
+        while k < len(obs) and obs[k][0] == t:
+            d += obs[k][1]
+            n += 1
+            k += 1
+        if d:
+            surv *= 1 - d / at_risk
+            steps.append((t, surv))
+        at_risk -= n
+
+    def s_at(h):
+        v = 1.0
+        for t, sv in steps:
+            if t <= h:
+                v = sv
+        return v
+
+    km_median = next((t for t, sv in steps if sv <= 0.5), None)
+
+    # activity: days and months from the first to the last message in scope
+    def civil(t):
+        d = datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+        return d.toordinal(), d.year * 12 + d.month - 1
+
+    times = [msgs[m]["time"] for m in order]
+    lo, hi = (since if since is not None else min(times)), (until - 1 if until is not None else max(times))
+    days, months = {}, {}
+    for mid in order:
+        a = msgs[mid]["author"]
+        if role(a) != "member":
+            continue
+        dd, mm = civil(msgs[mid]["time"])
+        days.setdefault(dd, set()).add(a)
+        months.setdefault(mm, set()).add(a)
+    ndays = civil(hi)[0] - civil(lo)[0] + 1
+    nmonths = civil(hi)[1] - civil(lo)[1] + 1
+    dau = sum(len(v) for v in days.values()) / ndays
+    mau = sum(len(v) for v in months.values()) / nmonths
+
+    # newcomers: first message of each member (time, then archive order)
+    firsts = {}
+    for idx, mid in enumerate(everything):
+        a = msgs[mid]["author"]
+        if role(a) == "member":
+            key = (msgs[mid]["time"], idx)
+            if a not in firsts or key < firsts[a][0]:
+                firsts[a] = (key, mid)
+    newcomers = {a: v for a, v in firsts.items() if inside(v[1])}
+    first_ids = {v[1]: a for a, v in newcomers.items()}
+    answer = {}
+    for idx, mid in enumerate(everything):
+        t = msgs[mid]["time"]
+        if until is not None and t >= until:
+            continue
+        p = msgs[mid]["parent"]
+        target = p if p in first_ids else (roots[mid] if roots[mid] != mid and roots[mid] in first_ids else None)
+        if target is None:
+            continue
+        a = msgs[mid]["author"]
+        who = first_ids[target]
+        if a == who or t < msgs[target]["time"]:
+            continue
+        if who not in answer or (t, idx) < answer[who][0]:
+            answer[who] = ((t, idx), a)
+    came = {}
+    for a, ((t0, _), mid) in newcomers.items():
+        back = any(msgs[m]["author"] == a and m != mid and t0 <= msgs[m]["time"] <= t0 + 30 * 86400 for m in everything)
+        came[a] = True if back else (False if t0 + 30 * 86400 < as_of else None)
+    by_member = [a for a in newcomers if a in answer and role(answer[a][1]) == "member"]
+    by_brand = [a for a in newcomers if a in answer and role(answer[a][1]) == "brand"]
+    unanswered = [a for a in newcomers if a not in answer]
+
+    def rate(group):
+        decided = [a for a in group if came[a] is not None]
+        return sum(1 for a in decided if came[a]) / len(decided) if decided else None
+
+    # answerer absence factor over reply edges between distinct people
+    counts = {}
+    for a, b in edges:
+        counts[a] = counts.get(a, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    total, acc, factor = sum(ranked), 0, None
+    for k, n in enumerate(ranked):
+        acc += n
+        if 2 * acc > total:
+            factor = k + 1
+            break
+
+    metrics = {
+        "survival": {
+            "threads": len(obs),
+            "median_hours": km_median,
+            "answered_within_1h": 1 - s_at(1),
+            "answered_within_24h": 1 - s_at(24),
+            "answered_within_7d": 1 - s_at(168),
+        },
+        "activity": {
+            "active_members": len(active),
+            "mean_daily_active": dau,
+            "mean_monthly_active": mau,
+            "stickiness": dau / mau if mau else None,
+        },
+        "newcomers": {
+            "newcomers": len(newcomers),
+            "answered_by_member": len(by_member),
+            "answered_by_brand": len(by_brand),
+            "unanswered": len(unanswered),
+            "came_back_rate": rate(list(newcomers)),
+            "came_back_rate_answered_by_member": rate(by_member),
+            "came_back_rate_answered_by_brand": rate(by_brand),
+            "came_back_rate_unanswered": rate(unanswered),
+        },
+        "absence": {
+            "answers": total,
+            "answerers": len(counts),
+            "absence_factor": factor,
+            "top10_share": sum(ranked[:10]) / total if total else None,
+        },
+    }
+
     print(json.dumps({
+        "metrics": metrics,
         "window": [since, until],
         "messages": len(order),
         "threads": len({roots[m] for m in order}),

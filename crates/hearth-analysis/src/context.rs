@@ -107,6 +107,20 @@ impl<'s> Context<'s> {
         }
     }
 
+    /// The moment the scope is seen from: the window's end, or one second after the last
+    /// message of the snapshot when the window is open-ended.
+    pub fn as_of(&self) -> i64 {
+        self.window.until.unwrap_or_else(|| {
+            self.snapshot
+                .messages
+                .time
+                .iter()
+                .copied()
+                .max()
+                .map_or(0, |t| t + 1)
+        })
+    }
+
     /// Every interaction whose message is inside the window, in message order.
     pub fn interactions(&self) -> &[Interaction] {
         &self.interactions

@@ -7,6 +7,7 @@
 //! One metric a file under `metrics/`, each with its definition in its `//!` header and in
 //! `docs/metrics.md`.
 
+pub mod calendar;
 mod context;
 mod graph;
 pub mod identity;
@@ -14,9 +15,11 @@ pub mod metrics;
 pub mod replies;
 mod report;
 pub mod roles;
+pub mod text;
 mod threads;
 mod window;
 
+pub use calendar::Period;
 pub use context::{Context, Prepared};
 pub use report::{CommunityReport, Counts, SpaceReport, report};
 pub use roles::{RoleDecision, decide_roles};

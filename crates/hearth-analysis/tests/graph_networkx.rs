@@ -13,7 +13,9 @@ fn edges(name: &str) -> Vec<(u32, u32)> {
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
-            let mut p = l.split_whitespace().map(|x| x.parse::<u32>().expect("node"));
+            let mut p = l
+                .split_whitespace()
+                .map(|x| x.parse::<u32>().expect("node"));
             (p.next().expect("a"), p.next().expect("b"))
         })
         .collect()
@@ -21,7 +23,10 @@ fn edges(name: &str) -> Vec<(u32, u32)> {
 
 fn close(got: Option<f64>, want: f64, what: &str) {
     let got = got.unwrap_or_else(|| panic!("{what}: none"));
-    assert!((got - want).abs() < 1e-9, "{what}: {got} vs networkx {want}");
+    assert!(
+        (got - want).abs() < 1e-9,
+        "{what}: {got} vs networkx {want}"
+    );
 }
 
 #[test]
@@ -32,10 +37,22 @@ fn karate_club_with_its_two_leaders_as_brand() {
     brand[33] = true;
     let s = of_edges(&e, &brand);
     assert_eq!((s.nodes, s.edges), (34, 78));
-    close(s.degree_centralization, 0.39962121212121215, "degree centralization");
-    close(s.average_clustering, 0.5706384782076823, "average clustering");
+    close(
+        s.degree_centralization,
+        0.39962121212121215,
+        "degree centralization",
+    );
+    close(
+        s.average_clustering,
+        0.5706384782076823,
+        "average clustering",
+    );
     close(s.transitivity, 0.2556818181818182, "transitivity");
-    close(s.brand_share_of_edges, 0.4230769230769231, "brand share of edges");
+    close(
+        s.brand_share_of_edges,
+        0.4230769230769231,
+        "brand share of edges",
+    );
     // Undirected edges given one way only: no edge is reciprocated.
     close(s.reciprocity, 0.0, "reciprocity");
 }

@@ -4,11 +4,51 @@ use serde::{Deserialize, Serialize};
 
 /// Everything `hearth.toml` can say. Unknown keys are an error, so a typo never silently
 /// changes who counts as brand.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub roles: RoleRules,
     pub identity: IdentityRules,
+    pub replies: ReplyRules,
+}
+
+/// Whether metrics use the parents inferred for chat without threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplyRules {
+    /// Use inferred parents (IRC, Slack channels, Discord, Telegram) as replies.
+    pub use_inferred: bool,
+    /// Ignore inferred parents whose confidence is below this (0 to 1).
+    pub min_confidence: f64,
+}
+
+impl Default for ReplyRules {
+    fn default() -> Self {
+        ReplyRules {
+            use_inferred: true,
+            min_confidence: 0.0,
+        }
+    }
+}
+
+impl ReplyRules {
+    /// Drops the inferred parents these rules do not accept from a snapshot.
+    pub fn apply(&self, snapshot: &mut crate::Snapshot) {
+        let m = &mut snapshot.messages;
+        if m.inferred.is_empty() {
+            return;
+        }
+        for i in 0..m.inferred.len() {
+            let c = m.inferred[i];
+            if c > 0.0 && (!self.use_inferred || f64::from(c) < self.min_confidence) {
+                m.parent[i] = crate::NO_PARENT;
+                m.inferred[i] = 0.0;
+            }
+        }
+        if m.inferred.iter().all(|c| *c == 0.0) {
+            m.inferred.clear();
+        }
+    }
 }
 
 /// Rules that merge accounts into persons. See `docs/metrics.md` ("People and accounts").

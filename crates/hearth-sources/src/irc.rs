@@ -160,7 +160,11 @@ impl Reader for IrcReader {
 }
 
 /// Reads one log from `input`; `path` gives the date, the channel and the ids.
-pub fn read_log(path: &Path, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<(), ReadError> {
+pub fn read_log(
+    path: &Path,
+    input: &mut dyn BufRead,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadError> {
     let diag = |line: u64, byte_offset: u64, severity, reason, detail: String| Diagnostic {
         file: path.to_path_buf(),
         line,
@@ -190,7 +194,10 @@ pub fn read_log(path: &Path, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Re
         path.parent()
             .and_then(|p| p.file_name())
             .and_then(|s| s.to_str())
-            .map_or_else(|| "irc".to_owned(), |p| format!("#{}", p.trim_start_matches('#')))
+            .map_or_else(
+                || "irc".to_owned(),
+                |p| format!("#{}", p.trim_start_matches('#')),
+            )
     };
     let mut speakers: HashSet<String> = HashSet::new();
     let (mut day, mut last_minute) = (0i64, None::<u32>);
@@ -357,8 +364,8 @@ pub fn load_annotated(raw: &Path) -> Result<AnnotatedLog, String> {
         .and_then(|n| n.strip_suffix(".raw.txt"))
         .ok_or_else(|| format!("{}: expected a NAME.raw.txt file", raw.display()))?;
     let ann_path = raw.with_file_name(format!("{name}.annotation.txt"));
-    let ann = std::fs::read_to_string(&ann_path)
-        .map_err(|e| format!("{}: {e}", ann_path.display()))?;
+    let ann =
+        std::fs::read_to_string(&ann_path).map_err(|e| format!("{}: {e}", ann_path.display()))?;
     let lines = number_lines(&String::from_utf8_lossy(&text));
     let mut gold = Vec::new();
     for (k, l) in ann.lines().enumerate() {
@@ -428,10 +435,14 @@ mod tests {
                 text: "HrdwrBoB: ok how many?"
             })
         );
-        assert!(parse_line("=== GOwin [~Miranda@210.213.142.27]  has left #ubuntu []")
-            .is_some_and(|l| l.is_system()));
-        assert!(parse_line("=== strestout1__ is now known as strestout1")
-            .is_some_and(|l| l.is_system()));
+        assert!(
+            parse_line("=== GOwin [~Miranda@210.213.142.27]  has left #ubuntu []")
+                .is_some_and(|l| l.is_system())
+        );
+        assert!(
+            parse_line("=== strestout1__ is now known as strestout1")
+                .is_some_and(|l| l.is_system())
+        );
         assert_eq!(
             parse_line("=== Tsjoklate nods at |QuaD"),
             Some(IrcLine::Said {
@@ -442,7 +453,10 @@ mod tests {
         );
         assert!(matches!(
             parse_line("[01:09] (soundray/#ubuntu) thomas: have you seen"),
-            Some(IrcLine::Said { nick: "soundray", .. })
+            Some(IrcLine::Said {
+                nick: "soundray",
+                ..
+            })
         ));
         assert!(matches!(
             parse_line("[05:12] -gfx:#ubuntu- happy"),

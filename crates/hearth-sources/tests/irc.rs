@@ -45,7 +45,8 @@ fn a_real_log_conforms_and_maps_as_documented() {
 
 #[test]
 fn damaged_lines_are_counted_and_the_rest_kept() {
-    let input = b"[10:00] <alice> hello\nnot an irc line\n[10:01] <bob> alice: hi\n\xff\xfe[10:02\n";
+    let input =
+        b"[10:00] <alice> hello\nnot an irc line\n[10:01] <bob> alice: hi\n\xff\xfe[10:02\n";
     let path = Path::new("2020-01-01.log");
     let got = conformance::check_stream(path, input, |i, s| read_log(path, i, s), false)
         .expect("conforms");
@@ -63,8 +64,9 @@ fn damaged_lines_are_counted_and_the_rest_kept() {
 #[test]
 fn a_file_without_a_date_is_one_clear_error() {
     let path = Path::new("channel.log");
-    let got = conformance::check_stream(path, b"[10:00] <a> b\n", |i, s| read_log(path, i, s), false)
-        .expect("conforms");
+    let got =
+        conformance::check_stream(path, b"[10:00] <a> b\n", |i, s| read_log(path, i, s), false)
+            .expect("conforms");
     assert!(got.messages.is_empty());
     assert_eq!(got.diagnostics[0].reason, SkipReason::MissingTime);
 }

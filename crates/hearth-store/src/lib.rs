@@ -135,6 +135,40 @@ impl Store {
             )
             .optional()?)
     }
+
+    /// Calls `f(id, subject, body)` for each message in `ids` (store ids, sorted ascending),
+    /// in id order. One pass over the text table: fast for many ids, and memory stays flat.
+    pub fn for_each_text(
+        &self,
+        ids: &[i64],
+        mut f: impl FnMut(i64, &str, &str),
+    ) -> Result<(), StoreError> {
+        let (Some(&lo), Some(&hi)) = (ids.first(), ids.last()) else {
+            return Ok(());
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT t.message_id, COALESCE(m.subject, ''), t.body
+               FROM message_text t JOIN messages m ON m.id = t.message_id
+              WHERE t.message_id BETWEEN ?1 AND ?2 ORDER BY t.message_id",
+        )?;
+        let mut rows = stmt.query([lo, hi])?;
+        let mut k = 0;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            while k < ids.len() && ids[k] < id {
+                k += 1;
+            }
+            if k == ids.len() {
+                break;
+            }
+            if ids[k] == id {
+                let subject = r.get_ref(1)?.as_str().unwrap_or("");
+                let body = r.get_ref(2)?.as_str().unwrap_or("");
+                f(id, subject, body);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Bumps the store's generation inside the caller's transaction.

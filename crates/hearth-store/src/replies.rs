@@ -98,7 +98,12 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4)",
             )?;
             for l in links {
-                insert.execute(params![l.message, l.parent, method, f64::from(l.confidence)])?;
+                insert.execute(params![
+                    l.message,
+                    l.parent,
+                    method,
+                    f64::from(l.confidence)
+                ])?;
             }
         }
         tx.commit()?;

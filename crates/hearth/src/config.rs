@@ -27,6 +27,13 @@ same_email = true
 same_username = false
 # Groups of accounts that are one person, each "source:id".
 links = []
+
+[replies]
+# In chat without threads (IRC, Slack channels, Discord, Telegram) Hearth infers which
+# message each one answers. Use those inferred replies in the metrics?
+use_inferred = true
+# Ignore inferred replies the model is less sure of than this (0 to 1).
+min_confidence = 0.0
 "#;
 
 /// Reads the data directory's `hearth.toml`; defaults when it does not exist.

@@ -40,6 +40,16 @@ enum Command {
     Ingest(commands::ingest::Args),
     /// The community report: counts, who answers whom, first responses, resilience.
     Report(commands::report::Args),
+    /// Every community metric, or one: totals, per space (--space) and weekly or monthly
+    /// series.
+    Metrics(commands::metrics::Args),
+    /// People lists: lapsed members to reach out to, helpers to thank, introductions to make.
+    Members {
+        #[command(subcommand)]
+        command: commands::members::Command,
+    },
+    /// A metric's formula and parameters, its value, and the messages behind the number.
+    Explain(commands::explain::Args),
     /// People and their roles: who got which role, and why.
     People {
         #[command(subcommand)]
@@ -74,6 +84,9 @@ fn main() -> ExitCode {
         Command::Ingest(args) => commands::ingest::run(&cli.data, args, ui),
         Command::Report(args) => commands::report::run(&cli.data, args),
         Command::People { command } => commands::people::run(&cli.data, command),
+        Command::Metrics(args) => commands::metrics::run(&cli.data, args),
+        Command::Members { command } => commands::members::run(&cli.data, command),
+        Command::Explain(args) => commands::explain::run(&cli.data, args),
         Command::Demo(args) => commands::demo::run(args, ui),
         Command::Eval { command } => commands::eval::run(command),
     };

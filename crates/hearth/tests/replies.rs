@@ -80,7 +80,62 @@ fn training_is_repeatable() {
 #[test]
 fn eval_errors_are_clear() {
     let dir = data_dir(None);
-    let (code, _, stderr) = hearth(dir.path(), &["eval", "reply-links", "/nonexistent", "--json"]);
+    let (code, _, stderr) = hearth(
+        dir.path(),
+        &["eval", "reply-links", "/nonexistent", "--json"],
+    );
     assert_eq!(code, 1);
     assert!(stderr.contains("/nonexistent"), "{stderr}");
+}
+
+/// IRC logs read into the store get inferred parents; the report counts them as inferred
+/// replies, `[replies] use_inferred = false` turns them off, and reading again changes
+/// nothing.
+#[test]
+fn irc_logs_in_the_store_get_inferred_replies() {
+    let dir = data_dir(None);
+    let dev = irc("dev");
+    let first = json(
+        dir.path(),
+        &["ingest", "irc", dev.to_str().expect("path"), "--json"],
+    );
+    let read = first["read"].as_u64().expect("read");
+    let inferred = first["replies_inferred"].as_u64().expect("inferred");
+    // Most lines answer someone; the rest start conversations.
+    assert!(
+        inferred > read / 2 && inferred < read,
+        "{inferred} of {read}"
+    );
+    let report = json(dir.path(), &["report", "--json"]);
+    let i = &report["interactions"];
+    assert_eq!(i["inferred_replies"].as_u64(), Some(inferred));
+    assert_eq!(i["replies"], 0);
+    // Reading again adds nothing and infers the same.
+    let again = json(
+        dir.path(),
+        &["ingest", "irc", dev.to_str().expect("path"), "--json"],
+    );
+    assert_eq!(again["added"], 0);
+    assert_eq!(json(dir.path(), &["report", "--json"])["interactions"], *i);
+    // Off: only mentions remain (with inference on, a mention of the person answered is
+    // part of the reply, so there are more of them now).
+    std::fs::write(
+        dir.path().join("hearth.toml"),
+        "[replies]\nuse_inferred = false\n",
+    )
+    .expect("rules");
+    let off = json(dir.path(), &["report", "--json"]);
+    assert_eq!(off["interactions"]["inferred_replies"], 0);
+    assert!(off["interactions"]["mentions"].as_u64() > i["mentions"].as_u64());
+    // explain shows inferred links with their confidence.
+    std::fs::write(dir.path().join("hearth.toml"), "").expect("rules");
+    let e = json(
+        dir.path(),
+        &["explain", "reply_inference", "--limit", "3", "--json"],
+    );
+    assert_eq!(e["behind"]["inferred_in_scope"].as_u64(), Some(inferred));
+    let ex = &e["behind"]["examples"][0];
+    let c = ex["confidence"].as_f64().expect("confidence");
+    assert!(c > 0.0 && c <= 1.0);
+    assert!(ex["answers"]["message"].as_i64() < ex["message"].as_i64());
 }

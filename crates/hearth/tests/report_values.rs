@@ -10,6 +10,10 @@ mod common;
 use common::{VENDOR_RULES, data_dir, excerpt, hearth, json, usrp_users};
 use serde_json::Value;
 
+/// The references count explicit replies only: chat runs compare with inference off (the
+/// inferred replies are checked in `tests/replies.rs`).
+const EXPLICIT_ONLY: &str = "[replies]\nuse_inferred = false\n";
+
 fn close(v: &Value, expected: f64) {
     let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
     assert!((got - expected).abs() < 1e-9, "{got} != {expected}");
@@ -302,7 +306,7 @@ fn slack_event_log_and_export_match_the_reference() {
             [6, 37, 49, 63, 0],
         ),
     ] {
-        let dir = data_dir(None);
+        let dir = data_dir(Some(EXPLICIT_ONLY));
         ingest_format(dir.path(), "slack", &slack.join(name));
         let r = json(dir.path(), &["report", "--json"]);
         assert_eq!(r["messages"], messages, "{name}");
@@ -329,7 +333,7 @@ fn slack_event_log_and_export_match_the_reference() {
 
 #[test]
 fn stackexchange_slack_events_and_usrp_users_in_one_store() {
-    let dir = data_dir(Some(VENDOR_RULES));
+    let dir = data_dir(Some(&format!("{VENDOR_RULES}{EXPLICIT_ONLY}")));
     ingest(dir.path(), &usrp_users());
     ingest_format(
         dir.path(),
@@ -418,7 +422,9 @@ fn github_fixtures_report() {
 fn discord_fixture_hand_checked() {
     // fixtures/discord: Newbie asks (mentioning Sam of the Team role), Helper and Sam reply,
     // Sam thanks Helper by mention, MEE6 (a bot) mentions Newbie.
-    let dir = data_dir(Some("[roles]\nbrand_platform_roles = [\"Team\"]\n"));
+    let dir = data_dir(Some(&format!(
+        "[roles]\nbrand_platform_roles = [\"Team\"]\n{EXPLICIT_ONLY}"
+    )));
     ingest_format(
         dir.path(),
         "discord",

@@ -42,33 +42,43 @@ pub struct AnsweredWithin {
     pub days_7: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct ThreadState {
-    starter: u32,
-    start: i64,
-    /// (time, message index) of the first response so far.
-    first: Option<(i64, usize)>,
-    any_member: bool,
-    any_brand: bool,
+/// One member thread and its first response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadFirst {
+    /// Root message index.
+    pub root: u32,
+    pub starter: u32,
+    pub start: i64,
+    /// (time, responder) of the first response; ties in time go to the message stored first.
+    pub first: Option<(i64, u32)>,
+    /// Index of the first response's message.
+    pub first_message: Option<u32>,
+    pub any_member: bool,
+    pub any_brand: bool,
 }
 
 const UNSET: u32 = u32::MAX;
 
-pub fn first_response(cx: &Context<'_>) -> FirstResponse {
+/// Every member thread of the scope with its first response (see the module header).
+pub fn first_responses(cx: &Context<'_>) -> Vec<ThreadFirst> {
     let m = &cx.snapshot.messages;
     // thread slot by root message index
     let mut slot = vec![UNSET; m.len()];
-    let mut threads: Vec<ThreadState> = Vec::new();
+    let mut threads: Vec<ThreadFirst> = Vec::new();
+    let mut first_at: Vec<Option<(i64, usize)>> = Vec::new();
     for i in cx.in_window() {
         if cx.roots[i] as usize == i && cx.role(m.author[i]) == Role::Member {
             slot[i] = threads.len() as u32;
-            threads.push(ThreadState {
+            threads.push(ThreadFirst {
+                root: i as u32,
                 starter: m.author[i],
                 start: m.time[i],
                 first: None,
+                first_message: None,
                 any_member: false,
                 any_brand: false,
             });
+            first_at.push(None);
         }
     }
     // Responses are looked for in the scope's space (a thread stays in its space).
@@ -77,7 +87,8 @@ pub fn first_response(cx: &Context<'_>) -> FirstResponse {
         if root == i || slot[root] == UNSET || !cx.window.not_after(m.time[i]) {
             continue;
         }
-        let t = &mut threads[slot[root] as usize];
+        let k = slot[root] as usize;
+        let t = &mut threads[k];
         let author = m.author[i];
         if author == t.starter {
             continue;
@@ -88,11 +99,21 @@ pub fn first_response(cx: &Context<'_>) -> FirstResponse {
             Role::Brand => t.any_brand = true,
         }
         let candidate = (m.time[i], i);
-        if t.first.is_none_or(|f| candidate < f) {
-            t.first = Some(candidate);
+        if first_at[k].is_none_or(|f| candidate < f) {
+            first_at[k] = Some(candidate);
         }
     }
+    for (t, f) in threads.iter_mut().zip(first_at) {
+        if let Some((time, i)) = f {
+            t.first = Some((time, m.author[i]));
+            t.first_message = Some(i as u32);
+        }
+    }
+    threads
+}
 
+pub fn first_response(cx: &Context<'_>) -> FirstResponse {
+    let threads = first_responses(cx);
     let mut out = FirstResponse {
         member_threads: threads.len() as u64,
         ..FirstResponse::default()
@@ -100,7 +121,7 @@ pub fn first_response(cx: &Context<'_>) -> FirstResponse {
     let (mut by_member, mut by_brand) = (Vec::new(), Vec::new());
     let mut within = [0u64; 3];
     for t in &threads {
-        let Some((time, idx)) = t.first else {
+        let Some((time, responder)) = t.first else {
             out.unanswered += 1;
             continue;
         };
@@ -110,7 +131,7 @@ pub fn first_response(cx: &Context<'_>) -> FirstResponse {
                 within[k] += 1;
             }
         }
-        if cx.role(m.author[idx]) == Role::Brand {
+        if cx.role(responder) == Role::Brand {
             out.first_by_brand += 1;
             by_brand.push(hours);
         } else {

@@ -71,14 +71,13 @@ pub const NAMES: &[&str] = &[
 pub const COUNT: usize = 57;
 
 const OPENING: &[&str] = &[
-    "hi", "hello", "hey", "anyone", "anybody", "does", "can", "how", "is", "what", "where",
-    "why", "which", "who", "i", "im", "i'm", "i've", "ive", "when", "help", "question", "ok",
-    "so",
+    "hi", "hello", "hey", "anyone", "anybody", "does", "can", "how", "is", "what", "where", "why",
+    "which", "who", "i", "im", "i'm", "i've", "ive", "when", "help", "question", "ok", "so",
 ];
 const REPLY_WORDS: &[&str] = &[
-    "yes", "no", "yeah", "yep", "nope", "thanks", "thank", "thx", "ty", "ok", "okay", "sure",
-    "np", "try", "you", "your", "it", "that", "then", "well", "did", "do", "use", "lol", "hmm",
-    "right", "oh", "ah",
+    "yes", "no", "yeah", "yep", "nope", "thanks", "thank", "thx", "ty", "ok", "okay", "sure", "np",
+    "try", "you", "your", "it", "that", "then", "well", "did", "do", "use", "lol", "hmm", "right",
+    "oh", "ah",
 ];
 const STOP: &[&str] = &[
     "that", "this", "with", "have", "just", "what", "when", "there", "from", "they", "will",
@@ -362,7 +361,11 @@ pub fn pair(
     }
     if state.answered[j] {
         f(54);
-        if state.answered_by.get(&(j as u32)).is_some_and(|v| v.contains(&a)) {
+        if state
+            .answered_by
+            .get(&(j as u32))
+            .is_some_and(|v| v.contains(&a))
+        {
             f(55);
         }
     }

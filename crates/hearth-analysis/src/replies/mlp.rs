@@ -129,7 +129,9 @@ impl Model {
         let hidden = options.hidden.clamp(1, 64);
         let mut rng = Rng(options.seed | 1);
         let mut init = |n: usize, scale: f32| -> Vec<f32> {
-            (0..n).map(|_| (rng.uniform() * 2.0 - 1.0) * scale).collect()
+            (0..n)
+                .map(|_| (rng.uniform() * 2.0 - 1.0) * scale)
+                .collect()
         };
         let mut model = Model {
             hidden,

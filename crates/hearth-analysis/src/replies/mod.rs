@@ -61,7 +61,11 @@ pub(crate) fn infos(lines: &[ChatLine<'_>]) -> Vec<LineInfo> {
         .iter()
         .map(|l| {
             // `nick: …`: the first mention is the addressee when the text starts with it.
-            let first = l.mentions.first().copied().filter(|_| starts_with_address(l.text));
+            let first = l
+                .mentions
+                .first()
+                .copied()
+                .filter(|_| starts_with_address(l.text));
             features::line_info(l, first)
         })
         .collect()
@@ -78,10 +82,7 @@ fn starts_with_address(text: &str) -> bool {
 /// candidate `k` of line `i` is line `i - k`. `visit` returns the line's parent (the one it
 /// chose, or the gold one when training; [`features::NONE`] when unknown), which later
 /// lines' conversation features read.
-pub fn walk_candidates(
-    lines: &[ChatLine<'_>],
-    mut visit: impl FnMut(usize, &[Vec<u16>]) -> u32,
-) {
+pub fn walk_candidates(lines: &[ChatLine<'_>], mut visit: impl FnMut(usize, &[Vec<u16>]) -> u32) {
     let info = infos(lines);
     let mut state = State::default();
     let mut cands: Vec<Vec<u16>> = vec![Vec::new(); WINDOW + 1];

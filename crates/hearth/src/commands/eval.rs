@@ -158,7 +158,11 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 hidden,
                 ..TrainOptions::default()
             };
-            eprintln!("training on {} lines of {} logs", examples.len(), logs.len());
+            eprintln!(
+                "training on {} lines of {} logs",
+                examples.len(),
+                logs.len()
+            );
             let model = Model::train(&examples, options);
             std::fs::write(&out, model.to_text())?;
             eprintln!("wrote {}", out.display());

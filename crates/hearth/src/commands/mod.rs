@@ -2,9 +2,13 @@
 
 pub mod demo;
 pub mod eval;
+pub mod explain;
 pub mod ingest;
+pub mod members;
+pub mod metrics;
 pub mod people;
 pub mod report;
+pub mod scope;
 
 /// How to talk to the person at the terminal.
 #[derive(Debug, Clone, Copy)]
@@ -19,8 +23,9 @@ pub fn resolved_snapshot(
     store: &hearth_store::Store,
     config: &hearth_model::Config,
 ) -> anyhow::Result<hearth_model::Snapshot> {
-    let (snapshot, problems) =
+    let (mut snapshot, problems) =
         hearth_analysis::identity::resolve(store.snapshot()?, &config.identity);
+    config.replies.apply(&mut snapshot);
     for p in problems {
         eprintln!("warning: {p}");
     }

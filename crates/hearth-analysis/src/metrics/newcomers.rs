@@ -1,0 +1,204 @@
+//! **Newcomers**: a member's first message — was it answered, by whom, how fast, and did
+//! they come back?
+//!
+//! A *newcomer* is a member whose first message in the scope's space (at any time) is in the
+//! window. Their first message is *answered* by the earliest message of someone else (not a
+//! bot) that replies to it (explicit or inferred parent) or, when the first message starts a
+//! thread, by the earliest such message anywhere in that thread — not later than the
+//! window's end. They *came back* when they wrote again within `RETURN_DAYS` (30) days
+//! after their first message (any later message, in the space).
+//!
+//! - `newcomers`, `answered`, `answered_by_member`, `answered_by_brand`, `unanswered`.
+//! - `median_hours_to_answer`: over answered newcomers.
+//! - `came_back`: newcomers who came back; `came_back_rate` = came_back ÷ newcomers.
+//! - `came_back_rate_answered_by_member`, `…_by_brand`, `…_unanswered`: the same rate within
+//!   each group — whether being answered by a member rather than the brand goes with coming
+//!   back more. A newcomer whose 30 days are not over at the as-of moment is left out of the
+//!   rates (`still_in_return_window` counts them), so recent newcomers do not look lost.
+//! - `waiting`: the newcomers still unanswered, newest first (for the work queue).
+
+use super::first_response::median;
+use crate::Context;
+use hearth_model::{NO_PARENT, Role};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Days after the first message in which a newcomer "comes back".
+pub const RETURN_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Newcomers {
+    pub newcomers: u64,
+    pub answered: u64,
+    pub answered_by_member: u64,
+    pub answered_by_brand: u64,
+    pub unanswered: u64,
+    pub median_hours_to_answer: Option<f64>,
+    pub came_back: u64,
+    pub still_in_return_window: u64,
+    pub came_back_rate: Option<f64>,
+    pub came_back_rate_answered_by_member: Option<f64>,
+    pub came_back_rate_answered_by_brand: Option<f64>,
+    pub came_back_rate_unanswered: Option<f64>,
+    pub waiting: Vec<Waiting>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waiting {
+    pub person: u32,
+    pub message: u32,
+    pub time: i64,
+}
+
+/// One newcomer, for drill-down.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Newcomer {
+    pub person: u32,
+    pub first_message: u32,
+    pub time: i64,
+    /// (time, responder, message) of the first answer.
+    pub answer: Option<(i64, u32, u32)>,
+    /// `Some(true)` came back, `Some(false)` did not, `None` 30 days not over yet.
+    pub came_back: Option<bool>,
+}
+
+pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    // First message of each member in the space (time, then storage order).
+    let mut first: HashMap<u32, (i64, usize)> = HashMap::new();
+    for i in cx.in_space() {
+        let a = m.author[i];
+        if cx.role(a) != Role::Member {
+            continue;
+        }
+        let c = (m.time[i], i);
+        first
+            .entry(a)
+            .and_modify(|f| {
+                if c < *f {
+                    *f = c;
+                }
+            })
+            .or_insert(c);
+    }
+    let mut list: Vec<Newcomer> = first
+        .iter()
+        .filter(|(_, (t, _))| cx.window.contains(*t))
+        .map(|(&person, &(time, i))| Newcomer {
+            person,
+            first_message: i as u32,
+            time,
+            answer: None,
+            came_back: None,
+        })
+        .collect();
+    list.sort_by_key(|n| (n.time, n.first_message));
+    let by_message: HashMap<u32, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(k, n)| (n.first_message, k))
+        .collect();
+    let mut back = vec![false; list.len()];
+    let by_person: HashMap<u32, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(k, n)| (n.person, k))
+        .collect();
+    for i in cx.in_space() {
+        let t = m.time[i];
+        let a = m.author[i];
+        if let Some(&k) = by_person.get(&a) {
+            let n = &list[k];
+            if i as u32 != n.first_message && t >= n.time && t <= n.time + RETURN_DAYS * 86_400 {
+                back[k] = true;
+            }
+        }
+        if !cx.window.not_after(t) || cx.role(a) == Role::Bot {
+            continue;
+        }
+        // Which newcomer's first message does message i answer, if any?
+        let parent = m.parent[i];
+        let target = if parent != NO_PARENT && by_message.contains_key(&parent) {
+            Some(parent)
+        } else {
+            let root = cx.roots[i];
+            (root as usize != i && by_message.contains_key(&root)).then_some(root)
+        };
+        let Some(target) = target else { continue };
+        let k = by_message[&target];
+        let n = &mut list[k];
+        if a == n.person || t < n.time {
+            continue;
+        }
+        if n.answer.is_none_or(|(bt, _, bi)| (t, i as u32) < (bt, bi)) {
+            n.answer = Some((t, a, i as u32));
+        }
+    }
+    for (n, b) in list.iter_mut().zip(back) {
+        n.came_back = if b {
+            Some(true)
+        } else if n.time + RETURN_DAYS * 86_400 < as_of {
+            Some(false)
+        } else {
+            None
+        };
+    }
+    list
+}
+
+pub fn newcomers(cx: &Context<'_>) -> Newcomers {
+    let list = newcomer_list(cx);
+    let mut out = Newcomers {
+        newcomers: list.len() as u64,
+        ..Newcomers::default()
+    };
+    let mut hours = Vec::new();
+    // (came back, decided) per group: member, brand, unanswered
+    let mut groups = [(0u64, 0u64); 3];
+    let mut all = (0u64, 0u64);
+    for n in &list {
+        let group = match n.answer {
+            Some((t, who, _)) => {
+                out.answered += 1;
+                hours.push((t - n.time).max(0) as f64 / 3600.0);
+                if cx.role(who) == Role::Brand {
+                    out.answered_by_brand += 1;
+                    1
+                } else {
+                    out.answered_by_member += 1;
+                    0
+                }
+            }
+            None => {
+                out.unanswered += 1;
+                out.waiting.push(Waiting {
+                    person: n.person,
+                    message: n.first_message,
+                    time: n.time,
+                });
+                2
+            }
+        };
+        match n.came_back {
+            Some(b) => {
+                groups[group].1 += 1;
+                all.1 += 1;
+                if b {
+                    groups[group].0 += 1;
+                    all.0 += 1;
+                    out.came_back += 1;
+                }
+            }
+            None => out.still_in_return_window += 1,
+        }
+    }
+    out.waiting.reverse();
+    out.median_hours_to_answer = median(&mut hours);
+    let rate = |(a, b): (u64, u64)| (b > 0).then(|| a as f64 / b as f64);
+    out.came_back_rate = rate(all);
+    out.came_back_rate_answered_by_member = rate(groups[0]);
+    out.came_back_rate_answered_by_brand = rate(groups[1]);
+    out.came_back_rate_unanswered = rate(groups[2]);
+    out
+}

@@ -1,0 +1,4 @@
+//! Measures read off message text (the store hands the text in; analysis does no IO).
+
+pub mod sentiment;
+pub mod themes;

@@ -1,0 +1,292 @@
+//! **Main themes** per period: the words that mark a period's member talk.
+//!
+//! Words are taken from each message's own words (quotes dropped, see
+//! [`own_words`](super::sentiment::own_words)): lower-cased, letters and digits, at least 4
+//! characters, not in the stop list, not a number; each counts once per message. A word's
+//! weight in a period is `messages containing it × ln(periods ÷ periods containing it)`
+//! (TF-IDF over periods), so words of every period (a list's name in every subject) weigh 0
+//! and a period's own subject rises; with a single period, counts rank. Words of 4 to 20
+//! characters; links, addresses and encoded text are dropped; a word needs 2 messages. The top [`TOP`] words of each period with at least 2 messages are kept.
+
+use super::sentiment::own_words;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub const TOP: usize = 8;
+
+const STOP: &[&str] = &[
+    "about",
+    "above",
+    "after",
+    "again",
+    "also",
+    "although",
+    "always",
+    "another",
+    "anyone",
+    "anything",
+    "around",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "best",
+    "better",
+    "between",
+    "both",
+    "cannot",
+    "could",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "each",
+    "else",
+    "even",
+    "every",
+    "from",
+    "further",
+    "gets",
+    "getting",
+    "given",
+    "going",
+    "good",
+    "have",
+    "having",
+    "hello",
+    "here",
+    "however",
+    "into",
+    "just",
+    "know",
+    "like",
+    "list",
+    "look",
+    "looking",
+    "made",
+    "mailing",
+    "make",
+    "many",
+    "maybe",
+    "more",
+    "most",
+    "much",
+    "must",
+    "need",
+    "needs",
+    "never",
+    "only",
+    "other",
+    "otherwise",
+    "over",
+    "please",
+    "pretty",
+    "quite",
+    "rather",
+    "really",
+    "regards",
+    "right",
+    "said",
+    "same",
+    "should",
+    "since",
+    "some",
+    "someone",
+    "something",
+    "still",
+    "such",
+    "sure",
+    "take",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "think",
+    "this",
+    "those",
+    "though",
+    "through",
+    "time",
+    "too",
+    "under",
+    "until",
+    "using",
+    "very",
+    "want",
+    "wants",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "wrote",
+    "your",
+    "yours",
+    "http",
+    "https",
+    "www",
+    "html",
+    "mailto",
+    "subject",
+    "sent",
+    "message",
+    "email",
+    "would've",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "i'm",
+    "it's",
+    "that's",
+    "there's",
+    "i've",
+    "you're",
+    "isn't",
+    "won't",
+    "best",
+    "kind",
+    "cheers",
+    "hope",
+    "works",
+    "work",
+    "used",
+    "trying",
+    "tried",
+    "able",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodThemes {
+    pub period: String,
+    pub messages: u64,
+    pub words: Vec<ThemeWord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeWord {
+    pub word: String,
+    /// Messages of the period containing the word.
+    pub messages: u64,
+}
+
+/// The words of one message, each once.
+pub fn message_words(text: &str) -> HashSet<String> {
+    let own = own_words(text).to_lowercase();
+    own.split_whitespace()
+        // Links, addresses and encoded text are not themes.
+        .filter(|t| {
+            !(t.contains("://")
+                || t.contains('%')
+                || t.contains('@')
+                || t.contains('=')
+                || t.starts_with("www."))
+        })
+        .flat_map(|t| t.split(|c: char| !(c.is_alphanumeric() || c == '\'')))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| {
+            let n = w.chars().count();
+            (4..=20).contains(&n)
+                && !w.chars().all(|c| c.is_ascii_digit() || c == '\'')
+                && !STOP.contains(w)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Accumulates messages by period label, then ranks words.
+#[derive(Debug, Default)]
+pub struct Themes {
+    periods: BTreeMap<String, (u64, HashMap<String, u64>)>,
+}
+
+impl Themes {
+    pub fn add(&mut self, period: &str, text: &str) {
+        let entry = self.periods.entry(period.to_owned()).or_default();
+        entry.0 += 1;
+        for w in message_words(text) {
+            *entry.1.entry(w).or_default() += 1;
+        }
+    }
+
+    pub fn finish(self) -> Vec<PeriodThemes> {
+        let total = self.periods.len() as f64;
+        let mut df: HashMap<&str, u64> = HashMap::new();
+        for (_, words) in self.periods.values() {
+            for w in words.keys() {
+                *df.entry(w.as_str()).or_default() += 1;
+            }
+        }
+        self.periods
+            .iter()
+            .filter(|(_, (n, _))| *n >= 2)
+            .map(|(label, (n, words))| {
+                let mut ranked: Vec<(&String, u64, f64)> = words
+                    .iter()
+                    .filter(|(_, c)| **c >= 2)
+                    .map(|(w, c)| {
+                        // A word of every period weighs 0; with one period, counts rank.
+                        let idf = if total > 1.0 {
+                            (total / df[w.as_str()] as f64).ln()
+                        } else {
+                            1.0
+                        };
+                        (w, *c, *c as f64 * idf)
+                    })
+                    .collect();
+                ranked.retain(|r| r.2 > 0.0);
+                ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+                PeriodThemes {
+                    period: label.clone(),
+                    messages: *n,
+                    words: ranked
+                        .into_iter()
+                        .take(TOP)
+                        .map(|(w, c, _)| ThemeWord {
+                            word: w.clone(),
+                            messages: c,
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_periods_own_subject_rises() {
+        let mut t = Themes::default();
+        for _ in 0..3 {
+            t.add("2024-01", "firmware upgrade question, using the radio");
+            t.add("2024-02", "meetup venue for the radio group");
+        }
+        let got = t.finish();
+        assert_eq!(got.len(), 2);
+        // "radio" is in both months: it weighs 0, and each month's own words rank.
+        assert_eq!(got[0].words[0].word, "firmware");
+        assert_eq!(got[1].words[0].word, "group");
+        assert!(!got[0].words.iter().any(|w| w.word == "radio"));
+        assert!(!got[0].words.iter().any(|w| w.word == "using"));
+    }
+}
