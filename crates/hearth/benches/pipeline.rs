@@ -164,6 +164,67 @@ fn report_compute(bencher: Bencher) {
     });
 }
 
+/// Every snapshot-only community metric on usrp-users (what `hearth metrics` computes
+/// besides the text measures), once per iteration.
+#[divan::bench(sample_count = 20)]
+fn metrics_compute(bencher: Bencher) {
+    use hearth_analysis::metrics::*;
+    let (_dir, store) = stored();
+    let snapshot = store.snapshot().expect("snapshot");
+    let config = vendor();
+    bencher.counter(ItemsCount::new(STORED)).bench_local(|| {
+        let prepared = hearth_analysis::Prepared::new(&snapshot, &config);
+        let cx = hearth_analysis::Context::new(
+            &snapshot,
+            &prepared,
+            hearth_analysis::Window::default(),
+            None,
+        );
+        black_box((
+            survival::survival(&cx),
+            structure::structure(&cx),
+            activity::activity(&cx),
+            newcomers::newcomers(&cx),
+            absence::absence(&cx),
+            helpers::helpers(&cx, 20),
+            lapsed::lapsed(&cx, 20),
+            introductions::introductions(&cx, 20),
+            series::series(
+                &snapshot,
+                &prepared,
+                hearth_analysis::Window::default(),
+                None,
+                hearth_analysis::Period::Month,
+            ),
+        ))
+    });
+}
+
+/// Reply inference on the irc-ubuntu `dev/` logs (12,500 lines): lines per second.
+#[divan::bench(sample_count = 10)]
+fn reply_inference(bencher: Bencher) {
+    use hearth_analysis::replies::{self, ChatLine};
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/irc-ubuntu/dev");
+    let logs = hearth_sources::irc::load_corpus(&dev).expect("corpus");
+    let lines: usize = logs.iter().map(|l| l.lines.len()).sum();
+    bencher.counter(ItemsCount::new(lines)).bench_local(|| {
+        for log in &logs {
+            let chat: Vec<ChatLine<'_>> = log
+                .lines
+                .iter()
+                .map(|l| ChatLine {
+                    time: l.minute * 60,
+                    author: l.speaker,
+                    text: &l.text,
+                    system: l.system,
+                    mentions: &l.mentions,
+                })
+                .collect();
+            black_box(replies::infer(&chat, replies::shipped()));
+        }
+    });
+}
+
 /// Formats without shared data: their fixture's messages replicated to 20,000 with fresh
 /// ids (a stand-in for a real export of that size), read from memory.
 mod formats {

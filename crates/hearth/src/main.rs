@@ -64,7 +64,27 @@ enum Command {
     Demo(commands::demo::Args),
 }
 
+/// A reader that stops early (`hearth metrics | head`) closes the pipe; like other Unix
+/// tools, Hearth then ends quietly with the SIGPIPE status (141) instead of a panic message.
+/// (`print!` panics on a closed stdout, and resetting the signal would need `unsafe`.)
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let level = match cli.verbose {
         0 => tracing::Level::WARN,

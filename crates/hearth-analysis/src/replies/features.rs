@@ -2,6 +2,7 @@
 //! list of the features that hold, and the model's first layer is a sum of columns.
 
 use super::ChatLine;
+use crate::text::sentiment::Fnv;
 use std::collections::HashMap;
 
 /// How far back a line looks for its parent (the line itself is also a candidate).
@@ -96,6 +97,8 @@ pub struct LineInfo {
     pub first_word_mention: Option<u32>,
     /// Hashed content words, sorted, unique.
     pub words: Vec<u64>,
+    /// One bit per word (hash mod 64): two lines whose signatures do not meet share no word.
+    pub signature: u64,
 }
 
 fn hash(word: &str) -> u64 {
@@ -136,6 +139,7 @@ pub fn line_info(line: &ChatLine<'_>, first_word_person: Option<u32>) -> LineInf
         opening: first_word_person.is_none() && OPENING.contains(&first),
         reply_word: REPLY_WORDS.contains(&opener),
         first_word_mention: first_word_person,
+        signature: words.iter().fold(0, |sig, h| sig | 1 << (h % 64)),
         words,
     }
 }
@@ -156,50 +160,111 @@ fn overlap(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
-/// Running state over a log: who spoke last, who mentioned whom.
+/// Running state over a log: who spoke last, who mentioned whom, and the links so far.
+/// Speaker ids are small dense numbers, so most of it is plain vectors indexed by speaker.
 #[derive(Debug, Default)]
 pub struct State {
-    /// Latest line of each author.
-    pub latest_by: HashMap<u32, u32>,
+    /// Latest line of each author ([`NONE`]: none yet).
+    latest_by: Vec<u32>,
     /// Latest line mentioning each person.
-    pub latest_mentioning: HashMap<u32, u32>,
+    latest_mentioning: Vec<u32>,
     /// First line of each author.
-    pub first_by: HashMap<u32, u32>,
+    first_by: Vec<u32>,
     /// (a, b) → latest line in which a mentioned b.
-    pub talked: HashMap<(u32, u32), u32>,
+    talked: HashMap<(u32, u32), u32, Fnv>,
     /// The parent of each line so far (gold when training, inferred otherwise);
     /// [`NONE`] when unknown.
     pub parent: Vec<u32>,
     /// Whether some later line answers each line.
     pub answered: Vec<bool>,
-    /// The authors who answered each line (up to a few).
-    pub answered_by: HashMap<u32, Vec<u32>>,
+    /// Up to four authors who answered each line.
+    answered_by: Vec<[u32; 4]>,
 }
 
 /// No known parent.
 pub const NONE: u32 = u32::MAX;
 
+fn at(v: &[u32], k: u32) -> Option<u32> {
+    v.get(k as usize).copied().filter(|x| *x != NONE)
+}
+
+fn set(v: &mut Vec<u32>, k: u32, value: u32) {
+    let k = k as usize;
+    if v.len() <= k {
+        v.resize(k + 1, NONE);
+    }
+    v[k] = value;
+}
+
 impl State {
+    pub fn latest_by(&self, author: u32) -> Option<u32> {
+        at(&self.latest_by, author)
+    }
+
+    fn latest_mentioning(&self, person: u32) -> Option<u32> {
+        at(&self.latest_mentioning, person)
+    }
+
+    fn first_by(&self, author: u32) -> Option<u32> {
+        at(&self.first_by, author)
+    }
+
+    fn talked(&self, a: u32, b: u32) -> Option<u32> {
+        self.talked.get(&(a, b)).copied()
+    }
+
+    fn answered_by(&self, line: usize, author: u32) -> bool {
+        self.answered_by
+            .get(line)
+            .is_some_and(|list| list.contains(&author))
+    }
+
     /// Records line `i` after its candidates have been scored.
     pub fn push(&mut self, i: u32, line: &ChatLine<'_>, parent: u32) {
         self.parent.push(parent);
         self.answered.push(false);
+        self.answered_by.push([NONE; 4]);
         if parent != NONE && parent < i {
             self.answered[parent as usize] = true;
-            let by = self.answered_by.entry(parent).or_default();
-            if by.len() < 4 && !by.contains(&line.author) {
-                by.push(line.author);
+            let by = &mut self.answered_by[parent as usize];
+            if !by.contains(&line.author)
+                && let Some(slot) = by.iter_mut().find(|x| **x == NONE)
+            {
+                *slot = line.author;
             }
         }
         if line.system {
             return;
         }
-        self.latest_by.insert(line.author, i);
-        self.first_by.entry(line.author).or_insert(i);
+        set(&mut self.latest_by, line.author, i);
+        if self.first_by(line.author).is_none() {
+            set(&mut self.first_by, line.author, i);
+        }
         for &m in line.mentions {
-            self.latest_mentioning.insert(m, i);
+            set(&mut self.latest_mentioning, m, i);
             self.talked.insert((line.author, m), i);
         }
+    }
+}
+
+/// Per-line memo of facts about (line author, candidate author).
+#[derive(Debug, Default)]
+pub struct PairCache {
+    /// For each candidate author: the line (+1) the facts were computed for, and the facts.
+    entries: Vec<(u32, u8)>,
+}
+
+impl PairCache {
+    fn facts(&mut self, line: usize, author: u32, compute: impl FnOnce() -> u8) -> u8 {
+        let k = author as usize;
+        if self.entries.len() <= k {
+            self.entries.resize(k + 1, (0, 0));
+        }
+        let stamp = line as u32 + 1;
+        if self.entries[k].0 != stamp {
+            self.entries[k] = (stamp, compute());
+        }
+        self.entries[k].1
     }
 }
 
@@ -208,13 +273,14 @@ pub fn pair(
     lines: &[ChatLine<'_>],
     info: &[LineInfo],
     state: &State,
+    cache: &mut PairCache,
     i: usize,
     j: usize,
     out: &mut Vec<u16>,
 ) {
     let (li, lj) = (&lines[i], &lines[j]);
     let (a, b) = (li.author, lj.author);
-    let recent = |line: Option<&u32>| line.is_some_and(|&l| i - (l as usize) <= WINDOW);
+    let recent = |line: Option<u32>| line.is_some_and(|l| i - (l as usize) <= WINDOW);
     let mut f = |k: usize| out.push(k as u16);
     if i == j {
         f(0);
@@ -228,9 +294,9 @@ pub fn pair(
         if info[i].question {
             f(3);
         }
-        match state.latest_by.get(&a) {
+        match state.latest_by(a) {
             None => f(4),
-            Some(&l) if i - l as usize > WINDOW => f(5),
+            Some(l) if i - l as usize > WINDOW => f(5),
             Some(_) => {
                 if li.mentions.is_empty() {
                     f(7);
@@ -268,7 +334,7 @@ pub fn pair(
         _ => 23,
     });
     let mentions_b = li.mentions.contains(&b) && a != b;
-    let cand_latest = state.latest_by.get(&b) == Some(&(j as u32));
+    let cand_latest = state.latest_by(b) == Some(j as u32);
     if mentions_b {
         f(24);
         if info[i].first_word_mention == Some(b) {
@@ -283,7 +349,7 @@ pub fn pair(
     let j_mentions_a = lj.mentions.contains(&a) && a != b;
     if j_mentions_a {
         f(28);
-        if state.latest_mentioning.get(&a) == Some(&(j as u32)) {
+        if state.latest_mentioning(a) == Some(j as u32) {
             f(29);
         }
         if cand_latest {
@@ -304,21 +370,39 @@ pub fn pair(
             f(44);
         }
     } else {
-        if let Some(&prev) = state.latest_by.get(&a)
-            && recent(Some(&prev))
-            && lines[prev as usize].mentions.contains(&b)
-        {
+        // Facts about the pair of authors are the same for every candidate by `b`: computed
+        // once per line and author.
+        let facts = cache.facts(i, b, || {
+            let mut x = 0u8;
+            if let Some(prev) = state.latest_by(a)
+                && recent(Some(prev))
+                && lines[prev as usize].mentions.contains(&b)
+            {
+                x |= 1;
+            }
+            if let Some(lb) = state.latest_by(b)
+                && lines[lb as usize].mentions.contains(&a)
+            {
+                x |= 2;
+            }
+            if recent(state.talked(a, b)) {
+                x |= 4;
+            }
+            if recent(state.talked(b, a)) {
+                x |= 8;
+            }
+            x
+        });
+        if facts & 1 != 0 {
             f(34);
         }
-        if let Some(&lb) = state.latest_by.get(&b)
-            && lines[lb as usize].mentions.contains(&a)
-        {
+        if facts & 2 != 0 {
             f(35);
         }
-        if recent(state.talked.get(&(a, b))) {
+        if facts & 4 != 0 {
             f(42);
         }
-        if recent(state.talked.get(&(b, a))) {
+        if facts & 8 != 0 {
             f(43);
         }
         if info[i].reply_word {
@@ -331,7 +415,7 @@ pub fn pair(
     if info[j].question {
         f(36);
     }
-    if a != b && state.latest_by.get(&a).is_none_or(|&l| (l as usize) < j) {
+    if a != b && state.latest_by(a).is_none_or(|l| (l as usize) < j) {
         f(48);
         if j_mentions_a {
             f(49);
@@ -351,8 +435,8 @@ pub fn pair(
         f(56);
     }
     if a != b
-        && let Some(&la) = state.latest_by.get(&a)
-        && recent(Some(&la))
+        && let Some(la) = state.latest_by(a)
+        && recent(Some(la))
     {
         let pa = state.parent[la as usize];
         if pa != NONE && pa != la && lines[pa as usize].author == b {
@@ -361,20 +445,21 @@ pub fn pair(
     }
     if state.answered[j] {
         f(54);
-        if state
-            .answered_by
-            .get(&(j as u32))
-            .is_some_and(|v| v.contains(&a))
-        {
+        if state.answered_by(j, a) {
             f(55);
         }
     }
-    match overlap(&info[i].words, &info[j].words) {
+    let shared = if info[i].signature & info[j].signature == 0 {
+        0
+    } else {
+        overlap(&info[i].words, &info[j].words)
+    };
+    match shared {
         0 => {}
         1 => f(38),
         _ => f(39),
     }
-    if state.first_by.get(&b) == Some(&(j as u32)) {
+    if state.first_by(b) == Some(j as u32) {
         f(41);
     }
     if li.mentions.is_empty() {

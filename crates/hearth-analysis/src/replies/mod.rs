@@ -85,12 +85,13 @@ fn starts_with_address(text: &str) -> bool {
 pub fn walk_candidates(lines: &[ChatLine<'_>], mut visit: impl FnMut(usize, &[Vec<u16>]) -> u32) {
     let info = infos(lines);
     let mut state = State::default();
+    let mut cache = features::PairCache::default();
     let mut cands: Vec<Vec<u16>> = vec![Vec::new(); WINDOW + 1];
     for i in 0..lines.len() {
         let n = i.min(WINDOW) + 1;
         for (k, c) in cands.iter_mut().enumerate().take(n) {
             c.clear();
-            features::pair(lines, &info, &state, i, i - k, c);
+            features::pair(lines, &info, &state, &mut cache, i, i - k, c);
         }
         let parent = visit(i, &cands[..n]);
         state.push(i as u32, &lines[i], parent);

@@ -20,6 +20,8 @@
 //! technical 0: score 3, compound 0.61, positive.
 
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// Word weights. Hand-written for community talk (support, development, meetups).
 pub const LEXICON: &[(&str, f64)] = &[
@@ -306,73 +308,133 @@ pub fn looks_like_output(line: &str) -> bool {
     {
         return true;
     }
-    let visible = t.chars().filter(|c| !c.is_whitespace()).count();
-    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    visible > 12 && (letters as f64) < 0.6 * visible as f64
+    // Bytes, not chars: a byte of a multi-byte character counts as a letter (scripts other
+    // than Latin are words), ASCII letters are letters, other ASCII is not.
+    let (mut visible, mut letters) = (0usize, 0usize);
+    for &b in t.as_bytes() {
+        if !b.is_ascii_whitespace() {
+            visible += 1;
+            if b.is_ascii_alphabetic() || b >= 0x80 {
+                letters += 1;
+            }
+        }
+    }
+    visible > 12 && letters * 5 < visible * 3
 }
 
-fn lookup(word: &str) -> Option<f64> {
-    LEXICON.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+/// The word tables as hash maps, built once.
+struct Tables {
+    lexicon: HashMap<&'static str, f64, Fnv>,
+    technical: HashSet<&'static str, Fnv>,
+}
+
+/// FNV-1a: words are short and not chosen by an attacker who could gain from collisions in
+/// a read-only table, so a fast hash serves better than SipHash here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        lexicon: LEXICON.iter().copied().collect(),
+        technical: TECHNICAL.iter().copied().collect(),
+    })
+}
+
+/// What a word is to the scorer.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Other,
+    Technical,
+    Weighted(f64),
 }
 
 pub fn score(text: &str) -> Scored {
-    let clean = own_words(text);
-    let mut words: Vec<String> = Vec::new();
+    let t = tables();
+    let clean = own_words(text).to_lowercase();
+    // Words as slices of the cleaned text; "n't" becomes "not"; a code-looking token is one
+    // empty word (it separates, and says nothing).
+    let mut words: Vec<&str> = Vec::new();
     for raw in clean.split_whitespace() {
-        // Code-looking tokens (paths, calls, identifiers with _ or ::) say nothing about mood.
         if raw.contains(['/', '_', '(', '=', '{', '<']) || raw.contains("::") {
-            words.push(String::new());
+            words.push("");
             continue;
         }
-        let lower = raw.to_lowercase();
-        for w in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        for w in raw.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
             if w.is_empty() {
                 continue;
             }
             if let Some(stem) = w.strip_suffix("n't") {
-                words.push(stem.to_owned());
-                words.push("not".to_owned());
+                words.push(stem);
+                words.push("not");
             } else {
-                words.push(w.trim_matches('\'').to_owned());
+                words.push(w.trim_matches('\''));
             }
         }
     }
     let mut out = Vec::new();
     let mut total = 0.0;
     let mut seen: Vec<&str> = Vec::new();
-    for (k, w) in words.iter().enumerate() {
-        // Each word counts once a message: a pasted log repeating "successfully" is not joy.
-        if seen.contains(&w.as_str()) {
+    for (k, &w) in words.iter().enumerate() {
+        let kind = if t.technical.contains(w) {
+            Kind::Technical
+        } else {
+            match t.lexicon.get(w) {
+                Some(&v) if v != 0.0 => Kind::Weighted(v),
+                _ => Kind::Other,
+            }
+        };
+        if kind == Kind::Other {
             continue;
         }
-        if TECHNICAL.contains(&w.as_str()) {
-            seen.push(w);
+        // Each word counts once a message: a pasted log repeating "successfully" is not joy.
+        if seen.contains(&w) {
+            continue;
+        }
+        seen.push(w);
+        let Kind::Weighted(mut v) = kind else {
             out.push(Contribution {
-                word: w.clone(),
+                word: w.to_owned(),
                 weight: 0.0,
                 why: "technical (neutral)",
             });
             continue;
-        }
-        let Some(mut v) = lookup(w).filter(|v| *v != 0.0) else {
-            continue;
         };
-        seen.push(w);
         let mut why = "lexicon";
-        if k > 0 && INTENSIFIERS.contains(&words[k - 1].as_str()) {
+        if k > 0 && INTENSIFIERS.contains(&words[k - 1]) {
             v *= 1.5;
             why = "intensified";
         }
         if words[k.saturating_sub(3)..k]
             .iter()
-            .any(|p| NEGATORS.contains(&p.as_str()))
+            .any(|p| NEGATORS.contains(p))
         {
             v = -v / 2.0;
             why = "negated";
         }
         total += v;
         out.push(Contribution {
-            word: w.clone(),
+            word: w.to_owned(),
             weight: v,
             why,
         });

@@ -8,9 +8,10 @@
 //! and a period's own subject rises; with a single period, counts rank. Words of 4 to 20
 //! characters; links, addresses and encoded text are dropped; a word needs 2 messages. The top [`TOP`] words of each period with at least 2 messages are kept.
 
-use super::sentiment::own_words;
+use super::sentiment::{Fnv, own_words};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 pub const TOP: usize = 8;
 
@@ -187,10 +188,17 @@ pub struct ThemeWord {
     pub messages: u64,
 }
 
-/// The words of one message, each once.
-pub fn message_words(text: &str) -> HashSet<String> {
+fn stop() -> &'static HashSet<&'static str, Fnv> {
+    static STOPS: OnceLock<HashSet<&'static str, Fnv>> = OnceLock::new();
+    STOPS.get_or_init(|| STOP.iter().copied().collect())
+}
+
+/// The words of one message, each once, sorted.
+pub fn message_words(text: &str) -> Vec<String> {
     let own = own_words(text).to_lowercase();
-    own.split_whitespace()
+    let stop = stop();
+    let mut words: Vec<&str> = own
+        .split_whitespace()
         // Links, addresses and encoded text are not themes.
         .filter(|t| {
             !(t.contains("://")
@@ -205,16 +213,18 @@ pub fn message_words(text: &str) -> HashSet<String> {
             let n = w.chars().count();
             (4..=20).contains(&n)
                 && !w.chars().all(|c| c.is_ascii_digit() || c == '\'')
-                && !STOP.contains(w)
+                && !stop.contains(w)
         })
-        .map(str::to_owned)
-        .collect()
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.into_iter().map(str::to_owned).collect()
 }
 
 /// Accumulates messages by period label, then ranks words.
 #[derive(Debug, Default)]
 pub struct Themes {
-    periods: BTreeMap<String, (u64, HashMap<String, u64>)>,
+    periods: BTreeMap<String, (u64, HashMap<String, u64, Fnv>)>,
 }
 
 impl Themes {
@@ -222,7 +232,12 @@ impl Themes {
         let entry = self.periods.entry(period.to_owned()).or_default();
         entry.0 += 1;
         for w in message_words(text) {
-            *entry.1.entry(w).or_default() += 1;
+            match entry.1.get_mut(&w) {
+                Some(n) => *n += 1,
+                None => {
+                    entry.1.insert(w, 1);
+                }
+            }
         }
     }
 

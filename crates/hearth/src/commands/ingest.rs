@@ -3,7 +3,7 @@
 use super::{Ui, print_json};
 use anyhow::Context as _;
 use hearth_sources::{FORMATS, Severity};
-use hearth_store::{IngestSummary, Store};
+use hearth_store::{InferredLink, IngestSummary, Store, StoredLine};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -157,54 +157,42 @@ pub const INFERENCE_METHOD: &str = "model-1";
 /// Infers the parents of the messages without one in every space of `format`'s sources and
 /// stores them (replacing earlier inferences). Returns how many messages got a parent.
 pub fn infer_replies(store: &Store, format: &str) -> anyhow::Result<u64> {
-    use hearth_analysis::replies::{self, ChatLine};
-    use std::collections::HashMap;
     let started = std::time::Instant::now();
-    let model = replies::shipped();
+    let spaces = store.spaces_of_kinds(&[format])?;
     let (mut total, mut lines_seen) = (0u64, 0usize);
-    for space in store.spaces_of_kinds(&[format])? {
-        let stored = store.chat_lines(space)?;
-        let mut speaker: HashMap<i64, u32> = HashMap::new();
-        let mut number = |account: i64| {
-            let next = speaker.len() as u32;
-            *speaker.entry(account).or_insert(next)
+    // Reading and writing stay on this thread (the store's connection); inference runs on a
+    // second one, so the next space is read while the last is inferred.
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (to_worker, work) = std::sync::mpsc::sync_channel::<(i64, Vec<StoredLine>)>(1);
+        let (to_main, done) = std::sync::mpsc::channel::<(i64, Vec<InferredLink>, usize)>();
+        scope.spawn(move || {
+            for (space, stored) in work {
+                let links = infer_space(&stored);
+                if to_main.send((space, links, stored.len())).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut write = |(space, links, n): (i64, Vec<InferredLink>, usize)| {
+            total += links.len() as u64;
+            lines_seen += n;
+            store.replace_inferred(space, INFERENCE_METHOD, &links)
         };
-        let authors: Vec<u32> = stored.iter().map(|l| number(l.account)).collect();
-        let mentions: Vec<Vec<u32>> = stored
-            .iter()
-            .zip(&authors)
-            .map(|(l, a)| {
-                let mut m: Vec<u32> = l.mentions.iter().map(|x| number(*x)).collect();
-                m.retain(|x| x != a);
-                m
-            })
-            .collect();
-        let lines: Vec<ChatLine<'_>> = stored
-            .iter()
-            .zip(&authors)
-            .zip(&mentions)
-            .map(|((l, a), m)| ChatLine {
-                time: l.time,
-                author: *a,
-                text: &l.text,
-                system: false,
-                mentions: m,
-            })
-            .collect();
-        let links: Vec<hearth_store::InferredLink> = replies::infer(&lines, model)
-            .iter()
-            .enumerate()
-            .filter(|(i, link)| link.parent as usize != *i && !stored[*i].explicit_parent)
-            .map(|(i, link)| hearth_store::InferredLink {
-                message: stored[i].id,
-                parent: stored[link.parent as usize].id,
-                confidence: link.confidence,
-            })
-            .collect();
-        total += links.len() as u64;
-        lines_seen += stored.len();
-        store.replace_inferred(space, INFERENCE_METHOD, &links)?;
-    }
+        for space in spaces {
+            let stored = store.chat_lines(space)?;
+            if to_worker.send((space, stored)).is_err() {
+                break;
+            }
+            while let Ok(result) = done.try_recv() {
+                write(result)?;
+            }
+        }
+        drop(to_worker);
+        for result in done {
+            write(result)?;
+        }
+        Ok(())
+    })?;
     let secs = started.elapsed().as_secs_f64();
     tracing::info!(
         lines = lines_seen,
@@ -214,6 +202,50 @@ pub fn infer_replies(store: &Store, format: &str) -> anyhow::Result<u64> {
         "replies inferred"
     );
     Ok(total)
+}
+
+/// The inferred parents of one space's messages (in time order), for the messages without
+/// an explicit parent that the model links to an earlier message.
+fn infer_space(stored: &[StoredLine]) -> Vec<InferredLink> {
+    use hearth_analysis::replies::{self, ChatLine};
+    use std::collections::HashMap;
+    let mut speaker: HashMap<i64, u32> = HashMap::new();
+    let mut number = |account: i64| {
+        let next = speaker.len() as u32;
+        *speaker.entry(account).or_insert(next)
+    };
+    let authors: Vec<u32> = stored.iter().map(|l| number(l.account)).collect();
+    let mentions: Vec<Vec<u32>> = stored
+        .iter()
+        .zip(&authors)
+        .map(|(l, a)| {
+            let mut m: Vec<u32> = l.mentions.iter().map(|x| number(*x)).collect();
+            m.retain(|x| x != a);
+            m
+        })
+        .collect();
+    let lines: Vec<ChatLine<'_>> = stored
+        .iter()
+        .zip(&authors)
+        .zip(&mentions)
+        .map(|((l, a), m)| ChatLine {
+            time: l.time,
+            author: *a,
+            text: &l.text,
+            system: false,
+            mentions: m,
+        })
+        .collect();
+    replies::infer(&lines, replies::shipped())
+        .iter()
+        .enumerate()
+        .filter(|(i, link)| link.parent as usize != *i && !stored[*i].explicit_parent)
+        .map(|(i, link)| InferredLink {
+            message: stored[i].id,
+            parent: stored[link.parent as usize].id,
+            confidence: link.confidence,
+        })
+        .collect()
 }
 
 fn show_paths(paths: &[PathBuf]) -> String {
