@@ -194,3 +194,146 @@ fn the_window_takes_replies_inside_it_and_responses_before_its_end() {
     assert_eq!((f.member_threads, f.unanswered), (1, 1));
     assert_eq!(r.counts.threads, 2);
 }
+
+fn context_of<'s>(
+    s: &'s Snapshot,
+    prepared: &'s hearth_analysis::Prepared,
+    window: Window,
+) -> hearth_analysis::Context<'s> {
+    hearth_analysis::Context::new(s, prepared, window, None)
+}
+
+/// Newcomers, helpers, lapsed members, introductions and the absence factor on a small
+/// community whose every number is worked out in the comments.
+#[test]
+fn people_lists_by_hand() {
+    use hearth_analysis::metrics::{absence, helpers, introductions, lapsed, newcomers};
+    const D: i64 = 24; // hours in a day
+    // ann asks (0); bob answers (1); staff answers too (2); cy asks (3), nobody answers;
+    // di asks (4), staff answers (5); bob and cy both write in ann's thread and in di's
+    // (6, 7, 8, 9) but never address each other; ann writes again on day 10 (10).
+    // bob then writes every 2 days up to day 20 (11..=16) and goes silent.
+    let msgs: Vec<(usize, Option<usize>, i64, &[usize])> = vec![
+        (1, None, 0, &[]),            // 0 ann asks
+        (2, Some(0), 1, &[]),         // 1 bob → ann
+        (0, Some(0), 5, &[]),         // 2 staff → ann
+        (3, None, 2 * D, &[]),        // 3 cy asks, unanswered
+        (4, None, 3 * D, &[]),        // 4 di asks
+        (0, Some(4), 3 * D + 2, &[]), // 5 staff → di
+        (2, Some(2), 3 * D + 3, &[]), // 6 bob → staff (ann's thread)
+        (3, Some(1), 3 * D + 4, &[]), // 7 cy → bob (answers bob's first message)
+        (2, Some(5), 3 * D + 5, &[]), // 8 bob → staff (di's thread)
+        (3, Some(5), 3 * D + 6, &[]), // 9 cy → staff (di's thread)
+        (1, None, 10 * D, &[]),       // 10 ann again
+        (2, None, 12 * D, &[]),       // 11.. bob every 2 days
+        (2, None, 14 * D, &[]),
+        (2, None, 16 * D, &[]),
+        (2, None, 18 * D, &[]),
+        (2, None, 20 * D, &[]),
+        (4, None, 90 * D, &[]), // 16 di, much later (sets the as-of moment)
+    ];
+    let s = snapshot(PEOPLE, &msgs);
+    let prepared = hearth_analysis::Prepared::new(&s, &config());
+    let cx = context_of(&s, &prepared, Window::default());
+
+    // Newcomers: ann (answered by bob, a member, after 1 h; back on day 10), bob (his first
+    // message, an answer to ann, is answered by cy's message 7: a member), cy (unanswered;
+    // came back the next day with message 7), di (answered by staff after 2 h; back only on
+    // day 90: not within 30 days).
+    let n = newcomers::newcomers(&cx);
+    assert_eq!(n.newcomers, 4);
+    assert_eq!(
+        (n.answered_by_member, n.answered_by_brand, n.unanswered),
+        (2, 1, 1)
+    );
+    assert_eq!(n.came_back, 3); // ann, bob, cy
+    assert_eq!(n.came_back_rate_answered_by_brand, Some(0.0)); // di
+    assert_eq!(n.came_back_rate_unanswered, Some(1.0)); // cy
+    assert_eq!(n.waiting.len(), 1);
+    assert_eq!(n.waiting[0].person, 3);
+
+    // Answers between people: bob 3 (1, 6, 8), staff 2 (2, 5), cy 2 (7, 9). 7 in all:
+    // bob alone is not more than half (3 ≤ 3.5); bob + staff is → factor 2.
+    let a = absence::absence(&cx);
+    assert_eq!((a.answers, a.answerers, a.absence_factor), (7, 3, Some(2)));
+    assert_eq!(a.brand_in_factor, 1);
+
+    // Helpers (members only): bob helped ann and staff (2 people, 3 answers); cy helped bob
+    // and staff (2 people, 2 answers): bob first.
+    let h = helpers::helpers(&cx, 10);
+    assert_eq!(h.len(), 2);
+    assert_eq!((h[0].person, h[0].people_helped, h[0].answers), (2, 2, 3));
+    assert_eq!((h[1].person, h[1].people_helped, h[1].answers), (3, 2, 2));
+
+    // Lapsed as of day 90 + 1 s: bob wrote on days 0, 3, 12, 14, 16, 18, 20 (7 days, gaps
+    // 3, 9, 2, 2, 2, 2: median 2), silent 70 days ≥ max(4 × 2, 30): lapsed. ann has 2
+    // messages (< 5), cy 3, di 2: not considered.
+    let l = lapsed::lapsed(&cx, 10);
+    assert_eq!(l.len(), 1);
+    assert_eq!((l[0].person, l[0].messages), (2, 8));
+    assert_eq!(l[0].usual_gap_days, 2.0);
+    assert!(
+        (l[0].silent_days - 70.0).abs() < 0.1,
+        "{}",
+        l[0].silent_days
+    );
+
+    // Introductions: ann's thread has ann, bob, cy; di's thread has di, bob, cy. Pairs
+    // sharing 2 threads: (bob, cy) — but cy answered bob (7), so they talked: no pair.
+    // Nobody else shares two threads.
+    assert!(introductions::introductions(&cx, 10).is_empty());
+    // Without message 7, bob and cy share two threads and never talked: introduce them.
+    let mut fewer = msgs.clone();
+    fewer[7] = (3, Some(0), 3 * D + 4, &[]); // cy → ann instead
+    let s2 = snapshot(PEOPLE, &fewer);
+    let p2 = hearth_analysis::Prepared::new(&s2, &config());
+    let intro = introductions::introductions(&context_of(&s2, &p2, Window::default()), 10);
+    assert_eq!(intro.len(), 1);
+    assert_eq!((intro[0].a, intro[0].b, intro[0].shared_threads), (2, 3, 2));
+}
+
+/// The activity example of docs/metrics.md: ann writes in January and March, bob in
+/// February; staff writes every month but is not a member.
+#[test]
+fn activity_and_cohorts_by_hand() {
+    use hearth_analysis::metrics::activity;
+    // 2024-01-10, 2024-02-10, 2024-03-10 at noon UTC, as hours after the snapshot's base time.
+    let base = 1_700_000_000;
+    let hour = |t: i64| (t - base) / 3600;
+    let (jan, feb, mar) = (1_704_888_000, 1_707_566_400, 1_710_072_000);
+    let msgs: Vec<(usize, Option<usize>, i64, &[usize])> = vec![
+        (1, None, hour(jan), &[]),
+        (0, None, hour(jan), &[]),
+        (2, None, hour(feb), &[]),
+        (0, None, hour(feb), &[]),
+        (1, None, hour(mar), &[]),
+        (0, None, hour(mar), &[]),
+    ];
+    let s = snapshot(PEOPLE, &msgs);
+    let prepared = hearth_analysis::Prepared::new(&s, &config());
+    let a = activity::activity(&context_of(&s, &prepared, Window::default()));
+    assert_eq!(a.active_members, 2);
+    let rows: Vec<(&str, u64, u64, u64, u64)> = a
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.active, m.new, m.returning, m.churned))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("2024-01", 1, 1, 0, 0),
+            ("2024-02", 1, 1, 0, 1), // ann churned, bob new
+            ("2024-03", 1, 0, 1, 1), // ann returning, bob churned
+        ]
+    );
+    assert_eq!(a.months[1].churn_rate, Some(1.0));
+    // Cohorts: January = {ann}: active in months +0 and +2; February = {bob}: +0 only.
+    assert_eq!(a.cohorts[0].retention, vec![1.0, 0.0, 1.0]);
+    assert_eq!(a.cohorts[1].retention, vec![1.0, 0.0]);
+    // Means over the span's 60 days (Jan 10 … Mar 10) and 3 months: 3 member-days ÷ 61
+    // days; MAU (1 + 1 + 1) ÷ 3 = 1.
+    assert_eq!(a.mean_monthly_active, Some(1.0));
+    let dau = a.mean_daily_active.unwrap_or_default();
+    assert!((dau - 3.0 / 61.0).abs() < 1e-12, "{dau}");
+    assert_eq!(a.stickiness, a.mean_daily_active);
+}

@@ -212,3 +212,25 @@ fn report_text_with_several_spaces() {
     assert_eq!(code, 0, "{err}");
     assert_snapshot!(transcript(dir.path(), &["report"]));
 }
+
+#[test]
+fn metrics_members_and_explain_text() {
+    let dir = ingested();
+    assert_snapshot!(transcript(dir.path(), &["metrics", "newcomers"]));
+    assert_snapshot!(transcript(
+        dir.path(),
+        &["metrics", "structure", "--since", "2026-01"]
+    ));
+    assert_snapshot!(transcript(
+        dir.path(),
+        &["members", "helpers", "--limit", "3"]
+    ));
+    assert_snapshot!(transcript(
+        dir.path(),
+        &["explain", "absence", "--limit", "1"]
+    ));
+    assert_snapshot!(
+        "metrics_unknown_space",
+        transcript(dir.path(), &["metrics", "--space", "nowhere"])
+    );
+}

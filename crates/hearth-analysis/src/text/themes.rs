@@ -229,9 +229,19 @@ pub struct Themes {
 
 impl Themes {
     pub fn add(&mut self, period: &str, text: &str) {
-        let entry = self.periods.entry(period.to_owned()).or_default();
+        self.add_words(period, message_words(text));
+    }
+
+    /// Adds one message by its words ([`message_words`]).
+    pub fn add_words(&mut self, period: &str, words: Vec<String>) {
+        if !self.periods.contains_key(period) {
+            self.periods.insert(period.to_owned(), Default::default());
+        }
+        let Some(entry) = self.periods.get_mut(period) else {
+            return;
+        };
         entry.0 += 1;
-        for w in message_words(text) {
+        for w in words {
             match entry.1.get_mut(&w) {
                 Some(n) => *n += 1,
                 None => {

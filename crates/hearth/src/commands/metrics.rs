@@ -7,7 +7,7 @@ use hearth_analysis::metrics::{
     structure, survival,
 };
 use hearth_analysis::text::sentiment;
-use hearth_analysis::text::themes::Themes;
+use hearth_analysis::text::themes::{Themes, message_words};
 use hearth_analysis::{Period, calendar};
 use hearth_model::Role;
 use serde_json::{Map, Value, json};
@@ -189,6 +189,85 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> anyhow::Res
     Ok(Value::Object(out))
 }
 
+/// Reads the texts of `ids` (sorted store ids) and maps each with `map` on worker threads
+/// (one a core), handing the results to `reduce` in id order: the text measures are CPU
+/// work over a lot of text, so both cores take part while this thread reads the store.
+fn map_texts<T: Send>(
+    store: &hearth_store::Store,
+    ids: &[i64],
+    map: impl Fn(&str, &str) -> T + Sync,
+    mut reduce: impl FnMut(i64, T),
+) -> anyhow::Result<()> {
+    type Batch = Vec<(i64, String, String)>;
+    const BATCH: usize = 2048;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (results_tx, results) = std::sync::mpsc::channel::<(usize, Vec<(i64, T)>)>();
+        let mut senders = Vec::new();
+        for _ in 0..workers {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Batch)>(2);
+            senders.push(tx);
+            let results_tx = results_tx.clone();
+            let map = &map;
+            scope.spawn(move || {
+                for (k, batch) in rx {
+                    let out = batch
+                        .into_iter()
+                        .map(|(id, subject, body)| (id, map(&subject, &body)))
+                        .collect();
+                    if results_tx.send((k, out)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(results_tx);
+        let mut pending: std::collections::BTreeMap<usize, Vec<(i64, T)>> = Default::default();
+        let (mut next, mut sent) = (0usize, 0usize);
+        let mut drain = |pending: &mut std::collections::BTreeMap<usize, Vec<(i64, T)>>,
+                         next: &mut usize| {
+            while let Some(batch) = pending.remove(next) {
+                for (id, t) in batch {
+                    reduce(id, t);
+                }
+                *next += 1;
+            }
+        };
+        let mut batch: Batch = Vec::with_capacity(BATCH);
+        let mut failed = false;
+        store.for_each_text(ids, |id, subject, body| {
+            if failed {
+                return;
+            }
+            batch.push((id, subject.to_owned(), body.to_owned()));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                failed = senders[sent % workers].send((sent, full)).is_err();
+                sent += 1;
+                while let Ok((k, out)) = results.try_recv() {
+                    pending.insert(k, out);
+                }
+                drain(&mut pending, &mut next);
+            }
+        })?;
+        if !batch.is_empty() && !failed {
+            failed = senders[sent % workers].send((sent, batch)).is_err();
+            sent += 1;
+        }
+        drop(senders);
+        for (k, out) in results {
+            pending.insert(k, out);
+            drain(&mut pending, &mut next);
+        }
+        if failed || next != sent {
+            anyhow::bail!("a text worker stopped early");
+        }
+        Ok(())
+    })
+}
+
 /// Member messages in scope, by store id ascending, with their snapshot index.
 fn member_messages(cx: &hearth_analysis::Context<'_>) -> Vec<(i64, u32)> {
     let m = &cx.snapshot.messages;
@@ -214,28 +293,32 @@ pub fn sentiment_summary(
     let mut by_month: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
     let mut scored: Vec<(f64, i64, sentiment::Scored)> = Vec::new();
     let mut k = 0;
-    loaded.store.for_each_text(&only, |id, _subject, body| {
-        while k < ids.len() && ids[k].0 < id {
-            k += 1;
-        }
-        let Some(&(_, i)) = ids.get(k) else { return };
-        let s = sentiment::score(body);
-        sum += s.compound;
-        let month = calendar::month(cx.snapshot.messages.time[i as usize]);
-        let e = by_month.entry(month).or_default();
-        e.0 += 1;
-        match s.label {
-            "positive" => pos += 1,
-            "negative" => {
-                neg += 1;
-                e.1 += 1;
+    map_texts(
+        &loaded.store,
+        &only,
+        |_subject, body| sentiment::score(body),
+        |id, s| {
+            while k < ids.len() && ids[k].0 < id {
+                k += 1;
             }
-            _ => neu += 1,
-        }
-        if examples > 0 && s.label != "neutral" {
-            scored.push((s.compound, id, s));
-        }
-    })?;
+            let Some(&(_, i)) = ids.get(k) else { return };
+            sum += s.compound;
+            let month = calendar::month(cx.snapshot.messages.time[i as usize]);
+            let e = by_month.entry(month).or_default();
+            e.0 += 1;
+            match s.label {
+                "positive" => pos += 1,
+                "negative" => {
+                    neg += 1;
+                    e.1 += 1;
+                }
+                _ => neu += 1,
+            }
+            if examples > 0 && s.label != "neutral" {
+                scored.push((s.compound, id, s));
+            }
+        },
+    )?;
     let n = pos + neg + neu;
     let mut v = json!({
         "scored": n,
@@ -278,13 +361,18 @@ fn themes(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> anyhow::Result<
     let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
     let mut themes = Themes::default();
     let mut k = 0;
-    loaded.store.for_each_text(&only, |id, subject, body| {
-        while k < ids.len() && ids[k].0 < id {
-            k += 1;
-        }
-        let Some(&(_, i)) = ids.get(k) else { return };
-        let label = Period::Month.label(calendar::month(cx.snapshot.messages.time[i as usize]));
-        themes.add(&label, &format!("{subject}\n{body}"));
-    })?;
+    map_texts(
+        &loaded.store,
+        &only,
+        |subject, body| message_words(&format!("{subject}\n{body}")),
+        |id, words| {
+            while k < ids.len() && ids[k].0 < id {
+                k += 1;
+            }
+            let Some(&(_, i)) = ids.get(k) else { return };
+            let label = Period::Month.label(calendar::month(cx.snapshot.messages.time[i as usize]));
+            themes.add_words(&label, words);
+        },
+    )?;
     Ok(serde_json::to_value(themes.finish())?)
 }

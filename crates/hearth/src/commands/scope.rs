@@ -173,6 +173,28 @@ fn scalar(v: &Value) -> String {
     }
 }
 
+/// One bullet an item: its plain fields on the line, its lists of objects as bullets below.
+fn list(items: &[Value], depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    for item in items {
+        let Value::Object(fields) = item else {
+            out.push_str(&format!("{pad}- {}\n", scalar(item)));
+            continue;
+        };
+        let nested = |v: &Value| v.as_array().is_some_and(|a| a.iter().any(Value::is_object));
+        let inline: Vec<String> = fields
+            .iter()
+            .filter(|(_, v)| !nested(v))
+            .map(|(k, v)| format!("{k}={}", scalar(v)))
+            .collect();
+        out.push_str(&format!("{pad}- {}\n", inline.join("  ")));
+        for (k, v) in fields.iter().filter(|(_, v)| nested(v)) {
+            out.push_str(&format!("{pad}  {k}:\n"));
+            list(v.as_array().map_or(&[][..], Vec::as_slice), depth + 2, out);
+        }
+    }
+}
+
 fn walk(v: &Value, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     match v {
@@ -185,14 +207,13 @@ fn walk(v: &Value, depth: usize, out: &mut String) {
                     }
                     Value::Array(items) if items.iter().any(|x| x.is_object()) => {
                         out.push_str(&format!("{pad}{k}: ({} items)\n", items.len()));
-                        for item in items {
-                            out.push_str(&format!("{pad}  - {}\n", scalar(item)));
-                        }
+                        list(items, depth + 1, out);
                     }
                     other => out.push_str(&format!("{pad}{k}: {}\n", scalar(other))),
                 }
             }
         }
+        Value::Array(items) if items.iter().any(Value::is_object) => list(items, depth, out),
         other => out.push_str(&format!("{pad}{}\n", scalar(other))),
     }
 }
