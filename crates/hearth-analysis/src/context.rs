@@ -16,6 +16,8 @@ pub struct Prepared {
     /// The messages of each space, in snapshot order (so a space's report reads only its
     /// own messages: reports by space cost one pass over the messages in all).
     pub by_space: Vec<Vec<u32>>,
+    /// Every message sorted by (time, index): a window over all spaces is a range of it.
+    pub by_time: Vec<u32>,
 }
 
 impl Prepared {
@@ -26,10 +28,14 @@ impl Prepared {
                 list.push(i as u32);
             }
         }
+        let time = &snapshot.messages.time;
+        let mut by_time: Vec<u32> = (0..time.len() as u32).collect();
+        by_time.sort_by_key(|&i| (time[i as usize], i));
         Prepared {
             roles: decide_roles(&snapshot.persons, &config.roles),
             roots: thread_roots(&snapshot.messages.parent),
             by_space,
+            by_time,
         }
     }
 }
@@ -71,9 +77,19 @@ impl<'s> Context<'s> {
                 .copied()
                 .filter(|&i| window.contains(time[i as usize]))
                 .collect(),
-            None => (0..time.len() as u32)
-                .filter(|&i| window.contains(time[i as usize]))
-                .collect(),
+            None => {
+                // The window's messages are a range of the time order; kept in index order.
+                let by_time = &prepared.by_time;
+                let lo = window
+                    .since
+                    .map_or(0, |s| by_time.partition_point(|&i| time[i as usize] < s));
+                let hi = window.until.map_or(by_time.len(), |u| {
+                    by_time.partition_point(|&i| time[i as usize] < u)
+                });
+                let mut scope = by_time[lo..hi.max(lo)].to_vec();
+                scope.sort_unstable();
+                scope
+            }
         };
         let mut cx = Context {
             snapshot,

@@ -73,9 +73,9 @@ pub enum PeriodArg {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// One metric (all when left out).
+    /// The metrics to compute (all when none are named).
     #[arg(value_enum)]
-    metric: Option<Metric>,
+    metrics: Vec<Metric>,
     #[command(flatten)]
     scope: Scope,
     /// Period of the series.
@@ -88,9 +88,10 @@ pub struct Args {
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     let loaded = load(data, &args.scope)?;
-    let which: Vec<Metric> = match args.metric {
-        Some(m) => vec![m],
-        None => Metric::ALL.to_vec(),
+    let which: Vec<Metric> = if args.metrics.is_empty() {
+        Metric::ALL.to_vec()
+    } else {
+        args.metrics.clone()
     };
     let period = match args.period {
         PeriodArg::Week => Period::Week,
