@@ -115,7 +115,11 @@ pub fn activity(cx: &Context<'_>) -> Activity {
     };
     let dau = mean(days.values().sum(), day(lo), day(hi));
     let wau = mean(weeks.values().sum(), week(lo), week(hi));
-    let mau = mean(months.values().map(BTreeSet::len).sum(), month(lo), month(hi));
+    let mau = mean(
+        months.values().map(BTreeSet::len).sum(),
+        month(lo),
+        month(hi),
+    );
     let (first, last) = (month(lo), month(hi));
     let mut rows = Vec::new();
     let mut prev: Option<&BTreeSet<u32>> = None;
