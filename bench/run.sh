@@ -38,6 +38,9 @@ run_case() { # name input messages
   measure "ingest $name" "$messages" "$BIN" --quiet --data "$data" ingest mbox "$input"
   measure "re-ingest $name (all duplicates)" "$messages" "$BIN" --quiet --data "$data" ingest mbox "$input"
   measure "report $name" "$messages" "$BIN" --data "$data" report --json
+  measure "metrics $name (every snapshot metric)" "$messages" "$BIN" --data "$data" metrics \
+    peer_share first_response survival brand_dependence resilience structure activity \
+    newcomers absence series --json
   echo "  store: $(du -sh "$data" | cut -f1)"
 }
 
@@ -59,6 +62,7 @@ reader() { # format input messages
   measure "ingest $1" "$3" "$BIN" --quiet --data "$data" ingest "$1" "$2"
 }
 reader stackexchange "$SHARED/stackexchange" 4772
+reader irc "$SHARED/irc-ubuntu/train" 197154   # includes reply inference
 reader slack "$SHARED/slack/clojurians-log-demo" 8035
 reader slack "$SHARED/slack/houstondatavis-export" 1025
 reader discourse "$SHARED/discourse/askci" 592
