@@ -259,6 +259,15 @@ fn usrp_users_all_time_and_2024() {
         }
     }
 
+    // Any one message can be inspected.
+    let one = json(
+        dir.path(),
+        &["explain", "sentiment", "--message", "3941", "--json"],
+    );
+    assert_eq!(one["behind"]["score"], -4.5);
+    assert_eq!(one["behind"]["words"][1]["word"], "wrong");
+    assert_eq!(one["behind"]["words"][1]["why"], "technical (neutral)");
+
     // explain: the definition, the value and the messages behind it.
     let e = json(
         dir.path(),

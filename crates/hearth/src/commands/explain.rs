@@ -23,6 +23,9 @@ pub struct Args {
     /// List the metrics that can be explained.
     #[arg(long)]
     list: bool,
+    /// With `sentiment`: score this message (its store id) and show every word that moved it.
+    #[arg(long)]
+    message: Option<i64>,
     #[arg(long)]
     json: bool,
 }
@@ -40,7 +43,26 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         anyhow::bail!("no metric named {name:?}; known: {}", known.join(", "));
     };
     let loaded = load(data, &args.scope)?;
-    let (value, behind) = explain(&loaded, &name, args.limit)?;
+    let (value, behind) = match args.message {
+        Some(id) if name == "sentiment" => {
+            let text = loaded
+                .store
+                .message_text(hearth_model::MessageId(id))?
+                .ok_or_else(|| anyhow::anyhow!("no message with id {id} in the store"))?;
+            let scored = hearth_analysis::text::sentiment::score(&text);
+            let mut v = match loaded.snapshot.messages.id.binary_search(&id) {
+                Ok(i) => loaded.message(i as u32, true),
+                Err(_) => json!({ "message": id }),
+            };
+            v["score"] = json!(scored.score);
+            v["compound"] = json!(scored.compound);
+            v["label"] = json!(scored.label);
+            v["words"] = serde_json::to_value(&scored.words)?;
+            (Value::Null, v)
+        }
+        Some(_) => anyhow::bail!("--message goes with `hearth explain sentiment`"),
+        None => explain(&loaded, &name, args.limit)?,
+    };
     if args.json {
         super::print_json(&json!({
             "metric": name,
