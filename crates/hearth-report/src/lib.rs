@@ -3,6 +3,9 @@
 //! Invariant: rendering does no analysis and no IO; it only formats numbers it is given.
 //! Same report in, same bytes out.
 
+pub mod html;
+pub mod layout;
+
 use hearth_analysis::CommunityReport;
 use serde_json::{Value, json};
 use std::fmt::Write;

@@ -10,6 +10,7 @@
 
 mod cache;
 mod error;
+pub mod export;
 mod ingest;
 mod migrate;
 mod replies;

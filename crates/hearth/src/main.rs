@@ -48,6 +48,8 @@ enum Command {
         #[command(subcommand)]
         command: commands::members::Command,
     },
+    /// Messages, people, interactions and the monthly series as Parquet, CSV or JSON lines.
+    Export(commands::export::Args),
     /// A metric's formula and parameters, its value, and the messages behind the number.
     Explain(commands::explain::Args),
     /// People and their roles: who got which role, and why.
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Command::Metrics(args) => commands::metrics::run(&cli.data, args),
         Command::Members { command } => commands::members::run(&cli.data, command),
         Command::Explain(args) => commands::explain::run(&cli.data, args),
+        Command::Export(args) => commands::export::run(&cli.data, args),
         Command::Demo(args) => commands::demo::run(args, ui),
         Command::Eval { command } => commands::eval::run(command),
     };

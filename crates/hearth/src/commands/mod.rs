@@ -3,6 +3,8 @@
 pub mod demo;
 pub mod eval;
 pub mod explain;
+pub mod export;
+pub mod html;
 pub mod ingest;
 pub mod members;
 pub mod metrics;

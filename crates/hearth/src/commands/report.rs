@@ -16,6 +16,13 @@ pub struct Args {
     /// Print the report as JSON (keys documented in docs/report-json.md).
     #[arg(long)]
     json: bool,
+    /// Write the shareable report to this file: one self-contained HTML page with the
+    /// verdict, the interaction picture, charts and work lists.
+    #[arg(long, value_name = "FILE")]
+    html: Option<std::path::PathBuf>,
+    /// With --html: the report of one space (its name or native id).
+    #[arg(long, requires = "html")]
+    space: Option<String>,
 }
 
 pub fn window(since: Option<&str>, until: Option<&str>) -> anyhow::Result<Window> {
@@ -32,6 +39,19 @@ pub fn window(since: Option<&str>, until: Option<&str>) -> anyhow::Result<Window
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
+    if let Some(file) = &args.html {
+        let scope = super::scope::Scope {
+            since: args.since.clone(),
+            until: args.until.clone(),
+            space: args.space.clone(),
+        };
+        let loaded = super::scope::load(data, &scope)?;
+        let page = hearth_report::html::render_html(&super::html::build(&loaded));
+        std::fs::write(file, &page)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+        eprintln!("wrote {} ({} KB)", file.display(), page.len() / 1024);
+        return Ok(());
+    }
     let window = window(args.since.as_deref(), args.until.as_deref())?;
     let out = render(data, window, args.json)?;
     print!("{out}");

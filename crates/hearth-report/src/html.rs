@@ -1,0 +1,686 @@
+//! The shareable report: one self-contained HTML file (inline CSS and SVG, no script, no
+//! network), readable on a laptop and a phone and printable to PDF.
+//!
+//! Every piece of community text (names, spaces, excerpts, themes) goes through [`esc`]:
+//! nothing from the data can become markup, script, an event handler or a link.
+
+// Markup is written in chunks that end lines where the page reads best.
+#![allow(clippy::write_with_newline)]
+
+use crate::layout::layout;
+use std::fmt::Write;
+
+/// Everything the HTML report shows, computed by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlReport {
+    /// What the report is about (the space, or "all spaces").
+    pub title: String,
+    /// The window in words ("all time", "2025-01-01 to 2026-01-01").
+    pub window: String,
+    /// `community`, `audience`, `in_between` or `no_interactions`.
+    pub verdict: String,
+    pub peer_share: Option<f64>,
+    pub first_by_member_share: Option<f64>,
+    pub connected_without_brand: Option<f64>,
+    /// Peer share at the start and the end of the period (labels and values).
+    pub trend: Option<((String, f64), (String, f64))>,
+    pub messages: u64,
+    pub people: u64,
+    pub members: u64,
+    pub brand: u64,
+    pub series: Vec<SeriesPoint>,
+    pub survival: Vec<(f64, f64)>,
+    pub survival_median_hours: Option<f64>,
+    pub cohorts: Vec<CohortRow>,
+    /// (label, count) from newcomers to those who came back.
+    pub funnel: Vec<(String, u64)>,
+    pub graph: Graph,
+    pub lapsed: Vec<Vec<String>>,
+    pub helpers: Vec<Vec<String>>,
+    pub waiting: Vec<Vec<String>>,
+    /// (metric name, definition text) for the definitions section.
+    pub definitions: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SeriesPoint {
+    pub label: String,
+    pub peer_share: Option<f64>,
+    pub active_members: u64,
+    pub messages: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CohortRow {
+    pub label: String,
+    pub size: u64,
+    pub retention: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub nodes: Vec<GraphNode>,
+    /// (a, b, interactions) between node indices.
+    pub edges: Vec<(usize, usize, u64)>,
+    /// People and interactions not drawn (a large community shows its most active part).
+    pub hidden_people: u64,
+    pub hidden_interactions: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GraphNode {
+    pub name: String,
+    pub brand: bool,
+    pub messages: u64,
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters (other than tab and newline) are dropped.
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id made only of `[a-z0-9_-]`, for anchors.
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| c.to_ascii_lowercase())
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// A number that links to its definition.
+fn num(text: &str, metric: &str) -> String {
+    format!(
+        "<a class=\"num\" href=\"#def-{}\">{}</a>",
+        slug(metric),
+        esc(text)
+    )
+}
+
+const CSS: &str = r#"
+:root { --brand: #d9480f; --member: #1c7ed6; --ink: #212529; --muted: #6c757d; --line: #dee2e6; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       margin: 0 auto; max-width: 980px; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .2rem 0; } h2 { font-size: 1.25rem; margin-top: 2rem;
+       border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
+.sub { color: var(--muted); margin: 0 0 1rem; }
+.verdict { font-size: 1.3rem; padding: 1rem; border-radius: 8px; background: #f1f3f5; }
+.verdict strong.community { color: #2b8a3e; } .verdict strong.audience { color: var(--brand); }
+.verdict strong.in_between { color: #e67700; }
+.cards { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }
+.card { flex: 1 1 12rem; border: 1px solid var(--line); border-radius: 8px; padding: .75rem; }
+.card .big { font-size: 1.6rem; font-weight: 600; display: block; }
+a.num { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--muted); }
+figure { margin: 1rem 0; } figcaption { color: var(--muted); font-size: .9rem; }
+svg { width: 100%; height: auto; display: block; }
+svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+.legend span { display: inline-block; margin-right: 1rem; }
+.dot { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; vertical-align: middle; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: .3rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { color: var(--muted); font-weight: 500; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1rem; }
+dl.defs dt { font-weight: 600; margin-top: 1rem; } dl.defs dd { margin: 0; white-space: pre-wrap;
+       font-size: .85rem; color: #343a40; }
+@media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
+"#;
+
+/// Renders the report as one HTML document.
+pub fn render_html(r: &HtmlReport) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+         <title>Hearth report: {}</title><style>{CSS}</style></head><body>\n",
+        esc(&r.title)
+    );
+    let _ = write!(
+        s,
+        "<header><h1>Community or audience? {}</h1><p class=\"sub\">{} · {} messages by {} people ({} members, {} brand) · made by Hearth</p></header>\n",
+        esc(&r.title),
+        esc(&r.window),
+        r.messages,
+        r.people,
+        r.members,
+        r.brand
+    );
+    verdict(&mut s, r);
+    picture(&mut s, r);
+    charts(&mut s, r);
+    tables(&mut s, r);
+    definitions(&mut s, r);
+    s.push_str("</body></html>\n");
+    s
+}
+
+fn verdict(s: &mut String, r: &HtmlReport) {
+    let (word, class) = match r.verdict.as_str() {
+        "community" => (
+            "a community: members mostly talk with each other",
+            "community",
+        ),
+        "audience" => ("an audience: people mostly talk with the brand", "audience"),
+        "in_between" => (
+            "in between: members and the brand share the talk",
+            "in_between",
+        ),
+        _ => ("not measurable yet: no interactions between people", "none"),
+    };
+    let _ = write!(
+        s,
+        "<section id=\"verdict\"><p class=\"verdict\">This is <strong class=\"{class}\">{word}</strong>. \
+         Peer share {}, first answers by members {}, members still connected without the brand {}.",
+        num(&pct(r.peer_share), "peer_share"),
+        num(&pct(r.first_by_member_share), "first_response"),
+        num(&pct(r.connected_without_brand), "resilience"),
+    );
+    if let Some(((l0, v0), (l1, v1))) = &r.trend {
+        let moved = if (v1 - v0).abs() < 0.02 {
+            "held steady"
+        } else if v1 > v0 {
+            "rose"
+        } else {
+            "fell"
+        };
+        let _ = write!(
+            s,
+            " Over the period the peer share {moved}: {} in {} → {} in {}.",
+            num(&pct(Some(*v0)), "series"),
+            esc(l0),
+            num(&pct(Some(*v1)), "series"),
+            esc(l1)
+        );
+    }
+    s.push_str("</p>\n<div class=\"cards\">");
+    for (label, value, metric) in [
+        ("peer share", pct(r.peer_share), "peer_share"),
+        (
+            "first answers by members",
+            pct(r.first_by_member_share),
+            "first_response",
+        ),
+        (
+            "connected without the brand",
+            pct(r.connected_without_brand),
+            "resilience",
+        ),
+        (
+            "median wait for an answer",
+            r.survival_median_hours
+                .map_or_else(|| "never half".to_owned(), hours),
+            "survival",
+        ),
+    ] {
+        let _ = write!(
+            s,
+            "<div class=\"card\"><span class=\"big\">{}</span>{}</div>",
+            num(&value, metric),
+            esc(label)
+        );
+    }
+    s.push_str("</div></section>\n");
+}
+
+fn hours(h: f64) -> String {
+    if h < 1.0 {
+        format!("{:.0} min", h * 60.0)
+    } else if h < 48.0 {
+        format!("{h:.1} h")
+    } else {
+        format!("{:.1} days", h / 24.0)
+    }
+}
+
+fn picture(s: &mut String, r: &HtmlReport) {
+    let g = &r.graph;
+    s.push_str("<section id=\"picture\"><h2>Who talks with whom</h2>\n");
+    if g.nodes.is_empty() {
+        s.push_str("<p>No interactions between people in this period.</p></section>\n");
+        return;
+    }
+    let edges: Vec<(usize, usize, f64)> =
+        g.edges.iter().map(|&(a, b, w)| (a, b, w as f64)).collect();
+    let pos = layout(g.nodes.len(), &edges, 400);
+    let (w, h) = (900.0, 620.0);
+    let max_msgs = g.nodes.iter().map(|n| n.messages).max().unwrap_or(1).max(1) as f64;
+    let max_w = g.edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
+    let _ = write!(
+        s,
+        "<figure><svg id=\"graph\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"interaction graph\">"
+    );
+    let xy = |i: usize| (pos[i].0 * w, pos[i].1 * h);
+    for &(a, b, n) in &g.edges {
+        let ((x1, y1), (x2, y2)) = (xy(a), xy(b));
+        let brand = g.nodes[a].brand || g.nodes[b].brand;
+        let _ = write!(
+            s,
+            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{}\" stroke-opacity=\"{:.2}\" stroke-width=\"{:.2}\"/>",
+            if brand { "#f08c00" } else { "#74c0fc" },
+            0.25 + 0.5 * (n as f64 / max_w),
+            0.6 + 2.5 * (n as f64 / max_w).sqrt()
+        );
+    }
+    for (i, node) in g.nodes.iter().enumerate() {
+        let (x, y) = xy(i);
+        let radius = 2.5 + 12.0 * (node.messages as f64 / max_msgs).sqrt();
+        let _ = write!(
+            s,
+            "<circle class=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius:.1}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.8\"><title>{} ({} messages{})</title></circle>",
+            if node.brand { "brand" } else { "member" },
+            if node.brand { "#d9480f" } else { "#1c7ed6" },
+            esc(&node.name),
+            node.messages,
+            if node.brand { ", brand" } else { "" }
+        );
+    }
+    s.push_str("</svg><figcaption><span class=\"legend\"><span><i class=\"dot\" style=\"background:#d9480f\"></i> brand</span><span><i class=\"dot\" style=\"background:#1c7ed6\"></i> members (size: messages)</span></span> ");
+    let _ = write!(
+        s,
+        "{} people and {} pairs drawn.",
+        g.nodes.len(),
+        g.edges.len()
+    );
+    if g.hidden_people > 0 {
+        let _ = write!(
+            s,
+            " Showing the most active part: {} more people with {} interactions are not drawn.",
+            g.hidden_people, g.hidden_interactions
+        );
+    }
+    s.push_str(" A star around the brand is an audience; a mesh of members is a community.</figcaption></figure></section>\n");
+}
+
+/// A chart frame: plot area inside margins, y from 0 to `y_max`.
+struct Frame {
+    w: f64,
+    h: f64,
+    left: f64,
+    bottom: f64,
+}
+
+impl Frame {
+    fn x(&self, f: f64) -> f64 {
+        self.left + f * (self.w - self.left - 10.0)
+    }
+    fn y(&self, f: f64) -> f64 {
+        (self.h - self.bottom) - f * (self.h - self.bottom - 10.0)
+    }
+}
+
+fn charts(s: &mut String, r: &HtmlReport) {
+    s.push_str("<section id=\"charts\"><h2>Over time</h2><div class=\"grid\">\n");
+    // Peer share and active members by month.
+    let n = r.series.len();
+    if n > 0 {
+        let f = Frame {
+            w: 460.0,
+            h: 240.0,
+            left: 34.0,
+            bottom: 22.0,
+        };
+        let max_active = r
+            .series
+            .iter()
+            .map(|p| p.active_members)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        let _ = write!(
+            s,
+            "<figure id=\"chart-series\"><svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"peer share and active members\">",
+            f.w, f.h
+        );
+        axes(s, &f, "100%", "0%");
+        let bw = (f.w - f.left - 10.0) / n as f64;
+        for (i, p) in r.series.iter().enumerate() {
+            let hgt = p.active_members as f64 / max_active;
+            let _ = write!(
+                s,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#d0ebff\"><title>{}: {} active members</title></rect>",
+                f.x(i as f64 / n as f64),
+                f.y(hgt),
+                (bw - 1.0).max(0.5),
+                f.y(0.0) - f.y(hgt),
+                esc(&p.label),
+                p.active_members
+            );
+        }
+        let mut path = String::new();
+        for (i, p) in r.series.iter().enumerate() {
+            if let Some(v) = p.peer_share {
+                let _ = write!(
+                    path,
+                    "{}{:.1},{:.1} ",
+                    if path.is_empty() { "M" } else { "L" },
+                    f.x((i as f64 + 0.5) / n as f64),
+                    f.y(v)
+                );
+            }
+        }
+        let _ = write!(
+            s,
+            "<path d=\"{path}\" fill=\"none\" stroke=\"#2b8a3e\" stroke-width=\"2\"/>"
+        );
+        let _ = write!(
+            s,
+            "<text x=\"{:.0}\" y=\"{:.0}\">{}</text><text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\">{}</text>",
+            f.left,
+            f.h - 6.0,
+            esc(&r.series[0].label),
+            f.w - 10.0,
+            f.h - 6.0,
+            esc(&r.series[n - 1].label)
+        );
+        let _ = write!(
+            s,
+            "</svg><figcaption><span style=\"color:#2b8a3e\">━</span> {} by month; bars: {} (most: {}).</figcaption></figure>\n",
+            num("peer share", "peer_share"),
+            num("active members", "activity"),
+            max_active
+        );
+    }
+    // Survival curve.
+    if !r.survival.is_empty() {
+        let f = Frame {
+            w: 460.0,
+            h: 240.0,
+            left: 34.0,
+            bottom: 22.0,
+        };
+        let _ = write!(
+            s,
+            "<figure id=\"chart-survival\"><svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"time to first response\">",
+            f.w, f.h
+        );
+        axes(s, &f, "100%", "0%");
+        // x: hours on a log scale from 0.1 h to 30 days.
+        let lx = |h: f64| ((h.max(0.1)).log10() + 1.0) / (720f64.log10() + 1.0);
+        let mut path = format!("M{:.1},{:.1}", f.x(0.0), f.y(1.0));
+        let mut last = 1.0;
+        for &(t, sv) in &r.survival {
+            if t > 720.0 {
+                break;
+            }
+            let _ = write!(
+                path,
+                " L{:.1},{:.1} L{:.1},{:.1}",
+                f.x(lx(t)),
+                f.y(last),
+                f.x(lx(t)),
+                f.y(sv)
+            );
+            last = sv;
+        }
+        let _ = write!(path, " L{:.1},{:.1}", f.x(1.0), f.y(last));
+        let _ = write!(
+            s,
+            "<path d=\"{path}\" fill=\"none\" stroke=\"#1c7ed6\" stroke-width=\"2\"/>"
+        );
+        for (h, label) in [
+            (1.0, "1 h"),
+            (24.0, "1 day"),
+            (168.0, "7 days"),
+            (720.0, "30 days"),
+        ] {
+            let _ = write!(
+                s,
+                "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#dee2e6\"/><text x=\"{x:.1}\" y=\"{:.0}\" text-anchor=\"{}\">{label}</text>",
+                f.y(0.0),
+                f.y(1.0),
+                f.h - 6.0,
+                if h >= 720.0 { "end" } else { "middle" },
+                x = f.x(lx(h))
+            );
+        }
+        let _ = write!(
+            s,
+            "</svg><figcaption>Share of member questions still waiting for a first answer ({}); unanswered questions count as still waiting. Median wait: {}.</figcaption></figure>\n",
+            num("Kaplan–Meier", "survival"),
+            r.survival_median_hours
+                .map_or_else(|| "more than half never answered".to_owned(), hours)
+        );
+    }
+    // Cohort retention heat map.
+    if !r.cohorts.is_empty() {
+        let cols = r
+            .cohorts
+            .iter()
+            .map(|c| c.retention.len())
+            .max()
+            .unwrap_or(1);
+        let (cw, ch, left, top) = (30.0, 18.0, 96.0, 18.0);
+        let (w, h) = (
+            left + cw * cols as f64 + 10.0,
+            top + ch * r.cohorts.len() as f64 + 4.0,
+        );
+        let _ = write!(
+            s,
+            "<figure id=\"chart-cohorts\"><svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"cohort retention\">"
+        );
+        for k in 0..cols {
+            let _ = write!(
+                s,
+                "<text x=\"{:.0}\" y=\"12\" text-anchor=\"middle\">+{k}</text>",
+                left + cw * (k as f64 + 0.5)
+            );
+        }
+        for (row, c) in r.cohorts.iter().enumerate() {
+            let y = top + ch * row as f64;
+            let _ = write!(
+                s,
+                "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\">{} ({})</text>",
+                left - 4.0,
+                y + 13.0,
+                esc(&c.label),
+                c.size
+            );
+            for (k, v) in c.retention.iter().enumerate() {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#1c7ed6\" fill-opacity=\"{:.2}\"><title>{} cohort, month +{k}: {:.0}%</title></rect>",
+                    left + cw * k as f64,
+                    cw - 1.0,
+                    ch - 1.0,
+                    0.08 + 0.92 * v,
+                    esc(&c.label),
+                    v * 100.0
+                );
+            }
+        }
+        let _ = write!(
+            s,
+            "</svg><figcaption>{}: of the members who first wrote in a month, the share active 0–12 months later.</figcaption></figure>\n",
+            num("Cohort retention", "activity")
+        );
+    }
+    // Newcomer funnel.
+    if let Some(first) = r.funnel.first().map(|f| f.1.max(1)) {
+        let (w, bh) = (460.0, 26.0);
+        let h = bh * r.funnel.len() as f64 + 4.0;
+        let _ = write!(
+            s,
+            "<figure id=\"chart-funnel\"><svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"newcomer funnel\">"
+        );
+        for (i, (label, n)) in r.funnel.iter().enumerate() {
+            let y = i as f64 * bh;
+            let bar = (w - 230.0) * (*n as f64 / first as f64);
+            let _ = write!(
+                s,
+                "<rect x=\"170\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"#74c0fc\"/><text x=\"165\" y=\"{:.1}\" text-anchor=\"end\">{}</text><text x=\"{:.1}\" y=\"{:.1}\">{n}</text>",
+                y + 2.0,
+                bh - 6.0,
+                y + 17.0,
+                esc(label),
+                175.0 + bar,
+                y + 17.0
+            );
+        }
+        let _ = write!(
+            s,
+            "</svg><figcaption>{}: first message → answered → answered by a member → of those, came back within 30 days.</figcaption></figure>\n",
+            num("Newcomers", "newcomers")
+        );
+    }
+    s.push_str("</div></section>\n");
+}
+
+fn axes(s: &mut String, f: &Frame, top: &str, bottom: &str) {
+    let _ = write!(
+        s,
+        "<line x1=\"{l}\" x2=\"{r}\" y1=\"{b:.1}\" y2=\"{b:.1}\" stroke=\"#adb5bd\"/><line x1=\"{l}\" x2=\"{r}\" y1=\"{t:.1}\" y2=\"{t:.1}\" stroke=\"#f1f3f5\"/><text x=\"{tx}\" y=\"{ty:.1}\" text-anchor=\"end\">{top}</text><text x=\"{tx}\" y=\"{by:.1}\" text-anchor=\"end\">{bottom}</text>",
+        l = f.left,
+        r = f.w - 10.0,
+        b = f.y(0.0),
+        t = f.y(1.0),
+        tx = f.left - 4.0,
+        ty = f.y(1.0) + 4.0,
+        by = f.y(0.0),
+    );
+}
+
+fn table(s: &mut String, id: &str, title: &str, metric: &str, head: &[&str], rows: &[Vec<String>]) {
+    let _ = write!(
+        s,
+        "<section id=\"{id}\"><h2>{} <small>({})</small></h2>",
+        esc(title),
+        num("how it is chosen", metric)
+    );
+    if rows.is_empty() {
+        s.push_str("<p>Nobody right now.</p></section>\n");
+        return;
+    }
+    s.push_str("<table><thead><tr>");
+    for h in head {
+        let _ = write!(s, "<th>{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for row in rows {
+        s.push_str("<tr>");
+        for cell in row {
+            let _ = write!(s, "<td>{}</td>", esc(cell));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></section>\n");
+}
+
+fn tables(s: &mut String, r: &HtmlReport) {
+    table(
+        s,
+        "lapsed",
+        "Lapsed members to reach out to",
+        "lapsed",
+        &[
+            "member",
+            "messages",
+            "usual gap (days)",
+            "silent (days)",
+            "last message",
+        ],
+        &r.lapsed,
+    );
+    table(
+        s,
+        "helpers",
+        "Helpers to thank",
+        "helpers",
+        &["member", "answers", "people helped", "trend"],
+        &r.helpers,
+    );
+    table(
+        s,
+        "waiting",
+        "Newcomers still waiting for an answer",
+        "newcomers",
+        &["newcomer", "since", "first message"],
+        &r.waiting,
+    );
+}
+
+fn definitions(s: &mut String, r: &HtmlReport) {
+    s.push_str(
+        "<section id=\"definitions\"><h2>How each number is computed</h2><dl class=\"defs\">",
+    );
+    for (name, text) in &r.definitions {
+        let _ = write!(
+            s,
+            "<dt id=\"def-{}\">{}</dt><dd>{}</dd>",
+            slug(name),
+            esc(name),
+            esc(text.trim())
+        );
+    }
+    s.push_str("</dl></section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let hostile = "<script>alert(1)</script><img src=x onerror=alert(2)><a href=\"javascript:alert(3)\">x</a>\u{0}\u{7}";
+        let r = HtmlReport {
+            title: hostile.into(),
+            window: hostile.into(),
+            verdict: "community".into(),
+            graph: Graph {
+                nodes: vec![
+                    GraphNode {
+                        name: hostile.into(),
+                        brand: true,
+                        messages: 3,
+                    },
+                    GraphNode {
+                        name: "ann".into(),
+                        brand: false,
+                        messages: 1,
+                    },
+                ],
+                edges: vec![(0, 1, 2)],
+                ..Graph::default()
+            },
+            lapsed: vec![vec![hostile.into(); 5]],
+            definitions: vec![(hostile.into(), hostile.into())],
+            ..HtmlReport::default()
+        };
+        let html = render_html(&r);
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("href=\"javascript:"));
+        // No tag carries an event handler (the text may mention one, escaped).
+        for tag in html.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            assert!(!tag.contains(" onerror="), "{tag}");
+            assert!(
+                !tag.starts_with("script") && !tag.starts_with("img"),
+                "{tag}"
+            );
+        }
+        assert!(!html.contains('\u{0}'));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        // The only links are to the report's own definitions.
+        for part in html.split("href=\"").skip(1) {
+            assert!(part.starts_with("#def-"), "{}", &part[..part.len().min(40)]);
+        }
+    }
+}

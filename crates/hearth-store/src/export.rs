@@ -1,0 +1,300 @@
+//! Open exports: tables of typed columns written as Parquet, CSV or JSON lines.
+//!
+//! The caller (the CLI) fills [`Table`]s from the store and the analysis; this module only
+//! writes them. Parquet files use the plain Parquet types (INT64, DOUBLE, BYTE_ARRAY with the
+//! UTF8 annotation), optional columns where a value can be missing, one row group per
+//! [`ROW_GROUP`] rows, no compression: DuckDB, pandas/pyarrow and Spark read them as they are.
+//! The schema of each table is in `docs/export.md`.
+
+use parquet::basic::{ConvertedType, Repetition, Type as PhysicalType};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Rows a Parquet row group holds.
+pub const ROW_GROUP: usize = 100_000;
+
+/// One column's values; `None` is a missing value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnData {
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Text(Vec<Option<String>>),
+}
+
+impl ColumnData {
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnData::Int(v) => v.len(),
+            ColumnData::Float(v) => v.len(),
+            ColumnData::Text(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn json(&self, row: usize) -> serde_json::Value {
+        match self {
+            ColumnData::Int(v) => v[row].map_or(serde_json::Value::Null, Into::into),
+            ColumnData::Float(v) => v[row].map_or(serde_json::Value::Null, Into::into),
+            ColumnData::Text(v) => v[row]
+                .as_ref()
+                .map_or(serde_json::Value::Null, |s| s.as_str().into()),
+        }
+    }
+
+    fn csv(&self, row: usize) -> String {
+        match self {
+            ColumnData::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            ColumnData::Float(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
+            ColumnData::Text(v) => v[row].clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    /// Whether values may be missing (Parquet OPTIONAL).
+    pub nullable: bool,
+    pub data: ColumnData,
+}
+
+/// A table: columns of equal length.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    pub fn new(name: &str) -> Table {
+        Table {
+            name: name.to_owned(),
+            columns: Vec::new(),
+        }
+    }
+
+    pub fn int(mut self, name: &str, nullable: bool, v: Vec<Option<i64>>) -> Table {
+        self.columns.push(Column {
+            name: name.into(),
+            nullable,
+            data: ColumnData::Int(v),
+        });
+        self
+    }
+
+    pub fn float(mut self, name: &str, nullable: bool, v: Vec<Option<f64>>) -> Table {
+        self.columns.push(Column {
+            name: name.into(),
+            nullable,
+            data: ColumnData::Float(v),
+        });
+        self
+    }
+
+    pub fn text(mut self, name: &str, nullable: bool, v: Vec<Option<String>>) -> Table {
+        self.columns.push(Column {
+            name: name.into(),
+            nullable,
+            data: ColumnData::Text(v),
+        });
+        self
+    }
+
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |c| c.data.len())
+    }
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Parquet,
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Parquet => "parquet",
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("writing {path}: {message}")]
+    Format {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    #[error("table {0}: columns of different lengths")]
+    Ragged(String),
+}
+
+/// Writes `table` into `dir` as `<name>.<ext>`; returns the file written.
+pub fn write(table: &Table, dir: &Path, format: Format) -> Result<std::path::PathBuf, ExportError> {
+    let n = table.rows();
+    if table.columns.iter().any(|c| c.data.len() != n) {
+        return Err(ExportError::Ragged(table.name.clone()));
+    }
+    let path = dir.join(format!("{}.{}", table.name, format.extension()));
+    let io = |source| ExportError::Io {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::File::create(&path).map_err(io)?;
+    match format {
+        Format::Jsonl => {
+            let mut out = std::io::BufWriter::new(file);
+            for row in 0..n {
+                let mut obj = serde_json::Map::new();
+                for c in &table.columns {
+                    obj.insert(c.name.clone(), c.data.json(row));
+                }
+                serde_json::to_writer(&mut out, &obj).map_err(|e| io(e.into()))?;
+                out.write_all(b"\n").map_err(io)?;
+            }
+            out.flush().map_err(io)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+            let fmt = |e: csv::Error| ExportError::Format {
+                path: path.clone(),
+                message: e.to_string(),
+            };
+            w.write_record(table.columns.iter().map(|c| c.name.as_str()))
+                .map_err(fmt)?;
+            for row in 0..n {
+                w.write_record(table.columns.iter().map(|c| c.data.csv(row)))
+                    .map_err(fmt)?;
+            }
+            w.flush().map_err(io)?;
+        }
+        Format::Parquet => write_parquet(table, file).map_err(|e| ExportError::Format {
+            path: path.clone(),
+            message: e.to_string(),
+        })?,
+    }
+    Ok(path)
+}
+
+fn schema(table: &Table) -> parquet::errors::Result<Type> {
+    let mut fields = Vec::new();
+    for c in &table.columns {
+        let repetition = if c.nullable {
+            Repetition::OPTIONAL
+        } else {
+            Repetition::REQUIRED
+        };
+        let builder = match c.data {
+            ColumnData::Int(_) => Type::primitive_type_builder(&c.name, PhysicalType::INT64),
+            ColumnData::Float(_) => Type::primitive_type_builder(&c.name, PhysicalType::DOUBLE),
+            ColumnData::Text(_) => Type::primitive_type_builder(&c.name, PhysicalType::BYTE_ARRAY)
+                .with_converted_type(ConvertedType::UTF8),
+        };
+        fields.push(Arc::new(builder.with_repetition(repetition).build()?));
+    }
+    Type::group_type_builder("schema")
+        .with_fields(fields)
+        .build()
+}
+
+/// Values and definition levels (1 present, 0 missing) of one chunk of an optional column.
+fn split<T: Clone>(values: &[Option<T>]) -> (Vec<T>, Vec<i16>, bool) {
+    let mut present = Vec::with_capacity(values.len());
+    let mut levels = Vec::with_capacity(values.len());
+    let mut any_missing = false;
+    for v in values {
+        match v {
+            Some(x) => {
+                present.push(x.clone());
+                levels.push(1);
+            }
+            None => {
+                levels.push(0);
+                any_missing = true;
+            }
+        }
+    }
+    (present, levels, any_missing)
+}
+
+fn write_parquet(table: &Table, file: std::fs::File) -> parquet::errors::Result<()> {
+    let props = Arc::new(WriterProperties::builder().build());
+    let mut writer = SerializedFileWriter::new(file, Arc::new(schema(table)?), props)?;
+    let n = table.rows();
+    let mut start = 0;
+    loop {
+        let end = (start + ROW_GROUP).min(n);
+        let mut group = writer.next_row_group()?;
+        for c in &table.columns {
+            let Some(mut col) = group.next_column()? else {
+                break;
+            };
+            let def = |levels: &[i16], missing: bool| {
+                if !c.nullable && missing {
+                    return Err(parquet::errors::ParquetError::General(format!(
+                        "column {} is required but has missing values",
+                        c.name
+                    )));
+                }
+                Ok(c.nullable.then(|| levels.to_vec()))
+            };
+            match &c.data {
+                ColumnData::Int(v) => {
+                    let (vals, levels, missing) = split(&v[start..end]);
+                    col.typed::<Int64Type>().write_batch(
+                        &vals,
+                        def(&levels, missing)?.as_deref(),
+                        None,
+                    )?;
+                }
+                ColumnData::Float(v) => {
+                    let (vals, levels, missing) = split(&v[start..end]);
+                    col.typed::<DoubleType>().write_batch(
+                        &vals,
+                        def(&levels, missing)?.as_deref(),
+                        None,
+                    )?;
+                }
+                ColumnData::Text(v) => {
+                    let (vals, levels, missing) = split(&v[start..end]);
+                    let bytes: Vec<ByteArray> = vals
+                        .into_iter()
+                        .map(|s| ByteArray::from(s.into_bytes()))
+                        .collect();
+                    col.typed::<ByteArrayType>().write_batch(
+                        &bytes,
+                        def(&levels, missing)?.as_deref(),
+                        None,
+                    )?;
+                }
+            }
+            col.close()?;
+        }
+        group.close()?;
+        start = end;
+        if start >= n {
+            break;
+        }
+    }
+    writer.close()?;
+    Ok(())
+}
