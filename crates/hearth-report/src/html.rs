@@ -136,7 +136,8 @@ svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .3rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 500; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(300px, 100%), 1fr)); gap: 1rem; }
+td { overflow-wrap: anywhere; } h1, p, figcaption { overflow-wrap: anywhere; }
 dl.defs dt { font-weight: 600; margin-top: 1rem; } dl.defs dd { margin: 0; white-space: pre-wrap;
        font-size: .85rem; color: #343a40; }
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }

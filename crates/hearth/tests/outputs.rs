@@ -117,8 +117,42 @@ fn the_usrp_users_report_renders_in_chromium() {
             "no definition {name}"
         );
     }
-    let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-usrp-users.png");
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let png = tmp.join("report-usrp-users.png");
     assert!(screenshot(&file, &png, 2400) > 50_000, "blank screenshot?");
+    // A phone-sized window (the page reflows: no horizontal scrolling needed).
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=390,844",
+            &format!("--screenshot={}", tmp.join("report-phone.png").display()),
+        ])
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .expect("chromium");
+    assert!(out.status.success());
+    // Printable: Chromium's own print to PDF.
+    let pdf = tmp.join("report.pdf");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .expect("chromium");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 50_000);
 }
 
 /// The seeds' two pictures: a staff-driven forum draws a star around the brand, a Q&A site
