@@ -7,6 +7,7 @@
 //! One metric a file under `metrics/`, each with its definition in its `//!` header and in
 //! `docs/metrics.md`.
 
+pub mod audit;
 pub mod calendar;
 mod context;
 mod graph;

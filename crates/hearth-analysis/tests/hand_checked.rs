@@ -337,3 +337,100 @@ fn activity_and_cohorts_by_hand() {
     assert!((dau - 3.0 / 61.0).abs() < 1e-12, "{dau}");
     assert_eq!(a.stickiness, a.mean_daily_active);
 }
+
+/// The role audit on a thread made to show each activity once, with the reason for each.
+#[test]
+fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
+    use hearth_analysis::audit::{Activity, Reason, audit};
+    use std::collections::HashMap;
+    let mut people: Vec<PersonInfo> = PEOPLE
+        .iter()
+        .enumerate()
+        .map(|(i, e)| person(i, e))
+        .collect();
+    people[3].display_name = "Cy Young".into();
+    people[4].display_name = "Di Prince".into();
+    let messages: &[(usize, Option<usize>, i64, &[usize])] = &[
+        (0, None, 0, &[]),      // 0 staff: announcement, nobody answers → broadcasting
+        (1, None, 10, &[]),     // 1 ann asks
+        (0, Some(1), 11, &[]),  // 2 staff answers ann; nobody joins → answering
+        (2, None, 20, &[]),     // 3 bob asks
+        (0, Some(3), 21, &[]),  // 4 staff answers bob …
+        (2, Some(4), 22, &[]),  // 5 bob replies to staff
+        (1, Some(5), 23, &[]),  // 6 … ann (new to the thread) answers bob → 4 facilitating
+        (3, None, 30, &[]),     // 7 cy's first message
+        (0, Some(7), 31, &[]),  // 8 staff: "welcome to the list" → cy then talks with ann
+        (1, Some(7), 40, &[]),  // 9 ann answers cy (after the welcome)
+        (4, None, 50, &[]),     // 10 di asks
+        (0, Some(10), 51, &[]), // 11 staff names Cy Young to di → they talk
+        (3, Some(10), 60, &[]), // 12 cy answers di
+        (0, Some(0), 70, &[]),  // 13 staff continues its own announcement → broadcasting
+    ];
+    let mut s = snapshot(PEOPLE, messages);
+    s.persons = std::mem::take(&mut people);
+    let prepared = hearth_analysis::Prepared::new(&s, &config());
+    let cx = hearth_analysis::Context::new(&s, &prepared, Window::default(), None);
+    let texts: HashMap<u32, String> = [
+        (
+            8,
+            "Hi Cy, welcome to the list! What are you building?".to_owned(),
+        ),
+        (
+            11,
+            "Di, you should talk to Cy Young, who built the same thing last year.".to_owned(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let result = audit(&cx, &texts);
+    assert_eq!(result.people.len(), 1);
+    let staff = &result.people[0];
+    let got: Vec<(u32, Activity)> = staff
+        .messages
+        .iter()
+        .map(|c| (c.message, c.activity))
+        .collect();
+    use Activity::*;
+    assert_eq!(
+        got,
+        vec![
+            (0, Broadcasting),
+            (2, Answering),
+            (4, Facilitating),
+            (8, Facilitating),
+            (11, Facilitating),
+            (13, Broadcasting),
+        ]
+    );
+    let reasons: Vec<&Reason> = staff.messages.iter().map(|c| &c.reason).collect();
+    assert_eq!(
+        *reasons[2],
+        Reason::MembersJoined {
+            joined: vec![1],
+            message: 6
+        }
+    );
+    assert_eq!(
+        *reasons[3],
+        Reason::Welcome {
+            newcomer: 3,
+            message: 9
+        }
+    );
+    assert_eq!(
+        *reasons[4],
+        Reason::Introduction {
+            members: vec![3, 4],
+            a: 3,
+            b: 4,
+            message: 12
+        }
+    );
+    assert_eq!(staff.split.messages(), 6);
+    assert_eq!(staff.split.share(Facilitating), 0.5);
+    // Six messages are too few for a verdict; the same split at 20+ messages would be one.
+    assert_eq!(
+        staff.split.verdict(),
+        hearth_analysis::audit::Verdict::TooFewMessages
+    );
+}

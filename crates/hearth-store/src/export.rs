@@ -6,9 +6,9 @@
 //! [`ROW_GROUP`] rows, zstd-compressed pages: DuckDB, pandas/pyarrow and Spark read them as they are.
 //! The schema of each table is in `docs/export.md`.
 
+use parquet::basic::{Compression, ZstdLevel};
 use parquet::basic::{ConvertedType, Repetition, Type as PhysicalType};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
-use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;

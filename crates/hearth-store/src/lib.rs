@@ -137,6 +137,24 @@ impl Store {
             .optional()?)
     }
 
+    /// The source (reader id) and the export's own id of a stored message: the reference
+    /// that survives re-ingest into a new store.
+    pub fn message_ref(
+        &self,
+        id: hearth_model::MessageId,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT s.kind, m.native_id FROM messages m JOIN sources s ON s.id = m.source_id
+                  WHERE m.id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Calls `f(id, subject, body)` for each message in `ids` (store ids, sorted ascending),
     /// in id order. One pass over the text table: fast for many ids, and memory stays flat.
     pub fn for_each_text(

@@ -48,6 +48,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::members::Command,
     },
+    /// What brand people spend their messages on: broadcasting, answering or facilitating.
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::Command,
+    },
     /// Messages, people, interactions and the monthly series as Parquet, CSV or JSON lines.
     Export(commands::export::Args),
     /// A metric's formula and parameters, its value, and the messages behind the number.
@@ -108,6 +113,7 @@ fn main() -> ExitCode {
         Command::People { command } => commands::people::run(&cli.data, command),
         Command::Metrics(args) => commands::metrics::run(&cli.data, args),
         Command::Members { command } => commands::members::run(&cli.data, command),
+        Command::Audit { command } => commands::audit::run(&cli.data, command),
         Command::Explain(args) => commands::explain::run(&cli.data, args),
         Command::Export(args) => commands::export::run(&cli.data, args),
         Command::Demo(args) => commands::demo::run(args, ui),

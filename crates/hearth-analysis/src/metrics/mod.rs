@@ -38,6 +38,7 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("sentiment", include_str!("../text/sentiment.rs")),
     ("themes", include_str!("../text/themes.rs")),
     ("reply_inference", include_str!("../replies/mod.rs")),
+    ("role_audit", include_str!("../audit.rs")),
 ];
 
 /// The names [`definition`] knows.

@@ -105,8 +105,9 @@ impl Loaded {
             .map_or_else(|| "?".to_owned(), |i| i.name.clone())
     }
 
-    /// A message for drill-down: store id, time, author, space and (when `excerpt`) the
-    /// first words of its own text.
+    /// A message for drill-down: store id, `ref` (source and the export's own id, stable
+    /// across stores), time, author, space and (when `excerpt`) the first words of its own
+    /// text.
     pub fn message(&self, i: u32, excerpt: bool) -> Value {
         let m = &self.snapshot.messages;
         let i = i as usize;
@@ -116,6 +117,10 @@ impl Loaded {
             "author": self.person_name(m.author[i]),
             "space": self.space_name(m.space[i]),
         });
+        if let Ok(Some((source, native))) = self.store.message_ref(hearth_model::MessageId(m.id[i]))
+        {
+            v["ref"] = Value::String(format!("{source}:{native}"));
+        }
         if excerpt && let Ok(Some(text)) = self.store.message_text(hearth_model::MessageId(m.id[i]))
         {
             v["excerpt"] = Value::String(excerpt_of(&text));

@@ -1,0 +1,565 @@
+//! **Role audit**: how each brand person's messages split into *broadcasting* (talking to
+//! many), *answering* (talking to one member at a time) and *facilitating* (getting members
+//! talking with each other) — "you hired a community manager who does social media work"
+//! made visible.
+//!
+//! Every message of a brand person in the window gets exactly one activity, the first that
+//! applies:
+//!
+//! 1. **facilitating**, when one of these follows it (looked for up to the as-of moment):
+//!    - *introduction*: the message names two or more members (structured @-mentions, a
+//!      member's full display name or `@username` in the writer's own words, and the member it
+//!      replies to), and two of them who had never talked before talk within
+//!      `INTRODUCTION_DAYS` (90) days after it;
+//!    - *welcome*: it replies to a member's first message in the space, its own words welcome
+//!      them (`WELCOME_PHRASES`: "welcome to the list", "welcome aboard", "glad to have you",
+//!      "nice to meet you", … — not a bare "welcome", which is mostly idiom such as "welcome
+//!      to the world of RFNoC"), and that newcomer then
+//!      talks with another member (reply or mention, either direction) within
+//!      `INTRODUCTION_DAYS` days;
+//!    - *members joined*: after it in the same thread — before the next brand message there
+//!      and within `FOLLOW_DAYS` (14) days — a member who had not written in the thread yet
+//!      replies to another member (explicit or inferred reply), and that reply follows the
+//!      brand message: it answers the brand message, a message below it, or a message written
+//!      after it (a member answering the original question in parallel does not count).
+//!
+//!    A member with the brand person's own display name is taken to be the brand person on
+//!    another address (never a member introduced or joining).
+//! 2. **answering**: a reply to a member, or a reply inside a thread a member started.
+//! 3. **broadcasting**: a new thread or post, or a reply inside a thread the brand started
+//!    (to a colleague or to itself) — talking to everyone.
+//!
+//! Shares are over the person's messages in the window and sum to 1. Verdict for a person
+//! (and for the whole team, pooled): fewer than `MIN_MESSAGES` (20) messages → *too few
+//! messages*; facilitating share ≥ `FACILITATOR_SHARE` (0.25) → *gets many talking to each
+//! other*; otherwise *talks to many* (mostly broadcasting or mostly answering, whichever is
+//! larger). The 0.25 bar is low on purpose: facilitation is only counted when members
+//! visibly talked afterwards, so it is a lower bound, while every broadcast and answer is
+//! counted.
+//!
+//! Example: a staff member with 100 messages — 10 announcements, 80 replies to members'
+//! questions, 10 replies after which a newcomer to the thread answered another member —
+//! has shares 0.10 / 0.80 / 0.10 and the verdict *talks to many (mostly answering)*.
+
+use crate::Context;
+use crate::text::sentiment::own_words;
+use hearth_model::{NO_PARENT, Role};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Days after a message in which members joining its thread count as facilitated.
+pub const FOLLOW_DAYS: i64 = 14;
+/// Days after an introduction or a welcome in which the members' first talk counts.
+pub const INTRODUCTION_DAYS: i64 = 90;
+/// Fewer messages than this: no verdict.
+pub const MIN_MESSAGES: u64 = 20;
+/// Facilitating share from which the verdict is "gets many talking to each other".
+pub const FACILITATOR_SHARE: f64 = 0.25;
+/// Phrases that make a reply to a first message a welcome (lower case).
+pub const WELCOME_PHRASES: &[&str] = &[
+    "welcome to the list",
+    "welcome to the mailing list",
+    "welcome to the community",
+    "welcome to the forum",
+    "welcome to the group",
+    "welcome to the channel",
+    "welcome to the server",
+    "welcome to the club",
+    "welcome aboard",
+    "welcome!",
+    "glad to have you",
+    "great to have you",
+    "happy to have you",
+    "good to have you",
+    "nice to meet you",
+    "glad you joined",
+    "glad you found us",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Broadcasting,
+    Answering,
+    Facilitating,
+}
+
+impl Activity {
+    pub const ALL: [Activity; 3] = [
+        Activity::Broadcasting,
+        Activity::Answering,
+        Activity::Facilitating,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Activity::Broadcasting => "broadcasting",
+            Activity::Answering => "answering",
+            Activity::Facilitating => "facilitating",
+        }
+    }
+}
+
+/// Why a message got its activity (message and person indices into the snapshot).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// Starts a thread or is a post on its own.
+    NewThread,
+    /// A reply inside a thread the brand started.
+    InBrandThread,
+    /// A reply to a member's message.
+    ReplyToMember { member: u32 },
+    /// A reply to a brand message inside a thread a member started.
+    InMemberThread,
+    /// Named `members`; `a` and `b` among them first talked in `message`.
+    Introduction {
+        members: Vec<u32>,
+        a: u32,
+        b: u32,
+        message: u32,
+    },
+    /// Welcomed `newcomer`, who then talked with a member in `message`.
+    Welcome { newcomer: u32, message: u32 },
+    /// Members new to the thread answered members afterwards: `joined`, first in `message`.
+    MembersJoined { joined: Vec<u32>, message: u32 },
+}
+
+/// One brand message and its activity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classified {
+    pub message: u32,
+    pub activity: Activity,
+    pub reason: Reason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    TooFewMessages,
+    GetsManyTalking,
+    TalksToMany,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::TooFewMessages => "too_few_messages",
+            Verdict::GetsManyTalking => "gets_many_talking",
+            Verdict::TalksToMany => "talks_to_many",
+        }
+    }
+}
+
+/// Counts of the three activities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Split {
+    pub broadcasting: u64,
+    pub answering: u64,
+    pub facilitating: u64,
+}
+
+impl Split {
+    pub fn add(&mut self, a: Activity) {
+        match a {
+            Activity::Broadcasting => self.broadcasting += 1,
+            Activity::Answering => self.answering += 1,
+            Activity::Facilitating => self.facilitating += 1,
+        }
+    }
+
+    pub fn messages(&self) -> u64 {
+        self.broadcasting + self.answering + self.facilitating
+    }
+
+    pub fn count(&self, a: Activity) -> u64 {
+        match a {
+            Activity::Broadcasting => self.broadcasting,
+            Activity::Answering => self.answering,
+            Activity::Facilitating => self.facilitating,
+        }
+    }
+
+    /// Share of an activity (0 when there are no messages).
+    pub fn share(&self, a: Activity) -> f64 {
+        let n = self.messages();
+        if n == 0 {
+            0.0
+        } else {
+            self.count(a) as f64 / n as f64
+        }
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        if self.messages() < MIN_MESSAGES {
+            Verdict::TooFewMessages
+        } else if self.share(Activity::Facilitating) >= FACILITATOR_SHARE {
+            Verdict::GetsManyTalking
+        } else {
+            Verdict::TalksToMany
+        }
+    }
+
+    /// The larger of broadcasting and answering (what "talks to many" mostly is).
+    pub fn mostly(&self) -> Activity {
+        if self.broadcasting > self.answering {
+            Activity::Broadcasting
+        } else {
+            Activity::Answering
+        }
+    }
+}
+
+/// One brand person's audit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonAudit {
+    pub person: u32,
+    pub split: Split,
+    /// The split per calendar year (UTC), oldest first.
+    pub by_year: Vec<(i32, Split)>,
+    /// Every classified message, in time order.
+    pub messages: Vec<Classified>,
+}
+
+/// The audit of every brand person with a message in scope, most messages first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Audit {
+    pub people: Vec<PersonAudit>,
+    pub team: Split,
+    pub team_by_year: Vec<(i32, Split)>,
+}
+
+/// Classifies every brand message in scope. `texts` holds the body of brand messages (by
+/// snapshot index); a message without text is still classified (it just names no one and
+/// welcomes no one).
+pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>) -> Audit {
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let known = |i: usize| m.time[i] < as_of;
+    let member = |p: u32| cx.role(p) == Role::Member;
+
+    // Threads of the space, each in time order; first message of each member; and every
+    // member-to-member contact (reply or mention), per member, in time order.
+    let mut threads: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
+    let mut contacts: HashMap<u32, Vec<(i64, u32, u32)>> = HashMap::new();
+    for i in cx.in_space() {
+        if !known(i) {
+            continue;
+        }
+        threads.entry(cx.roots[i]).or_default().push(i as u32);
+        let a = m.author[i];
+        if member(a) {
+            let c = (m.time[i], i as u32);
+            first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
+        }
+        let p = m.parent[i];
+        let replied = (p != NO_PARENT).then(|| m.author[p as usize]);
+        for to in replied.into_iter().chain(m.mentions(i).iter().copied()) {
+            if to != a && member(a) && member(to) {
+                contacts
+                    .entry(a)
+                    .or_default()
+                    .push((m.time[i], to, i as u32));
+                contacts
+                    .entry(to)
+                    .or_default()
+                    .push((m.time[i], a, i as u32));
+            }
+        }
+    }
+    for list in threads.values_mut() {
+        list.sort_by_key(|&i| (m.time[i as usize], i));
+    }
+    for list in contacts.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let names = NameIndex::new(cx, &first);
+
+    let mut by_person: BTreeMap<u32, Vec<Classified>> = BTreeMap::new();
+    let mut scope: Vec<usize> = cx
+        .in_window()
+        .filter(|&i| cx.role(m.author[i]) == Role::Brand)
+        .collect();
+    scope.sort_by_key(|&i| (m.time[i], i));
+    for i in scope {
+        let text = texts.get(&(i as u32)).map(|t| own_words(t).to_lowercase());
+        let (activity, reason) =
+            classify(cx, i, text.as_deref(), &threads, &first, &contacts, &names);
+        by_person.entry(m.author[i]).or_default().push(Classified {
+            message: i as u32,
+            activity,
+            reason,
+        });
+    }
+
+    let mut team = Split::default();
+    let mut team_years: BTreeMap<i32, Split> = BTreeMap::new();
+    let mut people: Vec<PersonAudit> = by_person
+        .into_iter()
+        .map(|(person, messages)| {
+            let mut split = Split::default();
+            let mut years: BTreeMap<i32, Split> = BTreeMap::new();
+            for c in &messages {
+                let year = crate::calendar::civil(crate::calendar::day(m.time[c.message as usize]))
+                    .0 as i32;
+                split.add(c.activity);
+                team.add(c.activity);
+                years.entry(year).or_default().add(c.activity);
+                team_years.entry(year).or_default().add(c.activity);
+            }
+            PersonAudit {
+                person,
+                split,
+                by_year: years.into_iter().collect(),
+                messages,
+            }
+        })
+        .collect();
+    people.sort_by_key(|p| (std::cmp::Reverse(p.split.messages()), p.person));
+    Audit {
+        people,
+        team,
+        team_by_year: team_years.into_iter().collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    cx: &Context<'_>,
+    i: usize,
+    text: Option<&str>,
+    threads: &HashMap<u32, Vec<u32>>,
+    first: &HashMap<u32, (i64, u32)>,
+    contacts: &HashMap<u32, Vec<(i64, u32, u32)>>,
+    names: &NameIndex,
+) -> (Activity, Reason) {
+    let m = &cx.snapshot.messages;
+    let t = m.time[i];
+    let author = m.author[i];
+    let member = |p: u32| cx.role(p) == Role::Member;
+    let p = m.parent[i];
+    let parent_author = (p != NO_PARENT).then(|| m.author[p as usize]);
+
+    // Introduction: two named members who had never talked, talking soon after.
+    let mut named: Vec<u32> = m
+        .mentions(i)
+        .iter()
+        .copied()
+        .filter(|&q| member(q))
+        .collect();
+    if let Some(text) = text {
+        named.extend(names.find(text));
+    }
+    named.extend(parent_author.filter(|&q| member(q)));
+    // A member with the writer's own name is the writer on another address (a signature).
+    named.retain(|&q| q != author && !same_name(cx, q, author));
+    named.sort_unstable();
+    named.dedup();
+    if named.len() >= 2 && named.len() <= 12 {
+        let mut best: Option<(i64, u32, u32, u32)> = None;
+        for (k, &a) in named.iter().enumerate() {
+            let Some(list) = contacts.get(&a) else {
+                continue;
+            };
+            for &b in &named[k + 1..] {
+                let with_b = list.iter().filter(|(_, o, _)| *o == b);
+                let mut before = false;
+                let mut after = None;
+                for &(ct, _, msg) in with_b {
+                    if ct < t || msg as usize == i {
+                        before = true;
+                    } else if ct <= t + INTRODUCTION_DAYS * 86_400 && after.is_none() {
+                        after = Some((ct, msg));
+                    }
+                }
+                if let (false, Some((ct, msg))) = (before, after)
+                    && best.is_none_or(|b| (ct, msg) < (b.0, b.3))
+                {
+                    best = Some((ct, a, b, msg));
+                }
+            }
+        }
+        if let Some((_, a, b, message)) = best {
+            return (
+                Activity::Facilitating,
+                Reason::Introduction {
+                    members: named,
+                    a,
+                    b,
+                    message,
+                },
+            );
+        }
+    }
+
+    // Welcome: a reply to a member's first message that welcomes them, after which the
+    // newcomer talks with members.
+    if let (Some(newcomer), Some(text)) = (parent_author, text)
+        && member(newcomer)
+        && first.get(&newcomer).is_some_and(|&(_, f)| f == p)
+        && WELCOME_PHRASES.iter().any(|w| text.contains(w))
+        && let Some(&(_, _, message)) = contacts.get(&newcomer).and_then(|list| {
+            list.iter()
+                .find(|(ct, _, _)| *ct >= t && *ct <= t + INTRODUCTION_DAYS * 86_400)
+        })
+    {
+        return (
+            Activity::Facilitating,
+            Reason::Welcome { newcomer, message },
+        );
+    }
+
+    // Members joined the thread and answered members.
+    let root = cx.roots[i];
+    if let Some(thread) = threads.get(&root) {
+        let mut seen: HashSet<u32> = HashSet::new();
+        let mut joined: Vec<u32> = Vec::new();
+        let mut first_reply = None;
+        let mut after = false;
+        for &j in thread {
+            let j = j as usize;
+            let a = m.author[j];
+            if !after {
+                if j == i {
+                    after = true;
+                } else {
+                    seen.insert(a);
+                }
+                continue;
+            }
+            if m.time[j] > t + FOLLOW_DAYS * 86_400 || cx.role(a) == Role::Brand {
+                break;
+            }
+            let q = m.parent[j];
+            // The reply must follow the brand message: answer it, a message after it, or a
+            // message below it — not a message the thread had before (a member answering the
+            // original question in parallel was not brought in by it).
+            let follows = q != NO_PARENT && (m.time[q as usize] > t || descends(m, q, i, t));
+            if member(a) && !seen.contains(&a) && follows && !same_name(cx, a, author) {
+                let to = m.author[q as usize];
+                if to != a && member(to) {
+                    if !joined.contains(&a) {
+                        joined.push(a);
+                    }
+                    first_reply.get_or_insert(j as u32);
+                }
+            }
+            seen.insert(a);
+        }
+        if let Some(message) = first_reply {
+            return (
+                Activity::Facilitating,
+                Reason::MembersJoined { joined, message },
+            );
+        }
+    }
+
+    match parent_author {
+        None => (Activity::Broadcasting, Reason::NewThread),
+        Some(q) if member(q) => (Activity::Answering, Reason::ReplyToMember { member: q }),
+        Some(_) => {
+            let starter = m.author[root as usize];
+            if member(starter) {
+                (Activity::Answering, Reason::InMemberThread)
+            } else {
+                (Activity::Broadcasting, Reason::InBrandThread)
+            }
+        }
+    }
+}
+
+/// Whether message `q` is `i` or below it in the thread (parents walked back to time `t`).
+fn descends(m: &hearth_model::MessageColumns, mut q: u32, i: usize, t: i64) -> bool {
+    for _ in 0..10_000 {
+        if q as usize == i {
+            return true;
+        }
+        if q == NO_PARENT || m.time[q as usize] < t {
+            return false;
+        }
+        q = m.parent[q as usize];
+    }
+    false
+}
+
+/// Two people with the same display name (case-insensitive): most often one person writing
+/// from two addresses that the identity rules did not join.
+fn same_name(cx: &Context<'_>, a: u32, b: u32) -> bool {
+    let name = |p: u32| {
+        cx.snapshot
+            .persons
+            .get(p as usize)
+            .map(|i| i.display_name.trim().to_lowercase())
+    };
+    matches!((name(a), name(b)), (Some(x), Some(y)) if !x.is_empty() && x == y)
+}
+
+/// Members' names as they are written in messages: full display names (two words or more)
+/// and `@username`s, lower case, each naming one member only.
+struct NameIndex {
+    /// Name as a sequence of words → member (ambiguous names are dropped).
+    names: HashMap<Vec<String>, Option<u32>>,
+    longest: usize,
+}
+
+impl NameIndex {
+    fn new(cx: &Context<'_>, members: &HashMap<u32, (i64, u32)>) -> Self {
+        let mut names: HashMap<Vec<String>, Option<u32>> = HashMap::new();
+        let mut add = |words: Vec<String>, p: u32| {
+            names
+                .entry(words)
+                .and_modify(|e| {
+                    if *e != Some(p) {
+                        *e = None;
+                    }
+                })
+                .or_insert(Some(p));
+        };
+        for &p in members.keys() {
+            let Some(info) = cx.snapshot.persons.get(p as usize) else {
+                continue;
+            };
+            let words = words_of(&info.display_name);
+            if words.len() >= 2
+                && words.iter().all(|w| w.chars().count() >= 2)
+                && !words.iter().any(|w| w.contains('@'))
+            {
+                add(words, p);
+            }
+            for a in &info.accounts {
+                if let Some(u) = a.username.as_deref().filter(|u| u.chars().count() >= 3) {
+                    add(vec![format!("@{}", u.to_lowercase())], p);
+                }
+            }
+        }
+        let longest = names.keys().map(Vec::len).max().unwrap_or(0).min(4);
+        NameIndex { names, longest }
+    }
+
+    /// The members named in `text` (lower case).
+    fn find(&self, text: &str) -> Vec<u32> {
+        let words = words_of(text);
+        let mut out = Vec::new();
+        for start in 0..words.len() {
+            for len in 1..=self.longest.min(words.len() - start) {
+                if let Some(Some(p)) = self.names.get(&words[start..start + len]) {
+                    out.push(*p);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Lower-case words; `@` and inner `.`/`-`/`_` stay part of a word.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '\'')))
+        .map(|w| {
+            w.trim_matches(|c| matches!(c, '.' | '-' | '_' | '\''))
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
