@@ -12,6 +12,7 @@ pub mod calendar;
 mod context;
 mod graph;
 pub mod identity;
+pub mod jobs;
 pub mod metrics;
 pub mod replies;
 mod report;

@@ -62,7 +62,10 @@ enum Command {
         #[command(subcommand)]
         command: commands::people::Command,
     },
-    /// Measure Hearth's inference on annotated data (reply links in chat).
+    /// Is a job description community work or social media work? Duties, phrases, honest
+    /// title.
+    CheckJob(commands::check_job::Args),
+    /// Measure Hearth's inference on annotated data (reply links in chat, job postings).
     Eval {
         #[command(subcommand)]
         command: commands::eval::Command,
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&cli.data, args),
         Command::Export(args) => commands::export::run(&cli.data, args),
         Command::Demo(args) => commands::demo::run(args, ui),
+        Command::CheckJob(args) => commands::check_job::run(args),
         Command::Eval { command } => commands::eval::run(command),
     };
     match result {

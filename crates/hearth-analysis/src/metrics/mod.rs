@@ -39,6 +39,7 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("themes", include_str!("../text/themes.rs")),
     ("reply_inference", include_str!("../replies/mod.rs")),
     ("role_audit", include_str!("../audit.rs")),
+    ("job_check", include_str!("../jobs.rs")),
 ];
 
 /// The names [`definition`] knows.

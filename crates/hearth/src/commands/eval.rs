@@ -17,6 +17,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Accuracy of `hearth check-job` on a folder of labelled postings (`labels.tsv`:
+    /// file, label, borderline, note), e.g. fixtures/jobs.
+    JobPostings {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Trains the reply model on a folder of the corpus (`train/`) and writes it (the
     /// shipped model is `crates/hearth-analysis/src/replies/model.txt`).
     TrainReplyModel {
@@ -57,6 +64,7 @@ pub fn evaluate(logs: &[AnnotatedLog], model: &Model) -> (Score, Score) {
 
 pub fn run(command: Command) -> anyhow::Result<()> {
     match command {
+        Command::JobPostings { dir, json } => super::check_job::evaluate(&dir, json),
         Command::ReplyLinks { dir, model, json } => {
             let logs = load_corpus(&dir).map_err(anyhow::Error::msg)?;
             let loaded;

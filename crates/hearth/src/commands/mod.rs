@@ -1,6 +1,7 @@
 //! One module a command.
 
 pub mod audit;
+pub mod check_job;
 pub mod demo;
 pub mod eval;
 pub mod explain;
