@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod replies;
 mod report;
 pub mod roles;
+pub mod route;
 pub mod text;
 mod threads;
 mod window;

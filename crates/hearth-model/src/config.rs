@@ -10,6 +10,9 @@ pub struct Config {
     pub roles: RoleRules,
     pub identity: IdentityRules,
     pub replies: ReplyRules,
+    pub brand: BrandRules,
+    pub route: RouteRules,
+    pub queue: QueueRules,
 }
 
 /// Whether metrics use the parents inferred for chat without threads.
@@ -88,4 +91,222 @@ pub struct RoleRules {
     pub bot_accounts: Vec<String>,
     /// Names of platform roles that mean brand (a Discord server role such as `Team`).
     pub brand_platform_roles: Vec<String>,
+}
+
+/// How the brand and its products are named in messages (for routing; case-insensitive,
+/// whole words).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrandRules {
+    /// The brand's and its products' names as people write them (`["Ettus", "USRP"]`).
+    pub names: Vec<String>,
+}
+
+/// The queues a routing rule can send an item to.
+pub const ROUTE_QUEUES: &[&str] = &[
+    "social:respond",
+    "social:amplify",
+    "community:invite",
+    "community:connect",
+    "community:welcome",
+    "support",
+    "crisis",
+];
+
+/// Routing of inbound items to work queues. See `docs/metrics.md` ("Routing").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RouteRules {
+    /// Sources whose spaces are social media (the `social` channel); every other source is
+    /// a community space.
+    pub social_sources: Vec<String>,
+    /// Words that, in a negative message, mean a possible crisis.
+    pub crisis_words: Vec<String>,
+    /// People talked with (all time) from which an author counts as influential.
+    pub influential_people: u64,
+    /// The rules, in order; an item goes to every queue of every rule it matches.
+    pub rules: Vec<RouteRule>,
+}
+
+impl Default for RouteRules {
+    fn default() -> Self {
+        RouteRules {
+            social_sources: [
+                "twitter",
+                "x",
+                "mastodon",
+                "facebook",
+                "instagram",
+                "linkedin",
+                "social",
+            ]
+            .map(String::from)
+            .to_vec(),
+            crisis_words: [
+                "outage",
+                "breach",
+                "leak",
+                "leaked",
+                "lawsuit",
+                "sue",
+                "scam",
+                "fraud",
+                "refund",
+                "recall",
+                "dangerous",
+                "injury",
+                "injured",
+                "fire",
+                "boycott",
+                "unacceptable",
+                "vulnerability",
+                "data loss",
+                "down for everyone",
+            ]
+            .map(String::from)
+            .to_vec(),
+            influential_people: 20,
+            rules: default_route_rules(),
+        }
+    }
+}
+
+/// One routing rule: when every condition holds, the item goes to each queue in `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRule {
+    pub name: String,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub when: When,
+}
+
+/// Conditions on an item's signals; unset conditions hold always.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct When {
+    /// A reply to, or an @-mention of, a brand person.
+    pub addressed: Option<bool>,
+    /// Names the brand or a product (`[brand] names`).
+    pub mentions_brand: Option<bool>,
+    /// Addressed to the brand or mentions it.
+    pub about_brand: Option<bool>,
+    /// Asks something (a question mark, or opens with a question word).
+    pub question: Option<bool>,
+    /// Reports a problem (error, fails, broken, doesn't work, …).
+    pub problem: Option<bool>,
+    /// Thanks or praise in a positive message that asks nothing and reports no problem.
+    pub praise: Option<bool>,
+    /// `positive`, `negative` or `neutral` (the sentiment measure's label).
+    pub sentiment: Option<String>,
+    /// The author's first message in the space.
+    pub newcomer: Option<bool>,
+    /// The author talked with at least `influential_people` people.
+    pub influential: Option<bool>,
+    /// Nobody else has replied yet.
+    pub unanswered: Option<bool>,
+    /// `social` or `community` (see `social_sources`).
+    pub channel: Option<String>,
+    /// Contains one of `crisis_words`.
+    pub crisis_words: Option<bool>,
+    /// A member who answered questions on the same subject was found.
+    pub expert: Option<bool>,
+    /// Contains one of these words or phrases.
+    pub words: Vec<String>,
+}
+
+/// Hearth's routing rules when `hearth.toml` sets none.
+pub fn default_route_rules() -> Vec<RouteRule> {
+    let rule = |name: &str, to: &[&str], when: When| RouteRule {
+        name: name.to_owned(),
+        to: to.iter().map(|s| (*s).to_owned()).collect(),
+        when,
+    };
+    vec![
+        rule(
+            "crisis",
+            &["crisis"],
+            When {
+                crisis_words: Some(true),
+                sentiment: Some("negative".into()),
+                ..When::default()
+            },
+        ),
+        rule(
+            "question",
+            &["support"],
+            When {
+                question: Some(true),
+                ..When::default()
+            },
+        ),
+        rule(
+            "problem",
+            &["support"],
+            When {
+                problem: Some(true),
+                ..When::default()
+            },
+        ),
+        rule(
+            "newcomer",
+            &["community:welcome"],
+            When {
+                newcomer: Some(true),
+                ..When::default()
+            },
+        ),
+        rule(
+            "expert-nearby",
+            &["community:connect"],
+            When {
+                question: Some(true),
+                expert: Some(true),
+                unanswered: Some(true),
+                ..When::default()
+            },
+        ),
+        rule(
+            "praise",
+            &["social:amplify", "community:invite"],
+            When {
+                praise: Some(true),
+                about_brand: Some(true),
+                ..When::default()
+            },
+        ),
+        rule(
+            "social-mention",
+            &["social:respond"],
+            When {
+                channel: Some("social".into()),
+                about_brand: Some(true),
+                unanswered: Some(true),
+                praise: Some(false),
+                ..When::default()
+            },
+        ),
+    ]
+}
+
+/// Work-queue parameters. See `docs/metrics.md` ("Work queues").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueRules {
+    /// A member's thread without any answer for this many hours is a question to answer.
+    pub question_hours: f64,
+    /// Newcomers, questions and routed items from this many days before the as-of moment.
+    pub lookback_days: i64,
+    /// People per list (lapsed, helpers, introductions).
+    pub people: usize,
+}
+
+impl Default for QueueRules {
+    fn default() -> Self {
+        QueueRules {
+            question_hours: 24.0,
+            lookback_days: 30,
+            people: 10,
+        }
+    }
 }

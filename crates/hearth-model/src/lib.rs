@@ -11,7 +11,10 @@ mod raw;
 mod role;
 mod snapshot;
 
-pub use config::{Config, IdentityRules, RoleRules};
+pub use config::{
+    BrandRules, Config, IdentityRules, QueueRules, ROUTE_QUEUES, RoleRules, RouteRule, RouteRules,
+    When, default_route_rules,
+};
 pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
 pub use raw::{RawAccount, RawMessage};
 pub use role::{Interaction, InteractionClass, InteractionKind, Role};

@@ -13,11 +13,13 @@ mod error;
 pub mod export;
 mod ingest;
 mod migrate;
+mod queue;
 mod replies;
 mod snapshot;
 
 pub use error::StoreError;
 pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
+pub use queue::{QueueChange, QueueState};
 pub use replies::{InferredLink, StoredLine};
 
 use rusqlite::Connection;

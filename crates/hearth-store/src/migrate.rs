@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-11-22-05_inferred_replies",
         include_str!("../migrations/2026-11-22-05_inferred_replies.sql"),
     ),
+    (
+        "2026-11-23-06_queue_state",
+        include_str!("../migrations/2026-11-23-06_queue_state.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -34,6 +34,33 @@ links = []
 use_inferred = true
 # Ignore inferred replies the model is less sure of than this (0 to 1).
 min_confidence = 0.0
+
+[brand]
+# The brand's and its products' names as people write them; `hearth route` looks for them.
+names = []
+
+[route]
+# Sources whose spaces are social media; every other space is community.
+social_sources = ["twitter", "x", "mastodon", "facebook", "instagram", "linkedin", "social"]
+# People talked with (all time) from which an author counts as influential.
+influential_people = 20
+# Hearth's default rules apply while no [[route.rules]] is written here. A rule sends an item
+# to every queue in `to` when all its conditions hold; `hearth explain routing` lists the
+# conditions. Queues: social:respond, social:amplify, community:invite, community:connect,
+# community:welcome, support, crisis. For example:
+#
+# [[route.rules]]
+# name = "praise"
+# to = ["social:amplify", "community:invite"]
+# when = { praise = true, about_brand = true }
+
+[queue]
+# A member's thread with no answer after this many hours is a question to answer.
+question_hours = 24.0
+# Newcomers, questions and routed items from this many days back.
+lookback_days = 30
+# People per list (lapsed members, helpers to thank, introductions).
+people = 10
 "#;
 
 /// Reads the data directory's `hearth.toml`; defaults when it does not exist.
@@ -56,4 +83,14 @@ pub fn ensure_template(dir: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_template_says_what_the_defaults_are() {
+        let parsed: hearth_model::Config =
+            toml::from_str(super::TEMPLATE).expect("template parses");
+        assert_eq!(parsed, hearth_model::Config::default());
+    }
 }

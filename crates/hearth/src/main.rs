@@ -53,6 +53,10 @@ enum Command {
         #[command(subcommand)]
         command: commands::audit::Command,
     },
+    /// Inbound items routed to the social, community, support and crisis queues, with why.
+    Route(commands::route::Args),
+    /// The daily work lists with state: open, done, snoozed, assignee, note.
+    Queue(commands::queue::Args),
     /// Messages, people, interactions and the monthly series as Parquet, CSV or JSON lines.
     Export(commands::export::Args),
     /// A metric's formula and parameters, its value, and the messages behind the number.
@@ -117,6 +121,8 @@ fn main() -> ExitCode {
         Command::Metrics(args) => commands::metrics::run(&cli.data, args),
         Command::Members { command } => commands::members::run(&cli.data, command),
         Command::Audit { command } => commands::audit::run(&cli.data, command),
+        Command::Route(args) => commands::route::run(&cli.data, args),
+        Command::Queue(args) => commands::queue::run(&cli.data, args),
         Command::Explain(args) => commands::explain::run(&cli.data, args),
         Command::Export(args) => commands::export::run(&cli.data, args),
         Command::Demo(args) => commands::demo::run(args, ui),

@@ -40,6 +40,7 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("reply_inference", include_str!("../replies/mod.rs")),
     ("role_audit", include_str!("../audit.rs")),
     ("job_check", include_str!("../jobs.rs")),
+    ("routing", include_str!("../route.rs")),
 ];
 
 /// The names [`definition`] knows.

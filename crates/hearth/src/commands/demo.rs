@@ -15,6 +15,10 @@ const DEMO_CONFIG: &str = r#"# Written by `hearth demo`: the usrp-users list, wi
 brand_email_domains = ["ettus.com", "ni.com", "emerson.com"]
 brand_accounts = []
 bot_accounts = []
+
+[brand]
+# The vendor and its product names, as people write them (routing looks for them).
+names = ["Ettus", "USRP", "UHD", "RFNoC"]
 "#;
 
 #[derive(Debug, clap::Args)]

@@ -11,7 +11,9 @@ pub mod ingest;
 pub mod members;
 pub mod metrics;
 pub mod people;
+pub mod queue;
 pub mod report;
+pub mod route;
 pub mod scope;
 
 /// How to talk to the person at the terminal.
