@@ -327,12 +327,14 @@ pub fn check(text: &str) -> JobCheck {
                 .iter()
                 .filter(|m| m.side == Side::Community)
                 .map(|m| m.weight)
-                .sum();
+                .sum::<f64>()
+                + 0.0;
             let s: f64 = matches
                 .iter()
                 .filter(|m| m.side == Side::SocialMedia)
                 .map(|m| m.weight)
-                .sum();
+                .sum::<f64>()
+                + 0.0;
             let (community, social_media) = if c + s > 0.0 {
                 (c / (c + s), s / (c + s))
             } else {
@@ -348,7 +350,8 @@ pub fn check(text: &str) -> JobCheck {
         }
     }
     let matched: Vec<&Duty> = duties.iter().filter(|d| !d.matches.is_empty()).collect();
-    let units: f64 = matched.iter().map(|d| d.community).sum();
+    // `+ 0.0` turns the -0.0 an f64 sum of nothing gives into 0.0.
+    let units: f64 = matched.iter().map(|d| d.community).sum::<f64>() + 0.0;
     let community_share = if matched.is_empty() {
         0.0
     } else {
@@ -645,6 +648,17 @@ mod tests {
             honest_title("Senior Community Lead", "community", 0.9),
             "Senior Community Lead"
         );
+    }
+
+    #[test]
+    fn no_negative_zero() {
+        let r = check("Social Media Manager\n- Grow followers on Instagram\n");
+        assert!(
+            r.community_share.is_sign_positive(),
+            "{}",
+            r.community_share
+        );
+        assert!(r.duties[0].community.is_sign_positive());
     }
 
     #[test]

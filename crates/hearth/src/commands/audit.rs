@@ -290,7 +290,7 @@ fn render(out: &Value) -> String {
         s.push_str(&format!(
             "{:<width$}  {:>8}  {:>9}  {:>9}  {:>12}  {}\n",
             name,
-            p["messages"],
+            p["messages"].as_u64().unwrap_or(0),
             pct(&p["broadcasting"]),
             pct(&p["answering"]),
             pct(&p["facilitating"]),
