@@ -261,7 +261,7 @@ fn render(out: &Value) -> String {
         out["as_of"].as_str().unwrap_or("")
     ));
     s.push_str(&format!(
-        "team: {} people, {} messages — broadcasting {} · answering {} · facilitating {} → {}\n\n",
+        "team: {} people, {} messages — broadcasting {} · answering {} · facilitating {} → {}\n",
         team["people"],
         team["messages"],
         pct(&team["broadcasting"]),
@@ -269,6 +269,18 @@ fn render(out: &Value) -> String {
         pct(&team["facilitating"]),
         team["summary"].as_str().unwrap_or("")
     ));
+    // The team's split over time.
+    for y in team["by_year"].as_array().into_iter().flatten() {
+        s.push_str(&format!(
+            "  {}  {:>5} messages  broadcasting {:>3} · answering {:>3} · facilitating {:>3}\n",
+            y["year"],
+            y["messages"].as_u64().unwrap_or(0),
+            pct(&y["broadcasting"]),
+            pct(&y["answering"]),
+            pct(&y["facilitating"])
+        ));
+    }
+    s.push('\n');
     let people = out["people"].as_array().cloned().unwrap_or_default();
     let width = people
         .iter()
