@@ -16,7 +16,7 @@ pub use config::{
     When, default_route_rules,
 };
 pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
-pub use raw::{RawAccount, RawMessage};
+pub use raw::{PostMetrics, RawAccount, RawMessage};
 pub use role::{Interaction, InteractionClass, InteractionKind, Role};
 pub use snapshot::{
     AccountInfo, IdentityAction, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo,

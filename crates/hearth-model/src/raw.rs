@@ -16,8 +16,40 @@ pub struct RawAccount {
     pub flags: Vec<String>,
 }
 
+/// What a social platform's analytics export says about one of the brand's posts. Every
+/// count is as the platform reports it; `None` when the export does not carry it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostMetrics {
+    /// Times the post was shown.
+    pub impressions: Option<f64>,
+    /// Distinct accounts that saw it.
+    pub reach: Option<f64>,
+    /// Likes, reactions, favourites ("applause").
+    pub reactions: Option<f64>,
+    /// Replies and comments ("conversation").
+    pub comments: Option<f64>,
+    /// Shares, reposts, retweets, boosts ("amplification").
+    pub shares: Option<f64>,
+    /// Clicks on the post's link.
+    pub clicks: Option<f64>,
+    /// Engagements as the platform totals them (its own definition; kept for reference).
+    pub engagements: Option<f64>,
+    pub conversions: Option<f64>,
+    /// Money spent on the post (paid reach), in the account's currency.
+    pub cost: Option<f64>,
+    /// Money the post earned (conversion value), same currency.
+    pub value: Option<f64>,
+    /// The account's followers when the post went out, when the export says.
+    pub followers: Option<f64>,
+    pub video_views: Option<f64>,
+    /// New followers the post brought, when the export says.
+    pub follows: Option<f64>,
+    /// The post's format as the export names it (photo, video, link, text, …).
+    pub format: Option<String>,
+}
+
 /// One message as read from an export.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawMessage {
     /// The export's own id for the message (for mail: the Message-ID without angle brackets).
     /// Unique within a source; the store's duplicate key.
@@ -36,4 +68,6 @@ pub struct RawMessage {
     pub parent: Option<String>,
     /// Native ids (same source) of the accounts this message mentions (`@name`, `<@U…>`).
     pub mentions: Vec<String>,
+    /// Analytics of a brand post (social analytics exports only).
+    pub metrics: Option<PostMetrics>,
 }

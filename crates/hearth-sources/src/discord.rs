@@ -160,5 +160,6 @@ fn message(m: &Value, channel: &Value, guild: &str) -> Result<Option<RawMessage>
         text: m["content"].as_str().unwrap_or("").to_owned(),
         parent: m["reference"]["messageId"].as_str().map(str::to_owned),
         mentions,
+        metrics: None,
     }))
 }

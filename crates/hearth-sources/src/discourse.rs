@@ -289,6 +289,7 @@ fn post_message(t: &TopicInfo<'_>, post: &Value) -> Result<Option<RawMessage>, S
         text,
         parent: parent.map(|p| format!("{site}/t{topic_id}/p{p}")),
         mentions,
+        metrics: None,
     }))
 }
 

@@ -91,5 +91,6 @@ pub fn message(f: &Fields<'_>) -> Result<RawMessage, (SkipReason, String)> {
             .filter(|m| !m.is_empty() && m.as_str() != author)
             .cloned()
             .collect(),
+        metrics: None,
     })
 }

@@ -231,6 +231,7 @@ fn message(o: &Value) -> Result<RawMessage, Skip> {
         text: body,
         parent,
         mentions,
+        metrics: None,
     })
 }
 

@@ -275,6 +275,7 @@ pub fn read_log(
             text: text.to_owned(),
             parent: None,
             mentions,
+            metrics: None,
         };
         sink.message(message).map_err(|source| ReadError::Sink {
             path: path.to_path_buf(),

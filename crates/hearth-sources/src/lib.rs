@@ -13,20 +13,27 @@ mod diagnostic;
 pub mod discord;
 pub mod discourse;
 pub mod edn;
+pub mod facebook;
 pub mod generic;
 pub mod github;
+pub mod instagram;
 pub mod irc;
 pub mod jsonl;
 pub mod jsonlines;
 pub mod jsonstream;
+pub mod linkedin;
 pub mod mailtext;
+pub mod mastodon;
 pub mod mbox;
 mod paths;
 pub mod reddit;
 pub mod slack;
+pub mod social;
+pub mod socialcsv;
 pub mod stackexchange;
 pub mod telegram;
 pub mod text;
+pub mod twitter;
 
 pub use detect::detect;
 pub use diagnostic::{Diagnostic, Severity, SkipReason};
@@ -108,6 +115,12 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "jsonl" => Some(Box::new(jsonl::JsonlReader)),
         "csv" => Some(Box::new(csv::CsvReader)),
         "irc" => Some(Box::new(irc::IrcReader)),
+        "mastodon" => Some(Box::new(mastodon::MastodonReader)),
+        "twitter" => Some(Box::new(social::AnalyticsReader(&twitter::TWITTER))),
+        "linkedin" => Some(Box::new(social::AnalyticsReader(&linkedin::LINKEDIN))),
+        "facebook" => Some(Box::new(social::AnalyticsReader(&facebook::FACEBOOK))),
+        "instagram" => Some(Box::new(social::AnalyticsReader(&instagram::INSTAGRAM))),
+        "social-csv" => Some(Box::new(social::AnalyticsReader(&socialcsv::SOCIAL_CSV))),
         _ => None,
     }
 }
@@ -129,4 +142,10 @@ pub const FORMATS: &[&str] = &[
     "jsonl",
     "csv",
     "irc",
+    "mastodon",
+    "twitter",
+    "linkedin",
+    "facebook",
+    "instagram",
+    "social-csv",
 ];

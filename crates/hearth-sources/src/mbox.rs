@@ -418,6 +418,7 @@ fn parse_message(
             text,
             parent,
             mentions: Vec::new(),
+            metrics: None,
         },
         notes,
     ))

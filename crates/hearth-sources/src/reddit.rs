@@ -156,6 +156,7 @@ fn message(r: &Value) -> Result<RawMessage, Skip> {
             .then(|| r["parent_id"].as_str().map(str::to_owned))
             .flatten(),
         mentions,
+        metrics: None,
     })
 }
 

@@ -597,6 +597,7 @@ impl Workspace {
             text: unescape(text),
             parent,
             mentions,
+            metrics: None,
         };
         sink.message(message).map_err(|source| ReadError::Sink {
             path: path.to_path_buf(),

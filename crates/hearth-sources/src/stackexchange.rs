@@ -389,6 +389,7 @@ impl Dump {
             text: html_to_text(get(attrs, "Body").unwrap_or("")),
             parent,
             mentions: Vec::new(),
+            metrics: None,
         })
     }
 
@@ -442,6 +443,7 @@ impl Dump {
             text,
             parent: post.map(|p| format!("{}/p{p}", self.site)),
             mentions,
+            metrics: None,
         })
     }
 }

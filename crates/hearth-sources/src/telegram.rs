@@ -151,6 +151,7 @@ fn message(chat: &Map<String, Value>, m: &Value) -> Mapped {
         text,
         parent: id_text(&m["reply_to_message_id"]).map(|p| format!("{chat_id}/{p}")),
         mentions,
+        metrics: None,
     }))
 }
 

@@ -326,6 +326,7 @@ struct IngestSink<'c, 'p> {
     on_progress: &'p mut dyn FnMut(Progress<'_>),
     insert_message: Statement<'c>,
     insert_text: Statement<'c>,
+    upsert_metrics: Statement<'c>,
     find_message: Statement<'c>,
     insert_mention: Statement<'c>,
     in_batch: usize,
@@ -365,6 +366,12 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             )?,
             insert_text: conn
                 .prepare("INSERT INTO message_text (message_id, body) VALUES (?1, ?2)")?,
+            upsert_metrics: conn.prepare(
+                "INSERT OR REPLACE INTO post_metrics (message_id, impressions, reach, reactions,
+                     comments, shares, clicks, engagements, conversions, cost, value, followers,
+                     video_views, follows, format)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?,
             in_batch: 0,
             linked: 0,
             summary: FileSummary {
@@ -476,6 +483,27 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         Ok(id)
     }
 
+    fn write_metrics(&mut self, id: i64, p: &hearth_model::PostMetrics) -> Result<(), StoreError> {
+        self.upsert_metrics.execute(params![
+            id,
+            p.impressions,
+            p.reach,
+            p.reactions,
+            p.comments,
+            p.shares,
+            p.clicks,
+            p.engagements,
+            p.conversions,
+            p.cost,
+            p.value,
+            p.followers,
+            p.video_views,
+            p.follows,
+            p.format,
+        ])?;
+        Ok(())
+    }
+
     fn store(&mut self, m: RawMessage) -> Result<(), StoreError> {
         let space = self.space_id(&m)?;
         let account = self.account_id(&m.author)?;
@@ -501,9 +529,19 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         self.summary.read += 1;
         if inserted == 0 {
             self.summary.duplicates += 1;
+            // A later analytics export of the same post carries newer counts.
+            if let Some(metrics) = &m.metrics {
+                let id: i64 = self
+                    .find_message
+                    .query_row(params![self.source_id, m.native_id], |r| r.get(0))?;
+                self.write_metrics(id, metrics)?;
+            }
             return Ok(());
         }
         let id = self.conn.last_insert_rowid();
+        if let Some(metrics) = &m.metrics {
+            self.write_metrics(id, metrics)?;
+        }
         self.insert_text.execute(params![id, m.text])?;
         for mentioned in &m.mentions {
             let account = self.account_id(&RawAccount {

@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-11-23-06_queue_state",
         include_str!("../migrations/2026-11-23-06_queue_state.sql"),
     ),
+    (
+        "2026-11-23-07_post_metrics",
+        include_str!("../migrations/2026-11-23-07_post_metrics.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

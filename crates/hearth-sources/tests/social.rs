@@ -1,0 +1,217 @@
+//! The social analytics readers: X/Twitter (real @ADHOrg exports), Mastodon (a real archive),
+//! and LinkedIn, Facebook, Instagram and Hearth's social CSV (hand-written fixtures in each
+//! export's layout). Every one passes the shared conformance check.
+
+use hearth_sources::conformance;
+use hearth_sources::mastodon::MastodonReader;
+use hearth_sources::social::AnalyticsReader;
+use hearth_sources::{SkipReason, facebook, instagram, linkedin, socialcsv, twitter};
+use std::path::{Path, PathBuf};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(p)
+}
+
+#[test]
+fn twitter_post_activity_exports() {
+    let dir = repo("../shared/data/social/twitter-adho");
+    let reader = AnalyticsReader(&twitter::TWITTER);
+    let mut posts = Vec::new();
+    let mut daily = 0;
+    let mut units: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("twitter-adho")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    units.sort();
+    for unit in units {
+        let got = conformance::check(&reader, &unit, false).expect("conforms");
+        daily += got
+            .diagnostics
+            .iter()
+            .filter(|d| d.reason == SkipReason::NotConversation)
+            .count();
+        posts.extend(got.messages);
+    }
+    // 129 tweets in the five monthly files (the README's facts); the six daily files are totals.
+    assert_eq!(posts.len(), 129);
+    assert_eq!(daily, 6);
+    let first = posts
+        .iter()
+        .find(|m| m.native_id == "1388063576737214466")
+        .expect("the first row of the April file");
+    assert_eq!(first.time, 1_619_775_120); // 2021-04-30 09:32 +0000
+    assert_eq!(first.author.native_id, "ADHOrg");
+    assert_eq!(first.space, "twitter:ADHOrg");
+    assert_eq!(first.author.flags, vec!["owner".to_owned()]);
+    let m = first.metrics.as_ref().expect("metrics");
+    assert_eq!(m.impressions, Some(825.0));
+    assert_eq!(m.engagements, Some(10.0));
+    assert_eq!(
+        (m.reactions, m.comments, m.shares, m.clicks),
+        (Some(6.0), Some(0.0), Some(2.0), Some(0.0))
+    );
+    assert_eq!(m.reach, None, "the export has no reach");
+}
+
+#[test]
+fn mastodon_outbox() {
+    let unit = repo("../shared/data/social/mastodon-archive/outbox.json");
+    let got = conformance::check(&MastodonReader, &unit, false).expect("conforms");
+    // 1,185 posts and 326 boosts (passed over with a note), as the data README states.
+    assert_eq!(got.messages.len(), 1185);
+    let boosts = got
+        .diagnostics
+        .iter()
+        .filter(|d| d.reason == SkipReason::NotConversation)
+        .count();
+    assert_eq!(boosts, 326);
+    assert_eq!(got.skipped(), 0);
+    let replies = got.messages.iter().filter(|m| m.parent.is_some()).count();
+    assert_eq!(replies, 383);
+    let first = &got.messages[0];
+    assert_eq!(
+        first.author.display_name.as_deref(),
+        Some("@dealingwith@indieweb.social")
+    );
+    assert!(
+        first.text.starts_with("As Twitter crashes and burns"),
+        "{}",
+        first.text
+    );
+    assert!(!first.text.contains('<'));
+}
+
+#[test]
+fn linkedin_facebook_instagram_and_social_csv_fixtures() {
+    let li = conformance::check(
+        &AnalyticsReader(&linkedin::LINKEDIN),
+        &repo("fixtures/social/linkedin-posts.csv"),
+        false,
+    )
+    .expect("conforms");
+    assert_eq!(li.messages.len(), 3);
+    assert_eq!(li.skipped(), 1, "the row without a readable date");
+    let p = &li.messages[2];
+    assert_eq!(
+        p.native_id,
+        "https://www.linkedin.com/feed/update/urn:li:activity:7100000000000000003"
+    );
+    assert_eq!(p.time, 1_710_720_000); // 03/18/2024, month first
+    assert_eq!(p.author.native_id, "Hearth Labs");
+    let m = p.metrics.as_ref().expect("metrics");
+    assert_eq!(
+        (m.impressions, m.clicks, m.reactions, m.comments, m.shares),
+        (
+            Some(10000.0),
+            Some(250.0),
+            Some(200.0),
+            Some(10.0),
+            Some(15.0)
+        )
+    );
+    assert_eq!(m.format.as_deref(), Some("link"));
+
+    let fb = conformance::check(
+        &AnalyticsReader(&facebook::FACEBOOK),
+        &repo("fixtures/social/facebook-posts.csv"),
+        false,
+    )
+    .expect("conforms");
+    assert_eq!(fb.messages.len(), 3);
+    let m = fb.messages[1].metrics.as_ref().expect("metrics");
+    assert_eq!(
+        (
+            m.impressions,
+            m.reach,
+            m.reactions,
+            m.comments,
+            m.shares,
+            m.clicks
+        ),
+        (
+            Some(5000.0),
+            Some(4000.0),
+            Some(150.0),
+            Some(20.0),
+            Some(40.0),
+            Some(200.0)
+        )
+    );
+    assert_eq!(fb.messages[1].time, 1_710_752_400); // 03/18/2024 09:00 UTC
+    let video = fb.messages[2].metrics.as_ref().expect("metrics");
+    assert_eq!(
+        (video.impressions, video.video_views),
+        (None, Some(900.0)),
+        "`-` is not stated"
+    );
+
+    let ig = conformance::check(
+        &AnalyticsReader(&instagram::INSTAGRAM),
+        &repo("fixtures/social/instagram-posts.csv"),
+        false,
+    )
+    .expect("conforms");
+    assert_eq!(ig.messages.len(), 2);
+    assert_eq!(ig.messages[0].space, "instagram:hearthlabs");
+    let m = ig.messages[1].metrics.as_ref().expect("metrics");
+    assert_eq!(
+        (
+            m.impressions,
+            m.reach,
+            m.reactions,
+            m.shares,
+            m.follows,
+            m.video_views
+        ),
+        (
+            Some(8000.0),
+            Some(6000.0),
+            Some(400.0),
+            Some(60.0),
+            Some(25.0),
+            Some(7000.0)
+        )
+    );
+
+    let sc = conformance::check(
+        &AnalyticsReader(&socialcsv::SOCIAL_CSV),
+        &repo("fixtures/social/posts.csv"),
+        false,
+    )
+    .expect("conforms");
+    assert_eq!(sc.messages.len(), 3);
+    assert_eq!(sc.skipped(), 1);
+    assert_eq!(sc.messages[1].time, 1_709_659_800); // 2024-03-05 17:30 UTC
+    assert_eq!(sc.messages[2].time, 1_709_913_600); // seconds since 1970
+    let m = sc.messages[0].metrics.as_ref().expect("metrics");
+    assert_eq!(
+        (m.conversions, m.cost, m.value, m.followers),
+        (Some(10.0), Some(100.0), Some(500.0), Some(4000.0))
+    );
+    assert_eq!(sc.messages[2].metrics.as_ref().and_then(|m| m.clicks), None);
+}
+
+#[test]
+fn broken_analytics_files_give_diagnostics() {
+    let reader = AnalyticsReader(&twitter::TWITTER);
+    for (bytes, what) in [
+        (&b"no,header,here\n1,2,3\n"[..], "no header"),
+        (
+            &b"\"Tweet id\",\"time\"\n\"1\",\"garbage\"\n\"2\"\n"[..],
+            "bad rows",
+        ),
+        (&b"\xff\xfe\x00\"Tweet id\n"[..], "binary"),
+        (&b""[..], "empty"),
+    ] {
+        let path = Path::new("tweet_activity_metrics_x_20210101_20210201_en.csv");
+        let got = conformance::check_stream(
+            path,
+            bytes,
+            |input, sink| hearth_sources::social::read(&twitter::TWITTER, path, input, sink),
+            true,
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(got.messages.is_empty(), "{what}");
+        let _ = &reader;
+    }
+}
