@@ -18,6 +18,7 @@ pub mod replies;
 mod report;
 pub mod roles;
 pub mod route;
+pub mod social;
 pub mod text;
 mod threads;
 mod window;

@@ -631,7 +631,7 @@ fn subject_terms(subject: &str) -> Vec<String> {
 
 /// Lower-case words; an inner `'` stays ("doesn't"), a hyphen separates ("USRP-B210" names
 /// "usrp").
-fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .map(|w| w.trim_matches(['\'', '’']).replace('’', "'").to_lowercase())
         .filter(|w| !w.is_empty())
@@ -639,7 +639,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Whether `needle` (a word sequence) appears in `hay`.
-fn contains(hay: &[String], needle: &[String]) -> bool {
+pub(crate) fn contains(hay: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 

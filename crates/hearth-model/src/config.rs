@@ -13,6 +13,7 @@ pub struct Config {
     pub brand: BrandRules,
     pub route: RouteRules,
     pub queue: QueueRules,
+    pub social: SocialRules,
 }
 
 /// Whether metrics use the parents inferred for chat without threads.
@@ -95,11 +96,16 @@ pub struct RoleRules {
 
 /// How the brand and its products are named in messages (for routing; case-insensitive,
 /// whole words).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BrandRules {
     /// The brand's and its products' names as people write them (`["Ettus", "USRP"]`).
     pub names: Vec<String>,
+    /// Competitors for share of voice: name → names as people write them.
+    pub competitors: std::collections::BTreeMap<String, Vec<String>>,
+    /// The brand's time zone as a UTC offset (`+10:00`), for best time to post and business
+    /// hours. A fixed offset: daylight saving is not followed.
+    pub utc_offset: String,
 }
 
 /// The queues a routing rule can send an item to.
@@ -307,6 +313,49 @@ impl Default for QueueRules {
             question_hours: 24.0,
             lookback_days: 30,
             people: 10,
+        }
+    }
+}
+
+impl Default for BrandRules {
+    fn default() -> Self {
+        BrandRules {
+            names: Vec::new(),
+            competitors: std::collections::BTreeMap::new(),
+            utc_offset: "+00:00".to_owned(),
+        }
+    }
+}
+
+/// Social media measures. See `docs/metrics.md` ("Social").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SocialRules {
+    /// The headline engagement rate's denominator: `impressions`, `reach` or `followers`.
+    pub engagement_rate: String,
+    /// Followers per account (`"twitter:ADHOrg" = 5200`) for exports that do not carry them.
+    pub followers: std::collections::BTreeMap<String, f64>,
+    /// Money a conversion is worth, for ROI when the export has no value column.
+    pub value_per_conversion: f64,
+    /// Business hours in the brand's time zone (`"09:00-17:00"`); empty: count all hours.
+    pub business_hours: String,
+    /// Business days (`mon` … `sun`).
+    pub business_days: Vec<String>,
+    /// Fewest posts in a weekday × hour slot (or a format, or a length) to compare it.
+    pub min_posts_per_slot: usize,
+}
+
+impl Default for SocialRules {
+    fn default() -> Self {
+        SocialRules {
+            engagement_rate: "impressions".to_owned(),
+            followers: std::collections::BTreeMap::new(),
+            value_per_conversion: 0.0,
+            business_hours: String::new(),
+            business_days: ["mon", "tue", "wed", "thu", "fri"]
+                .map(String::from)
+                .to_vec(),
+            min_posts_per_slot: 5,
         }
     }
 }

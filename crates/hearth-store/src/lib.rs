@@ -13,12 +13,14 @@ mod error;
 pub mod export;
 mod ingest;
 mod migrate;
+mod posts;
 mod queue;
 mod replies;
 mod snapshot;
 
 pub use error::StoreError;
 pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
+pub use posts::PostRow;
 pub use queue::{QueueChange, QueueState};
 pub use replies::{InferredLink, StoredLine};
 

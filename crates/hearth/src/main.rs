@@ -53,6 +53,15 @@ enum Command {
         #[command(subcommand)]
         command: commands::audit::Command,
     },
+    /// The social media side: post metrics with named formulas, best time to post, response
+    /// times, mentions and share of voice.
+    Social {
+        #[command(subcommand)]
+        command: commands::social::Command,
+    },
+    /// Days when mentions (or messages) or their negative share jump above the weekday's
+    /// usual, with the messages and words that explain each.
+    Alerts(commands::social::AlertArgs),
     /// Inbound items routed to the social, community, support and crisis queues, with why.
     Route(commands::route::Args),
     /// The daily work lists with state: open, done, snoozed, assignee, note.
@@ -121,13 +130,15 @@ fn main() -> ExitCode {
         Command::Metrics(args) => commands::metrics::run(&cli.data, args),
         Command::Members { command } => commands::members::run(&cli.data, command),
         Command::Audit { command } => commands::audit::run(&cli.data, command),
+        Command::Social { command } => commands::social::run(&cli.data, command),
+        Command::Alerts(args) => commands::social::run_alerts(&cli.data, args),
         Command::Route(args) => commands::route::run(&cli.data, args),
         Command::Queue(args) => commands::queue::run(&cli.data, args),
         Command::Explain(args) => commands::explain::run(&cli.data, args),
         Command::Export(args) => commands::export::run(&cli.data, args),
         Command::Demo(args) => commands::demo::run(args, ui),
         Command::CheckJob(args) => commands::check_job::run(args),
-        Command::Eval { command } => commands::eval::run(command),
+        Command::Eval { command } => commands::eval::run(&cli.data, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,6 +17,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Crisis alerts on the real daily stream, then with spikes of known size injected:
+    /// detection rate per size and false alerts per month.
+    Alerts(super::social::EvalAlertArgs),
     /// Accuracy of `hearth check-job` on a folder of labelled postings (`labels.tsv`:
     /// file, label, borderline, note), e.g. fixtures/jobs.
     JobPostings {
@@ -62,8 +65,9 @@ pub fn evaluate(logs: &[AnnotatedLog], model: &Model) -> (Score, Score) {
     (ours, base)
 }
 
-pub fn run(command: Command) -> anyhow::Result<()> {
+pub fn run(data: &std::path::Path, command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Alerts(args) => super::social::eval_alerts(data, args),
         Command::JobPostings { dir, json } => super::check_job::evaluate(&dir, json),
         Command::ReplyLinks { dir, model, json } => {
             let logs = load_corpus(&dir).map_err(anyhow::Error::msg)?;

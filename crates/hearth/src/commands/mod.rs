@@ -15,6 +15,7 @@ pub mod queue;
 pub mod report;
 pub mod route;
 pub mod scope;
+pub mod social;
 
 /// How to talk to the person at the terminal.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,391 @@
+//! **Crisis alerts**: days when mention volume, or the negative share of mentions, jumps
+//! far above what is usual for that weekday.
+//!
+//! The stream is a daily count (UTC days): the brand's mentions, or — for a community
+//! without `[brand] names` — the members' messages. For each day with at least
+//! `MIN_HISTORY_WEEKS` (4) weeks of history, the **baseline** is the same weekday in the
+//! previous `BASELINE_WEEKS` (8) weeks (the weekly pattern: Mondays are compared with
+//! Mondays). With baseline median `m` and median absolute deviation `MAD`:
+//!
+//! - **volume**: robust z = (x − m) ÷ max(1.4826 · MAD, √max(m, 1)). The floor √m is the
+//!   Poisson noise of a count of mean m, so a quiet stream (MAD 0) does not alert on 3
+//!   messages instead of 1. Alert when z ≥ `Z` (4) and x ≥ `MIN_COUNT` (5).
+//! - **negative share**: with the baseline's pooled negative share p₀ (floored at 2 %),
+//!   z = (p − p₀) ÷ √(p₀(1 − p₀) ÷ x). Alert when z ≥ `Z`, at least `MIN_NEGATIVE` (3)
+//!   negative messages, and p ≥ 2 p₀.
+//! - **cooldown**: after an alert of a kind, none of the same kind for `COOLDOWN_DAYS` (3)
+//!   days (one crisis is one alert, not three).
+//!
+//! Each alert carries the day, the count, the baseline, z, and what explains it: example
+//! messages (most negative first for a negative-share alert, else the day's first) and the
+//! words most over-represented that day against the baseline days: for a word in n of the
+//! day's N messages and b of the baseline's B messages, n · ln((n ÷ N) ÷ ((b + 1) ÷ (B + 2)))
+//! (at least 2 messages; stop words and words under 3 letters left out).
+
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub const BASELINE_WEEKS: usize = 8;
+pub const MIN_HISTORY_WEEKS: usize = 4;
+pub const Z: f64 = 4.0;
+pub const MIN_COUNT: u64 = 5;
+pub const MIN_NEGATIVE: u64 = 3;
+pub const COOLDOWN_DAYS: i64 = 3;
+
+/// One day of the stream.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Day {
+    pub count: u64,
+    pub negative: u64,
+    /// The day's messages (snapshot indices) with their sentiment compound, for examples.
+    pub messages: Vec<(u32, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Volume,
+    NegativeShare,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    /// Day index (days since 1970-01-01, UTC).
+    pub day: i64,
+    pub kind: Kind,
+    pub count: u64,
+    pub negative: u64,
+    pub baseline: f64,
+    pub z: f64,
+    /// Example messages (snapshot indices).
+    pub examples: Vec<u32>,
+    pub words: Vec<String>,
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// The alerts of a daily stream `days` (first day index `start`, one entry a day). `words`
+/// gives the words of a message (for the explanation); pass a closure returning nothing to
+/// skip them.
+pub fn detect(start: i64, days: &[Day], words: &dyn Fn(u32) -> Vec<String>) -> Vec<Alert> {
+    let mut out: Vec<Alert> = Vec::new();
+    let mut last: HashMap<Kind, i64> = HashMap::new();
+    for (k, day) in days.iter().enumerate() {
+        let history: Vec<&Day> = (1..=BASELINE_WEEKS)
+            .filter_map(|w| k.checked_sub(7 * w).map(|j| &days[j]))
+            .collect();
+        if history.len() < MIN_HISTORY_WEEKS {
+            continue;
+        }
+        let d = start + k as i64;
+        let x = day.count as f64;
+        let mut counts: Vec<f64> = history.iter().map(|h| h.count as f64).collect();
+        let m = median(&mut counts);
+        let mut dev: Vec<f64> = history.iter().map(|h| (h.count as f64 - m).abs()).collect();
+        let mad = median(&mut dev);
+        let scale = (1.4826 * mad).max(m.max(1.0).sqrt());
+        let z = (x - m) / scale;
+        let cooled = |kind: Kind, last: &HashMap<Kind, i64>| {
+            last.get(&kind).is_none_or(|&l| d - l > COOLDOWN_DAYS)
+        };
+        if z >= Z && day.count >= MIN_COUNT && cooled(Kind::Volume, &last) {
+            last.insert(Kind::Volume, d);
+            out.push(alert(d, Kind::Volume, day, m, z, &history, words));
+        }
+        let base_n: u64 = history.iter().map(|h| h.count).sum();
+        let base_neg: u64 = history.iter().map(|h| h.negative).sum();
+        let p0 = if base_n > 0 {
+            (base_neg as f64 / base_n as f64).max(0.02)
+        } else {
+            0.02
+        };
+        if day.count > 0 && day.negative >= MIN_NEGATIVE {
+            let p = day.negative as f64 / x;
+            let zn = (p - p0) / (p0 * (1.0 - p0) / x).sqrt();
+            if zn >= Z && p >= 2.0 * p0 && cooled(Kind::NegativeShare, &last) {
+                last.insert(Kind::NegativeShare, d);
+                out.push(alert(d, Kind::NegativeShare, day, p0, zn, &history, words));
+            }
+        }
+    }
+    out
+}
+
+const STOP: &[&str] = &[
+    "the", "and", "for", "with", "that", "this", "you", "are", "was", "have", "has", "not", "but",
+    "from", "can", "will", "your", "our", "all", "any", "just", "what", "when", "there", "they",
+    "them", "then", "than", "its", "it's", "i'm", "would", "could", "should", "been", "one",
+    "also", "some", "more", "into", "out", "about", "which", "how", "who", "get", "use", "using",
+    "like", "thanks", "thank", "regards", "hi", "hello", "does", "did", "don't",
+];
+
+fn alert(
+    day: i64,
+    kind: Kind,
+    d: &Day,
+    baseline: f64,
+    z: f64,
+    history: &[&Day],
+    words: &dyn Fn(u32) -> Vec<String>,
+) -> Alert {
+    let mut msgs = d.messages.clone();
+    if kind == Kind::NegativeShare {
+        msgs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    }
+    let count_words = |list: &[(u32, f64)]| {
+        let mut c: HashMap<String, f64> = HashMap::new();
+        for (i, _) in list {
+            let mut seen: Vec<String> = words(*i);
+            seen.sort();
+            seen.dedup();
+            for w in seen {
+                if w.chars().count() >= 3 && !STOP.contains(&w.as_str()) {
+                    *c.entry(w).or_default() += 1.0;
+                }
+            }
+        }
+        c
+    };
+    let today = count_words(&d.messages);
+    let mut base: HashMap<String, f64> = HashMap::new();
+    let mut base_n = 0.0;
+    for h in history {
+        base_n += h.messages.len() as f64;
+        for (w, n) in count_words(&h.messages) {
+            *base.entry(w).or_default() += n;
+        }
+    }
+    // Over-represented: the word's share of the day's messages against its share of the
+    // baseline days' messages (words in nearly every message score about 0).
+    let day_n = d.messages.len().max(1) as f64;
+    let mut scored: Vec<(f64, String)> = today
+        .into_iter()
+        .filter(|(_, n)| *n >= 2.0)
+        .map(|(w, n)| {
+            let b = base.get(&w).copied().unwrap_or(0.0);
+            let p_day = n / day_n;
+            let p_base = (b + 1.0) / (base_n + 2.0);
+            (n * (p_day / p_base).ln(), w)
+        })
+        .filter(|(s, _)| *s > 0.0)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Alert {
+        day,
+        kind,
+        count: d.count,
+        negative: d.negative,
+        baseline,
+        z,
+        examples: msgs.iter().take(3).map(|(i, _)| *i).collect(),
+        words: scored.into_iter().take(8).map(|(_, w)| w).collect(),
+    }
+}
+
+/// How alerts do on a stream with spikes injected: for each size, the share of injected
+/// days that alerted (the day itself), and the alerts per 30 days on the stream as it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub days: usize,
+    pub alerts_real: usize,
+    pub alerts_per_month_real: f64,
+    /// (spike added as a multiple of the day's baseline median (at least 1 message) — or
+    /// an absolute count when `absolute`, injected, detected).
+    pub by_size: Vec<SizeResult>,
+    /// Alerts on days with nothing injected, in the injected runs, per 30 days.
+    pub false_alerts_per_month: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SizeResult {
+    pub size: String,
+    pub injected: usize,
+    pub detected: usize,
+    pub detection_rate: f64,
+}
+
+/// A small seeded generator (SplitMix64) so evaluations repeat exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// Injects `per_size` spikes of each size at seeded random days (with a full baseline, at
+/// least 14 days apart, not on a day that already alerts) and measures detection.
+pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
+    let none = |_: u32| Vec::new();
+    let real = detect(0, days, &none);
+    let real_days: std::collections::HashSet<i64> = real.iter().map(|a| a.day).collect();
+    let months = days.len() as f64 / 30.0;
+    let sizes: [(&str, f64, bool); 4] = [
+        ("+2x baseline", 2.0, false),
+        ("+4x baseline", 4.0, false),
+        ("+8x baseline", 8.0, false),
+        ("+20 messages", 20.0, true),
+    ];
+    let first = 7 * BASELINE_WEEKS;
+    let mut rng = Rng(seed);
+    let mut by_size = Vec::new();
+    let mut false_alerts = 0usize;
+    let mut runs = 0usize;
+    for (label, size, absolute) in sizes {
+        // Choose days: spread out, with history, not alerting already.
+        let mut chosen: Vec<usize> = Vec::new();
+        let mut tries = 0;
+        while chosen.len() < per_size && tries < per_size * 200 && days.len() > first {
+            tries += 1;
+            let k = first + (rng.next() % (days.len() - first) as u64) as usize;
+            if real_days.contains(&(k as i64)) || chosen.iter().any(|&c| c.abs_diff(k) < 14) {
+                continue;
+            }
+            chosen.push(k);
+        }
+        chosen.sort_unstable();
+        let mut injected = days.to_vec();
+        for &k in &chosen {
+            let mut hist: Vec<f64> = (1..=BASELINE_WEEKS)
+                .filter_map(|w| k.checked_sub(7 * w).map(|j| days[j].count as f64))
+                .collect();
+            let base = median(&mut hist).max(1.0);
+            let add = if absolute { size } else { (size * base).ceil() };
+            injected[k].count += add as u64;
+        }
+        let got = detect(0, &injected, &none);
+        let alert_days: std::collections::HashSet<i64> = got
+            .iter()
+            .filter(|a| a.kind == Kind::Volume)
+            .map(|a| a.day)
+            .collect();
+        let detected = chosen
+            .iter()
+            .filter(|&&k| alert_days.contains(&(k as i64)))
+            .count();
+        // Alerts away from the injected days and from the real stream's own alerts.
+        false_alerts += got
+            .iter()
+            .filter(|a| {
+                !chosen
+                    .iter()
+                    .any(|&k| (a.day - k as i64).abs() <= COOLDOWN_DAYS)
+                    && !real_days.contains(&a.day)
+            })
+            .count();
+        runs += 1;
+        by_size.push(SizeResult {
+            size: label.to_owned(),
+            injected: chosen.len(),
+            detected,
+            detection_rate: if chosen.is_empty() {
+                0.0
+            } else {
+                detected as f64 / chosen.len() as f64
+            },
+        });
+    }
+    Evaluation {
+        days: days.len(),
+        alerts_real: real.len(),
+        alerts_per_month_real: if months > 0.0 {
+            real.len() as f64 / months
+        } else {
+            0.0
+        },
+        by_size,
+        false_alerts_per_month: if months > 0.0 && runs > 0 {
+            false_alerts as f64 / runs as f64 / months
+        } else {
+            0.0
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(n: usize, count: u64) -> Vec<Day> {
+        (0..n)
+            .map(|_| Day {
+                count,
+                ..Day::default()
+            })
+            .collect()
+    }
+
+    /// A flat stream of 10 a day: 30 on day 60 gives z = (30 − 10) ÷ √10 = 6.3 → an alert;
+    /// 20 the next day is within the cooldown.
+    #[test]
+    fn a_spike_alerts_once() {
+        let mut days = flat(90, 10);
+        days[60].count = 30;
+        days[61].count = 30;
+        let a = detect(0, &days, &|_| Vec::new());
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].day, 60);
+        assert_eq!(a[0].baseline, 10.0);
+        assert!((a[0].z - 20.0 / 10f64.sqrt()).abs() < 1e-9);
+        // 16 is z = 1.9: no alert.
+        let mut calm = flat(90, 10);
+        calm[60].count = 16;
+        assert!(detect(0, &calm, &|_| Vec::new()).is_empty());
+    }
+
+    /// A quiet stream (1 a day) does not alert on 4: below MIN_COUNT.
+    #[test]
+    fn low_volume_needs_a_real_count() {
+        let mut days = flat(90, 1);
+        days[70].count = 4;
+        assert!(detect(0, &days, &|_| Vec::new()).is_empty());
+        days[70].count = 6; // z = 5, count 6
+        assert_eq!(detect(0, &days, &|_| Vec::new()).len(), 1);
+    }
+
+    #[test]
+    fn negative_share() {
+        let mut days = flat(90, 20);
+        for d in &mut days {
+            d.negative = 1; // 5 % usual
+        }
+        days[80].negative = 12; // 60 %
+        let a = detect(0, &days, &|_| Vec::new());
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].kind, Kind::NegativeShare);
+    }
+
+    #[test]
+    fn evaluation_repeats_and_finds_big_spikes() {
+        let days: Vec<Day> = (0..400)
+            .map(|k| Day {
+                count: 8 + (k % 7) as u64,
+                ..Day::default()
+            })
+            .collect();
+        let a = evaluate(&days, 10, 7);
+        assert_eq!(a, evaluate(&days, 10, 7));
+        let big = a
+            .by_size
+            .iter()
+            .find(|s| s.size == "+8x baseline")
+            .expect("size");
+        assert_eq!(big.detected, big.injected);
+        assert_eq!(a.alerts_real, 0);
+    }
+}

@@ -1,0 +1,161 @@
+//! **Mentions and share of voice**: messages anywhere in the store that name the brand or
+//! its products (`[brand] names`), or a competitor (`[brand] competitors`), by people who
+//! are not the brand.
+//!
+//! A message mentions a name when the name's words appear as whole words in its subject or
+//! its own words (quotes and signatures stripped; any case; a hyphen separates words, so
+//! "USRP-B210" names "USRP"). A message naming the brand and a competitor counts for both.
+//!
+//! - `mentions` per name (the brand first), with sentiment labels (positive / neutral /
+//!   negative, from the sentiment measure) and `negative_share` = negative ÷ mentions;
+//! - `share_of_voice` = the name's mentions ÷ Σ mentions of the brand and every competitor;
+//! - `by_week`: the brand's mentions and negative mentions per ISO week.
+//!
+//! Example: 30 messages name the brand, 10 a competitor: share of voice 75 % and 25 %.
+
+use crate::Context;
+use crate::route::{contains, words};
+use crate::text::sentiment::{own_words, score};
+use hearth_model::{BrandRules, Role};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Voice {
+    pub name: String,
+    pub brand: bool,
+    pub mentions: u64,
+    pub positive: u64,
+    pub neutral: u64,
+    pub negative: u64,
+    pub negative_share: Option<f64>,
+    pub share_of_voice: Option<f64>,
+}
+
+/// One message that names the brand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    pub message: u32,
+    pub time: i64,
+    pub negative: bool,
+    pub compound: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mentions {
+    pub voices: Vec<Voice>,
+    /// (ISO week start as a day index, brand mentions, negative brand mentions).
+    pub by_week: Vec<(i64, u64, u64)>,
+    /// Every brand mention, in time order.
+    pub brand_mentions: Vec<Mention>,
+}
+
+/// Messages whose text mentions need: everyone's but the brand's, in the window.
+pub fn candidates(cx: &Context<'_>) -> Vec<u32> {
+    let m = &cx.snapshot.messages;
+    cx.in_window()
+        .filter(|&i| !matches!(cx.role(m.author[i]), Role::Brand | Role::Bot))
+        .map(|i| i as u32)
+        .collect()
+}
+
+/// `texts`: (subject, body) by message index.
+pub fn mentions(
+    cx: &Context<'_>,
+    brand: &BrandRules,
+    texts: &HashMap<u32, (String, String)>,
+) -> Mentions {
+    let m = &cx.snapshot.messages;
+    let mut names: Vec<(String, bool, Vec<Vec<String>>)> = Vec::new();
+    let brand_name = brand
+        .names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "brand".into());
+    names.push((
+        brand_name,
+        true,
+        brand
+            .names
+            .iter()
+            .map(|n| words(n))
+            .filter(|w| !w.is_empty())
+            .collect(),
+    ));
+    for (name, list) in &brand.competitors {
+        let mut ws: Vec<Vec<String>> = list
+            .iter()
+            .map(|n| words(n))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if ws.is_empty() {
+            ws.push(words(name));
+        }
+        names.push((name.clone(), false, ws));
+    }
+    let mut counts = vec![[0u64; 4]; names.len()]; // mentions, pos, neutral, neg
+    let mut weeks: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    let mut brand_mentions = Vec::new();
+    let mut ids: Vec<u32> = candidates(cx);
+    ids.sort_by_key(|&i| (m.time[i as usize], i));
+    for i in ids {
+        let Some((subject, body)) = texts.get(&i) else {
+            continue;
+        };
+        let own = own_words(body);
+        let mut w = words(subject);
+        w.extend(words(&own));
+        let hits: Vec<usize> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, ws))| ws.iter().any(|n| contains(&w, n)))
+            .map(|(k, _)| k)
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let s = score(body);
+        let slot = match s.label {
+            "positive" => 1,
+            "negative" => 3,
+            _ => 2,
+        };
+        for &k in &hits {
+            counts[k][0] += 1;
+            counts[k][slot] += 1;
+        }
+        if hits.contains(&0) {
+            let t = m.time[i as usize];
+            let week = crate::calendar::week(t) * 7 - 3;
+            let e = weeks.entry(week).or_default();
+            e.0 += 1;
+            e.1 += u64::from(slot == 3);
+            brand_mentions.push(Mention {
+                message: i,
+                time: t,
+                negative: slot == 3,
+                compound: s.compound,
+            });
+        }
+    }
+    let total: u64 = counts.iter().map(|c| c[0]).sum();
+    let voices = names
+        .iter()
+        .zip(&counts)
+        .map(|((name, is_brand, _), c)| Voice {
+            name: name.clone(),
+            brand: *is_brand,
+            mentions: c[0],
+            positive: c[1],
+            neutral: c[2],
+            negative: c[3],
+            negative_share: (c[0] > 0).then(|| c[3] as f64 / c[0] as f64),
+            share_of_voice: (total > 0).then(|| c[0] as f64 / total as f64),
+        })
+        .collect();
+    Mentions {
+        voices,
+        by_week: weeks.into_iter().map(|(w, (n, neg))| (w, n, neg)).collect(),
+        brand_mentions,
+    }
+}

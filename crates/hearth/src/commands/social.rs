@@ -1,0 +1,595 @@
+//! `hearth social posts|best-time|responses|mentions` and `hearth alerts`: the social media
+//! manager's numbers, each formula named.
+
+use super::scope::{Loaded, Scope, load, render_text, rounded};
+use crate::config;
+use hearth_analysis::social::alerts::{self, Day};
+use hearth_analysis::social::best_time::{self, parse_offset};
+use hearth_analysis::social::mentions::{self, Mentions};
+use hearth_analysis::social::posts::{self, Post};
+use hearth_analysis::social::response::{self, BusinessHours};
+use hearth_model::Config;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Reach, engagement, clicks, conversions and ROI of the brand's posts, formulas named.
+    Posts(PostArgs),
+    /// Engagement by weekday × hour in the brand's time zone, by format and by length.
+    BestTime(ScopeArgs),
+    /// Response rate and time to messages addressed to the brand.
+    Responses(ScopeArgs),
+    /// Mentions of the brand and competitors: volume, sentiment, share of voice.
+    Mentions(ScopeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScopeArgs {
+    #[command(flatten)]
+    scope: Scope,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PostArgs {
+    #[command(flatten)]
+    scope: Scope,
+    /// The headline engagement rate's denominator (default: [social] engagement_rate).
+    #[arg(long, value_parser = ["impressions", "reach", "followers"])]
+    rate: Option<String>,
+    /// How many posts to list, best headline rate first.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AlertArgs {
+    #[command(flatten)]
+    scope: Scope,
+    /// What to watch: brand mentions (needs [brand] names) or members' messages.
+    #[arg(long, value_parser = ["mentions", "messages"])]
+    stream: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
+    let config = config::load(data)?;
+    match command {
+        Command::Posts(a) => {
+            let mut config = config;
+            if let Some(r) = a.rate {
+                config.social.engagement_rate = r;
+            }
+            let loaded = load(data, &a.scope)?;
+            let out = posts_json(&loaded, &config, a.top)?;
+            if a.json {
+                super::print_json(&out);
+            } else {
+                print!("{}", posts_text(&out));
+            }
+        }
+        Command::BestTime(a) => {
+            let loaded = load(data, &a.scope)?;
+            let out = best_time_json(&loaded, &config)?;
+            print(&out, a.json);
+        }
+        Command::Responses(a) => {
+            let loaded = load(data, &a.scope)?;
+            let out = responses_json(&loaded, &config)?;
+            print(&out, a.json);
+        }
+        Command::Mentions(a) => {
+            let loaded = load(data, &a.scope)?;
+            let (m, _) = mentions_of(&loaded, &config)?;
+            let out = mentions_json(&loaded, &m);
+            print(&out, a.json);
+        }
+    }
+    Ok(())
+}
+
+fn print(out: &Value, json: bool) {
+    if json {
+        super::print_json(out);
+    } else {
+        print!("{}", render_text(&rounded(out.clone())));
+    }
+}
+
+fn offset(config: &Config) -> anyhow::Result<i64> {
+    parse_offset(&config.brand.utc_offset).ok_or_else(|| {
+        anyhow::anyhow!(
+            "hearth.toml: [brand] utc_offset {:?} is not an offset such as +10:00",
+            config.brand.utc_offset
+        )
+    })
+}
+
+/// The posts in scope (window and space) with analytics, oldest first.
+fn post_rows(loaded: &Loaded) -> anyhow::Result<Vec<hearth_store::PostRow>> {
+    let space = loaded.space.map(|s| loaded.space_name(s));
+    Ok(loaded
+        .store
+        .posts()?
+        .into_iter()
+        .filter(|p| loaded.window.contains(p.time))
+        .filter(|p| space.as_ref().is_none_or(|s| &p.space == s))
+        .collect())
+}
+
+fn keys(rows: &[hearth_store::PostRow]) -> Vec<String> {
+    rows.iter()
+        .map(|r| format!("{}:{}", r.source, r.account))
+        .collect()
+}
+
+fn as_posts<'a>(rows: &'a [hearth_store::PostRow], keys: &'a [String]) -> Vec<Post<'a>> {
+    rows.iter()
+        .zip(keys)
+        .map(|(r, k)| Post {
+            time: r.time,
+            account: k,
+            text: &r.text,
+            metrics: &r.metrics,
+        })
+        .collect()
+}
+
+fn rate_json(r: &posts::Rate) -> Value {
+    json!({"value": r.value, "formula": r.formula})
+}
+
+fn rates_json(r: &posts::Rates) -> Value {
+    json!({
+        "impressions": r.impressions,
+        "reach": r.reach,
+        "engagements": r.engagements,
+        "engagements_formula": posts::ENGAGEMENTS,
+        "platform_engagements": r.platform_engagements,
+        "clicks": r.clicks,
+        "conversions": r.conversions,
+        "cost": r.cost,
+        "value": r.value,
+        "followers": r.followers,
+        "engagement_rate": rate_json(&r.engagement_rate),
+        "engagement_rate_by_impressions": rate_json(&r.engagement_rate_by_impressions),
+        "engagement_rate_by_reach": rate_json(&r.engagement_rate_by_reach),
+        "engagement_rate_by_followers": rate_json(&r.engagement_rate_by_followers),
+        "applause_rate": rate_json(&r.applause_rate),
+        "amplification_rate": rate_json(&r.amplification_rate),
+        "conversation_rate": rate_json(&r.conversation_rate),
+        "ctr": rate_json(&r.ctr),
+        "conversion_rate": rate_json(&r.conversion_rate),
+        "roi": rate_json(&r.roi),
+    })
+}
+
+fn excerpt(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s: String = flat.chars().take(80).collect();
+    if flat.chars().count() > 80 {
+        s.push('…');
+    }
+    s
+}
+
+pub fn posts_json(loaded: &Loaded, config: &Config, top: usize) -> anyhow::Result<Value> {
+    let rows = post_rows(loaded)?;
+    let keys = keys(&rows);
+    let list = as_posts(&rows, &keys);
+    let rules = &config.social;
+    let mut accounts: Vec<&String> = keys.iter().collect();
+    accounts.sort();
+    accounts.dedup();
+    let per_account: Vec<Value> = accounts
+        .iter()
+        .map(|a| {
+            let mine: Vec<Post<'_>> = list.iter().copied().filter(|p| p.account == *a).collect();
+            json!({"account": a, "posts": mine.len(), "totals": rates_json(&posts::pooled(&mine, rules))})
+        })
+        .collect();
+    let mut scored: Vec<(usize, posts::Rates)> = list
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (k, posts::rates(p, rules)))
+        .collect();
+    scored.sort_by(|a, b| {
+        let v = |r: &posts::Rates| r.engagement_rate.value.unwrap_or(-1.0);
+        v(&b.1).total_cmp(&v(&a.1)).then(a.0.cmp(&b.0))
+    });
+    let top_posts: Vec<Value> = scored
+        .iter()
+        .take(top)
+        .map(|(k, r)| {
+            let row = &rows[*k];
+            json!({
+                "ref": row.reference,
+                "time": hearth_report::iso(row.time),
+                "account": keys[*k],
+                "format": row.metrics.format,
+                "text": excerpt(&row.text),
+                "rates": rates_json(r),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "posts": list.len(),
+        "headline_rate": {"denominator": rules.engagement_rate, "formula": posts::pooled(&list, rules).engagement_rate.formula},
+        "pooling": "each total rate is Σ numerator ÷ Σ denominator over the posts that state both",
+        "totals": rates_json(&posts::pooled(&list, rules)),
+        "accounts": per_account,
+        "follower_growth": posts::growth(&list).iter().map(|g| json!({
+            "account": g.account,
+            "posts": g.posts,
+            "first_followers": g.first,
+            "last_followers": g.last,
+            "follower_growth": g.follower_growth,
+            "follower_growth_formula": "(last − first) ÷ first followers stated on posts",
+            "new_follows": g.new_follows,
+        })).collect::<Vec<_>>(),
+        "top_posts": top_posts,
+    }))
+}
+
+pub fn best_time_json(loaded: &Loaded, config: &Config) -> anyhow::Result<Value> {
+    let rows = post_rows(loaded)?;
+    let keys = keys(&rows);
+    let list = as_posts(&rows, &keys);
+    let b = best_time::best_time(&list, offset(config)?, config.social.min_posts_per_slot);
+    let group = |g: &best_time::Group| json!({"group": g.label, "posts": g.posts, "median_rate": g.median_rate, "comparable": g.comparable});
+    let groups = |l: &[best_time::Group]| l.iter().map(group).collect::<Vec<_>>();
+    Ok(json!({
+        "rate": "median of engagements ÷ impressions per post",
+        "utc_offset": config.brand.utc_offset,
+        "min_posts_per_slot": config.social.min_posts_per_slot,
+        "posts": b.posts,
+        "median_rate": b.median_rate,
+        "recommendation": {
+            "slot": b.best_slot.as_ref().map(group),
+            "weekday": b.best_weekday.as_ref().map(group),
+            "hour": b.best_hour.as_ref().map(group),
+            "format": b.best_format.as_ref().map(group),
+            "length": b.best_length.as_ref().map(group),
+            "note": b.note,
+        },
+        "weekdays": groups(&b.weekdays),
+        "hours": groups(&b.hours),
+        "formats": groups(&b.formats),
+        "lengths": groups(&b.lengths),
+        "slots": groups(&b.slots),
+    }))
+}
+
+pub fn responses_json(loaded: &Loaded, config: &Config) -> anyhow::Result<Value> {
+    let hours = BusinessHours::parse(
+        &config.social.business_hours,
+        &config.social.business_days,
+        offset(config)?,
+    )
+    .map_err(|e| anyhow::anyhow!("hearth.toml: [social] {e}"))?;
+    let cx = loaded.context();
+    let r = response::responses(&cx, hours);
+    Ok(json!({
+        "as_of": hearth_report::iso(cx.as_of()),
+        "items": r.items,
+        "answered": r.answered,
+        "unanswered": r.unanswered,
+        "response_rate": r.response_rate,
+        "response_rate_formula": "answered ÷ messages addressed to the brand",
+        "median_hours": r.median_hours,
+        "p90_hours": r.p90_hours,
+        "km_median_hours": r.km_median_hours,
+        "business_hours": r.business_hours,
+        "waiting": r.waiting.iter().take(10).map(|(i, h)| {
+            let mut v = loaded.message(*i, true);
+            v["hours_waiting"] = json!(h);
+            v
+        }).collect::<Vec<_>>(),
+    }))
+}
+
+/// Mentions in scope, and the texts read for them (for alerts' explanations).
+fn mentions_of(
+    loaded: &Loaded,
+    config: &Config,
+) -> anyhow::Result<(Mentions, HashMap<u32, (String, String)>)> {
+    let cx = loaded.context();
+    let m = &loaded.snapshot.messages;
+    let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
+        .into_iter()
+        .map(|i| (m.id[i as usize], i))
+        .collect();
+    ids.sort_unstable();
+    let index: HashMap<i64, u32> = ids.iter().copied().collect();
+    let store_ids: Vec<i64> = ids.iter().map(|x| x.0).collect();
+    let mut texts: HashMap<u32, (String, String)> = HashMap::with_capacity(ids.len());
+    loaded
+        .store
+        .for_each_text(&store_ids, |id, subject, body| {
+            if let Some(&i) = index.get(&id) {
+                texts.insert(i, (subject.to_owned(), body.to_owned()));
+            }
+        })?;
+    Ok((mentions::mentions(&cx, &config.brand, &texts), texts))
+}
+
+fn mentions_json(loaded: &Loaded, m: &Mentions) -> Value {
+    json!({
+        "share_of_voice_formula": "mentions of the name ÷ mentions of the brand and every competitor",
+        "voices": m.voices,
+        "brand_mentions": m.brand_mentions.len(),
+        "by_week": m.by_week.iter().map(|(d, n, neg)| json!({
+            "week": hearth_report::iso(d * 86_400).get(..10).unwrap_or("").to_owned(),
+            "mentions": n,
+            "negative": neg,
+        })).collect::<Vec<_>>(),
+        "examples": m.brand_mentions.iter().rev().take(5).map(|x| loaded.message(x.message, true)).collect::<Vec<_>>(),
+    })
+}
+
+/// The daily stream alerts watch: brand mentions, or members' messages.
+pub fn stream(
+    loaded: &Loaded,
+    config: &Config,
+    kind: Option<&str>,
+) -> anyhow::Result<(String, i64, Vec<Day>, HashMap<u32, (String, String)>)> {
+    let kind = kind.map(str::to_owned).unwrap_or_else(|| {
+        if config.brand.names.is_empty() {
+            "messages"
+        } else {
+            "mentions"
+        }
+        .to_owned()
+    });
+    if kind == "mentions" && config.brand.names.is_empty() {
+        anyhow::bail!(
+            "the mentions stream needs [brand] names in hearth.toml (or use --stream messages)"
+        );
+    }
+    let (m, texts) = mentions_of(loaded, config)?;
+    let msgs = &loaded.snapshot.messages;
+    let cx = loaded.context();
+    let events: Vec<(i64, u32, bool, f64)> = if kind == "mentions" {
+        m.brand_mentions
+            .iter()
+            .map(|x| (x.time, x.message, x.negative, x.compound))
+            .collect()
+    } else {
+        let mut v: Vec<(i64, u32, bool, f64)> = texts
+            .iter()
+            .filter(|(i, _)| cx.role(msgs.author[**i as usize]) == hearth_model::Role::Member)
+            .map(|(i, (_, body))| {
+                let s = hearth_analysis::text::sentiment::score(body);
+                (
+                    msgs.time[*i as usize],
+                    *i,
+                    s.label == "negative",
+                    s.compound,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        v
+    };
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Ok((kind, 0, Vec::new(), texts));
+    };
+    let start = first.0.div_euclid(86_400);
+    let end = last.0.div_euclid(86_400);
+    let mut days = vec![Day::default(); (end - start + 1) as usize];
+    for (t, i, neg, c) in &events {
+        let d = &mut days[(t.div_euclid(86_400) - start) as usize];
+        d.count += 1;
+        d.negative += u64::from(*neg);
+        d.messages.push((*i, *c));
+    }
+    Ok((kind, start, days, texts))
+}
+
+pub fn run_alerts(data: &Path, args: AlertArgs) -> anyhow::Result<()> {
+    let config = config::load(data)?;
+    let loaded = load(data, &args.scope)?;
+    let (kind, start, days, texts) = stream(&loaded, &config, args.stream.as_deref())?;
+    let words = |i: u32| {
+        texts
+            .get(&i)
+            .map(|(s, b)| {
+                let own = hearth_analysis::text::sentiment::own_words(b).to_lowercase();
+                format!("{s} {own}")
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let found = alerts::detect(start, &days, &words);
+    let out = json!({
+        "stream": kind,
+        "days": days.len(),
+        "parameters": {
+            "baseline_weeks": alerts::BASELINE_WEEKS,
+            "z": alerts::Z,
+            "min_count": alerts::MIN_COUNT,
+            "min_negative": alerts::MIN_NEGATIVE,
+            "cooldown_days": alerts::COOLDOWN_DAYS,
+        },
+        "alerts": found.iter().map(|a| json!({
+            "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
+            "kind": a.kind,
+            "count": a.count,
+            "negative": a.negative,
+            "baseline": a.baseline,
+            "z": a.z,
+            "words": a.words,
+            "examples": a.examples.iter().map(|i| loaded.message(*i, true)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    print(&out, args.json);
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalAlertArgs {
+    #[command(flatten)]
+    scope: Scope,
+    #[arg(long, value_parser = ["mentions", "messages"])]
+    stream: Option<String>,
+    /// Spikes injected per size.
+    #[arg(long, default_value_t = 20)]
+    per_size: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `hearth eval alerts`: the alerts on the real stream, and on it with spikes of known size.
+pub fn eval_alerts(data: &Path, args: EvalAlertArgs) -> anyhow::Result<()> {
+    let config = config::load(data)?;
+    let loaded = load(data, &args.scope)?;
+    let (kind, start, days, _) = stream(&loaded, &config, args.stream.as_deref())?;
+    let e = alerts::evaluate(&days, args.per_size, args.seed);
+    let real = alerts::detect(start, &days, &|_| Vec::new());
+    let out = json!({
+        "stream": kind,
+        "days": e.days,
+        "alerts_real": e.alerts_real,
+        "alerts_per_month_real": e.alerts_per_month_real,
+        "real_alert_days": real.iter().map(|a| json!({
+            "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
+            "kind": a.kind, "count": a.count, "baseline": a.baseline,
+        })).collect::<Vec<_>>(),
+        "injected": e.by_size,
+        "false_alerts_per_month": e.false_alerts_per_month,
+        "seed": args.seed,
+    });
+    print(&out, args.json);
+    Ok(())
+}
+
+fn pct(v: &Value) -> String {
+    v.as_f64()
+        .map_or_else(|| "—".to_owned(), |x| format!("{:.2}%", x * 100.0))
+}
+
+fn num(v: &Value) -> String {
+    v.as_f64().map_or_else(
+        || "—".to_owned(),
+        |x| {
+            let n = x.round() as i64;
+            let s = n.abs().to_string();
+            let mut out = String::new();
+            for (k, ch) in s.chars().enumerate() {
+                if k > 0 && (s.len() - k) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(ch);
+            }
+            if n < 0 { format!("-{out}") } else { out }
+        },
+    )
+}
+
+/// The post metrics as a table a social media manager reads.
+fn posts_text(out: &Value) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "{} posts. engagements = {}; headline engagement rate = {}.\nTotals are pooled: Σ numerator ÷ Σ denominator over the posts that state both.\n\n",
+        out["posts"],
+        posts::ENGAGEMENTS,
+        out["headline_rate"]["formula"].as_str().unwrap_or("")
+    ));
+    let head = format!(
+        "{:<28} {:>5} {:>11} {:>11} {:>9} {:>9} {:>9} {:>7} {:>8} {:>6}\n",
+        "account",
+        "posts",
+        "impressions",
+        "engagements",
+        "ER impr",
+        "ER reach",
+        "ER foll",
+        "CTR",
+        "conv",
+        "ROI"
+    );
+    s.push_str(&head);
+    let row = |name: &str, posts: &Value, t: &Value| {
+        format!(
+            "{:<28} {:>5} {:>11} {:>11} {:>9} {:>9} {:>9} {:>7} {:>8} {:>6}\n",
+            name.chars().take(28).collect::<String>(),
+            posts.to_string(),
+            num(&t["impressions"]),
+            num(&t["engagements"]),
+            pct(&t["engagement_rate_by_impressions"]["value"]),
+            pct(&t["engagement_rate_by_reach"]["value"]),
+            pct(&t["engagement_rate_by_followers"]["value"]),
+            pct(&t["ctr"]["value"]),
+            pct(&t["conversion_rate"]["value"]),
+            t["roi"]["value"]
+                .as_f64()
+                .map_or_else(|| "—".to_owned(), |x| format!("{x:.2}")),
+        )
+    };
+    for a in out["accounts"].as_array().into_iter().flatten() {
+        s.push_str(&row(
+            a["account"].as_str().unwrap_or(""),
+            &a["posts"],
+            &a["totals"],
+        ));
+    }
+    s.push_str(&row("all", &out["posts"], &out["totals"]));
+    s.push_str(&format!(
+        "\nER impr = {} · ER reach = {} · ER foll = {} · CTR = {} · conv = {} · ROI = {}\n",
+        posts::BY_IMPRESSIONS,
+        posts::BY_REACH,
+        posts::BY_FOLLOWERS,
+        posts::CTR,
+        posts::CONVERSION_RATE,
+        posts::ROI
+    ));
+    let growth: Vec<&Value> = out["follower_growth"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|g| !g["follower_growth"].is_null() || !g["new_follows"].is_null())
+        .collect();
+    if !growth.is_empty() {
+        s.push_str("\nFollowers:\n");
+        for g in growth {
+            s.push_str(&format!(
+                "  {:<28} growth {} ({} → {}), new follows {}\n",
+                g["account"].as_str().unwrap_or(""),
+                pct(&g["follower_growth"]),
+                num(&g["first_followers"]),
+                num(&g["last_followers"]),
+                num(&g["new_follows"]),
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "\nTop posts by {}:\n",
+        out["headline_rate"]["formula"].as_str().unwrap_or("")
+    ));
+    for p in out["top_posts"].as_array().into_iter().flatten() {
+        s.push_str(&format!(
+            "  {:>7}  {}  {:<24}  {}\n",
+            pct(&p["rates"]["engagement_rate"]["value"]),
+            p["time"].as_str().unwrap_or("").get(..10).unwrap_or(""),
+            p["account"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(24)
+                .collect::<String>(),
+            p["text"].as_str().unwrap_or("")
+        ));
+    }
+    s
+}
