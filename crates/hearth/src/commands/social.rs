@@ -294,11 +294,11 @@ pub fn responses_json(loaded: &Loaded, config: &Config) -> anyhow::Result<Value>
     }))
 }
 
+/// (subject, body) of messages, by snapshot index.
+type Texts = HashMap<u32, (String, String)>;
+
 /// Mentions in scope, and the texts read for them (for alerts' explanations).
-fn mentions_of(
-    loaded: &Loaded,
-    config: &Config,
-) -> anyhow::Result<(Mentions, HashMap<u32, (String, String)>)> {
+fn mentions_of(loaded: &Loaded, config: &Config) -> anyhow::Result<(Mentions, Texts)> {
     let cx = loaded.context();
     let m = &loaded.snapshot.messages;
     let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
@@ -333,12 +333,16 @@ fn mentions_json(loaded: &Loaded, m: &Mentions) -> Value {
     })
 }
 
+/// The daily stream alerts watch (its kind, first day, days), and the texts read.
+pub struct Stream {
+    pub kind: String,
+    pub start: i64,
+    pub days: Vec<Day>,
+    pub texts: Texts,
+}
+
 /// The daily stream alerts watch: brand mentions, or members' messages.
-pub fn stream(
-    loaded: &Loaded,
-    config: &Config,
-    kind: Option<&str>,
-) -> anyhow::Result<(String, i64, Vec<Day>, HashMap<u32, (String, String)>)> {
+pub fn stream(loaded: &Loaded, config: &Config, kind: Option<&str>) -> anyhow::Result<Stream> {
     let kind = kind.map(str::to_owned).unwrap_or_else(|| {
         if config.brand.names.is_empty() {
             "messages"
@@ -374,11 +378,16 @@ pub fn stream(
                 )
             })
             .collect();
-        v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        v.sort_by_key(|a| (a.0, a.1));
         v
     };
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
-        return Ok((kind, 0, Vec::new(), texts));
+        return Ok(Stream {
+            kind,
+            start: 0,
+            days: Vec::new(),
+            texts,
+        });
     };
     let start = first.0.div_euclid(86_400);
     let end = last.0.div_euclid(86_400);
@@ -389,13 +398,23 @@ pub fn stream(
         d.negative += u64::from(*neg);
         d.messages.push((*i, *c));
     }
-    Ok((kind, start, days, texts))
+    Ok(Stream {
+        kind,
+        start,
+        days,
+        texts,
+    })
 }
 
 pub fn run_alerts(data: &Path, args: AlertArgs) -> anyhow::Result<()> {
     let config = config::load(data)?;
     let loaded = load(data, &args.scope)?;
-    let (kind, start, days, texts) = stream(&loaded, &config, args.stream.as_deref())?;
+    let Stream {
+        kind,
+        start,
+        days,
+        texts,
+    } = stream(&loaded, &config, args.stream.as_deref())?;
     let words = |i: u32| {
         texts
             .get(&i)
@@ -454,7 +473,9 @@ pub struct EvalAlertArgs {
 pub fn eval_alerts(data: &Path, args: EvalAlertArgs) -> anyhow::Result<()> {
     let config = config::load(data)?;
     let loaded = load(data, &args.scope)?;
-    let (kind, start, days, _) = stream(&loaded, &config, args.stream.as_deref())?;
+    let Stream {
+        kind, start, days, ..
+    } = stream(&loaded, &config, args.stream.as_deref())?;
     let e = alerts::evaluate(&days, args.per_size, args.seed);
     let real = alerts::detect(start, &days, &|_| Vec::new());
     let out = json!({
@@ -487,7 +508,7 @@ fn num(v: &Value) -> String {
             let s = n.abs().to_string();
             let mut out = String::new();
             for (k, ch) in s.chars().enumerate() {
-                if k > 0 && (s.len() - k) % 3 == 0 {
+                if k > 0 && (s.len() - k).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(ch);
