@@ -319,7 +319,7 @@ pub fn route(
         let p = m.parent[i];
         let addressed = (p != NO_PARENT && cx.role(m.author[p as usize]) == Role::Brand)
             || m.mentions(i).iter().any(|&q| cx.role(q) == Role::Brand);
-        let subject_words = words(subject);
+        let subject_words = words(&untagged(subject));
         let mentions_brand = brand_names.iter().any(|n| {
             contains(&own_words_list, n) || (p == NO_PARENT && contains(&subject_words, n))
         });
@@ -627,6 +627,22 @@ fn subject_terms(subject: &str) -> Vec<String> {
         .filter(|w| w.chars().count() >= 3 && !STOP.contains(&w.as_str()) && w != "re" && w != "fw")
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
         .collect()
+}
+
+/// A subject without its mailing-list tags (`[USRP-users] Re: …` → ` Re: …`): a list's name
+/// in every subject is not a mention.
+pub(crate) fn untagged(subject: &str) -> String {
+    let mut out = String::with_capacity(subject.len());
+    let mut depth = 0usize;
+    for ch in subject.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Lower-case words; an inner `'` stays ("doesn't"), a hyphen separates ("USRP-B210" names

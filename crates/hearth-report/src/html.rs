@@ -40,6 +40,32 @@ pub struct HtmlReport {
     pub waiting: Vec<Vec<String>>,
     /// (metric name, definition text) for the definitions section.
     pub definitions: Vec<(String, String)>,
+    /// The social media side, when the store has posts or `[brand] names`.
+    pub social: Option<SocialSection>,
+}
+
+/// One number in the side-by-side table: (label, value, metric it links to).
+pub type Cell = (String, String, String);
+
+/// The social media side of the report: the brand's one-to-many work, kept apart from the
+/// community numbers and shown beside them.
+#[derive(Debug, Clone, Default)]
+pub struct SocialSection {
+    /// Both disciplines over the same period: (community label, value, metric) and
+    /// (social label, value, metric), row by row.
+    pub side_by_side: Vec<(Cell, Cell)>,
+    /// (measure, value, formula, metric) for the post totals.
+    pub totals: Vec<(String, String, String, String)>,
+    /// date, account, headline rate, text.
+    pub top_posts: Vec<Vec<String>>,
+    /// The best-time sentence (with sample sizes, or why there is none).
+    pub best_time: String,
+    /// name, mentions, share of voice, negative share.
+    pub voices: Vec<Vec<String>>,
+    /// Weekly brand mentions (week label, count).
+    pub timeline: Vec<(String, u64)>,
+    /// Alerts on the timeline: (index into `timeline`, what happened).
+    pub alerts: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -168,6 +194,9 @@ pub fn render_html(r: &HtmlReport) -> String {
     picture(&mut s, r);
     charts(&mut s, r);
     tables(&mut s, r);
+    if let Some(social) = &r.social {
+        social_section(&mut s, social);
+    }
     definitions(&mut s, r);
     s.push_str("</body></html>\n");
     s
@@ -615,6 +644,119 @@ fn tables(s: &mut String, r: &HtmlReport) {
         &["newcomer", "since", "first message"],
         &r.waiting,
     );
+}
+
+fn social_section(s: &mut String, x: &SocialSection) {
+    s.push_str("<section id=\"both\"><h2>Both disciplines, the same period</h2>\
+        <p>Community work is measured by what members do with each other; social media work by what the brand's posts reach. Neither set of numbers stands for the other.</p>\
+        <table><thead><tr><th>Community (many-to-many)</th><th></th><th>Social media (one-to-many)</th><th></th></tr></thead><tbody>");
+    for ((cl, cv, cm), (sl, sv, sm)) in &x.side_by_side {
+        let cell = |label: &str, value: &str, metric: &str| {
+            if label.is_empty() {
+                "<td></td><td></td>".to_owned()
+            } else {
+                format!("<td>{}</td><td>{}</td>", esc(label), num(value, metric))
+            }
+        };
+        let _ = write!(s, "<tr>{}{}</tr>", cell(cl, cv, cm), cell(sl, sv, sm));
+    }
+    s.push_str("</tbody></table></section>\n");
+
+    s.push_str("<section id=\"social\"><h2>The social media side</h2>");
+    if !x.totals.is_empty() {
+        s.push_str(
+            "<table><thead><tr><th>measure</th><th>value</th><th>formula</th></tr></thead><tbody>",
+        );
+        for (label, value, formula, metric) in &x.totals {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(label),
+                num(value, metric),
+                esc(formula)
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    let _ = write!(s, "<p>{}</p>", esc(&x.best_time));
+    if !x.top_posts.is_empty() {
+        s.push_str("<h3>Top posts</h3><table><thead><tr><th>date</th><th>account</th><th>engagement rate</th><th>post</th></tr></thead><tbody>");
+        for row in &x.top_posts {
+            s.push_str("<tr>");
+            for cell in row {
+                let _ = write!(s, "<td>{}</td>", esc(cell));
+            }
+            s.push_str("</tr>");
+        }
+        s.push_str("</tbody></table>");
+    }
+    if !x.voices.is_empty() {
+        let _ = write!(
+            s,
+            "<h3>Mentions and share of voice <small>({})</small></h3><table><thead><tr><th>name</th><th>mentions</th><th>share of voice</th><th>negative</th></tr></thead><tbody>",
+            num("definition", "mentions")
+        );
+        for row in &x.voices {
+            s.push_str("<tr>");
+            for cell in row {
+                let _ = write!(s, "<td>{}</td>", esc(cell));
+            }
+            s.push_str("</tr>");
+        }
+        s.push_str("</tbody></table>");
+    }
+    if !x.timeline.is_empty() {
+        let w = 720.0;
+        let h = 180.0;
+        let (left, right, top, bottom) = (40.0, 10.0, 14.0, 24.0);
+        let max = x.timeline.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1) as f64;
+        let bw = (w - left - right) / x.timeline.len() as f64;
+        let _ = write!(
+            s,
+            "<figure id=\"mention-timeline\"><svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Weekly mentions with alerts\">"
+        );
+        for (k, (label, n)) in x.timeline.iter().enumerate() {
+            let bh = (h - top - bottom) * *n as f64 / max;
+            let _ = write!(
+                s,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#74c0fc\"><title>{}: {n}</title></rect>",
+                left + k as f64 * bw,
+                h - bottom - bh,
+                (bw - 0.5).max(0.5),
+                bh,
+                esc(label)
+            );
+        }
+        for (k, what) in &x.alerts {
+            let cx = left + (*k as f64 + 0.5) * bw;
+            let _ = write!(
+                s,
+                "<g class=\"alert\"><line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#e03131\" stroke-dasharray=\"3 2\"/><circle cx=\"{cx:.1}\" cy=\"{top}\" r=\"4\" fill=\"#e03131\"><title>{}</title></circle></g>",
+                h - bottom,
+                esc(what)
+            );
+        }
+        let first = x.timeline.first().map_or("", |t| t.0.as_str());
+        let last = x.timeline.last().map_or("", |t| t.0.as_str());
+        let _ = write!(
+            s,
+            "<text x=\"{left}\" y=\"{:.1}\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></svg>",
+            h - 6.0,
+            esc(first),
+            w - right,
+            h - 6.0,
+            esc(last),
+            left - 4.0,
+            top + 4.0,
+            max as u64
+        );
+        let _ = write!(
+            s,
+            "<figcaption>Mentions of the brand per week; red marks are crisis alerts ({}), each with the messages that explain it in <code>hearth alerts</code>.</figcaption></figure>",
+            num("how they are found", "alerts")
+        );
+    }
+    s.push_str("</section>\n");
 }
 
 fn definitions(s: &mut String, r: &HtmlReport) {

@@ -334,3 +334,45 @@ print(json.dumps(out))
         assert!(v.get(key).is_some(), "{key}");
     }
 }
+
+/// The social side in the report: X post analytics with their formulas, and on usrp-users
+/// (with the vendor's names) the two disciplines side by side and the mention timeline with
+/// its alerts.
+#[test]
+fn the_report_shows_the_social_side_beside_the_community() {
+    setup();
+    let x = data_dir(Some("[brand]\nnames = [\"ADHO\"]\n"));
+    ingest(
+        x.path(),
+        "twitter",
+        &repo().join("../shared/data/social/twitter-adho"),
+    );
+    let (file, page) = html(x.path(), &[]);
+    assert!(page.contains("id=\"social\""));
+    assert!(page.contains("engagements ÷ impressions"));
+    assert!(page.contains("reactions + comments + shares + clicks"));
+    assert!(page.contains("Best time to post"), "129 posts are enough");
+    assert!(page.contains("id=\"def-post_metrics\""));
+    let dom = chromium_dom(&file);
+    assert!(dom.contains("Both disciplines, the same period"));
+
+    let rules =
+        format!("{VENDOR_RULES}\n[brand]\nnames = [\"Ettus\", \"USRP\", \"UHD\", \"RFNoC\"]\n");
+    let u = data_dir(Some(&rules));
+    ingest(u.path(), "mbox", &usrp_users());
+    let (file, page) = html(
+        u.path(),
+        &["--since", "2024-01-01", "--until", "2026-01-01"],
+    );
+    assert!(page.contains("id=\"mention-timeline\""));
+    assert!(
+        count(&page, "<g class=\"alert\">") >= 5,
+        "alerts on the timeline"
+    );
+    // The community side keeps its own numbers: the peer share is in both tables' rows.
+    assert!(
+        page.contains("Community (many-to-many)") && page.contains("Social media (one-to-many)")
+    );
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    assert!(screenshot(&file, &tmp.join("report-social.png"), 6000) > 50_000);
+}

@@ -41,6 +41,11 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("role_audit", include_str!("../audit.rs")),
     ("job_check", include_str!("../jobs.rs")),
     ("routing", include_str!("../route.rs")),
+    ("post_metrics", include_str!("../social/posts.rs")),
+    ("best_time", include_str!("../social/best_time.rs")),
+    ("responses", include_str!("../social/response.rs")),
+    ("mentions", include_str!("../social/mentions.rs")),
+    ("alerts", include_str!("../social/alerts.rs")),
 ];
 
 /// The names [`definition`] knows.

@@ -235,18 +235,22 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
     let real = detect(0, days, &none);
     let real_days: std::collections::HashSet<i64> = real.iter().map(|a| a.day).collect();
     let months = days.len() as f64 / 30.0;
-    let sizes: [(&str, f64, bool); 4] = [
-        ("+2x baseline", 2.0, false),
-        ("+4x baseline", 4.0, false),
-        ("+8x baseline", 8.0, false),
-        ("+20 messages", 20.0, true),
+    // (label, size, absolute, negative): a negative burst adds that many negative messages
+    // and counts as found by either kind of alert.
+    let sizes: [(&str, f64, bool, bool); 6] = [
+        ("+2x baseline", 2.0, false, false),
+        ("+4x baseline", 4.0, false, false),
+        ("+8x baseline", 8.0, false, false),
+        ("+20 messages", 20.0, true, false),
+        ("+5 negative messages", 5.0, true, true),
+        ("+10 negative messages", 10.0, true, true),
     ];
     let first = 7 * BASELINE_WEEKS;
     let mut rng = Rng(seed);
     let mut by_size = Vec::new();
     let mut false_alerts = 0usize;
     let mut runs = 0usize;
-    for (label, size, absolute) in sizes {
+    for (label, size, absolute, negative) in sizes {
         // Choose days: spread out, with history, not alerting already.
         let mut chosen: Vec<usize> = Vec::new();
         let mut tries = 0;
@@ -267,11 +271,14 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
             let base = median(&mut hist).max(1.0);
             let add = if absolute { size } else { (size * base).ceil() };
             injected[k].count += add as u64;
+            if negative {
+                injected[k].negative += add as u64;
+            }
         }
         let got = detect(0, &injected, &none);
         let alert_days: std::collections::HashSet<i64> = got
             .iter()
-            .filter(|a| a.kind == Kind::Volume)
+            .filter(|a| negative || a.kind == Kind::Volume)
             .map(|a| a.day)
             .collect();
         let detected = chosen

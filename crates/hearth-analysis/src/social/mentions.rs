@@ -3,8 +3,8 @@
 //! are not the brand.
 //!
 //! A message mentions a name when the name's words appear as whole words in its subject or
-//! its own words (quotes and signatures stripped; any case; a hyphen separates words, so
-//! "USRP-B210" names "USRP"). A message naming the brand and a competitor counts for both.
+//! its own words (quotes and signatures stripped; mailing-list tags such as `[USRP-users]`
+//! dropped from subjects; any case; a hyphen separates words, so "USRP-B210" names "USRP"). A message naming the brand and a competitor counts for both.
 //!
 //! - `mentions` per name (the brand first), with sentiment labels (positive / neutral /
 //!   negative, from the sentiment measure) and `negative_share` = negative ÷ mentions;
@@ -14,7 +14,7 @@
 //! Example: 30 messages name the brand, 10 a competitor: share of voice 75 % and 25 %.
 
 use crate::Context;
-use crate::route::{contains, words};
+use crate::route::{contains, untagged, words};
 use crate::text::sentiment::{own_words, score};
 use hearth_model::{BrandRules, Role};
 use serde::Serialize;
@@ -103,7 +103,7 @@ pub fn mentions(
             continue;
         };
         let own = own_words(body);
-        let mut w = words(subject);
+        let mut w = words(&untagged(subject));
         w.extend(words(&own));
         let hits: Vec<usize> = names
             .iter()

@@ -8,7 +8,8 @@ use hearth_analysis::metrics::{
 };
 use hearth_analysis::{Period, metrics};
 use hearth_model::Role;
-use hearth_report::html::{CohortRow, Graph, GraphNode, HtmlReport, SeriesPoint};
+use hearth_report::html::{CohortRow, Graph, GraphNode, HtmlReport, SeriesPoint, SocialSection};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// At most this many people are drawn; the rest are summarised under the picture.
@@ -18,7 +19,7 @@ fn date(t: i64) -> String {
     hearth_report::iso(t).chars().take(10).collect()
 }
 
-pub fn build(loaded: &Loaded) -> HtmlReport {
+pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> anyhow::Result<HtmlReport> {
     let cx = loaded.context();
     let m = &loaded.snapshot.messages;
     let counts = hearth_analysis::metrics::counts::counts(&cx);
@@ -186,7 +187,7 @@ pub fn build(loaded: &Loaded) -> HtmlReport {
             u.map_or_else(|| "now".to_owned(), date)
         ),
     };
-    HtmlReport {
+    let mut report = HtmlReport {
         title,
         window,
         verdict: hearth_analysis::verdict(peer).to_owned(),
@@ -244,5 +245,229 @@ pub fn build(loaded: &Loaded) -> HtmlReport {
         .iter()
         .map(|n| ((*n).to_owned(), metrics::definition(n).unwrap_or_default()))
         .collect(),
+        social: None,
+    };
+    let community = [
+        ("peer share", pct_or_dash(report.peer_share), "peer_share"),
+        (
+            "first answers by members",
+            pct_or_dash(report.first_by_member_share),
+            "first_response",
+        ),
+        (
+            "members connected without the brand",
+            pct_or_dash(report.connected_without_brand),
+            "resilience",
+        ),
+        ("active members", act.active_members.to_string(), "activity"),
+        ("newcomers", newc.newcomers.to_string(), "newcomers"),
+    ];
+    report.social = social(loaded, config, &community)?;
+    if report.social.is_some() {
+        for n in [
+            "post_metrics",
+            "best_time",
+            "responses",
+            "mentions",
+            "alerts",
+        ] {
+            report
+                .definitions
+                .push((n.to_owned(), metrics::definition(n).unwrap_or_default()));
+        }
     }
+    Ok(report)
+}
+
+fn pct_or_dash(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |x| format!("{:.1}%", x * 100.0))
+}
+
+/// The social section: post totals with formulas, top posts, best time, mentions and share
+/// of voice, the weekly mention timeline with alerts, and both disciplines side by side.
+fn social(
+    loaded: &Loaded,
+    config: &hearth_model::Config,
+    community: &[(&str, String, &str)],
+) -> anyhow::Result<Option<SocialSection>> {
+    use super::social::{as_posts, excerpt, keys, mentions_of, offset, pct, post_rows};
+    use hearth_analysis::social::{alerts, best_time, posts, response};
+    let rows = post_rows(loaded)?;
+    if rows.is_empty() && config.brand.names.is_empty() {
+        return Ok(None);
+    }
+    let keys = keys(&rows);
+    let list = as_posts(&rows, &keys);
+    let rules = &config.social;
+    let total = posts::pooled(&list, rules);
+    let rate = |r: &posts::Rate| pct(&json!(r.value));
+    let count = |v: Option<f64>| super::social::num(&json!(v));
+    let mut x = SocialSection::default();
+    if !rows.is_empty() {
+        x.totals = vec![
+            (
+                "posts".into(),
+                rows.len().to_string(),
+                String::new(),
+                "post_metrics".into(),
+            ),
+            (
+                "impressions".into(),
+                count(total.impressions),
+                "Σ over posts".into(),
+                "post_metrics".into(),
+            ),
+            (
+                "engagements".into(),
+                count(total.engagements),
+                posts::ENGAGEMENTS.into(),
+                "post_metrics".into(),
+            ),
+            (
+                "engagement rate".into(),
+                rate(&total.engagement_rate_by_impressions),
+                posts::BY_IMPRESSIONS.into(),
+                "post_metrics".into(),
+            ),
+            (
+                "engagement rate".into(),
+                rate(&total.engagement_rate_by_reach),
+                posts::BY_REACH.into(),
+                "post_metrics".into(),
+            ),
+            (
+                "engagement rate".into(),
+                rate(&total.engagement_rate_by_followers),
+                posts::BY_FOLLOWERS.into(),
+                "post_metrics".into(),
+            ),
+            (
+                "click-through rate".into(),
+                rate(&total.ctr),
+                posts::CTR.into(),
+                "post_metrics".into(),
+            ),
+            (
+                "conversion rate".into(),
+                rate(&total.conversion_rate),
+                posts::CONVERSION_RATE.into(),
+                "post_metrics".into(),
+            ),
+            (
+                "ROI".into(),
+                total
+                    .roi
+                    .value
+                    .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+                posts::ROI.into(),
+                "post_metrics".into(),
+            ),
+        ];
+        let mut scored: Vec<(usize, Option<f64>)> = list
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (k, posts::rates(p, rules).engagement_rate.value))
+            .collect();
+        scored.sort_by(|a, b| {
+            b.1.unwrap_or(-1.0)
+                .total_cmp(&a.1.unwrap_or(-1.0))
+                .then(a.0.cmp(&b.0))
+        });
+        x.top_posts = scored
+            .iter()
+            .take(5)
+            .map(|(k, r)| {
+                vec![
+                    date(rows[*k].time),
+                    keys[*k].clone(),
+                    pct(&json!(r)),
+                    excerpt(&rows[*k].text),
+                ]
+            })
+            .collect();
+        let b = best_time::best_time(&list, offset(config)?, rules.min_posts_per_slot);
+        x.best_time = match (&b.best_slot, &b.best_weekday) {
+            (Some(slot), Some(day)) => format!(
+                "Best time to post: {} (median engagement rate {:.2}% over {} posts; all posts {:.2}%); best day {} ({} posts).",
+                slot.label,
+                slot.median_rate * 100.0,
+                slot.posts,
+                b.median_rate.unwrap_or(0.0) * 100.0,
+                day.label,
+                day.posts
+            ),
+            _ => b.note.clone().unwrap_or_else(|| {
+                "Not enough posts in any weekday × hour slot to recommend a time.".into()
+            }),
+        };
+    } else {
+        x.best_time = "No post analytics in the store (hearth ingest twitter|linkedin|facebook|instagram|social-csv).".into();
+    }
+    let cx = loaded.context();
+    let resp = response::responses(&cx, None);
+    let mut mention_count = String::from("—");
+    if !config.brand.names.is_empty() {
+        let (m, _) = mentions_of(loaded, config)?;
+        mention_count = m.brand_mentions.len().to_string();
+        x.voices = m
+            .voices
+            .iter()
+            .map(|v| {
+                vec![
+                    v.name.clone(),
+                    v.mentions.to_string(),
+                    pct(&json!(v.share_of_voice)),
+                    pct(&json!(v.negative_share)),
+                ]
+            })
+            .collect();
+        let weeks: Vec<i64> = m.by_week.iter().map(|w| w.0).collect();
+        x.timeline = m
+            .by_week
+            .iter()
+            .map(|(d, n, _)| (date(d * 86_400), *n))
+            .collect();
+        let st = super::social::stream(loaded, config, Some("mentions"))?;
+        for a in alerts::detect(st.start, &st.days, &|_| Vec::new()) {
+            let week_start = hearth_analysis::calendar::week(a.day * 86_400) * 7 - 3;
+            if let Ok(k) = weeks.binary_search(&week_start) {
+                x.alerts.push((
+                    k,
+                    format!(
+                        "{}: {:?} alert, {} mentions against a usual {:.0}",
+                        date(a.day * 86_400),
+                        a.kind,
+                        a.count,
+                        a.baseline
+                    ),
+                ));
+            }
+        }
+    }
+    let social_rows = [
+        ("posts", rows.len().to_string(), "post_metrics"),
+        ("impressions", count(total.impressions), "post_metrics"),
+        (
+            "engagement rate (engagements ÷ impressions)",
+            rate(&total.engagement_rate_by_impressions),
+            "post_metrics",
+        ),
+        (
+            "response rate to messages addressed to the brand",
+            pct(&json!(resp.response_rate)),
+            "responses",
+        ),
+        ("brand mentions", mention_count, "mentions"),
+    ];
+    x.side_by_side = community
+        .iter()
+        .zip(social_rows.iter())
+        .map(|((cl, cv, cm), (sl, sv, sm))| {
+            (
+                ((*cl).to_owned(), cv.clone(), (*cm).to_owned()),
+                ((*sl).to_owned(), sv.clone(), (*sm).to_owned()),
+            )
+        })
+        .collect();
+    Ok(Some(x))
 }

@@ -46,7 +46,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
             space: args.space.clone(),
         };
         let loaded = super::scope::load(data, &scope)?;
-        let page = hearth_report::html::render_html(&super::html::build(&loaded));
+        let config = config::load(data)?;
+        let page = hearth_report::html::render_html(&super::html::build(&loaded, &config)?);
         std::fs::write(file, &page)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
         eprintln!("wrote {} ({} KB)", file.display(), page.len() / 1024);

@@ -102,7 +102,7 @@ fn print(out: &Value, json: bool) {
     }
 }
 
-fn offset(config: &Config) -> anyhow::Result<i64> {
+pub(crate) fn offset(config: &Config) -> anyhow::Result<i64> {
     parse_offset(&config.brand.utc_offset).ok_or_else(|| {
         anyhow::anyhow!(
             "hearth.toml: [brand] utc_offset {:?} is not an offset such as +10:00",
@@ -112,7 +112,7 @@ fn offset(config: &Config) -> anyhow::Result<i64> {
 }
 
 /// The posts in scope (window and space) with analytics, oldest first.
-fn post_rows(loaded: &Loaded) -> anyhow::Result<Vec<hearth_store::PostRow>> {
+pub(crate) fn post_rows(loaded: &Loaded) -> anyhow::Result<Vec<hearth_store::PostRow>> {
     let space = loaded.space.map(|s| loaded.space_name(s));
     Ok(loaded
         .store
@@ -123,13 +123,13 @@ fn post_rows(loaded: &Loaded) -> anyhow::Result<Vec<hearth_store::PostRow>> {
         .collect())
 }
 
-fn keys(rows: &[hearth_store::PostRow]) -> Vec<String> {
+pub(crate) fn keys(rows: &[hearth_store::PostRow]) -> Vec<String> {
     rows.iter()
         .map(|r| format!("{}:{}", r.source, r.account))
         .collect()
 }
 
-fn as_posts<'a>(rows: &'a [hearth_store::PostRow], keys: &'a [String]) -> Vec<Post<'a>> {
+pub(crate) fn as_posts<'a>(rows: &'a [hearth_store::PostRow], keys: &'a [String]) -> Vec<Post<'a>> {
     rows.iter()
         .zip(keys)
         .map(|(r, k)| Post {
@@ -170,7 +170,7 @@ fn rates_json(r: &posts::Rates) -> Value {
     })
 }
 
-fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut s: String = flat.chars().take(80).collect();
     if flat.chars().count() > 80 {
@@ -295,10 +295,10 @@ pub fn responses_json(loaded: &Loaded, config: &Config) -> anyhow::Result<Value>
 }
 
 /// (subject, body) of messages, by snapshot index.
-type Texts = HashMap<u32, (String, String)>;
+pub(crate) type Texts = HashMap<u32, (String, String)>;
 
 /// Mentions in scope, and the texts read for them (for alerts' explanations).
-fn mentions_of(loaded: &Loaded, config: &Config) -> anyhow::Result<(Mentions, Texts)> {
+pub(crate) fn mentions_of(loaded: &Loaded, config: &Config) -> anyhow::Result<(Mentions, Texts)> {
     let cx = loaded.context();
     let m = &loaded.snapshot.messages;
     let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
@@ -495,12 +495,12 @@ pub fn eval_alerts(data: &Path, args: EvalAlertArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn pct(v: &Value) -> String {
+pub(crate) fn pct(v: &Value) -> String {
     v.as_f64()
         .map_or_else(|| "—".to_owned(), |x| format!("{:.2}%", x * 100.0))
 }
 
-fn num(v: &Value) -> String {
+pub(crate) fn num(v: &Value) -> String {
     v.as_f64().map_or_else(
         || "—".to_owned(),
         |x| {
