@@ -8,7 +8,7 @@ export RUSTC_BOOTSTRAP=1
 SE=../shared/data/stackexchange/conlang.meta.stackexchange.com
 SLACK=../shared/data/slack/clojurians-log-demo
 ASKCI=../shared/data/discourse/askci/data/2019-10-19
-for target in mbox mailtext stackexchange slack discourse github discord reddit telegram generic irc job_check; do
+for target in mbox mailtext stackexchange slack discourse github discord reddit telegram generic irc job_check social; do
   mkdir -p "fuzz/corpus/$target"
   case "$target" in
     stackexchange) # seeds: real dump files, first byte chooses the file kind
@@ -23,6 +23,7 @@ for target in mbox mailtext stackexchange slack discourse github discord reddit 
     generic) cp fixtures/generic/* "fuzz/corpus/$target/" ;;
     telegram) cp fixtures/telegram/*.json "fuzz/corpus/$target/" ;;
     job_check) cp fixtures/jobs/*.md "fuzz/corpus/$target/" ;;
+    social) cp fixtures/social/*.csv "fuzz/corpus/$target/"; head -c 20000 ../shared/data/social/mastodon-archive/outbox.json > "fuzz/corpus/$target/outbox.json" ;;
     irc) head -c 20000 ../shared/data/irc-ubuntu/dev/2004-11-15_03.raw.txt > "fuzz/corpus/$target/seed.log" ;;
     reddit) cp fixtures/reddit/*.ndjson "fuzz/corpus/$target/" ;;
     discord) cp fixtures/discord/*.json "fuzz/corpus/$target/" ;;

@@ -9,7 +9,10 @@ use std::path::Path;
 ///   `users.edn` or `logs/` → `slack`; otherwise the formats of what it holds, if they agree;
 /// - a file named `*.mbox`/`*.mbx`, or starting with `From ` → `mbox`; a dump file
 ///   (`Posts.xml`, `Comments.xml`, …) → `stackexchange`; `*.zst` → `reddit`; `*.zip` → `slack`;
-///   `*.csv` → `csv`, or `discourse` when its header has `topic_id` and `post_number`;
+///   `*.csv` → `csv`, or `discourse` when its header has `topic_id` and `post_number`, or an
+///   analytics reader by its post columns (`Tweet id` → `twitter`, `Post ID` with `Account
+///   username` → `instagram` or with `Page name` → `facebook`, `Post link` → `linkedin`,
+///   `post_id` → `social-csv`); `outbox.json` → `mastodon`;
 /// - a JSON file by the keys near its start: `guild` and `channel` → `discord`, `post_stream`
 ///   → `discourse`, `from_id`/`date_unixtime`/`chats` → `telegram`, `subreddit` → `reddit`,
 ///   `issue_url`/`repository_url`/`issues` → `github`; JSON lines with `author` and `time` →
@@ -46,14 +49,32 @@ fn detect_file(path: &Path) -> Option<&'static str> {
     let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
     head.truncate(n);
     if name.ends_with(".csv") {
-        // A Discourse admin export has the posts table's columns.
-        let header = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        // A Discourse admin export has the posts table's columns; analytics exports have
+        // their platforms' post columns (LinkedIn's may sit below a title line).
+        let lower = head.to_ascii_lowercase();
+        let header = lower.split(|b| *b == b'\n').next().unwrap_or(&[]);
         let has = |c: &str| memchr::memmem::find(header, c.as_bytes()).is_some();
+        let anywhere = |c: &str| memchr::memmem::find(&lower, c.as_bytes()).is_some();
         return Some(if has("topic_id") && has("post_number") {
             "discourse"
+        } else if has("tweet id") {
+            "twitter"
+        } else if has("date") && has("tweets published") {
+            "twitter"
+        } else if has("post id") && has("account username") {
+            "instagram"
+        } else if has("post id") && has("page name") {
+            "facebook"
+        } else if anywhere("post link") || anywhere("update link") {
+            "linkedin"
+        } else if has("post_id") {
+            "social-csv"
         } else {
             "csv"
         });
+    }
+    if name == "outbox.json" {
+        return Some("mastodon");
     }
     if head.starts_with(b"From ") {
         return Some("mbox");

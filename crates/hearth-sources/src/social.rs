@@ -259,7 +259,9 @@ pub fn read(
             ));
             continue;
         };
-        let Some(time) = nonempty(c.time).and_then(|t| parse_export_time(t, platform.month_first))
+        let Some(time) = nonempty(c.time)
+            .and_then(|t| parse_export_time(t, platform.month_first))
+            .filter(|t| *t >= crate::MIN_TIME)
         else {
             sink.diagnostic(diag(
                 line,

@@ -215,3 +215,36 @@ fn broken_analytics_files_give_diagnostics() {
         let _ = &reader;
     }
 }
+
+#[test]
+fn auto_detection_knows_the_analytics_exports() {
+    for (path, format) in [
+        ("fixtures/social/linkedin-posts.csv", "linkedin"),
+        ("fixtures/social/facebook-posts.csv", "facebook"),
+        ("fixtures/social/instagram-posts.csv", "instagram"),
+        ("fixtures/social/posts.csv", "social-csv"),
+        ("../shared/data/social/twitter-adho", "twitter"),
+        (
+            "../shared/data/social/mastodon-archive/outbox.json",
+            "mastodon",
+        ),
+    ] {
+        assert_eq!(hearth_sources::detect(&repo(path)), Ok(format), "{path}");
+    }
+}
+
+/// Found by the `social` fuzz target: a time of `0` (seconds since 1970) is a placeholder,
+/// not a post time, and is skipped like any unreadable time.
+#[test]
+fn fuzz_social_epoch_zero_time_is_skipped() {
+    let path = Path::new("posts.csv");
+    let got = conformance::check_stream(
+        path,
+        b"post_id,time\np1,0\np2,2024-03-04T09:00:00Z\n",
+        |input, sink| hearth_sources::social::read(&socialcsv::SOCIAL_CSV, path, input, sink),
+        true,
+    )
+    .expect("conforms");
+    assert_eq!(got.messages.len(), 1);
+    assert_eq!(got.diagnostics[0].reason, SkipReason::MissingTime);
+}

@@ -36,8 +36,12 @@ use_inferred = true
 min_confidence = 0.0
 
 [brand]
-# The brand's and its products' names as people write them; `hearth route` looks for them.
+# The brand's and its products' names as people write them (routing, mentions, alerts).
 names = []
+# Competitors for share of voice: name = [names as people write them].
+competitors = {}
+# The brand's time zone as a fixed UTC offset (best time to post, business hours).
+utc_offset = "+00:00"
 
 [route]
 # Sources whose spaces are social media; every other space is community.
@@ -53,6 +57,19 @@ influential_people = 20
 # name = "praise"
 # to = ["social:amplify", "community:invite"]
 # when = { praise = true, about_brand = true }
+
+[social]
+# The headline engagement rate's denominator: impressions, reach or followers.
+engagement_rate = "impressions"
+# Followers per account ("twitter:ADHOrg" = 5200) for exports that do not state them.
+followers = {}
+# Money a conversion is worth (ROI when the export has no value column).
+value_per_conversion = 0.0
+# Count response times only in business hours ("09:00-17:00"); empty: all hours.
+business_hours = ""
+business_days = ["mon", "tue", "wed", "thu", "fri"]
+# Fewest posts in a weekday x hour slot, format or length to compare it.
+min_posts_per_slot = 5
 
 [queue]
 # A member's thread with no answer after this many hours is a question to answer.
