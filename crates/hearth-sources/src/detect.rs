@@ -57,9 +57,7 @@ fn detect_file(path: &Path) -> Option<&'static str> {
         let anywhere = |c: &str| memchr::memmem::find(&lower, c.as_bytes()).is_some();
         return Some(if has("topic_id") && has("post_number") {
             "discourse"
-        } else if has("tweet id") {
-            "twitter"
-        } else if has("date") && has("tweets published") {
+        } else if has("tweet id") || (has("date") && has("tweets published")) {
             "twitter"
         } else if has("post id") && has("account username") {
             "instagram"
