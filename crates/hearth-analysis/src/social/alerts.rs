@@ -62,17 +62,9 @@ pub struct Alert {
     pub words: Vec<String>,
 }
 
+/// The median (0 for no values).
 fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n == 0 {
-        return 0.0;
-    }
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
+    crate::metrics::first_response::median(v).unwrap_or(0.0)
 }
 
 /// The alerts of a daily stream `days` (first day index `start`, one entry a day). `words`

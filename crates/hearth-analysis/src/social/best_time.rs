@@ -85,14 +85,9 @@ pub fn weekday_hour(t: i64, offset: i64) -> (usize, usize) {
     (weekday, hour)
 }
 
+/// The median of a non-empty group.
 fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
+    crate::metrics::first_response::median(v).unwrap_or(0.0)
 }
 
 fn groups<K: Ord>(items: &[(K, f64)], label: impl Fn(&K) -> String, min: usize) -> Vec<Group> {

@@ -182,17 +182,9 @@ pub fn responses(cx: &Context<'_>, hours: Option<BusinessHours>) -> Responses {
         }
     }
     waiting.reverse();
-    answered.sort_by(f64::total_cmp);
     let n = items.len() as u64;
     let a = answered.len() as u64;
-    let median = (!answered.is_empty()).then(|| {
-        let k = answered.len();
-        if k % 2 == 1 {
-            answered[k / 2]
-        } else {
-            (answered[k / 2 - 1] + answered[k / 2]) / 2.0
-        }
-    });
+    let median = crate::metrics::first_response::median(&mut answered);
     let p90 = (!answered.is_empty()).then(|| {
         let rank = ((0.9 * answered.len() as f64).ceil() as usize).max(1);
         answered[rank - 1]
