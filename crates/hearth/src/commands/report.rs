@@ -56,7 +56,47 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     let window = window(args.since.as_deref(), args.until.as_deref())?;
     let out = render(data, window, args.json)?;
     print!("{out}");
+    if !args.json {
+        let scope = super::scope::Scope {
+            since: args.since.clone(),
+            until: args.until.clone(),
+            space: None,
+        };
+        print!("{}", social_summary(data, &scope)?);
+    }
     Ok(())
+}
+
+/// The social side in a few lines, apart from the community numbers (only when the store
+/// has post analytics or hearth.toml names the brand); `hearth social …` has the rest.
+fn social_summary(data: &Path, scope: &super::scope::Scope) -> anyhow::Result<String> {
+    use super::social::{as_posts, keys, pct, post_rows};
+    let config = config::load(data)?;
+    let loaded = super::scope::load(data, scope)?;
+    let rows = post_rows(&loaded)?;
+    if rows.is_empty() && config.brand.names.is_empty() {
+        return Ok(String::new());
+    }
+    let keys = keys(&rows);
+    let list = as_posts(&rows, &keys);
+    let total = hearth_analysis::social::posts::pooled(&list, &config.social);
+    let resp = hearth_analysis::social::response::responses(&loaded.context(), None);
+    let mut s = String::from("\nSocial media (one-to-many; not part of the verdict above)\n");
+    s.push_str(&format!(
+        "  posts with analytics: {}   engagement rate ({}): {}\n",
+        rows.len(),
+        total.engagement_rate.formula,
+        pct(&serde_json::json!(total.engagement_rate.value))
+    ));
+    s.push_str(&format!(
+        "  response rate to messages addressed to the brand: {} of {} (median {} h)\n",
+        pct(&serde_json::json!(resp.response_rate)),
+        resp.items,
+        resp.median_hours
+            .map_or_else(|| "—".to_owned(), |h| format!("{h:.1}"))
+    ));
+    s.push_str("  more: hearth social posts|best-time|responses|mentions, hearth alerts\n");
+    Ok(s)
 }
 
 /// The report on the store in `data`, rendered.
