@@ -38,6 +38,10 @@ pub struct HtmlReport {
     pub lapsed: Vec<Vec<String>>,
     pub helpers: Vec<Vec<String>>,
     pub waiting: Vec<Vec<String>>,
+    /// The role audit: one row a brand person with 20+ messages (name, messages, the three
+    /// shares, verdict), and the team's verdict in words.
+    pub roles: Vec<Vec<String>>,
+    pub roles_team: String,
     /// (metric name, definition text) for the definitions section.
     pub definitions: Vec<(String, String)>,
     /// The social media side, when the store has posts or `[brand] names`.
@@ -636,6 +640,26 @@ fn tables(s: &mut String, r: &HtmlReport) {
         &["member", "answers", "people helped", "trend"],
         &r.helpers,
     );
+    if !r.roles_team.is_empty() {
+        let _ = write!(
+            s,
+            "<section id=\"roles\"><h2>What the brand's people do <small>({})</small></h2><p>{}</p>",
+            num("how it is decided", "role_audit"),
+            esc(&r.roles_team)
+        );
+        if !r.roles.is_empty() {
+            s.push_str("<table><thead><tr><th>person</th><th>messages</th><th>broadcasting</th><th>answering</th><th>facilitating</th><th>verdict</th></tr></thead><tbody>");
+            for row in &r.roles {
+                s.push_str("<tr>");
+                for cell in row {
+                    let _ = write!(s, "<td>{}</td>", esc(cell));
+                }
+                s.push_str("</tr>");
+            }
+            s.push_str("</tbody></table>");
+        }
+        s.push_str("</section>\n");
+    }
     table(
         s,
         "waiting",

@@ -102,9 +102,12 @@ fn the_usrp_users_report_renders_in_chromium() {
         "chart-survival",
         "chart-cohorts",
         "chart-funnel",
+        "roles",
     ] {
         assert!(dom.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
+    // The role audit for leadership: the vendor's staff mostly answer.
+    assert!(dom.contains("talks to many (mostly answering)"));
     // The picture: the 150 most active people, brand highlighted, the rest summarised.
     assert_eq!(count(&dom, "<circle"), 150);
     assert!(count(&dom, "<circle class=\"brand\"") >= 10);

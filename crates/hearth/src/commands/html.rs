@@ -231,6 +231,8 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> anyhow::Result<H
         lapsed: lapsed_rows,
         helpers: helper_rows,
         waiting: waiting_rows,
+        roles: Vec::new(),
+        roles_team: String::new(),
         definitions: [
             "peer_share",
             "first_response",
@@ -263,6 +265,41 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> anyhow::Result<H
         ("newcomers", newc.newcomers.to_string(), "newcomers"),
     ];
     report.social = social(loaded, config, &community)?;
+    // The role audit, for leadership: brand people with enough messages for a verdict.
+    let audit = super::audit::roles(loaded, 0, hearth_analysis::audit::MIN_MESSAGES)?;
+    let share = |v: &serde_json::Value| format!("{:.0}%", v.as_f64().unwrap_or(0.0) * 100.0);
+    if audit["team"]["people"].as_u64().unwrap_or(0) > 0 {
+        let t = &audit["team"];
+        report.roles_team = format!(
+            "The team ({} people, {} messages): broadcasting {}, answering {}, facilitating {} — {}.",
+            t["people"],
+            t["messages"],
+            share(&t["broadcasting"]),
+            share(&t["answering"]),
+            share(&t["facilitating"]),
+            t["summary"].as_str().unwrap_or("")
+        );
+        report.roles = audit["people"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(15)
+            .map(|p| {
+                vec![
+                    p["person"]["name"].as_str().unwrap_or("").to_owned(),
+                    p["messages"].to_string(),
+                    share(&p["broadcasting"]),
+                    share(&p["answering"]),
+                    share(&p["facilitating"]),
+                    p["summary"].as_str().unwrap_or("").to_owned(),
+                ]
+            })
+            .collect();
+        report.definitions.push((
+            "role_audit".to_owned(),
+            metrics::definition("role_audit").unwrap_or_default(),
+        ));
+    }
     if report.social.is_some() {
         for n in [
             "post_metrics",
