@@ -128,6 +128,28 @@ fn queue_state_survives_re_ingest() {
         let n = items.iter().filter(|i| i["kind"] == kind).count();
         assert_eq!(n, 10, "{kind}");
     }
+    // Crisis alerts join the list when hearth.toml names the brand (June 2024 has two).
+    let june = json(
+        dir.path(),
+        &[
+            "queue",
+            "--json",
+            "--kind",
+            "alert",
+            "--until",
+            "2024-07-01",
+        ],
+    );
+    let alerts = june["items"].as_array().expect("items");
+    assert_eq!(alerts.len(), 2, "{june:#}");
+    assert!(alerts.iter().all(|a| {
+        a["key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("alert:2024-06-"))
+            && !a["detail"]["examples"]
+                .as_array()
+                .is_some_and(Vec::is_empty)
+    }));
     let lapsed = find(&items, "lapsed")["id"]
         .as_str()
         .expect("id")

@@ -9,7 +9,8 @@
 //! - `lapsed:<person>:<their last message>` (a new silence is a new item);
 //! - `thank:<person>:<year>Q<quarter>` (thank again next quarter);
 //! - `introduce:<person a>|<person b>`;
-//! - `<queue>:<message>` for routed items (`support:…`, `social:amplify:…`, …).
+//! - `<queue>:<message>` for routed items (`support:…`, `social:amplify:…`, …);
+//! - `alert:<day>:<kind>` for crisis alerts of the brand's mentions (with `[brand] names`).
 //!
 //! The short id shown is the first 8 hex digits of the key's FNV-1a hash.
 
@@ -343,6 +344,7 @@ fn kind_title(kind: &str) -> String {
         "lapsed" => "Lapsed members to reach out to".into(),
         "thank" => "Helpers to thank".into(),
         "introduce" => "Introductions to make".into(),
+        "alert" => "Crisis alerts to look at".into(),
         other => format!("Routed: {other}"),
     }
 }
@@ -536,6 +538,39 @@ pub fn items(loaded: &Loaded, config: &Config) -> anyhow::Result<Vec<Item>> {
                 ),
                 why: format!("rule {}: {}", route.rule, route.reason),
                 detail: super::route::item_json(loaded, it),
+            });
+        }
+    }
+    // Crisis alerts of the last `lookback_days`, when the brand is named in hearth.toml (the
+    // mentions stream; the 8 weeks before give the baseline, so only recent text is read).
+    if !config.brand.names.is_empty() {
+        let baseline = (hearth_analysis::social::alerts::BASELINE_WEEKS as i64) * 7;
+        let w = hearth_analysis::Window {
+            since: Some(as_of - (days + baseline) * 86_400),
+            until: Some(as_of),
+        };
+        let st = super::social::stream_in(loaded, w, config, Some("mentions"))?;
+        let none = |_: u32| Vec::new();
+        for a in hearth_analysis::social::alerts::detect(st.start, &st.days, &none) {
+            if a.day * 86_400 < as_of - days * 86_400 {
+                continue;
+            }
+            let day = hearth_report::iso(a.day * 86_400)[..10].to_owned();
+            let kind = match a.kind {
+                hearth_analysis::social::alerts::Kind::Volume => "volume",
+                hearth_analysis::social::alerts::Kind::NegativeShare => "negative share",
+            };
+            out.push(Item {
+                key: format!("alert:{day}:{kind}"),
+                kind: "alert".into(),
+                time: a.day * 86_400,
+                title: format!("{day}: {} mentions ({kind})", a.count),
+                why: format!(
+                    "usual for the weekday {:.0}, z {:.1}; hearth alerts --since {day} explains it",
+                    a.baseline, a.z
+                ),
+                detail: json!({"day": day, "kind": kind, "count": a.count, "negative": a.negative, "baseline": a.baseline, "z": a.z,
+                    "examples": a.examples.iter().map(|i| loaded.message(*i, true)).collect::<Vec<_>>()}),
             });
         }
     }

@@ -299,7 +299,17 @@ pub(crate) type Texts = HashMap<u32, (String, String)>;
 
 /// Mentions in scope, and the texts read for them (for alerts' explanations).
 pub(crate) fn mentions_of(loaded: &Loaded, config: &Config) -> anyhow::Result<(Mentions, Texts)> {
-    let cx = loaded.context();
+    mentions_in(loaded, loaded.window, config)
+}
+
+/// Mentions over another window than the scope's (the space stays the scope's).
+pub(crate) fn mentions_in(
+    loaded: &Loaded,
+    window: hearth_analysis::Window,
+    config: &Config,
+) -> anyhow::Result<(Mentions, Texts)> {
+    let cx =
+        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
     let m = &loaded.snapshot.messages;
     let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
         .into_iter()
@@ -343,6 +353,16 @@ pub struct Stream {
 
 /// The daily stream alerts watch: brand mentions, or members' messages.
 pub fn stream(loaded: &Loaded, config: &Config, kind: Option<&str>) -> anyhow::Result<Stream> {
+    stream_in(loaded, loaded.window, config, kind)
+}
+
+/// The stream over another window than the scope's.
+pub fn stream_in(
+    loaded: &Loaded,
+    window: hearth_analysis::Window,
+    config: &Config,
+    kind: Option<&str>,
+) -> anyhow::Result<Stream> {
     let kind = kind.map(str::to_owned).unwrap_or_else(|| {
         if config.brand.names.is_empty() {
             "messages"
@@ -356,9 +376,10 @@ pub fn stream(loaded: &Loaded, config: &Config, kind: Option<&str>) -> anyhow::R
             "the mentions stream needs [brand] names in hearth.toml (or use --stream messages)"
         );
     }
-    let (m, texts) = mentions_of(loaded, config)?;
+    let (m, texts) = mentions_in(loaded, window, config)?;
     let msgs = &loaded.snapshot.messages;
-    let cx = loaded.context();
+    let cx =
+        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
     let events: Vec<(i64, u32, bool, f64)> = if kind == "mentions" {
         m.brand_mentions
             .iter()
