@@ -327,7 +327,7 @@ fn social(
     config: &hearth_model::Config,
     community: &[(&str, String, &str)],
 ) -> anyhow::Result<Option<SocialSection>> {
-    use super::social::{as_posts, excerpt, keys, mentions_of, offset, pct, post_rows};
+    use super::social::{as_posts, excerpt, keys, offset, pct, post_rows};
     use hearth_analysis::social::{alerts, best_time, posts, response};
     let rows = post_rows(loaded)?;
     if rows.is_empty() && config.brand.names.is_empty() {
@@ -444,7 +444,9 @@ fn social(
     let resp = response::responses(&cx, None);
     let mut mention_count = String::from("—");
     if !config.brand.names.is_empty() {
-        let (m, _) = mentions_of(loaded, config)?;
+        // One read of the text serves the mentions and the alerts.
+        let st = super::social::stream(loaded, config, Some("mentions"))?;
+        let m = &st.mentions;
         mention_count = m.brand_mentions.len().to_string();
         x.voices = m
             .voices
@@ -464,7 +466,6 @@ fn social(
             .iter()
             .map(|(d, n, _)| (date(d * 86_400), *n))
             .collect();
-        let st = super::social::stream(loaded, config, Some("mentions"))?;
         for a in alerts::detect(st.start, &st.days, &|_| Vec::new()) {
             let week_start = hearth_analysis::calendar::week(a.day * 86_400) * 7 - 3;
             if let Ok(k) = weeks.binary_search(&week_start) {

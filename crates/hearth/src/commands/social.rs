@@ -349,6 +349,8 @@ pub struct Stream {
     pub start: i64,
     pub days: Vec<Day>,
     pub texts: Texts,
+    /// The mentions over the same window (read from the same texts).
+    pub mentions: Mentions,
 }
 
 /// The daily stream alerts watch: brand mentions, or members' messages.
@@ -408,6 +410,7 @@ pub fn stream_in(
             start: 0,
             days: Vec::new(),
             texts,
+            mentions: m,
         });
     };
     let start = first.0.div_euclid(86_400);
@@ -424,6 +427,7 @@ pub fn stream_in(
         start,
         days,
         texts,
+        mentions: m,
     })
 }
 
@@ -435,6 +439,7 @@ pub fn run_alerts(data: &Path, args: AlertArgs) -> anyhow::Result<()> {
         start,
         days,
         texts,
+        ..
     } = stream(&loaded, &config, args.stream.as_deref())?;
     let words = |i: u32| {
         texts
