@@ -200,6 +200,119 @@ fn metrics_compute(bencher: Bencher) {
     });
 }
 
+/// The text of every message of the usrp-users store, by snapshot index.
+fn texts(
+    store: &Store,
+    snapshot: &hearth_model::Snapshot,
+) -> std::collections::HashMap<u32, (String, String)> {
+    let m = &snapshot.messages;
+    let mut ids: Vec<(i64, u32)> = (0..m.len()).map(|i| (m.id[i], i as u32)).collect();
+    ids.sort_unstable();
+    let index: std::collections::HashMap<i64, u32> = ids.iter().copied().collect();
+    let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
+    let mut out = std::collections::HashMap::new();
+    store
+        .for_each_text(&only, |id, subject, body| {
+            out.insert(index[&id], (subject.to_owned(), body.to_owned()));
+        })
+        .expect("texts");
+    out
+}
+
+/// The role audit of the vendor's staff on usrp-users (texts already in memory).
+#[divan::bench(sample_count = 20)]
+fn role_audit(bencher: Bencher) {
+    let (_dir, store) = stored();
+    let snapshot = store.snapshot().expect("snapshot");
+    let config = vendor();
+    let all = texts(&store, &snapshot);
+    let bodies: std::collections::HashMap<u32, String> =
+        all.into_iter().map(|(i, (_, b))| (i, b)).collect();
+    let prepared = hearth_analysis::Prepared::new(&snapshot, &config);
+    let cx = hearth_analysis::Context::new(
+        &snapshot,
+        &prepared,
+        hearth_analysis::Window::default(),
+        None,
+    );
+    bencher
+        .counter(ItemsCount::new(STORED))
+        .bench_local(|| black_box(hearth_analysis::audit::audit(&cx, &bodies)));
+}
+
+/// Routing every inbound item of usrp-users (all time, texts in memory).
+#[divan::bench(sample_count = 10)]
+fn routing(bencher: Bencher) {
+    let (_dir, store) = stored();
+    let snapshot = store.snapshot().expect("snapshot");
+    let mut config = vendor();
+    config.brand.names = vec!["Ettus".into(), "USRP".into(), "UHD".into(), "RFNoC".into()];
+    let mut t = hearth_analysis::route::Texts::default();
+    for (i, (subject, body)) in texts(&store, &snapshot) {
+        t.body.insert(i, body);
+        t.subject.insert(i, subject);
+    }
+    let prepared = hearth_analysis::Prepared::new(&snapshot, &config);
+    let cx = hearth_analysis::Context::new(
+        &snapshot,
+        &prepared,
+        hearth_analysis::Window::default(),
+        None,
+    );
+    bencher.counter(ItemsCount::new(STORED)).bench_local(|| {
+        black_box(hearth_analysis::route::route(
+            &cx,
+            &config.route,
+            &config.brand,
+            &t,
+        ))
+    });
+}
+
+/// Crisis-alert detection over the daily message counts of usrp-users (2,622 days), and
+/// the evaluation with 120 injected spikes: days per second.
+#[divan::bench(sample_count = 20)]
+fn alerts_detect(bencher: Bencher) {
+    use hearth_analysis::social::alerts::{Day, detect, evaluate};
+    let (_dir, store) = stored();
+    let snapshot = store.snapshot().expect("snapshot");
+    let times = &snapshot.messages.time;
+    let first = times.iter().min().copied().unwrap_or(0).div_euclid(86_400);
+    let last = times.iter().max().copied().unwrap_or(0).div_euclid(86_400);
+    let mut days = vec![Day::default(); (last - first + 1) as usize];
+    for &t in times {
+        days[(t.div_euclid(86_400) - first) as usize].count += 1;
+    }
+    bencher
+        .counter(ItemsCount::new(days.len()))
+        .bench_local(|| {
+            black_box((
+                detect(first, &days, &|_| Vec::new()),
+                evaluate(&days, 20, 1),
+            ))
+        });
+}
+
+/// The job-posting check on the 36 labelled postings: postings per second.
+#[divan::bench(sample_count = 50)]
+fn job_check(bencher: Bencher) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/jobs");
+    let mut postings: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures/jobs")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| std::fs::read_to_string(p).expect("posting"))
+        .collect();
+    postings.sort();
+    bencher
+        .counter(ItemsCount::new(postings.len()))
+        .bench_local(|| {
+            for p in &postings {
+                black_box(hearth_analysis::jobs::check(p));
+            }
+        });
+}
+
 /// Reply inference on the irc-ubuntu `dev/` logs (12,500 lines): lines per second.
 #[divan::bench(sample_count = 10)]
 fn reply_inference(bencher: Bencher) {
