@@ -80,6 +80,22 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The command that computes a measure `hearth metrics` does not.
+fn command_for(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "role_audit" => "hearth audit roles",
+        "routing" => "hearth route",
+        "job_check" => "hearth check-job FILE (and hearth eval job-postings DIR)",
+        "post_metrics" => "hearth social posts",
+        "best_time" => "hearth social best-time",
+        "responses" => "hearth social responses",
+        "mentions" => "hearth social mentions",
+        "alerts" => "hearth alerts (and hearth eval alerts)",
+        "reply_inference" => "hearth eval reply-links DIR",
+        _ => return None,
+    })
+}
+
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
 }
@@ -100,7 +116,11 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> anyhow::Result<(Val
             .unwrap_or(Value::Null),
         None => match name {
             "lapsed" | "helpers" | "introductions" => super::members::list(loaded, name, limit),
-            _ => Value::Null,
+            // Measures with a command of their own: where to get the value.
+            other => match command_for(other) {
+                Some(c) => json!({ "computed_by": c }),
+                None => Value::Null,
+            },
         },
     };
     let cx = loaded.context();
