@@ -591,17 +591,8 @@ fn axes(s: &mut String, f: &Frame, top: &str, bottom: &str) {
     );
 }
 
-fn table(s: &mut String, id: &str, title: &str, metric: &str, head: &[&str], rows: &[Vec<String>]) {
-    let _ = write!(
-        s,
-        "<section id=\"{id}\"><h2>{} <small>({})</small></h2>",
-        esc(title),
-        num("how it is chosen", metric)
-    );
-    if rows.is_empty() {
-        s.push_str("<p>Nobody right now.</p></section>\n");
-        return;
-    }
+/// A table of text cells, every cell escaped.
+fn text_table(s: &mut String, head: &[&str], rows: &[Vec<String>]) {
     s.push_str("<table><thead><tr>");
     for h in head {
         let _ = write!(s, "<th>{}</th>", esc(h));
@@ -614,7 +605,22 @@ fn table(s: &mut String, id: &str, title: &str, metric: &str, head: &[&str], row
         }
         s.push_str("</tr>");
     }
-    s.push_str("</tbody></table></section>\n");
+    s.push_str("</tbody></table>");
+}
+
+fn table(s: &mut String, id: &str, title: &str, metric: &str, head: &[&str], rows: &[Vec<String>]) {
+    let _ = write!(
+        s,
+        "<section id=\"{id}\"><h2>{} <small>({})</small></h2>",
+        esc(title),
+        num("how it is chosen", metric)
+    );
+    if rows.is_empty() {
+        s.push_str("<p>Nobody right now.</p></section>\n");
+        return;
+    }
+    text_table(s, head, rows);
+    s.push_str("</section>\n");
 }
 
 fn tables(s: &mut String, r: &HtmlReport) {
@@ -648,15 +654,18 @@ fn tables(s: &mut String, r: &HtmlReport) {
             esc(&r.roles_team)
         );
         if !r.roles.is_empty() {
-            s.push_str("<table><thead><tr><th>person</th><th>messages</th><th>broadcasting</th><th>answering</th><th>facilitating</th><th>verdict</th></tr></thead><tbody>");
-            for row in &r.roles {
-                s.push_str("<tr>");
-                for cell in row {
-                    let _ = write!(s, "<td>{}</td>", esc(cell));
-                }
-                s.push_str("</tr>");
-            }
-            s.push_str("</tbody></table>");
+            text_table(
+                s,
+                &[
+                    "person",
+                    "messages",
+                    "broadcasting",
+                    "answering",
+                    "facilitating",
+                    "verdict",
+                ],
+                &r.roles,
+            );
         }
         s.push_str("</section>\n");
     }
@@ -704,30 +713,24 @@ fn social_section(s: &mut String, x: &SocialSection) {
     }
     let _ = write!(s, "<p>{}</p>", esc(&x.best_time));
     if !x.top_posts.is_empty() {
-        s.push_str("<h3>Top posts</h3><table><thead><tr><th>date</th><th>account</th><th>engagement rate</th><th>post</th></tr></thead><tbody>");
-        for row in &x.top_posts {
-            s.push_str("<tr>");
-            for cell in row {
-                let _ = write!(s, "<td>{}</td>", esc(cell));
-            }
-            s.push_str("</tr>");
-        }
-        s.push_str("</tbody></table>");
+        s.push_str("<h3>Top posts</h3>");
+        text_table(
+            s,
+            &["date", "account", "engagement rate", "post"],
+            &x.top_posts,
+        );
     }
     if !x.voices.is_empty() {
         let _ = write!(
             s,
-            "<h3>Mentions and share of voice <small>({})</small></h3><table><thead><tr><th>name</th><th>mentions</th><th>share of voice</th><th>negative</th></tr></thead><tbody>",
+            "<h3>Mentions and share of voice <small>({})</small></h3>",
             num("definition", "mentions")
         );
-        for row in &x.voices {
-            s.push_str("<tr>");
-            for cell in row {
-                let _ = write!(s, "<td>{}</td>", esc(cell));
-            }
-            s.push_str("</tr>");
-        }
-        s.push_str("</tbody></table>");
+        text_table(
+            s,
+            &["name", "mentions", "share of voice", "negative"],
+            &x.voices,
+        );
     }
     if !x.timeline.is_empty() {
         let w = 720.0;
