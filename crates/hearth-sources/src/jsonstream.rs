@@ -223,10 +223,23 @@ pub fn read_chat_export(
     map: &dyn Fn(&Map<String, Value>, &Value) -> Mapped,
     note: &dyn Fn(&Value) -> String,
 ) -> Result<Map<String, Value>, crate::ReadError> {
+    read_array(path, input, sink, "messages", what, map, note)
+}
+
+/// [`read_chat_export`] for any array key (`orderedItems` of an ActivityStreams outbox).
+pub fn read_array(
+    path: &std::path::Path,
+    input: &mut dyn std::io::BufRead,
+    sink: &mut dyn crate::Sink,
+    key: &str,
+    what: &str,
+    map: &dyn Fn(&Map<String, Value>, &Value) -> Mapped,
+    note: &dyn Fn(&Value) -> String,
+) -> Result<Map<String, Value>, crate::ReadError> {
     let result = {
         let mut each =
             |ctx: &Map<String, Value>, m: Value| emit(path, &mut *sink, map(ctx, &m), || note(&m));
-        stream_object(input, "messages", &mut each)
+        stream_object(input, key, &mut each)
     };
     match result {
         Ok(context) => Ok(context),

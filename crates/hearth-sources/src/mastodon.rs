@@ -21,11 +21,11 @@
 //!
 //! **Checked against:** `../shared/data/social/mastodon-archive/outbox.json` (1,511 items).
 
-use crate::jsonstream::{Mapped, StreamError, emit, stream_object};
+use crate::jsonstream::{Mapped, read_array};
 use crate::text::{html_to_text, parse_time};
-use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{MIN_TIME, ReadError, Reader, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,43 +54,23 @@ pub fn read_outbox(
     input: &mut dyn std::io::BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
-    let result = {
-        let mut each = |_ctx: &Map<String, Value>, item: Value| {
-            let note = || {
-                format!(
-                    "{} activity {} is not a post the owner wrote",
-                    item["type"].as_str().unwrap_or("unknown"),
-                    item["id"].as_str().unwrap_or("")
-                )
-            };
-            emit(path, &mut *sink, post(&item), note)
-        };
-        stream_object(input, "orderedItems", &mut each)
+    let note = |item: &Value| {
+        format!(
+            "{} activity {} is not a post the owner wrote",
+            item["type"].as_str().unwrap_or("unknown"),
+            item["id"].as_str().unwrap_or("")
+        )
     };
-    match result {
-        Ok(_) => Ok(()),
-        Err(StreamError::Item(source)) => Err(ReadError::Sink {
-            path: path.to_path_buf(),
-            source,
-        }),
-        Err(StreamError::Syntax {
-            line,
-            offset,
-            message,
-        }) => {
-            sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line,
-                byte_offset: offset,
-                severity: Severity::Skipped,
-                reason: SkipReason::NotARecord,
-                detail: format!(
-                    "expected an ActivityStreams outbox: {message}; the rest of the file was skipped"
-                ),
-            });
-            Ok(())
-        }
-    }
+    read_array(
+        path,
+        input,
+        sink,
+        "orderedItems",
+        "an ActivityStreams outbox",
+        &|_, item| post(item),
+        &note,
+    )?;
+    Ok(())
 }
 
 /// `https://host/users/name` → `@name@host`.

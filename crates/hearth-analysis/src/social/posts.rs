@@ -116,110 +116,11 @@ fn value(m: &PostMetrics, rules: &SocialRules) -> Option<f64> {
     })
 }
 
-/// The rates of one post.
+/// The rates of one post: the pooled rates of a set of one, with the post's followers.
 pub fn rates(post: &Post<'_>, rules: &SocialRules) -> Rates {
-    let m = post.metrics;
-    let e = engagements(m);
-    let f = followers(post, rules);
-    let v = value(m, rules);
-    build(
-        Sums {
-            engagements: e,
-            impressions: m.impressions,
-            reach: m.reach,
-            followers: f,
-            reactions: m.reactions,
-            comments: m.comments,
-            shares: m.shares,
-            clicks: m.clicks,
-            conversions: m.conversions,
-            cost: m.cost,
-            value: v,
-            platform_engagements: m.engagements,
-        },
-        rules,
-    )
-}
-
-/// Numerators and denominators; for pooled totals, each pair summed over posts stating both.
-#[derive(Debug, Clone, Copy)]
-struct Sums {
-    engagements: Option<f64>,
-    impressions: Option<f64>,
-    reach: Option<f64>,
-    followers: Option<f64>,
-    reactions: Option<f64>,
-    comments: Option<f64>,
-    shares: Option<f64>,
-    clicks: Option<f64>,
-    conversions: Option<f64>,
-    cost: Option<f64>,
-    value: Option<f64>,
-    platform_engagements: Option<f64>,
-}
-
-/// The rates of one post's numbers.
-fn build(s: Sums, rules: &SocialRules) -> Rates {
-    let by_i = Rate {
-        value: ratio(s.engagements, s.impressions),
-        formula: BY_IMPRESSIONS,
-    };
-    let by_r = Rate {
-        value: ratio(s.engagements, s.reach),
-        formula: BY_REACH,
-    };
-    let by_f = Rate {
-        value: ratio(s.engagements, s.followers),
-        formula: BY_FOLLOWERS,
-    };
-    let headline = match rules.engagement_rate.as_str() {
-        "reach" => by_r.clone(),
-        "followers" => by_f.clone(),
-        _ => by_i.clone(),
-    };
-    let roi = match (s.value, s.cost) {
-        (Some(v), Some(c)) if c > 0.0 => Some((v - c) / c),
-        _ => None,
-    };
-    Rates {
-        engagements: s.engagements,
-        platform_engagements: s.platform_engagements,
-        impressions: s.impressions,
-        reach: s.reach,
-        followers: s.followers,
-        clicks: s.clicks,
-        conversions: s.conversions,
-        cost: s.cost,
-        value: s.value,
-        engagement_rate: headline,
-        engagement_rate_by_impressions: by_i,
-        engagement_rate_by_reach: by_r,
-        engagement_rate_by_followers: by_f,
-        applause_rate: Rate {
-            value: ratio(s.reactions, s.followers),
-            formula: APPLAUSE,
-        },
-        amplification_rate: Rate {
-            value: ratio(s.shares, s.followers),
-            formula: AMPLIFICATION,
-        },
-        conversation_rate: Rate {
-            value: ratio(s.comments, s.followers),
-            formula: CONVERSATION,
-        },
-        ctr: Rate {
-            value: ratio(s.clicks, s.impressions),
-            formula: CTR,
-        },
-        conversion_rate: Rate {
-            value: ratio(s.conversions, s.clicks),
-            formula: CONVERSION_RATE,
-        },
-        roi: Rate {
-            value: roi,
-            formula: ROI,
-        },
-    }
+    let mut r = pooled(std::slice::from_ref(post), rules);
+    r.followers = followers(post, rules);
+    r
 }
 
 /// Pooled rates over posts: each rate is Σ numerator ÷ Σ denominator over the posts that
