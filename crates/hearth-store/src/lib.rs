@@ -17,12 +17,14 @@ mod posts;
 mod queue;
 mod replies;
 mod snapshot;
+mod team;
 
 pub use error::StoreError;
 pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
 pub use posts::PostRow;
 pub use queue::{QueueChange, QueueState};
 pub use replies::{InferredLink, StoredLine};
+pub use team::{Change, ChangeRow, FailureRow, SessionRow, TokenRow, UserRow};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -195,6 +197,13 @@ impl Store {
 }
 
 /// Bumps the store's generation inside the caller's transaction.
+/// Seconds since 1970-01-01 UTC, now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 pub(crate) fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE store_meta SET value = value + 1 WHERE key = 'generation'",

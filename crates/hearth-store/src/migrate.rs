@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-11-23-07_post_metrics",
         include_str!("../migrations/2026-11-23-07_post_metrics.sql"),
     ),
+    (
+        "2026-12-01-08_team",
+        include_str!("../migrations/2026-12-01-08_team.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

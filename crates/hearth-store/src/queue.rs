@@ -57,6 +57,7 @@ impl Store {
         key: &str,
         change: &QueueChange,
         now: i64,
+        audit: &crate::Change,
     ) -> Result<QueueState, StoreError> {
         let tx = self.conn.transaction()?;
         let current: Option<QueueState> = tx
@@ -112,6 +113,7 @@ impl Store {
                 s.updated_at
             ],
         )?;
+        crate::team::record(&tx, audit, now)?;
         tx.commit()?;
         Ok(s)
     }

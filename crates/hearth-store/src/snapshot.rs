@@ -201,7 +201,13 @@ impl Store {
     }
 
     /// Records that accounts `a` and `b` are one person.
-    pub fn merge_accounts(&self, a: AccountId, b: AccountId, note: &str) -> Result<(), StoreError> {
+    pub fn merge_accounts(
+        &self,
+        a: AccountId,
+        b: AccountId,
+        note: &str,
+        audit: &crate::Change,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         crate::bump_generation(&tx)?;
         tx.execute(
@@ -209,13 +215,19 @@ impl Store {
              VALUES ('merge', ?1, ?2, ?3, unixepoch())",
             rusqlite::params![a.0, b.0, note],
         )?;
+        crate::team::record(&tx, audit, crate::now())?;
         tx.commit()?;
         Ok(())
     }
 
     /// Records that `account` stands alone: rules and earlier merges no longer join it to
     /// anyone (later merges by hand still do).
-    pub fn split_account(&self, account: AccountId, note: &str) -> Result<(), StoreError> {
+    pub fn split_account(
+        &self,
+        account: AccountId,
+        note: &str,
+        audit: &crate::Change,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         crate::bump_generation(&tx)?;
         tx.execute(
@@ -223,6 +235,7 @@ impl Store {
              VALUES ('split', ?1, ?2, unixepoch())",
             rusqlite::params![account.0, note],
         )?;
+        crate::team::record(&tx, audit, crate::now())?;
         tx.commit()?;
         Ok(())
     }

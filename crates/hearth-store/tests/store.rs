@@ -256,7 +256,14 @@ fn the_snapshot_cache_is_used_only_for_its_generation() {
         .map(|p| p.accounts[0].id)
         .take(2)
         .collect();
-    store.merge_accounts(ids[0], ids[1], "test").expect("merge");
+    store
+        .merge_accounts(
+            ids[0],
+            ids[1],
+            "test",
+            &hearth_store::Change::new("test", "people.merge", "", serde_json::json!({})),
+        )
+        .expect("merge");
     assert_eq!(
         store.snapshot().expect("snapshot").identity_actions.len(),
         1

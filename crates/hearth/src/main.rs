@@ -1,8 +1,6 @@
 //! The `hearth` command line: the binary's edge, where errors become `anyhow` messages.
 
 mod commands;
-mod config;
-mod dates;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -85,6 +83,18 @@ enum Command {
     },
     /// Ingest the usrp-users mailing list with the vendor as brand and print the report.
     Demo(commands::demo::Args),
+    /// The team server: accounts, roles, sessions and the JSON API under /api/v1.
+    Serve(commands::serve::Args),
+    /// The people who log in to `hearth serve`, with their roles.
+    User {
+        #[command(subcommand)]
+        command: commands::users::UserCommand,
+    },
+    /// Tokens for scripts (`Authorization: Bearer TOKEN`).
+    Token {
+        #[command(subcommand)]
+        command: commands::users::TokenCommand,
+    },
 }
 
 /// A reader that stops early (`hearth metrics | head`) closes the pipe; like other Unix
@@ -139,6 +149,9 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args, ui),
         Command::CheckJob(args) => commands::check_job::run(args),
         Command::Eval { command } => commands::eval::run(&cli.data, command),
+        Command::Serve(args) => commands::serve::run(&cli.data, args),
+        Command::User { command } => commands::users::run_user(&cli.data, command),
+        Command::Token { command } => commands::users::run_token(&cli.data, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

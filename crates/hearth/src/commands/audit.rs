@@ -1,22 +1,30 @@
-//! `hearth audit roles`: how each brand person's messages split into broadcasting, answering
-//! and facilitating, with examples and a verdict per person and for the team.
+//! `hearth audit roles` and `hearth audit log`: the role audit as text, and the log of changes.
 
-use super::scope::{Loaded, Scope, load};
-use hearth_analysis::audit::{self, Activity, Audit, Classified, Reason, Split, Verdict};
-use serde_json::{Value, json};
-use std::collections::HashMap;
+use super::text::{ScopeArgs, print_json};
+use hearth_analysis::audit::Activity;
+use hearth_app::audit::roles;
+use serde_json::Value;
 use std::path::Path;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Each brand person's activity: broadcasting, answering, facilitating — and a verdict.
     Roles(RolesArgs),
+    /// The log of every change: queue decisions, merges, splits, users, tokens, ingests.
+    Log {
+        /// How many entries, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RolesArgs {
     #[command(flatten)]
-    scope: Scope,
+    scope: ScopeArgs,
     /// Example messages shown per activity and person.
     #[arg(long, default_value_t = 2)]
     examples: usize,
@@ -28,220 +36,18 @@ pub struct RolesArgs {
 }
 
 pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
-    let Command::Roles(args) = command;
-    let loaded = load(data, &args.scope)?;
+    let args = match command {
+        Command::Roles(args) => args,
+        Command::Log { limit, json } => return super::users::run_log(data, limit, json),
+    };
+    let loaded = hearth_app::scope::load(data, &args.scope.scope())?;
     let out = roles(&loaded, args.examples, args.min_messages)?;
     if args.json {
-        super::print_json(&out);
+        print_json(&out);
     } else {
         print!("{}", render(&out));
     }
     Ok(())
-}
-
-/// The audit as JSON: parameters, the team, and one entry a brand person.
-pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> anyhow::Result<Value> {
-    let cx = loaded.context();
-    let m = &loaded.snapshot.messages;
-    // The text of every brand message in scope (names and welcomes are read from it).
-    let mut wanted: Vec<(i64, u32)> = cx
-        .in_window()
-        .filter(|&i| cx.role(m.author[i]) == hearth_model::Role::Brand)
-        .map(|i| (m.id[i], i as u32))
-        .collect();
-    wanted.sort_unstable();
-    let ids: Vec<i64> = wanted.iter().map(|w| w.0).collect();
-    let index: HashMap<i64, u32> = wanted.iter().copied().collect();
-    let mut texts: HashMap<u32, String> = HashMap::with_capacity(ids.len());
-    loaded.store.for_each_text(&ids, |id, _, body| {
-        if let Some(&i) = index.get(&id) {
-            texts.insert(i, body.to_owned());
-        }
-    })?;
-    let result: Audit = audit::audit(&cx, &texts);
-    let people: Vec<Value> = result
-        .people
-        .iter()
-        .filter(|p| p.split.messages() >= min_messages)
-        .map(|p| {
-            let mut v = split_json(&p.split);
-            let mut obj = serde_json::Map::new();
-            obj.insert("person".into(), loaded.person(p.person));
-            if let Value::Object(fields) = v.take() {
-                obj.extend(fields);
-            }
-            obj.insert(
-                "by_year".into(),
-                Value::Array(p.by_year.iter().map(|(y, s)| year_json(*y, s)).collect()),
-            );
-            let mut ex = serde_json::Map::new();
-            for a in Activity::ALL {
-                // The most recent examples of each activity.
-                let list: Vec<Value> = p
-                    .messages
-                    .iter()
-                    .rev()
-                    .filter(|c| c.activity == a)
-                    .take(examples)
-                    .map(|c| example(loaded, c))
-                    .collect();
-                ex.insert(a.as_str().into(), Value::Array(list));
-            }
-            obj.insert("examples".into(), Value::Object(ex));
-            Value::Object(obj)
-        })
-        .collect();
-    let mut team = split_json(&result.team);
-    team["people"] = json!(result.people.len());
-    team["by_year"] = Value::Array(
-        result
-            .team_by_year
-            .iter()
-            .map(|(y, s)| year_json(*y, s))
-            .collect(),
-    );
-    Ok(json!({
-        "as_of": hearth_report::iso(cx.as_of()),
-        "space": loaded.space.map(|s| loaded.space_name(s)),
-        "parameters": {
-            "follow_days": audit::FOLLOW_DAYS,
-            "introduction_days": audit::INTRODUCTION_DAYS,
-            "min_messages": audit::MIN_MESSAGES,
-            "facilitator_share": audit::FACILITATOR_SHARE,
-        },
-        "team": team,
-        "people": people,
-    }))
-}
-
-/// Shares with four decimals that sum to exactly 1 (largest remainder).
-fn shares(split: &Split) -> [f64; 3] {
-    let n = split.messages();
-    if n == 0 {
-        return [0.0; 3];
-    }
-    const UNITS: u64 = 10_000;
-    let exact: Vec<f64> = Activity::ALL
-        .iter()
-        .map(|&a| split.count(a) as f64 * UNITS as f64 / n as f64)
-        .collect();
-    let mut units: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
-    let mut left = UNITS - units.iter().sum::<u64>();
-    let mut order: Vec<usize> = (0..3).collect();
-    order.sort_by(|&a, &b| {
-        let ra = exact[a] - exact[a].floor();
-        let rb = exact[b] - exact[b].floor();
-        rb.total_cmp(&ra).then(a.cmp(&b))
-    });
-    for k in order {
-        if left == 0 {
-            break;
-        }
-        units[k] += 1;
-        left -= 1;
-    }
-    [0, 1, 2].map(|k| units[k] as f64 / UNITS as f64)
-}
-
-fn split_json(split: &Split) -> Value {
-    let [b, a, f] = shares(split);
-    let verdict = split.verdict();
-    json!({
-        "messages": split.messages(),
-        "broadcasting": b,
-        "answering": a,
-        "facilitating": f,
-        "counts": {
-            "broadcasting": split.broadcasting,
-            "answering": split.answering,
-            "facilitating": split.facilitating,
-        },
-        "verdict": verdict.as_str(),
-        "summary": summary(split),
-    })
-}
-
-fn year_json(year: i32, split: &Split) -> Value {
-    let [b, a, f] = shares(split);
-    json!({
-        "year": year,
-        "messages": split.messages(),
-        "broadcasting": b,
-        "answering": a,
-        "facilitating": f,
-    })
-}
-
-/// The verdict in words.
-fn summary(split: &Split) -> String {
-    match split.verdict() {
-        Verdict::TooFewMessages => format!(
-            "too few messages for a verdict (fewer than {})",
-            audit::MIN_MESSAGES
-        ),
-        Verdict::GetsManyTalking => "gets many talking to each other".to_owned(),
-        Verdict::TalksToMany => format!("talks to many (mostly {})", split.mostly().as_str()),
-    }
-}
-
-fn example(loaded: &Loaded, c: &Classified) -> Value {
-    let mut v = loaded.message(c.message, true);
-    v["why"] = Value::String(why(loaded, c));
-    v
-}
-
-/// Why a message got its activity, in one sentence.
-fn why(loaded: &Loaded, c: &Classified) -> String {
-    let m = &loaded.snapshot.messages;
-    let name = |p: u32| loaded.person_name(p);
-    let days_after = |j: u32| {
-        let d = (m.time[j as usize] - m.time[c.message as usize]) as f64 / 86_400.0;
-        if d < 1.0 {
-            format!("{:.0} hours later", d * 24.0)
-        } else {
-            format!("{d:.0} days later")
-        }
-    };
-    match &c.reason {
-        Reason::NewThread => "starts a thread: addressed to everyone".to_owned(),
-        Reason::InBrandThread => "continues a thread the brand started".to_owned(),
-        Reason::ReplyToMember { member } => format!("replies to {}", name(*member)),
-        Reason::InMemberThread => "replies inside a thread a member started".to_owned(),
-        Reason::Introduction {
-            members,
-            a,
-            b,
-            message,
-        } => format!(
-            "names {} members; {} and {}, who had never talked, talked {} (message {})",
-            members.len(),
-            name(*a),
-            name(*b),
-            days_after(*message),
-            m.id[*message as usize]
-        ),
-        Reason::Welcome { newcomer, message } => format!(
-            "welcomes {} on their first message; they talked with a member {} (message {})",
-            name(*newcomer),
-            days_after(*message),
-            m.id[*message as usize]
-        ),
-        Reason::MembersJoined { joined, message } => {
-            let names: Vec<String> = joined.iter().take(3).map(|&p| name(p)).collect();
-            let more = joined.len().saturating_sub(3);
-            format!(
-                "afterwards {} new to the thread answered other members{} — first {} (message {})",
-                names.join(", "),
-                if more > 0 {
-                    format!(" (and {more} more)")
-                } else {
-                    String::new()
-                },
-                days_after(*message),
-                m.id[*message as usize]
-            )
-        }
-    }
 }
 
 fn pct(v: &Value) -> String {
@@ -335,31 +141,4 @@ fn render(out: &Value) -> String {
         }
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shares_sum_to_one_after_rounding() {
-        for (b, a, f) in [(1, 1, 1), (1, 2, 4), (7, 0, 0), (3, 3, 1), (0, 0, 0)] {
-            let split = Split {
-                broadcasting: b,
-                answering: a,
-                facilitating: f,
-            };
-            let s = shares(&split);
-            let total: f64 = s.iter().sum();
-            if b + a + f > 0 {
-                assert!((total - 1.0).abs() < 1e-9, "{s:?}");
-            }
-        }
-        let third = shares(&Split {
-            broadcasting: 1,
-            answering: 1,
-            facilitating: 1,
-        });
-        assert_eq!(third, [0.3334, 0.3333, 0.3333]);
-    }
 }

@@ -1,8 +1,8 @@
 //! `hearth demo`: the product on real data in one command.
 
 use super::Ui;
-use crate::config::CONFIG_FILE;
 use hearth_analysis::Window;
+use hearth_app::config::CONFIG_FILE;
 use std::path::{Path, PathBuf};
 
 /// A real excerpt of the usrp-users list (its first 80 messages of 2026), used when the shared

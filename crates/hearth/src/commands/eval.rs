@@ -91,7 +91,7 @@ pub fn run(data: &std::path::Path, command: Command) -> anyhow::Result<()> {
             );
             let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
             if json {
-                super::print_json(&serde_json::json!({
+                super::text::print_json(&serde_json::json!({
                     "precision": round(ours.precision),
                     "recall": round(ours.recall),
                     "f": round(ours.f),

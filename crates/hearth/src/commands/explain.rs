@@ -1,13 +1,8 @@
-//! `hearth explain METRIC`: the formula and parameters of a metric, its value over the
-//! scope, and the messages behind the number.
+//! `hearth explain METRIC`: the definition, the value and what is behind it, as text or JSON.
 
-use super::metrics::{Metric, compute, sentiment_summary};
-use super::scope::{Loaded, Scope, load, rounded};
-use hearth_analysis::metrics::{absence, first_response, lapsed, newcomers, structure::of_edges};
-use hearth_analysis::{Period, metrics};
-use hearth_model::{InteractionClass, InteractionKind, Role};
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use super::text::{ScopeArgs as Scope, print_json, render_text, rounded};
+use hearth_analysis::metrics;
+use hearth_app::explain::ExplainQuery;
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
@@ -38,278 +33,28 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let name = args.metric.clone().unwrap_or_default();
-    let Some(definition) = metrics::definition(&name) else {
+    if metrics::definition(&name).is_none() {
         let known: Vec<&str> = metrics::names().collect();
         anyhow::bail!("no metric named {name:?}; known: {}", known.join(", "));
+    }
+    let loaded = hearth_app::scope::load(data, &args.scope.scope())?;
+    let q = ExplainQuery {
+        limit: args.limit,
+        message: args.message,
     };
-    let loaded = load(data, &args.scope)?;
-    let (value, behind) = match args.message {
-        Some(id) if name == "sentiment" => {
-            let text = loaded
-                .store
-                .message_text(hearth_model::MessageId(id))?
-                .ok_or_else(|| anyhow::anyhow!("no message with id {id} in the store"))?;
-            let scored = hearth_analysis::text::sentiment::score(&text);
-            let mut v = match loaded.snapshot.messages.id.binary_search(&id) {
-                Ok(i) => loaded.message(i as u32, true),
-                Err(_) => json!({ "message": id }),
-            };
-            v["score"] = json!(scored.score);
-            v["compound"] = json!(scored.compound);
-            v["label"] = json!(scored.label);
-            v["words"] = serde_json::to_value(&scored.words)?;
-            (Value::Null, v)
-        }
-        Some(_) => anyhow::bail!("--message goes with `hearth explain sentiment`"),
-        None => explain(&loaded, &name, args.limit)?,
-    };
+    let out = hearth_app::explain::explain_json(&loaded, &name, &q)?;
     if args.json {
-        super::print_json(&json!({
-            "metric": name,
-            "definition": definition,
-            "value": value,
-            "behind": behind,
-        }));
+        print_json(&out);
     } else {
-        println!("{definition}");
+        println!("{}", out["definition"].as_str().unwrap_or(""));
         println!("Value over this scope:");
-        print!("{}", indent(&super::scope::render_text(&rounded(value))));
+        print!("{}", indent(&render_text(&rounded(out["value"].clone()))));
         println!("\nBehind the number:");
-        print!("{}", indent(&super::scope::render_text(&rounded(behind))));
+        print!("{}", indent(&render_text(&rounded(out["behind"].clone()))));
     }
     Ok(())
 }
 
-/// The command that computes a measure `hearth metrics` does not.
-fn command_for(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "role_audit" => "hearth audit roles",
-        "routing" => "hearth route",
-        "job_check" => "hearth check-job FILE (and hearth eval job-postings DIR)",
-        "post_metrics" => "hearth social posts",
-        "best_time" => "hearth social best-time",
-        "responses" => "hearth social responses",
-        "mentions" => "hearth social mentions",
-        "alerts" => "hearth alerts (and hearth eval alerts)",
-        "reply_inference" => "hearth eval reply-links DIR",
-        _ => return None,
-    })
-}
-
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
-}
-
-fn metric_of(name: &str) -> Option<Metric> {
-    Metric::ALL
-        .iter()
-        .copied()
-        .find(|m| m.key() == name || (name == "retention" && *m == Metric::Activity))
-}
-
-/// The metric's value and the messages (or people) behind it.
-pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> anyhow::Result<(Value, Value)> {
-    let value = match metric_of(name) {
-        Some(m) => compute(loaded, &[m], Period::Month)?
-            .get(m.key())
-            .cloned()
-            .unwrap_or(Value::Null),
-        None => match name {
-            "lapsed" | "helpers" | "introductions" => super::members::list(loaded, name, limit),
-            // Measures with a command of their own: where to get the value.
-            other => match command_for(other) {
-                Some(c) => json!({ "computed_by": c }),
-                None => Value::Null,
-            },
-        },
-    };
-    let cx = loaded.context();
-    let m = &loaded.snapshot.messages;
-    let behind = match name {
-        "peer_share" | "interactions" => {
-            let mut by: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-            for it in cx.interactions() {
-                let class = match it.class {
-                    InteractionClass::MemberToMember => "member_to_member",
-                    InteractionClass::MemberToBrand => "member_to_brand",
-                    InteractionClass::BrandToMember => "brand_to_member",
-                    InteractionClass::BrandToBrand => "brand_to_brand",
-                    _ => continue,
-                };
-                let list = by.entry(class).or_default();
-                if list.len() < limit {
-                    let mut v = loaded.message(it.message, true);
-                    v["to"] = json!(loaded.person_name(it.to));
-                    v["kind"] = json!(match it.kind {
-                        InteractionKind::Reply => "reply",
-                        InteractionKind::Mention => "mention",
-                        InteractionKind::InferredReply => "inferred_reply",
-                    });
-                    list.push(v);
-                }
-            }
-            json!(by)
-        }
-        "first_response" | "brand_dependence" | "survival" => {
-            let threads = first_response::first_responses(&cx);
-            let show = |t: &first_response::ThreadFirst| {
-                let mut v = loaded.message(t.root, true);
-                v["first_response"] = t
-                    .first_message
-                    .map_or(Value::Null, |f| loaded.message(f, false));
-                v["hours"] = t.first.map_or(Value::Null, |(time, _)| {
-                    json!((time - t.start) as f64 / 3600.0)
-                });
-                v
-            };
-            json!({
-                "unanswered_newest": threads.iter().rev().filter(|t| t.first.is_none())
-                    .take(limit).map(show).collect::<Vec<_>>(),
-                "answered_only_by_brand": threads.iter().rev()
-                    .filter(|t| t.first.is_some() && t.any_brand && !t.any_member)
-                    .take(limit).map(show).collect::<Vec<_>>(),
-                "first_answered_by_member": threads.iter().rev()
-                    .filter(|t| t.first.is_some_and(|(_, p)| cx.role(p) == Role::Member))
-                    .take(limit).map(show).collect::<Vec<_>>(),
-            })
-        }
-        "newcomers" => {
-            let list = newcomers::newcomer_list(&cx);
-            json!(
-                list.iter()
-                    .rev()
-                    .take(limit)
-                    .map(|n| {
-                        let mut v = loaded.message(n.first_message, true);
-                        v["answered_by"] =
-                            n.answer.map_or(Value::Null, |(_, p, _)| loaded.person(p));
-                        v["hours_to_answer"] = n
-                            .answer
-                            .map_or(Value::Null, |(t, _, _)| json!((t - n.time) as f64 / 3600.0));
-                        v["came_back"] = json!(n.came_back);
-                        v
-                    })
-                    .collect::<Vec<_>>()
-            )
-        }
-        "resilience" | "structure" => {
-            let edges: Vec<(u32, u32)> = cx
-                .interactions()
-                .iter()
-                .filter(|it| it.class.is_between_people())
-                .map(|it| (it.from, it.to))
-                .collect();
-            let mut neighbours: BTreeMap<u32, std::collections::BTreeSet<u32>> = BTreeMap::new();
-            for &(a, b) in &edges {
-                if a != b {
-                    neighbours.entry(a).or_default().insert(b);
-                    neighbours.entry(b).or_default().insert(a);
-                }
-            }
-            let mut hubs: Vec<(u32, usize)> =
-                neighbours.iter().map(|(p, s)| (*p, s.len())).collect();
-            hubs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let brand: Vec<bool> = (0..loaded.snapshot.persons.len() as u32)
-                .map(|p| cx.role(p) == Role::Brand)
-                .collect();
-            let without: Vec<(u32, u32)> = edges
-                .iter()
-                .copied()
-                .filter(|(a, b)| !brand[*a as usize] && !brand[*b as usize])
-                .collect();
-            json!({
-                "hubs": hubs.iter().take(limit).map(|(p, d)| json!({
-                    "person": loaded.person(*p), "people_talked_with": d,
-                })).collect::<Vec<_>>(),
-                "structure_without_brand": of_edges(&without, &brand),
-            })
-        }
-        "activity" | "retention" | "series" | "counts" => {
-            // The members behind the latest month's count.
-            let latest = cx.in_window().map(|i| m.time[i]).max();
-            let mut people: BTreeMap<u32, u64> = BTreeMap::new();
-            if let Some(t) = latest {
-                let month = hearth_analysis::calendar::month(t);
-                for i in cx.in_window() {
-                    let a = m.author[i];
-                    if hearth_analysis::calendar::month(m.time[i]) == month
-                        && cx.role(a) == Role::Member
-                    {
-                        *people.entry(a).or_default() += 1;
-                    }
-                }
-            }
-            let mut ranked: Vec<(u32, u64)> = people.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            json!({
-                "latest_month_active_members": ranked.len(),
-                "most_active_in_latest_month": ranked.iter().take(limit).map(|(p, n)| json!({
-                    "person": loaded.person(*p), "messages": n,
-                })).collect::<Vec<_>>(),
-            })
-        }
-        "absence" | "helpers" => {
-            let ranked = absence::answer_counts(&cx);
-            let mut examples: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
-            let top: Vec<u32> = ranked.iter().take(limit).map(|r| r.0).collect();
-            for it in cx.interactions().iter().filter(|it| absence::is_answer(it)) {
-                if top.contains(&it.from) {
-                    let list = examples.entry(it.from).or_default();
-                    if list.len() < 2 {
-                        let mut v = loaded.message(it.message, true);
-                        v["to"] = json!(loaded.person_name(it.to));
-                        list.push(v);
-                    }
-                }
-            }
-            json!(
-                ranked
-                    .iter()
-                    .take(limit)
-                    .map(|(p, n)| json!({
-                        "person": loaded.person(*p),
-                        "answers": n,
-                        "examples": examples.remove(p).unwrap_or_default(),
-                    }))
-                    .collect::<Vec<_>>()
-            )
-        }
-        "lapsed" => json!(
-            lapsed::lapsed(&cx, limit)
-                .iter()
-                .map(|l| { loaded.message(l.last_message, true) })
-                .collect::<Vec<_>>()
-        ),
-        "introductions" => value.get("pairs").cloned().unwrap_or(Value::Null),
-        "sentiment" => {
-            let s = sentiment_summary(loaded, &cx, limit)?;
-            json!({
-                "most_negative": s.get("most_negative").cloned().unwrap_or(Value::Null),
-                "most_positive": s.get("most_positive").cloned().unwrap_or(Value::Null),
-            })
-        }
-        "themes" => {
-            let v = value.as_array().cloned().unwrap_or_default();
-            json!(v.iter().rev().take(limit).cloned().collect::<Vec<_>>())
-        }
-        "reply_inference" => {
-            let mut list = Vec::new();
-            for i in cx.in_window() {
-                if let Some(c) = m.inferred(i)
-                    && list.len() < limit * 4
-                {
-                    let mut v = loaded.message(i as u32, true);
-                    v["answers"] = loaded.message(m.parent[i], true);
-                    v["confidence"] = json!(c);
-                    list.push(v);
-                }
-            }
-            json!({
-                "inferred_in_scope": cx.in_window().filter(|&i| m.inferred(i).is_some()).count(),
-                "examples": list.into_iter().rev().take(limit).collect::<Vec<_>>(),
-            })
-        }
-        _ => Value::Null,
-    };
-    Ok((value, behind))
 }

@@ -1,379 +1,39 @@
-//! `hearth metrics`: every community metric over a window, in total or for one space, with
-//! weekly or monthly series.
+//! `hearth metrics`: every community metric, or some, as text or JSON.
 
-use super::scope::{Loaded, Scope, load, render_text, rounded};
-use hearth_analysis::metrics::{
-    absence, activity, first_response, interactions, newcomers, peer_share, resilience, series,
-    structure, survival,
-};
-use hearth_analysis::text::sentiment;
-use hearth_analysis::text::themes::{Themes, message_words};
-use hearth_analysis::{Period, calendar};
-use hearth_model::Role;
-use serde_json::{Map, Value, json};
+use super::text::{ScopeArgs as Scope, print_json, render_text, rounded};
+use hearth_app::metrics::{Metric, MetricsQuery};
 use std::path::Path;
 
-/// The metrics `hearth metrics NAME` computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum Metric {
-    PeerShare,
-    FirstResponse,
-    Survival,
-    BrandDependence,
-    Resilience,
-    Structure,
-    Activity,
-    Newcomers,
-    Absence,
-    Sentiment,
-    Themes,
-    Series,
-}
-
-impl Metric {
-    pub const ALL: &[Metric] = &[
-        Metric::PeerShare,
-        Metric::FirstResponse,
-        Metric::Survival,
-        Metric::BrandDependence,
-        Metric::Resilience,
-        Metric::Structure,
-        Metric::Activity,
-        Metric::Newcomers,
-        Metric::Absence,
-        Metric::Sentiment,
-        Metric::Themes,
-        Metric::Series,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Metric::PeerShare => "peer_share",
-            Metric::FirstResponse => "first_response",
-            Metric::Survival => "survival",
-            Metric::BrandDependence => "brand_dependence",
-            Metric::Resilience => "resilience",
-            Metric::Structure => "structure",
-            Metric::Activity => "activity",
-            Metric::Newcomers => "newcomers",
-            Metric::Absence => "absence",
-            Metric::Sentiment => "sentiment",
-            Metric::Themes => "themes",
-            Metric::Series => "series",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PeriodArg {
-    Week,
-    Month,
+fn metric_names() -> Vec<&'static str> {
+    Metric::ALL.iter().map(|m| m.key()).collect()
 }
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The metrics to compute (all when none are named).
-    #[arg(value_enum)]
-    metrics: Vec<Metric>,
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(metric_names()))]
+    metrics: Vec<String>,
     #[command(flatten)]
     scope: Scope,
     /// Period of the series.
-    #[arg(long, value_enum, default_value = "month")]
-    period: PeriodArg,
+    #[arg(long, value_parser = ["week", "month"], default_value = "month")]
+    period: String,
     /// Print JSON (keys as in docs/metrics.md).
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
-    let loaded = load(data, &args.scope)?;
-    let which: Vec<Metric> = if args.metrics.is_empty() {
-        Metric::ALL.to_vec()
-    } else {
-        args.metrics.clone()
+    let loaded = hearth_app::scope::load(data, &args.scope.scope())?;
+    let q = MetricsQuery {
+        name: Some(args.metrics.join(",")),
+        period: Some(args.period.clone()),
     };
-    let period = match args.period {
-        PeriodArg::Week => Period::Week,
-        PeriodArg::Month => Period::Month,
-    };
-    let started = std::time::Instant::now();
-    let out = compute(&loaded, &which, period)?;
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "metrics computed"
-    );
+    let out = hearth_app::metrics::metrics_json(&loaded, &q)?;
     if args.json {
-        super::print_json(&out);
+        print_json(&out);
     } else {
         print!("{}", render_text(&rounded(out)));
     }
     Ok(())
-}
-
-/// The metrics in `which`, as one JSON object (full precision; text output rounds).
-pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> anyhow::Result<Value> {
-    let cx = loaded.context();
-    let mut out = Map::new();
-    out.insert(
-        "window".into(),
-        json!({
-            "since": loaded.window.since.map(hearth_report::iso),
-            "until": loaded.window.until.map(hearth_report::iso),
-        }),
-    );
-    out.insert(
-        "space".into(),
-        loaded
-            .space
-            .map_or(Value::Null, |s| Value::String(loaded.space_name(s))),
-    );
-    let counts = interactions::interactions(&cx);
-    for &metric in which {
-        let v = match metric {
-            Metric::PeerShare => json!({
-                "value": peer_share::peer_share(&counts),
-                "member_to_member": counts.member_to_member,
-                "between_people": counts.between_people(),
-                "interactions": counts,
-            }),
-            Metric::FirstResponse => serde_json::to_value(first_response::first_response(&cx))?,
-            Metric::Survival => serde_json::to_value(survival::survival(&cx))?,
-            Metric::BrandDependence => {
-                let fr = first_response::first_response(&cx);
-                json!({
-                    "value": fr.brand_dependence,
-                    "brand_only_threads": fr.brand_only_threads,
-                    "answered_member_threads": fr.first_by_member + fr.first_by_brand,
-                })
-            }
-            Metric::Resilience => serde_json::to_value(resilience::resilience(&cx))?,
-            Metric::Structure => serde_json::to_value(structure::structure(&cx))?,
-            Metric::Activity => serde_json::to_value(activity::activity(&cx))?,
-            Metric::Newcomers => {
-                let n = newcomers::newcomers(&cx);
-                let mut v = serde_json::to_value(&n)?;
-                v["waiting"] = n
-                    .waiting
-                    .iter()
-                    .take(20)
-                    .map(|w| loaded.message(w.message, false))
-                    .collect();
-                v["waiting_total"] = json!(n.waiting.len());
-                v
-            }
-            Metric::Absence => {
-                let a = absence::absence(&cx);
-                let mut v = serde_json::to_value(&a)?;
-                v["top_answerers"] = absence::answer_counts(&cx)
-                    .iter()
-                    .take(10)
-                    .map(|(p, n)| json!({"person": loaded.person(*p), "answers": n}))
-                    .collect();
-                v
-            }
-            Metric::Sentiment => sentiment_summary(loaded, &cx, 0)?,
-            Metric::Themes => themes(loaded, &cx)?,
-            Metric::Series => json!({
-                "period": period,
-                "rows": series::series(
-                    &loaded.snapshot,
-                    &loaded.prepared,
-                    loaded.window,
-                    loaded.space,
-                    period,
-                ),
-            }),
-        };
-        out.insert(metric.key().into(), v);
-    }
-    Ok(Value::Object(out))
-}
-
-/// Reads the texts of `ids` (sorted store ids) and maps each with `map` on worker threads
-/// (one a core), handing the results to `reduce` in id order: the text measures are CPU
-/// work over a lot of text, so both cores take part while this thread reads the store.
-fn map_texts<T: Send>(
-    store: &hearth_store::Store,
-    ids: &[i64],
-    map: impl Fn(&str, &str) -> T + Sync,
-    mut reduce: impl FnMut(i64, T),
-) -> anyhow::Result<()> {
-    type Batch = Vec<(i64, String, String)>;
-    const BATCH: usize = 2048;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (results_tx, results) = std::sync::mpsc::channel::<(usize, Vec<(i64, T)>)>();
-        let mut senders = Vec::new();
-        for _ in 0..workers {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Batch)>(2);
-            senders.push(tx);
-            let results_tx = results_tx.clone();
-            let map = &map;
-            scope.spawn(move || {
-                for (k, batch) in rx {
-                    let out = batch
-                        .into_iter()
-                        .map(|(id, subject, body)| (id, map(&subject, &body)))
-                        .collect();
-                    if results_tx.send((k, out)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(results_tx);
-        let mut pending: std::collections::BTreeMap<usize, Vec<(i64, T)>> = Default::default();
-        let (mut next, mut sent) = (0usize, 0usize);
-        let mut drain = |pending: &mut std::collections::BTreeMap<usize, Vec<(i64, T)>>,
-                         next: &mut usize| {
-            while let Some(batch) = pending.remove(next) {
-                for (id, t) in batch {
-                    reduce(id, t);
-                }
-                *next += 1;
-            }
-        };
-        let mut batch: Batch = Vec::with_capacity(BATCH);
-        let mut failed = false;
-        store.for_each_text(ids, |id, subject, body| {
-            if failed {
-                return;
-            }
-            batch.push((id, subject.to_owned(), body.to_owned()));
-            if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                failed = senders[sent % workers].send((sent, full)).is_err();
-                sent += 1;
-                while let Ok((k, out)) = results.try_recv() {
-                    pending.insert(k, out);
-                }
-                drain(&mut pending, &mut next);
-            }
-        })?;
-        if !batch.is_empty() && !failed {
-            failed = senders[sent % workers].send((sent, batch)).is_err();
-            sent += 1;
-        }
-        drop(senders);
-        for (k, out) in results {
-            pending.insert(k, out);
-            drain(&mut pending, &mut next);
-        }
-        if failed || next != sent {
-            anyhow::bail!("a text worker stopped early");
-        }
-        Ok(())
-    })
-}
-
-/// Member messages in scope, by store id ascending, with their snapshot index.
-fn member_messages(cx: &hearth_analysis::Context<'_>) -> Vec<(i64, u32)> {
-    let m = &cx.snapshot.messages;
-    let mut ids: Vec<(i64, u32)> = cx
-        .in_window()
-        .filter(|&i| cx.role(m.author[i]) == Role::Member)
-        .map(|i| (m.id[i], i as u32))
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-/// Sentiment of member messages: counts by label, mean compound, negative share by month,
-/// and the `examples` most negative and most positive messages with their words.
-pub fn sentiment_summary(
-    loaded: &Loaded,
-    cx: &hearth_analysis::Context<'_>,
-    examples: usize,
-) -> anyhow::Result<Value> {
-    let ids = member_messages(cx);
-    let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
-    let (mut pos, mut neg, mut neu, mut sum) = (0u64, 0u64, 0u64, 0.0);
-    let mut by_month: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
-    let mut scored: Vec<(f64, i64, sentiment::Scored)> = Vec::new();
-    let mut k = 0;
-    map_texts(
-        &loaded.store,
-        &only,
-        |_subject, body| sentiment::score(body),
-        |id, s| {
-            while k < ids.len() && ids[k].0 < id {
-                k += 1;
-            }
-            let Some(&(_, i)) = ids.get(k) else { return };
-            sum += s.compound;
-            let month = calendar::month(cx.snapshot.messages.time[i as usize]);
-            let e = by_month.entry(month).or_default();
-            e.0 += 1;
-            match s.label {
-                "positive" => pos += 1,
-                "negative" => {
-                    neg += 1;
-                    e.1 += 1;
-                }
-                _ => neu += 1,
-            }
-            if examples > 0 && s.label != "neutral" {
-                scored.push((s.compound, id, s));
-            }
-        },
-    )?;
-    let n = pos + neg + neu;
-    let mut v = json!({
-        "scored": n,
-        "positive": pos,
-        "negative": neg,
-        "neutral": neu,
-        "mean_compound": (n > 0).then(|| sum / n as f64),
-        "negative_share": (n > 0).then(|| neg as f64 / n as f64),
-        "negative_share_by_month": by_month.iter().map(|(mo, (all, neg))| json!({
-            "month": Period::Month.label(*mo),
-            "messages": all,
-            "negative_share": *neg as f64 / *all as f64,
-        })).collect::<Vec<_>>(),
-    });
-    if examples > 0 {
-        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let show = |list: &mut dyn Iterator<Item = &(f64, i64, sentiment::Scored)>| -> Vec<Value> {
-            list.take(examples)
-                .map(|(_, id, s)| {
-                    let i = ids
-                        .binary_search_by_key(id, |x| x.0)
-                        .map(|k| ids[k].1)
-                        .unwrap_or(0);
-                    let mut m = loaded.message(i, true);
-                    m["compound"] = json!(s.compound);
-                    m["label"] = json!(s.label);
-                    m["words"] = serde_json::to_value(&s.words).unwrap_or(Value::Null);
-                    m
-                })
-                .collect()
-        };
-        v["most_negative"] = Value::Array(show(&mut scored.iter()));
-        v["most_positive"] = Value::Array(show(&mut scored.iter().rev()));
-    }
-    Ok(v)
-}
-
-fn themes(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> anyhow::Result<Value> {
-    let ids = member_messages(cx);
-    let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
-    let mut themes = Themes::default();
-    let mut k = 0;
-    map_texts(
-        &loaded.store,
-        &only,
-        |subject, body| message_words(&format!("{subject}\n{body}")),
-        |id, words| {
-            while k < ids.len() && ids[k].0 < id {
-                k += 1;
-            }
-            let Some(&(_, i)) = ids.get(k) else { return };
-            let label = Period::Month.label(calendar::month(cx.snapshot.messages.time[i as usize]));
-            themes.add_words(&label, words);
-        },
-    )?;
-    Ok(serde_json::to_value(themes.finish())?)
 }

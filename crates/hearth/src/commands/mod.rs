@@ -1,4 +1,5 @@
-//! One module a command.
+//! One module a command. The use cases live in `hearth-app`; these modules parse arguments,
+//! call it, and print.
 
 pub mod audit;
 pub mod check_job;
@@ -6,7 +7,6 @@ pub mod demo;
 pub mod eval;
 pub mod explain;
 pub mod export;
-pub mod html;
 pub mod ingest;
 pub mod members;
 pub mod metrics;
@@ -14,8 +14,10 @@ pub mod people;
 pub mod queue;
 pub mod report;
 pub mod route;
-pub mod scope;
+pub mod serve;
 pub mod social;
+pub mod text;
+pub mod users;
 
 /// How to talk to the person at the terminal.
 #[derive(Debug, Clone, Copy)]
@@ -24,25 +26,29 @@ pub struct Ui {
     pub progress: bool,
 }
 
-/// The store's snapshot with accounts joined into persons by the identity rules; problems
-/// in the rules are printed as warnings.
-pub fn resolved_snapshot(
-    store: &hearth_store::Store,
-    config: &hearth_model::Config,
-) -> anyhow::Result<hearth_model::Snapshot> {
-    let (mut snapshot, problems) =
-        hearth_analysis::identity::resolve(store.snapshot()?, &config.identity);
-    config.replies.apply(&mut snapshot);
-    for p in problems {
-        eprintln!("warning: {p}");
-    }
-    Ok(snapshot)
+/// Who the audit log names for a change made from the command line: `cli:` and the login
+/// name of the person at the terminal.
+pub fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{user}")
 }
 
-/// Prints `value` as pretty JSON on stdout.
-pub fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// kill or a full disk never leaves a truncated file under the final name.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write into {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
 }

@@ -1,16 +1,12 @@
-//! `hearth social posts|best-time|responses|mentions` and `hearth alerts`: the social media
-//! manager's numbers, each formula named.
+//! `hearth social posts|best-time|responses|mentions`, `hearth alerts` and `hearth eval alerts`:
+//! the social views as text or JSON.
 
-use super::scope::{Loaded, Scope, load, render_text, rounded};
-use crate::config;
-use hearth_analysis::social::alerts::{self, Day};
-use hearth_analysis::social::best_time::{self, parse_offset};
-use hearth_analysis::social::mentions::{self, Mentions};
-use hearth_analysis::social::posts::{self, Post};
-use hearth_analysis::social::response::{self, BusinessHours};
-use hearth_model::Config;
-use serde_json::{Value, json};
-use std::collections::HashMap;
+use super::text::{ScopeArgs as Scope, print_json, render_text, rounded};
+use hearth_analysis::social::posts;
+use hearth_app::config;
+use hearth_app::scope::load;
+use hearth_app::social::{num, pct};
+use serde_json::Value;
 use std::path::Path;
 
 #[derive(Debug, clap::Subcommand)]
@@ -18,15 +14,15 @@ pub enum Command {
     /// Reach, engagement, clicks, conversions and ROI of the brand's posts, formulas named.
     Posts(PostArgs),
     /// Engagement by weekday × hour in the brand's time zone, by format and by length.
-    BestTime(ScopeArgs),
+    BestTime(ViewArgs),
     /// Response rate and time to messages addressed to the brand.
-    Responses(ScopeArgs),
+    Responses(ViewArgs),
     /// Mentions of the brand and competitors: volume, sentiment, share of voice.
-    Mentions(ScopeArgs),
+    Mentions(ViewArgs),
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ScopeArgs {
+pub struct ViewArgs {
     #[command(flatten)]
     scope: Scope,
     #[arg(long)]
@@ -66,28 +62,27 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
             if let Some(r) = a.rate {
                 config.social.engagement_rate = r;
             }
-            let loaded = load(data, &a.scope)?;
-            let out = posts_json(&loaded, &config, a.top)?;
+            let loaded = load(data, &a.scope.scope())?;
+            let out = hearth_app::social::posts_json(&loaded, &config, a.top)?;
             if a.json {
-                super::print_json(&out);
+                print_json(&out);
             } else {
                 print!("{}", posts_text(&out));
             }
         }
         Command::BestTime(a) => {
-            let loaded = load(data, &a.scope)?;
-            let out = best_time_json(&loaded, &config)?;
+            let loaded = load(data, &a.scope.scope())?;
+            let out = hearth_app::social::best_time_json(&loaded, &config)?;
             print(&out, a.json);
         }
         Command::Responses(a) => {
-            let loaded = load(data, &a.scope)?;
-            let out = responses_json(&loaded, &config)?;
+            let loaded = load(data, &a.scope.scope())?;
+            let out = hearth_app::social::responses_json(&loaded, &config)?;
             print(&out, a.json);
         }
         Command::Mentions(a) => {
-            let loaded = load(data, &a.scope)?;
-            let (m, _) = mentions_of(&loaded, &config)?;
-            let out = mentions_json(&loaded, &m);
+            let loaded = load(data, &a.scope.scope())?;
+            let out = hearth_app::social::mentions_view(&loaded, &config)?;
             print(&out, a.json);
         }
     }
@@ -96,388 +91,10 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
 
 fn print(out: &Value, json: bool) {
     if json {
-        super::print_json(out);
+        print_json(out);
     } else {
         print!("{}", render_text(&rounded(out.clone())));
     }
-}
-
-pub(crate) fn offset(config: &Config) -> anyhow::Result<i64> {
-    parse_offset(&config.brand.utc_offset).ok_or_else(|| {
-        anyhow::anyhow!(
-            "hearth.toml: [brand] utc_offset {:?} is not an offset such as +10:00",
-            config.brand.utc_offset
-        )
-    })
-}
-
-/// The posts in scope (window and space) with analytics, oldest first.
-pub(crate) fn post_rows(loaded: &Loaded) -> anyhow::Result<Vec<hearth_store::PostRow>> {
-    let space = loaded.space.map(|s| loaded.space_name(s));
-    Ok(loaded
-        .store
-        .posts()?
-        .into_iter()
-        .filter(|p| loaded.window.contains(p.time))
-        .filter(|p| space.as_ref().is_none_or(|s| &p.space == s))
-        .collect())
-}
-
-pub(crate) fn keys(rows: &[hearth_store::PostRow]) -> Vec<String> {
-    rows.iter()
-        .map(|r| format!("{}:{}", r.source, r.account))
-        .collect()
-}
-
-pub(crate) fn as_posts<'a>(rows: &'a [hearth_store::PostRow], keys: &'a [String]) -> Vec<Post<'a>> {
-    rows.iter()
-        .zip(keys)
-        .map(|(r, k)| Post {
-            time: r.time,
-            account: k,
-            text: &r.text,
-            metrics: &r.metrics,
-        })
-        .collect()
-}
-
-fn rate_json(r: &posts::Rate) -> Value {
-    json!({"value": r.value, "formula": r.formula})
-}
-
-fn rates_json(r: &posts::Rates) -> Value {
-    json!({
-        "impressions": r.impressions,
-        "reach": r.reach,
-        "engagements": r.engagements,
-        "engagements_formula": posts::ENGAGEMENTS,
-        "platform_engagements": r.platform_engagements,
-        "clicks": r.clicks,
-        "conversions": r.conversions,
-        "cost": r.cost,
-        "value": r.value,
-        "followers": r.followers,
-        "engagement_rate": rate_json(&r.engagement_rate),
-        "engagement_rate_by_impressions": rate_json(&r.engagement_rate_by_impressions),
-        "engagement_rate_by_reach": rate_json(&r.engagement_rate_by_reach),
-        "engagement_rate_by_followers": rate_json(&r.engagement_rate_by_followers),
-        "applause_rate": rate_json(&r.applause_rate),
-        "amplification_rate": rate_json(&r.amplification_rate),
-        "conversation_rate": rate_json(&r.conversation_rate),
-        "ctr": rate_json(&r.ctr),
-        "conversion_rate": rate_json(&r.conversion_rate),
-        "roi": rate_json(&r.roi),
-    })
-}
-
-pub(crate) fn excerpt(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s: String = flat.chars().take(80).collect();
-    if flat.chars().count() > 80 {
-        s.push('…');
-    }
-    s
-}
-
-pub fn posts_json(loaded: &Loaded, config: &Config, top: usize) -> anyhow::Result<Value> {
-    let rows = post_rows(loaded)?;
-    let keys = keys(&rows);
-    let list = as_posts(&rows, &keys);
-    let rules = &config.social;
-    let mut accounts: Vec<&String> = keys.iter().collect();
-    accounts.sort();
-    accounts.dedup();
-    let per_account: Vec<Value> = accounts
-        .iter()
-        .map(|a| {
-            let mine: Vec<Post<'_>> = list.iter().copied().filter(|p| p.account == *a).collect();
-            json!({"account": a, "posts": mine.len(), "totals": rates_json(&posts::pooled(&mine, rules))})
-        })
-        .collect();
-    let mut scored: Vec<(usize, posts::Rates)> = list
-        .iter()
-        .enumerate()
-        .map(|(k, p)| (k, posts::rates(p, rules)))
-        .collect();
-    scored.sort_by(|a, b| {
-        let v = |r: &posts::Rates| r.engagement_rate.value.unwrap_or(-1.0);
-        v(&b.1).total_cmp(&v(&a.1)).then(a.0.cmp(&b.0))
-    });
-    let top_posts: Vec<Value> = scored
-        .iter()
-        .take(top)
-        .map(|(k, r)| {
-            let row = &rows[*k];
-            json!({
-                "ref": row.reference,
-                "time": hearth_report::iso(row.time),
-                "account": keys[*k],
-                "format": row.metrics.format,
-                "text": excerpt(&row.text),
-                "rates": rates_json(r),
-            })
-        })
-        .collect();
-    Ok(json!({
-        "posts": list.len(),
-        "headline_rate": {"denominator": rules.engagement_rate, "formula": posts::pooled(&list, rules).engagement_rate.formula},
-        "pooling": "each total rate is Σ numerator ÷ Σ denominator over the posts that state both",
-        "totals": rates_json(&posts::pooled(&list, rules)),
-        "accounts": per_account,
-        "follower_growth": posts::growth(&list).iter().map(|g| json!({
-            "account": g.account,
-            "posts": g.posts,
-            "first_followers": g.first,
-            "last_followers": g.last,
-            "follower_growth": g.follower_growth,
-            "follower_growth_formula": "(last − first) ÷ first followers stated on posts",
-            "new_follows": g.new_follows,
-        })).collect::<Vec<_>>(),
-        "top_posts": top_posts,
-    }))
-}
-
-pub fn best_time_json(loaded: &Loaded, config: &Config) -> anyhow::Result<Value> {
-    let rows = post_rows(loaded)?;
-    let keys = keys(&rows);
-    let list = as_posts(&rows, &keys);
-    let b = best_time::best_time(&list, offset(config)?, config.social.min_posts_per_slot);
-    let group = |g: &best_time::Group| json!({"group": g.label, "posts": g.posts, "median_rate": g.median_rate, "comparable": g.comparable});
-    let groups = |l: &[best_time::Group]| l.iter().map(group).collect::<Vec<_>>();
-    Ok(json!({
-        "rate": "median of engagements ÷ impressions per post",
-        "utc_offset": config.brand.utc_offset,
-        "min_posts_per_slot": config.social.min_posts_per_slot,
-        "posts": b.posts,
-        "median_rate": b.median_rate,
-        "recommendation": {
-            "slot": b.best_slot.as_ref().map(group),
-            "weekday": b.best_weekday.as_ref().map(group),
-            "hour": b.best_hour.as_ref().map(group),
-            "format": b.best_format.as_ref().map(group),
-            "length": b.best_length.as_ref().map(group),
-            "note": b.note,
-        },
-        "weekdays": groups(&b.weekdays),
-        "hours": groups(&b.hours),
-        "formats": groups(&b.formats),
-        "lengths": groups(&b.lengths),
-        "slots": groups(&b.slots),
-    }))
-}
-
-pub fn responses_json(loaded: &Loaded, config: &Config) -> anyhow::Result<Value> {
-    let hours = BusinessHours::parse(
-        &config.social.business_hours,
-        &config.social.business_days,
-        offset(config)?,
-    )
-    .map_err(|e| anyhow::anyhow!("hearth.toml: [social] {e}"))?;
-    let cx = loaded.context();
-    let r = response::responses(&cx, hours);
-    Ok(json!({
-        "as_of": hearth_report::iso(cx.as_of()),
-        "items": r.items,
-        "answered": r.answered,
-        "unanswered": r.unanswered,
-        "response_rate": r.response_rate,
-        "response_rate_formula": "answered ÷ messages addressed to the brand",
-        "median_hours": r.median_hours,
-        "p90_hours": r.p90_hours,
-        "km_median_hours": r.km_median_hours,
-        "business_hours": r.business_hours,
-        "waiting": r.waiting.iter().take(10).map(|(i, h)| {
-            let mut v = loaded.message(*i, true);
-            v["hours_waiting"] = json!(h);
-            v
-        }).collect::<Vec<_>>(),
-    }))
-}
-
-/// (subject, body) of messages, by snapshot index.
-pub(crate) type Texts = HashMap<u32, (String, String)>;
-
-/// Mentions in scope, and the texts read for them (for alerts' explanations).
-pub(crate) fn mentions_of(loaded: &Loaded, config: &Config) -> anyhow::Result<(Mentions, Texts)> {
-    mentions_in(loaded, loaded.window, config)
-}
-
-/// Mentions over another window than the scope's (the space stays the scope's).
-pub(crate) fn mentions_in(
-    loaded: &Loaded,
-    window: hearth_analysis::Window,
-    config: &Config,
-) -> anyhow::Result<(Mentions, Texts)> {
-    let cx =
-        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
-    let m = &loaded.snapshot.messages;
-    let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
-        .into_iter()
-        .map(|i| (m.id[i as usize], i))
-        .collect();
-    ids.sort_unstable();
-    let index: HashMap<i64, u32> = ids.iter().copied().collect();
-    let store_ids: Vec<i64> = ids.iter().map(|x| x.0).collect();
-    let mut texts: HashMap<u32, (String, String)> = HashMap::with_capacity(ids.len());
-    loaded
-        .store
-        .for_each_text(&store_ids, |id, subject, body| {
-            if let Some(&i) = index.get(&id) {
-                texts.insert(i, (subject.to_owned(), body.to_owned()));
-            }
-        })?;
-    Ok((mentions::mentions(&cx, &config.brand, &texts), texts))
-}
-
-fn mentions_json(loaded: &Loaded, m: &Mentions) -> Value {
-    json!({
-        "share_of_voice_formula": "mentions of the name ÷ mentions of the brand and every competitor",
-        "voices": m.voices,
-        "brand_mentions": m.brand_mentions.len(),
-        "by_week": m.by_week.iter().map(|(d, n, neg)| json!({
-            "week": hearth_report::iso(d * 86_400).get(..10).unwrap_or("").to_owned(),
-            "mentions": n,
-            "negative": neg,
-        })).collect::<Vec<_>>(),
-        "examples": m.brand_mentions.iter().rev().take(5).map(|x| loaded.message(x.message, true)).collect::<Vec<_>>(),
-    })
-}
-
-/// The daily stream alerts watch (its kind, first day, days), and the texts read.
-pub struct Stream {
-    pub kind: String,
-    pub start: i64,
-    pub days: Vec<Day>,
-    pub texts: Texts,
-    /// The mentions over the same window (read from the same texts).
-    pub mentions: Mentions,
-}
-
-/// The daily stream alerts watch: brand mentions, or members' messages.
-pub fn stream(loaded: &Loaded, config: &Config, kind: Option<&str>) -> anyhow::Result<Stream> {
-    stream_in(loaded, loaded.window, config, kind)
-}
-
-/// The stream over another window than the scope's.
-pub fn stream_in(
-    loaded: &Loaded,
-    window: hearth_analysis::Window,
-    config: &Config,
-    kind: Option<&str>,
-) -> anyhow::Result<Stream> {
-    let kind = kind.map(str::to_owned).unwrap_or_else(|| {
-        if config.brand.names.is_empty() {
-            "messages"
-        } else {
-            "mentions"
-        }
-        .to_owned()
-    });
-    if kind == "mentions" && config.brand.names.is_empty() {
-        anyhow::bail!(
-            "the mentions stream needs [brand] names in hearth.toml (or use --stream messages)"
-        );
-    }
-    let (m, texts) = mentions_in(loaded, window, config)?;
-    let msgs = &loaded.snapshot.messages;
-    let cx =
-        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
-    let events: Vec<(i64, u32, bool, f64)> = if kind == "mentions" {
-        m.brand_mentions
-            .iter()
-            .map(|x| (x.time, x.message, x.negative, x.compound))
-            .collect()
-    } else {
-        let mut v: Vec<(i64, u32, bool, f64)> = texts
-            .iter()
-            .filter(|(i, _)| cx.role(msgs.author[**i as usize]) == hearth_model::Role::Member)
-            .map(|(i, (_, body))| {
-                let s = hearth_analysis::text::sentiment::score(body);
-                (
-                    msgs.time[*i as usize],
-                    *i,
-                    s.label == "negative",
-                    s.compound,
-                )
-            })
-            .collect();
-        v.sort_by_key(|a| (a.0, a.1));
-        v
-    };
-    let (Some(first), Some(last)) = (events.first(), events.last()) else {
-        return Ok(Stream {
-            kind,
-            start: 0,
-            days: Vec::new(),
-            texts,
-            mentions: m,
-        });
-    };
-    let start = first.0.div_euclid(86_400);
-    let end = last.0.div_euclid(86_400);
-    let mut days = vec![Day::default(); (end - start + 1) as usize];
-    for (t, i, neg, c) in &events {
-        let d = &mut days[(t.div_euclid(86_400) - start) as usize];
-        d.count += 1;
-        d.negative += u64::from(*neg);
-        d.messages.push((*i, *c));
-    }
-    Ok(Stream {
-        kind,
-        start,
-        days,
-        texts,
-        mentions: m,
-    })
-}
-
-pub fn run_alerts(data: &Path, args: AlertArgs) -> anyhow::Result<()> {
-    let config = config::load(data)?;
-    let loaded = load(data, &args.scope)?;
-    let Stream {
-        kind,
-        start,
-        days,
-        texts,
-        ..
-    } = stream(&loaded, &config, args.stream.as_deref())?;
-    let words = |i: u32| {
-        texts
-            .get(&i)
-            .map(|(s, b)| {
-                let own = hearth_analysis::text::sentiment::own_words(b).to_lowercase();
-                format!("{s} {own}")
-                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let found = alerts::detect(start, &days, &words);
-    let out = json!({
-        "stream": kind,
-        "days": days.len(),
-        "parameters": {
-            "baseline_weeks": alerts::BASELINE_WEEKS,
-            "z": alerts::Z,
-            "min_count": alerts::MIN_COUNT,
-            "min_negative": alerts::MIN_NEGATIVE,
-            "cooldown_days": alerts::COOLDOWN_DAYS,
-        },
-        "alerts": found.iter().map(|a| json!({
-            "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
-            "kind": a.kind,
-            "count": a.count,
-            "negative": a.negative,
-            "baseline": a.baseline,
-            "z": a.z,
-            "words": a.words,
-            "examples": a.examples.iter().map(|i| loaded.message(*i, true)).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
-    print(&out, args.json);
-    Ok(())
 }
 
 #[derive(Debug, clap::Args)]
@@ -493,55 +110,6 @@ pub struct EvalAlertArgs {
     seed: u64,
     #[arg(long)]
     json: bool,
-}
-
-/// `hearth eval alerts`: the alerts on the real stream, and on it with spikes of known size.
-pub fn eval_alerts(data: &Path, args: EvalAlertArgs) -> anyhow::Result<()> {
-    let config = config::load(data)?;
-    let loaded = load(data, &args.scope)?;
-    let Stream {
-        kind, start, days, ..
-    } = stream(&loaded, &config, args.stream.as_deref())?;
-    let e = alerts::evaluate(&days, args.per_size, args.seed);
-    let real = alerts::detect(start, &days, &|_| Vec::new());
-    let out = json!({
-        "stream": kind,
-        "days": e.days,
-        "alerts_real": e.alerts_real,
-        "alerts_per_month_real": e.alerts_per_month_real,
-        "real_alert_days": real.iter().map(|a| json!({
-            "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
-            "kind": a.kind, "count": a.count, "baseline": a.baseline,
-        })).collect::<Vec<_>>(),
-        "injected": e.by_size,
-        "false_alerts_per_month": e.false_alerts_per_month,
-        "seed": args.seed,
-    });
-    print(&out, args.json);
-    Ok(())
-}
-
-pub(crate) fn pct(v: &Value) -> String {
-    v.as_f64()
-        .map_or_else(|| "—".to_owned(), |x| format!("{:.2}%", x * 100.0))
-}
-
-pub(crate) fn num(v: &Value) -> String {
-    v.as_f64().map_or_else(
-        || "—".to_owned(),
-        |x| {
-            let n = x.round() as i64;
-            let s = n.abs().to_string();
-            let mut out = String::new();
-            for (k, ch) in s.chars().enumerate() {
-                if k > 0 && (s.len() - k).is_multiple_of(3) {
-                    out.push(',');
-                }
-                out.push(ch);
-            }
-            if n < 0 { format!("-{out}") } else { out }
-        },
-    )
 }
 
 /// The post metrics as a table a social media manager reads.
@@ -639,4 +207,27 @@ fn posts_text(out: &Value) -> String {
         ));
     }
     s
+}
+
+pub fn run_alerts(data: &Path, args: AlertArgs) -> anyhow::Result<()> {
+    let config = config::load(data)?;
+    let loaded = load(data, &args.scope.scope())?;
+    let out = hearth_app::social::alerts_json(&loaded, &config, args.stream.as_deref())?;
+    print(&out, args.json);
+    Ok(())
+}
+
+/// `hearth eval alerts`: the alerts on the real stream, and on it with spikes of known size.
+pub fn eval_alerts(data: &Path, args: EvalAlertArgs) -> anyhow::Result<()> {
+    let config = config::load(data)?;
+    let loaded = load(data, &args.scope.scope())?;
+    let out = hearth_app::social::eval_alerts_json(
+        &loaded,
+        &config,
+        args.stream.as_deref(),
+        args.per_size,
+        args.seed,
+    )?;
+    print(&out, args.json);
+    Ok(())
 }

@@ -1,9 +1,9 @@
-//! Dates typed on the command line.
+//! Dates typed on the command line or given as query parameters.
 
-use anyhow::bail;
+use crate::bail;
 
 /// `YYYY-MM-DD` (midnight UTC), `YYYY-MM` (first of the month) or RFC 3339, as UTC seconds.
-pub fn parse(s: &str) -> anyhow::Result<i64> {
+pub fn parse(s: &str) -> crate::Result<i64> {
     let s = s.trim();
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(d.timestamp());

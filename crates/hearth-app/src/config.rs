@@ -1,6 +1,6 @@
 //! Loading `DIR/hearth.toml`.
 
-use anyhow::Context as _;
+use crate::{AppError, Result};
 use hearth_model::Config;
 use std::path::Path;
 
@@ -81,23 +81,25 @@ people = 10
 "#;
 
 /// Reads the data directory's `hearth.toml`; defaults when it does not exist.
-pub fn load(dir: &Path) -> anyhow::Result<Config> {
+pub fn load(dir: &Path) -> Result<Config> {
     let path = dir.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => return Err(AppError::io("cannot read", &path, e)),
     };
-    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    toml::from_str(&text).map_err(|e| AppError::Config {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Writes the template when the data directory has no `hearth.toml` yet.
-pub fn ensure_template(dir: &Path) -> anyhow::Result<()> {
+pub fn ensure_template(dir: &Path) -> Result<()> {
     let path = dir.join(CONFIG_FILE);
     if !path.exists() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        std::fs::write(&path, TEMPLATE)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| AppError::io("cannot create", dir, e))?;
+        std::fs::write(&path, TEMPLATE).map_err(|e| AppError::io("cannot write", &path, e))?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `hearth report --html FILE`: assembles the shareable report from the metrics and writes
 //! it as one self-contained HTML file.
 
-use super::scope::Loaded;
+use crate::scope::Loaded;
 use hearth_analysis::metrics::{
     activity, first_response, helpers, interactions, lapsed, newcomers, peer_share, resilience,
     series, survival,
@@ -19,7 +19,7 @@ fn date(t: i64) -> String {
     hearth_report::iso(t).chars().take(10).collect()
 }
 
-pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> anyhow::Result<HtmlReport> {
+pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<HtmlReport> {
     let cx = loaded.context();
     let m = &loaded.snapshot.messages;
     let counts = hearth_analysis::metrics::counts::counts(&cx);
@@ -122,7 +122,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> anyhow::Result<H
             .message_text(hearth_model::MessageId(m.id[i as usize]))
             .ok()
             .flatten()
-            .map(|t| super::scope::excerpt_of(&t))
+            .map(|t| crate::scope::excerpt_of(&t))
             .unwrap_or_default()
     };
     let lapsed_rows = lapsed::lapsed(&cx, 10)
@@ -266,7 +266,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> anyhow::Result<H
     ];
     report.social = social(loaded, config, &community)?;
     // The role audit, for leadership: brand people with enough messages for a verdict.
-    let audit = super::audit::roles(loaded, 0, hearth_analysis::audit::MIN_MESSAGES)?;
+    let audit = crate::audit::roles(loaded, 0, hearth_analysis::audit::MIN_MESSAGES)?;
     let share = |v: &serde_json::Value| format!("{:.0}%", v.as_f64().unwrap_or(0.0) * 100.0);
     if audit["team"]["people"].as_u64().unwrap_or(0) > 0 {
         let t = &audit["team"];
@@ -326,8 +326,8 @@ fn social(
     loaded: &Loaded,
     config: &hearth_model::Config,
     community: &[(&str, String, &str)],
-) -> anyhow::Result<Option<SocialSection>> {
-    use super::social::{as_posts, excerpt, keys, offset, pct, post_rows};
+) -> crate::Result<Option<SocialSection>> {
+    use crate::social::{as_posts, excerpt, keys, offset, pct, post_rows};
     use hearth_analysis::social::{alerts, best_time, posts, response};
     let rows = post_rows(loaded)?;
     if rows.is_empty() && config.brand.names.is_empty() {
@@ -338,7 +338,7 @@ fn social(
     let rules = &config.social;
     let total = posts::pooled(&list, rules);
     let rate = |r: &posts::Rate| pct(&json!(r.value));
-    let count = |v: Option<f64>| super::social::num(&json!(v));
+    let count = |v: Option<f64>| crate::social::num(&json!(v));
     let mut x = SocialSection::default();
     if !rows.is_empty() {
         x.totals = vec![
@@ -445,7 +445,7 @@ fn social(
     let mut mention_count = String::from("—");
     if !config.brand.names.is_empty() {
         // One read of the text serves the mentions and the alerts.
-        let st = super::social::stream(loaded, config, Some("mentions"))?;
+        let st = crate::social::stream(loaded, config, Some("mentions"))?;
         let m = &st.mentions;
         mention_count = m.brand_mentions.len().to_string();
         x.voices = m

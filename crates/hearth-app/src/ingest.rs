@@ -1,0 +1,262 @@
+//! Reading exports into the store (`hearth ingest`, the server's upload), reply inference
+//! for chat, and the summary of what was read.
+
+use crate::{AppError, Result};
+use hearth_sources::FORMATS;
+use hearth_store::{InferredLink, IngestSummary, Store, StoredLine};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// The formats, and `auto`.
+pub fn format_names() -> Vec<&'static str> {
+    let mut v = vec!["auto"];
+    v.extend_from_slice(FORMATS);
+    v
+}
+
+/// Where an ingest has got to: the file being read, and bytes read of all files.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    pub file: &'a Path,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Groups paths by their detected format, keeping the order in which formats first appear.
+pub fn detect_groups(paths: &[PathBuf]) -> Result<Vec<(&'static str, Vec<PathBuf>)>> {
+    let mut groups: Vec<(&'static str, Vec<PathBuf>)> = Vec::new();
+    for p in paths {
+        let format = hearth_sources::detect(p).map_err(AppError::Invalid)?;
+        tracing::info!(path = %p.display(), format, "detected");
+        match groups.iter_mut().find(|(f, _)| *f == format) {
+            Some((_, paths)) => paths.push(p.clone()),
+            None => groups.push((format, vec![p.clone()])),
+        }
+    }
+    Ok(groups)
+}
+
+/// `ingest auto`: each path in its detected format, one summary a format.
+pub fn ingest_auto(
+    data: &Path,
+    paths: &[PathBuf],
+    progress: &mut dyn FnMut(Progress<'_>),
+    actor: &str,
+) -> Result<Vec<IngestSummary>> {
+    let mut out = Vec::new();
+    for (format, paths) in detect_groups(paths)? {
+        out.push(ingest(data, format, &paths, progress, actor)?);
+    }
+    Ok(out)
+}
+
+/// Reads `paths` in `format` into the store in `data`, with a progress bar.
+pub fn ingest(
+    data: &Path,
+    format: &str,
+    paths: &[PathBuf],
+    progress: &mut dyn FnMut(Progress<'_>),
+    actor: &str,
+) -> Result<IngestSummary> {
+    let reader = hearth_sources::reader_for(format).ok_or_else(|| {
+        crate::invalid!("unknown format {format:?}; known: {}", FORMATS.join(", "))
+    })?;
+    // The reader's error names the path already.
+    let files = reader
+        .units(paths)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    if files.is_empty() {
+        crate::bail!("no {format} files found in {}", show_paths(paths));
+    }
+    crate::config::ensure_template(data)?;
+    let mut store = Store::open(data)?;
+    if let Some(batch) = std::env::var("HEARTH_INGEST_BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+    {
+        store.set_batch_size(batch);
+    }
+    let sizes: Vec<u64> = files.iter().map(|f| reader.size(f)).collect();
+    let total: u64 = sizes.iter().sum();
+    let started = std::time::Instant::now();
+    let mut done_before = 0u64;
+    let mut current: Option<PathBuf> = None;
+    let mut summary = store.ingest(reader.as_ref(), &files, &mut |p| {
+        if current.as_deref() != Some(p.file) {
+            if let Some(prev) = &current {
+                let i = files.iter().position(|f| f == prev).unwrap_or(0);
+                done_before += sizes.get(i).copied().unwrap_or(0);
+            }
+            current = Some(p.file.to_path_buf());
+        }
+        progress(Progress {
+            file: p.file,
+            done: done_before + p.bytes,
+            total,
+        });
+    })?;
+    if CHAT_FORMATS.contains(&format) && summary.added() > 0 {
+        summary.replies_inferred = infer_replies(&store, format)?;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    tracing::info!(
+        messages = summary.read(),
+        seconds = secs,
+        per_second = summary.read() as f64 / secs.max(1e-9),
+        "ingest finished"
+    );
+    store.log_change(
+        &hearth_store::Change::new(
+            actor,
+            "ingest",
+            &show_paths(paths),
+            json!({
+                "format": format,
+                "read": summary.read(),
+                "added": summary.added(),
+                "skipped": summary.skipped(),
+            }),
+        ),
+        hearth_store::now(),
+    )?;
+    Ok(summary)
+}
+
+/// Formats whose spaces are chat: most messages have no explicit parent, so who answers whom
+/// is inferred after ingest.
+pub const CHAT_FORMATS: &[&str] = &["irc", "slack", "discord", "telegram"];
+
+/// Method recorded with each inferred parent: the shipped model's format version.
+pub const INFERENCE_METHOD: &str = "model-1";
+
+/// Infers the parents of the messages without one in every space of `format`'s sources and
+/// stores them (replacing earlier inferences). Returns how many messages got a parent.
+pub fn infer_replies(store: &Store, format: &str) -> Result<u64> {
+    let started = std::time::Instant::now();
+    let spaces = store.spaces_of_kinds(&[format])?;
+    let (mut total, mut lines_seen) = (0u64, 0usize);
+    // Reading and writing stay on this thread (the store's connection); inference runs on a
+    // second one, so the next space is read while the last is inferred.
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_worker, work) = std::sync::mpsc::sync_channel::<(i64, Vec<StoredLine>)>(1);
+        let (to_main, done) = std::sync::mpsc::channel::<(i64, Vec<InferredLink>, usize)>();
+        scope.spawn(move || {
+            for (space, stored) in work {
+                let links = infer_space(&stored);
+                if to_main.send((space, links, stored.len())).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut write = |(space, links, n): (i64, Vec<InferredLink>, usize)| {
+            total += links.len() as u64;
+            lines_seen += n;
+            store.replace_inferred(space, INFERENCE_METHOD, &links)
+        };
+        for space in spaces {
+            let stored = store.chat_lines(space)?;
+            if to_worker.send((space, stored)).is_err() {
+                break;
+            }
+            while let Ok(result) = done.try_recv() {
+                write(result)?;
+            }
+        }
+        drop(to_worker);
+        for result in done {
+            write(result)?;
+        }
+        Ok(())
+    })?;
+    let secs = started.elapsed().as_secs_f64();
+    tracing::info!(
+        lines = lines_seen,
+        inferred = total,
+        seconds = secs,
+        per_second = lines_seen as f64 / secs.max(1e-9),
+        "replies inferred"
+    );
+    Ok(total)
+}
+
+/// The inferred parents of one space's messages (in time order), for the messages without
+/// an explicit parent that the model links to an earlier message.
+fn infer_space(stored: &[StoredLine]) -> Vec<InferredLink> {
+    use hearth_analysis::replies::{self, ChatLine};
+    use std::collections::HashMap;
+    let mut speaker: HashMap<i64, u32> = HashMap::new();
+    let mut number = |account: i64| {
+        let next = speaker.len() as u32;
+        *speaker.entry(account).or_insert(next)
+    };
+    let authors: Vec<u32> = stored.iter().map(|l| number(l.account)).collect();
+    let mentions: Vec<Vec<u32>> = stored
+        .iter()
+        .zip(&authors)
+        .map(|(l, a)| {
+            let mut m: Vec<u32> = l.mentions.iter().map(|x| number(*x)).collect();
+            m.retain(|x| x != a);
+            m
+        })
+        .collect();
+    let lines: Vec<ChatLine<'_>> = stored
+        .iter()
+        .zip(&authors)
+        .zip(&mentions)
+        .map(|((l, a), m)| ChatLine {
+            time: l.time,
+            author: *a,
+            text: &l.text,
+            system: false,
+            mentions: m,
+        })
+        .collect();
+    replies::infer(&lines, replies::shipped())
+        .iter()
+        .enumerate()
+        .filter(|(i, link)| link.parent as usize != *i && !stored[*i].explicit_parent)
+        .map(|(i, link)| InferredLink {
+            message: stored[i].id,
+            parent: stored[link.parent as usize].id,
+            confidence: link.confidence,
+        })
+        .collect()
+}
+
+fn show_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
+    let files: Vec<_> = s
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path.display().to_string(),
+                "read": f.read,
+                "added": f.added,
+                "duplicates": f.duplicates,
+                "skipped": f.skipped,
+                "skipped_by_reason": f.skipped_by_reason,
+                "notes_by_reason": f.notes_by_reason,
+                "diagnostics": f.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "source": s.source,
+        "files": files,
+        "read": s.read(),
+        "added": s.added(),
+        "duplicates": s.duplicates(),
+        "skipped": s.skipped(),
+        "skipped_by_reason": s.skipped_by_reason(),
+        "parents_linked": s.parents_linked,
+        "replies_inferred": s.replies_inferred,
+    })
+}

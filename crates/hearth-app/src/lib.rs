@@ -1,0 +1,28 @@
+//! Hearth's use cases, one layer that the command line and the server both call: open a data
+//! directory and ask it for a report, a metric, a queue, a person or a social view; change
+//! queue state; merge or split people; read an export.
+//!
+//! Invariant: nothing here prints or knows HTTP. Answers are typed values or the JSON that
+//! `--json` prints and `/api/v1` serves, byte for byte the same; errors are [`AppError`]s whose
+//! kind says whether the caller can fix them.
+
+pub mod audit;
+pub mod check_job;
+pub mod config;
+pub mod dates;
+mod error;
+pub mod explain;
+pub mod export;
+pub mod html;
+pub mod ingest;
+pub mod members;
+pub mod metrics;
+pub mod people;
+pub mod queue;
+pub mod report;
+pub mod route;
+pub mod scope;
+pub mod social;
+pub mod team;
+
+pub use error::{AppError, Result};

@@ -1,0 +1,548 @@
+//! The work queues (`hearth queue`, `/api/v1/queue`): the daily work lists — unanswered newcomers, questions past N hours,
+//! lapsed members, helpers to thank, introductions to make and routed items — with state
+//! (open, done, snoozed), assignee and note kept in the store.
+//!
+//! Items are computed from the data on every run; only their state is stored, under a key
+//! made of the exports' own ids (a message's `source:native_id`, a person's smallest
+//! `source:account` id), so state survives re-ingest and identity merges:
+//! - `newcomer:<first message>` and `question:<thread's first message>`;
+//! - `lapsed:<person>:<their last message>` (a new silence is a new item);
+//! - `thank:<person>:<year>Q<quarter>` (thank again next quarter);
+//! - `introduce:<person a>|<person b>`;
+//! - `<queue>:<message>` for routed items (`support:…`, `social:amplify:…`, …);
+//! - `alert:<day>:<kind>` for crisis alerts of the brand's mentions (with `[brand] names`).
+//!
+//! The short id shown is the first 8 hex digits of the key's FNV-1a hash.
+
+use crate::route::routed;
+use crate::scope::{Loaded, Scope, load};
+use crate::{AppError, Result};
+use hearth_analysis::metrics::{first_response, helpers, introductions, lapsed, newcomers};
+use hearth_model::{Config, Role};
+use hearth_store::{QueueChange, QueueState};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What `hearth queue` and `GET /api/v1/queue` take besides the scope.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(default)]
+pub struct QueueQuery {
+    /// Only this kind: newcomer, question, lapsed, thank, introduce, alert, or a routing
+    /// queue (support, crisis, social:respond, social:amplify, community:welcome, …).
+    pub kind: Option<String>,
+    /// Only items assigned to this person.
+    pub assignee: Option<String>,
+    /// Only items in this state: open, done or snoozed (implies `all` for done and snoozed).
+    pub state: Option<String>,
+    /// Also items that are done or still snoozed.
+    pub all: bool,
+}
+
+/// A change to one item's state, as a person asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Done {
+        note: Option<String>,
+    },
+    /// Hidden until this time (seconds, UTC).
+    Snooze {
+        until: i64,
+        note: Option<String>,
+    },
+    /// `None` clears.
+    Assign {
+        who: Option<String>,
+    },
+    /// `None` clears.
+    Note {
+        text: Option<String>,
+    },
+    Reopen,
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Done { .. } => "done",
+            Action::Snooze { .. } => "snooze",
+            Action::Assign { .. } => "assign",
+            Action::Note { .. } => "note",
+            Action::Reopen => "reopen",
+        }
+    }
+
+    fn change(&self) -> QueueChange {
+        match self.clone() {
+            Action::Done { note } => QueueChange {
+                status: Some("done".into()),
+                snoozed_until: Some(None),
+                note: note.map(Some),
+                ..QueueChange::default()
+            },
+            Action::Snooze { until, note } => QueueChange {
+                status: Some("snoozed".into()),
+                snoozed_until: Some(Some(until)),
+                note: note.map(Some),
+                ..QueueChange::default()
+            },
+            Action::Assign { who } => QueueChange {
+                assignee: Some(who),
+                ..QueueChange::default()
+            },
+            Action::Note { text } => QueueChange {
+                note: Some(text),
+                ..QueueChange::default()
+            },
+            Action::Reopen => QueueChange {
+                status: Some("open".into()),
+                snoozed_until: Some(None),
+                ..QueueChange::default()
+            },
+        }
+    }
+}
+
+/// Which team a kind of item belongs to: `community` or `social`.
+pub fn team_of(kind: &str) -> &'static str {
+    if kind.starts_with("social:") || kind == "alert" || kind == "crisis" {
+        "social"
+    } else {
+        "community"
+    }
+}
+
+/// One item of a work list.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub key: String,
+    pub kind: String,
+    pub time: i64,
+    pub title: String,
+    pub why: String,
+    pub detail: Value,
+}
+
+pub fn short_id(key: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:016x}", h)[..8].to_owned()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The item an id names (short id or full key) among today's items, or among the stored
+/// states of items no longer listed: `(key, kind, title)`.
+pub fn find(loaded: &Loaded, id: &str) -> Result<(String, String, String)> {
+    let items = items(loaded, &loaded.config)?;
+    let matching: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.key == id || short_id(&i.key) == id)
+        .collect();
+    let stored = loaded.store.queue_states()?;
+    match matching[..] {
+        [one] => Ok((one.key.clone(), one.kind.clone(), one.title.clone())),
+        [] => {
+            let known: Vec<&String> = stored
+                .keys()
+                .filter(|k| k.as_str() == id || short_id(k) == id)
+                .collect();
+            match known[..] {
+                [k] => Ok((k.clone(), kind_of_key(k), k.clone())),
+                [] => Err(AppError::NotFound(format!(
+                    "no queue item {id:?} (hearth queue --all lists every item with its id)"
+                ))),
+                _ => crate::bail!("{id:?} names several items; use the full key"),
+            }
+        }
+        _ => crate::bail!("{id:?} names several items; use the full key"),
+    }
+}
+
+/// The kind of an item from its key (`newcomer:…`, `social:amplify:…`).
+fn kind_of_key(key: &str) -> String {
+    hearth_model::ROUTE_QUEUES
+        .iter()
+        .find(|q| key.starts_with(&format!("{q}:")))
+        .map_or_else(
+            || key.split(':').next().unwrap_or("").to_owned(),
+            |q| (*q).to_owned(),
+        )
+}
+
+/// Finds the item (by short id or full key) and changes its state; the change and `actor`
+/// go to the audit log in the same transaction. Returns the item with its new state.
+pub fn change(data: &Path, id: &str, action: &Action, actor: &str) -> Result<Value> {
+    let loaded = load(data, &Scope::default())?;
+    let (key, kind, title) = find(&loaded, id)?;
+    change_found(data, &key, &kind, &title, action, actor)
+}
+
+/// Changes the state of an item already found (`find`).
+pub fn change_found(
+    data: &Path,
+    key: &str,
+    kind: &str,
+    title: &str,
+    action: &Action,
+    actor: &str,
+) -> Result<Value> {
+    let mut store = crate::scope::open_store(data)?;
+    let detail = match action {
+        Action::Done { note } | Action::Snooze { note, .. } => json!({"note": note}),
+        Action::Assign { who } => json!({"assignee": who}),
+        Action::Note { text } => json!({"note": text}),
+        Action::Reopen => json!({}),
+    };
+    let mut detail = detail;
+    if let Action::Snooze { until, .. } = action {
+        detail["until"] = json!(hearth_report::iso(*until));
+    }
+    let audit = hearth_store::Change::new(actor, &format!("queue.{}", action.name()), key, detail);
+    let s = store.update_queue_state(key, &action.change(), now(), &audit)?;
+    Ok(state_json(key, kind, title, &s))
+}
+
+fn state_json(key: &str, kind: &str, title: &str, s: &QueueState) -> Value {
+    json!({
+        "id": short_id(key),
+        "key": key,
+        "kind": kind,
+        "title": title,
+        "status": s.status,
+        "status_text": status_word(s),
+        "snoozed_until": s.snoozed_until.map(hearth_report::iso),
+        "assignee": s.assignee,
+        "note": s.note,
+        "updated_at": hearth_report::iso(s.updated_at),
+    })
+}
+
+pub fn status_word(s: &QueueState) -> String {
+    match (s.status.as_str(), s.snoozed_until) {
+        ("snoozed", Some(u)) => format!("snoozed until {}", &hearth_report::iso(u)[..10]),
+        (st, _) => st.to_owned(),
+    }
+}
+
+/// `hearth queue`: the items of every list with their state, the counts per kind and how many
+/// are hidden (done, snoozed).
+pub fn list_json(loaded: &Loaded, args: &QueueQuery) -> Result<Value> {
+    if let Some(st) = &args.state
+        && !["open", "done", "snoozed"].contains(&st.as_str())
+    {
+        crate::bail!("state is open, done or snoozed, not {st:?}");
+    }
+    let all = items(loaded, &loaded.config)?;
+    let states = loaded.store.queue_states()?;
+    let now = now();
+    let mut shown = Vec::new();
+    let mut hidden = (0, 0);
+    for item in &all {
+        let state = states.get(&item.key);
+        let visible = match state {
+            None => true,
+            Some(s) if s.status == "open" => true,
+            Some(s) if s.status == "snoozed" => s.snoozed_until.is_none_or(|u| u <= now),
+            Some(_) => false,
+        };
+        if !visible {
+            match state.map(|s| s.status.as_str()) {
+                Some("done") => hidden.0 += 1,
+                _ => hidden.1 += 1,
+            }
+        }
+        let status = state.map_or("open", |s| s.status.as_str());
+        if let Some(st) = &args.state {
+            if st != status {
+                continue;
+            }
+        } else if !(visible || args.all) {
+            continue;
+        }
+        if args.kind.as_ref().is_some_and(|k| k != &item.kind) {
+            continue;
+        }
+        if args
+            .assignee
+            .as_ref()
+            .is_some_and(|a| state.and_then(|s| s.assignee.as_ref()) != Some(a))
+        {
+            continue;
+        }
+        shown.push((item, state));
+    }
+    let mut per_kind: Vec<(String, usize)> = Vec::new();
+    for (item, _) in &shown {
+        match per_kind.iter_mut().find(|(k, _)| k == &item.kind) {
+            Some(e) => e.1 += 1,
+            None => per_kind.push((item.kind.clone(), 1)),
+        }
+    }
+    let out = json!({
+        "as_of": hearth_report::iso(loaded.context().as_of()),
+        "items": shown.iter().map(|(item, state)| json!({
+            "id": short_id(&item.key),
+            "key": item.key,
+            "kind": item.kind,
+            "status": state.map_or("open".to_owned(), |s| s.status.clone()),
+            "snoozed_until": state.and_then(|s| s.snoozed_until).map(hearth_report::iso),
+            "assignee": state.and_then(|s| s.assignee.clone()),
+            "note": state.and_then(|s| s.note.clone()),
+            "title": item.title,
+            "why": item.why,
+            "time": hearth_report::iso(item.time),
+            "detail": item.detail,
+        })).collect::<Vec<_>>(),
+        "counts": per_kind.iter().map(|(k, n)| json!({"kind": k, "items": n})).collect::<Vec<_>>(),
+        "hidden": {"done": hidden.0, "snoozed": hidden.1},
+    });
+    Ok(out)
+}
+
+pub fn kind_title(kind: &str) -> String {
+    match kind {
+        "newcomer" => "Newcomers still waiting for an answer".into(),
+        "question" => "Questions nobody has answered".into(),
+        "lapsed" => "Lapsed members to reach out to".into(),
+        "thank" => "Helpers to thank".into(),
+        "introduce" => "Introductions to make".into(),
+        "alert" => "Crisis alerts to look at".into(),
+        other => format!("Routed: {other}"),
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    match (n, word) {
+        (1, w) => format!("1 {w}"),
+        (n, "person") => format!("{n} people"),
+        (n, w) => format!("{n} {w}s"),
+    }
+}
+
+/// A person's stable key: the smallest `source:account` id among their accounts.
+fn person_key(loaded: &Loaded, p: u32) -> String {
+    loaded
+        .snapshot
+        .persons
+        .get(p as usize)
+        .and_then(|i| {
+            i.accounts
+                .iter()
+                .map(|a| format!("{}:{}", a.source, a.native_id))
+                .min()
+        })
+        .unwrap_or_else(|| format!("person:{p}"))
+}
+
+/// Every item of every list, today, in list order.
+pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
+    let full = loaded.context();
+    let as_of = full.as_of();
+    let m = &loaded.snapshot.messages;
+    let days = config.queue.lookback_days;
+    let recent = hearth_analysis::Window {
+        since: Some(as_of - days * 86_400),
+        until: Some(as_of),
+    };
+    let cx =
+        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, recent, loaded.space);
+    let mut out = Vec::new();
+    let mut refs_wanted: Vec<i64> = Vec::new();
+    let ago = |t: i64| {
+        let h = (as_of - t) as f64 / 3600.0;
+        if h < 48.0 {
+            format!("{h:.0} hours")
+        } else {
+            format!("{:.0} days", h / 24.0)
+        }
+    };
+
+    // Newcomers whose first message nobody answered.
+    let waiting: Vec<newcomers::Newcomer> = newcomers::newcomer_list(&cx)
+        .into_iter()
+        .filter(|n| n.answer.is_none())
+        .collect();
+    // Member threads without any answer after `question_hours`.
+    let questions: Vec<first_response::ThreadFirst> = first_response::first_responses(&cx)
+        .into_iter()
+        .filter(|t| {
+            t.first.is_none() && (as_of - t.start) as f64 >= config.queue.question_hours * 3600.0
+        })
+        .collect();
+    // Routed items.
+    let routed_items = routed(loaded, recent, config)?;
+    for n in &waiting {
+        refs_wanted.push(m.id[n.first_message as usize]);
+    }
+    for t in &questions {
+        refs_wanted.push(m.id[t.root as usize]);
+    }
+    for r in &routed_items {
+        refs_wanted.push(m.id[r.message as usize]);
+    }
+    let lapsed_people = lapsed::lapsed(&full, config.queue.people);
+    for l in &lapsed_people {
+        refs_wanted.push(m.id[l.last_message as usize]);
+    }
+    refs_wanted.sort_unstable();
+    refs_wanted.dedup();
+    let refs: HashMap<i64, String> = loaded.store.message_refs(&refs_wanted)?;
+    let r = |i: u32| {
+        refs.get(&m.id[i as usize])
+            .cloned()
+            .unwrap_or_else(|| format!("message:{}", m.id[i as usize]))
+    };
+
+    for n in waiting.iter().rev() {
+        out.push(Item {
+            key: format!("newcomer:{}", r(n.first_message)),
+            kind: "newcomer".into(),
+            time: n.time,
+            title: format!("{} — first message, no answer", loaded.person_name(n.person)),
+            why: format!("waiting {}", ago(n.time)),
+            detail: json!({"person": loaded.person(n.person), "message": loaded.message(n.first_message, true)}),
+        });
+    }
+    for t in questions.iter().rev() {
+        out.push(Item {
+            key: format!("question:{}", r(t.root)),
+            kind: "question".into(),
+            time: t.start,
+            title: format!("{} asked, nobody answered", loaded.person_name(t.starter)),
+            why: format!(
+                "waiting {} (more than {} hours)",
+                ago(t.start),
+                config.queue.question_hours
+            ),
+            detail: json!({"person": loaded.person(t.starter), "message": loaded.message(t.root, true)}),
+        });
+    }
+    for l in &lapsed_people {
+        out.push(Item {
+            key: format!("lapsed:{}:{}", person_key(loaded, l.person), r(l.last_message)),
+            kind: "lapsed".into(),
+            time: m.time[l.last_message as usize],
+            title: format!("{} has gone quiet", loaded.person_name(l.person)),
+            why: format!(
+                "silent {:.0} days (usually every {:.0}); talked with {} people",
+                l.silent_days, l.usual_gap_days, l.people_talked_with
+            ),
+            detail: json!({"person": loaded.person(l.person), "last_message": loaded.message(l.last_message, true)}),
+        });
+    }
+    let helper_window = hearth_analysis::Window {
+        since: Some(as_of - helpers::TREND_DAYS * 86_400),
+        until: Some(as_of),
+    };
+    let hcx = hearth_analysis::Context::new(
+        &loaded.snapshot,
+        &loaded.prepared,
+        helper_window,
+        loaded.space,
+    );
+    let (y, mo, _) = hearth_analysis::calendar::civil(hearth_analysis::calendar::day(as_of));
+    let quarter = format!("{y}Q{}", (mo - 1) / 3 + 1);
+    for h in helpers::helpers(&hcx, config.queue.people) {
+        if full.role(h.person) != Role::Member {
+            continue;
+        }
+        out.push(Item {
+            key: format!("thank:{}:{quarter}", person_key(loaded, h.person)),
+            kind: "thank".into(),
+            time: as_of,
+            title: format!("Thank {}", loaded.person_name(h.person)),
+            why: format!(
+                "{} to {} in the last {} days",
+                plural(h.answers, "answer"),
+                plural(h.people_helped, "person"),
+                helpers::TREND_DAYS
+            ),
+            detail: json!({"person": loaded.person(h.person), "answers": h.answers, "people_helped": h.people_helped}),
+        });
+    }
+    for p in introductions::introductions(&full, config.queue.people) {
+        let (ka, kb) = (person_key(loaded, p.a), person_key(loaded, p.b));
+        let (ka, kb) = if ka <= kb { (ka, kb) } else { (kb, ka) };
+        out.push(Item {
+            key: format!("introduce:{ka}|{kb}"),
+            kind: "introduce".into(),
+            time: as_of,
+            title: format!(
+                "Introduce {} and {}",
+                loaded.person_name(p.a),
+                loaded.person_name(p.b)
+            ),
+            why: format!(
+                "{} threads in common, never talked with each other",
+                p.shared_threads
+            ),
+            detail: json!({"a": loaded.person(p.a), "b": loaded.person(p.b)}),
+        });
+    }
+    for q in hearth_model::ROUTE_QUEUES {
+        for it in routed_items.iter().rev() {
+            let Some(route) = it.routes.iter().find(|x| x.queue == *q) else {
+                continue;
+            };
+            out.push(Item {
+                key: format!("{q}:{}", r(it.message)),
+                kind: (*q).to_owned(),
+                time: m.time[it.message as usize],
+                title: format!(
+                    "{}: \"{}\"",
+                    loaded.person_name(m.author[it.message as usize]),
+                    loaded.message(it.message, true)["excerpt"]
+                        .as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .take(70)
+                        .collect::<String>()
+                ),
+                why: format!("rule {}: {}", route.rule, route.reason),
+                detail: crate::route::item_json(loaded, it),
+            });
+        }
+    }
+    // Crisis alerts of the last `lookback_days`, when the brand is named in hearth.toml (the
+    // mentions stream; the 8 weeks before give the baseline, so only recent text is read).
+    if !config.brand.names.is_empty() {
+        let baseline = (hearth_analysis::social::alerts::BASELINE_WEEKS as i64) * 7;
+        let w = hearth_analysis::Window {
+            since: Some(as_of - (days + baseline) * 86_400),
+            until: Some(as_of),
+        };
+        let st = crate::social::stream_in(loaded, w, config, Some("mentions"))?;
+        let none = |_: u32| Vec::new();
+        for a in hearth_analysis::social::alerts::detect(st.start, &st.days, &none) {
+            if a.day * 86_400 < as_of - days * 86_400 {
+                continue;
+            }
+            let day = hearth_report::iso(a.day * 86_400)[..10].to_owned();
+            let kind = match a.kind {
+                hearth_analysis::social::alerts::Kind::Volume => "volume",
+                hearth_analysis::social::alerts::Kind::NegativeShare => "negative share",
+            };
+            out.push(Item {
+                key: format!("alert:{day}:{kind}"),
+                kind: "alert".into(),
+                time: a.day * 86_400,
+                title: format!("{day}: {} mentions ({kind})", a.count),
+                why: format!(
+                    "usual for the weekday {:.0}, z {:.1}; hearth alerts --since {day} explains it",
+                    a.baseline, a.z
+                ),
+                detail: json!({"day": day, "kind": kind, "count": a.count, "negative": a.negative, "baseline": a.baseline, "z": a.z,
+                    "examples": a.examples.iter().map(|i| loaded.message(*i, true)).collect::<Vec<_>>()}),
+            });
+        }
+    }
+    Ok(out)
+}

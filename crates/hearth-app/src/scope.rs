@@ -1,0 +1,176 @@
+//! What every use case shares: the scope (window and space), the loaded store with its
+//! resolved snapshot, and how people and messages are shown in answers.
+
+use crate::{AppError, Result, config};
+use hearth_analysis::{Prepared, Window};
+use hearth_model::Snapshot;
+use hearth_store::Store;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// The part of the data an answer covers: a window of time and optionally one space, as a
+/// person types them (`--since 2025-01`, `?space=usrp-users.lists.ettus.com`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+pub struct Scope {
+    /// Start of the window (inclusive): YYYY-MM-DD, YYYY-MM or RFC 3339; UTC.
+    pub since: Option<String>,
+    /// End of the window (exclusive): YYYY-MM-DD, YYYY-MM or RFC 3339; UTC.
+    pub until: Option<String>,
+    /// Only this space (its name or native id, as `hearth report` lists them).
+    pub space: Option<String>,
+}
+
+/// The window `since..until` typed by a person; `since` must come first.
+pub fn window(since: Option<&str>, until: Option<&str>) -> Result<Window> {
+    let w = Window {
+        since: since.map(crate::dates::parse).transpose()?,
+        until: until.map(crate::dates::parse).transpose()?,
+    };
+    if let (Some(s), Some(u)) = (w.since, w.until)
+        && s >= u
+    {
+        crate::bail!("since must be before until");
+    }
+    Ok(w)
+}
+
+/// The store's snapshot with accounts joined into persons by the identity rules; problems
+/// in the rules are logged as warnings.
+pub fn resolved_snapshot(store: &Store, config: &hearth_model::Config) -> Result<Snapshot> {
+    let (mut snapshot, problems) =
+        hearth_analysis::identity::resolve(store.snapshot()?, &config.identity);
+    config.replies.apply(&mut snapshot);
+    for p in problems {
+        tracing::warn!("{p}");
+    }
+    Ok(snapshot)
+}
+
+/// Opens the store of `data`, or says how to make one.
+pub fn open_store(data: &Path) -> Result<Store> {
+    if !data.join(hearth_store::STORE_FILE).exists() {
+        return Err(AppError::NoStore {
+            dir: data.display().to_string(),
+        });
+    }
+    Ok(Store::open(data)?)
+}
+
+/// The store, its resolved snapshot and what every metric needs.
+pub struct Loaded {
+    pub store: Store,
+    /// The rules of `hearth.toml` the answers were computed with.
+    pub config: hearth_model::Config,
+    pub snapshot: Snapshot,
+    pub prepared: Prepared,
+    pub window: Window,
+    pub space: Option<u32>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("messages", &self.snapshot.messages.len())
+            .finish()
+    }
+}
+
+/// Opens `data` and loads what the scope's answers need.
+pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
+    let window = window(scope.since.as_deref(), scope.until.as_deref())?;
+    let config = config::load(data)?;
+    let store = open_store(data)?;
+    let snapshot = resolved_snapshot(&store, &config)?;
+    let space = match &scope.space {
+        None => None,
+        Some(name) => Some(
+            snapshot
+                .spaces
+                .iter()
+                .position(|s| &s.name == name || &s.native_id == name)
+                .map(|p| p as u32)
+                .ok_or_else(|| {
+                    let known: Vec<&str> =
+                        snapshot.spaces.iter().map(|s| s.name.as_str()).collect();
+                    AppError::NotFound(format!(
+                        "no space named {name:?}; known: {}",
+                        known.join(", ")
+                    ))
+                })?,
+        ),
+    };
+    let prepared = Prepared::new(&snapshot, &config);
+    Ok(Loaded {
+        store,
+        config,
+        snapshot,
+        prepared,
+        window,
+        space,
+    })
+}
+
+impl Loaded {
+    pub fn context(&self) -> hearth_analysis::Context<'_> {
+        hearth_analysis::Context::new(&self.snapshot, &self.prepared, self.window, self.space)
+    }
+
+    pub fn person(&self, p: u32) -> Value {
+        match self.snapshot.persons.get(p as usize) {
+            Some(info) => json!({
+                "id": info.id.0,
+                "name": info.display_name,
+                "role": self.prepared.roles[p as usize].role.as_str(),
+            }),
+            None => Value::Null,
+        }
+    }
+
+    pub fn person_name(&self, p: u32) -> String {
+        self.snapshot
+            .persons
+            .get(p as usize)
+            .map_or_else(|| "?".to_owned(), |i| i.display_name.clone())
+    }
+
+    pub fn space_name(&self, s: u32) -> String {
+        self.snapshot
+            .spaces
+            .get(s as usize)
+            .map_or_else(|| "?".to_owned(), |i| i.name.clone())
+    }
+
+    /// A message for drill-down: store id, `ref` (source and the export's own id, stable
+    /// across stores), time, author, space and (when `excerpt`) the first words of its own
+    /// text.
+    pub fn message(&self, i: u32, excerpt: bool) -> Value {
+        let m = &self.snapshot.messages;
+        let i = i as usize;
+        let mut v = json!({
+            "message": m.id[i],
+            "time": hearth_report::iso(m.time[i]),
+            "author": self.person_name(m.author[i]),
+            "space": self.space_name(m.space[i]),
+        });
+        if let Ok(Some((source, native))) = self.store.message_ref(hearth_model::MessageId(m.id[i]))
+        {
+            v["ref"] = Value::String(format!("{source}:{native}"));
+        }
+        if excerpt && let Ok(Some(text)) = self.store.message_text(hearth_model::MessageId(m.id[i]))
+        {
+            v["excerpt"] = Value::String(excerpt_of(&text));
+        }
+        v
+    }
+}
+
+/// The first 120 characters of a message's own words, on one line.
+pub fn excerpt_of(text: &str) -> String {
+    let own = hearth_analysis::text::sentiment::own_words(text);
+    let flat: String = own.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = flat.chars().take(120).collect();
+    if flat.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,166 @@
+//! `hearth serve`: the team server. Only this crate knows HTTP; every answer comes from
+//! `hearth-app`, the same functions the CLI calls, so `GET /api/v1/report` is byte for byte
+//! what `hearth report --json` prints.
+//!
+//! - [`routes`] is the one table of routes: method, path, who may call it, its query
+//!   parameters and its handler. The router and the OpenAPI document are both built from it,
+//!   so no route is undocumented and no documented route is missing.
+//! - [`guard`] authenticates every request (session cookie or bearer token), checks the role
+//!   and, for state changes carried by a cookie, the CSRF token and the origin.
+//! - [`cache`] keeps computed answers keyed by the store's generation, the newest audit-log
+//!   entry and `hearth.toml`'s stamp: readers never wait for a writer (SQLite WAL) and never
+//!   see a half-written ingest, because a generation only exists once its batch committed.
+
+pub mod cache;
+pub mod guard;
+pub mod openapi;
+pub mod pages;
+pub mod problem;
+pub mod routes;
+
+use hearth_app::team::SessionLimits;
+use hearth_store::Store;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The data directory (store and `hearth.toml`).
+    pub data: PathBuf,
+    /// Mark the session cookie `Secure` (set when a TLS proxy is in front).
+    pub secure_cookies: bool,
+    pub limits: SessionLimits,
+    /// Largest request body accepted (uploads included), in bytes.
+    pub max_body: usize,
+}
+
+impl Options {
+    pub fn new(data: PathBuf) -> Options {
+        Options {
+            data,
+            secure_cookies: false,
+            limits: SessionLimits::default(),
+            max_body: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every request shares.
+#[derive(Debug)]
+pub struct State {
+    pub options: Options,
+    stores: Mutex<Vec<Store>>,
+    pub cache: cache::Cache,
+    /// Serialises ingests started through the server (one at a time, like the CLI's).
+    pub ingest_lock: tokio::sync::Mutex<()>,
+}
+
+impl State {
+    pub fn new(options: Options) -> Arc<State> {
+        Arc::new(State {
+            options,
+            stores: Mutex::new(Vec::new()),
+            cache: cache::Cache::default(),
+            ingest_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub fn data(&self) -> &Path {
+        &self.options.data
+    }
+
+    /// Runs `f` with a store connection from the pool, on a thread where blocking is fine.
+    pub async fn with_store<T, F>(self: &Arc<Self>, f: F) -> Result<T, problem::Problem>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> hearth_app::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = state.take_store()?;
+            let out = f(&store);
+            state.give_store(store);
+            out
+        })
+        .await
+        .map_err(|e| problem::Problem::internal(format!("worker failed: {e}")))?
+        .map_err(problem::Problem::from)
+    }
+
+    fn take_store(&self) -> hearth_app::Result<Store> {
+        let pooled = self.stores.lock().ok().and_then(|mut v| v.pop());
+        match pooled {
+            Some(s) => Ok(s),
+            None => hearth_app::scope::open_store(self.data()),
+        }
+    }
+
+    fn give_store(&self, store: Store) {
+        if let Ok(mut v) = self.stores.lock()
+            && v.len() < 16
+        {
+            v.push(store);
+        }
+    }
+}
+
+/// Is this address reachable from this machine only?
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+/// Serves until `shutdown` resolves; requests in flight are finished first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    options: Options,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = State::new(options);
+    // Sessions past their limits are removed at start and every ten minutes.
+    let sweeper = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let limits = state.options.limits;
+                let _ = state
+                    .with_store(move |s| hearth_app::team::purge_sessions(s, limits))
+                    .await;
+                tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            }
+        })
+    };
+    let app = routes::router(state);
+    let out = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    sweeper.abort();
+    out
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

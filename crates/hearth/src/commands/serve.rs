@@ -1,0 +1,55 @@
+//! `hearth serve`: the team server on this data directory.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on. Loopback by default; another address is allowed, but TLS belongs
+    /// to a reverse proxy in front (docs/deploy.md).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Mark the session cookie Secure (when a TLS proxy is in front).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Hours a session may stay idle.
+    #[arg(long, default_value_t = 8)]
+    idle_hours: i64,
+    /// Days a session lasts at most.
+    #[arg(long, default_value_t = 7)]
+    session_days: i64,
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
+    if args.idle_hours < 1 || args.session_days < 1 {
+        anyhow::bail!("--idle-hours and --session-days are at least 1");
+    }
+    // The store must exist and open (migrations run here, once, before any request).
+    hearth_app::scope::open_store(data)?;
+    if !hearth_server::is_loopback(&args.listen) {
+        eprintln!(
+            "warning: listening on {}, reachable from other machines; Hearth speaks plain HTTP, \
+             so put a TLS reverse proxy in front (docs/deploy.md) and pass --secure-cookies",
+            args.listen
+        );
+    }
+    let mut options = hearth_server::Options::new(data.to_path_buf());
+    options.secure_cookies = args.secure_cookies;
+    options.limits = hearth_app::team::SessionLimits {
+        idle: args.idle_hours * 3600,
+        absolute: args.session_days * 86_400,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
+        let local = listener.local_addr()?;
+        eprintln!("Hearth is serving {} on http://{local}", data.display());
+        hearth_server::serve(listener, options, hearth_server::shutdown_signal()).await?;
+        eprintln!("stopped");
+        anyhow::Ok(())
+    })
+}
