@@ -122,18 +122,23 @@ impl Default for SessionLimits {
     }
 }
 
-/// Login throttling: after `SLOW_AFTER` failures of one subject within `WINDOW` seconds each
-/// further try waits longer (1 s, 2 s, 4 s, at most 8 s); at `LOCK_AT` failures the subject
-/// is locked. A locked account stays locked until an admin clears it; a locked address is
-/// freed `ADDRESS_LOCK` seconds after its last failure.
+/// Login throttling, per account (`user:NAME`) and per client address (`addr:IP`). After
+/// `SLOW_AFTER` failures of an account within `WINDOW` seconds (`ADDRESS_SLOW_AFTER` for an
+/// address, which many people may share) each further try waits longer (1 s, 2 s, 4 s, at
+/// most 8 s); at `LOCK_AT` failures an account is locked until an admin clears it, and at
+/// `ADDRESS_LOCK_AT` an address is refused until `ADDRESS_LOCK` seconds after its last
+/// failure. A good login clears its account's failures.
 pub mod throttle {
     pub const SLOW_AFTER: i64 = 3;
     pub const LOCK_AT: i64 = 10;
+    pub const ADDRESS_SLOW_AFTER: i64 = 10;
+    pub const ADDRESS_LOCK_AT: i64 = 50;
     pub const WINDOW: i64 = 15 * 60;
     pub const ADDRESS_LOCK: i64 = 15 * 60;
     pub const MAX_DELAY_SECONDS: u64 = 8;
 
-    /// How long to wait before answering a login of a subject with `failures` recent failures.
+    /// How long to wait before answering a login of an account with `failures` recent
+    /// failures (for an address, pass `failures - ADDRESS_SLOW_AFTER + SLOW_AFTER`).
     pub fn delay(failures: i64) -> std::time::Duration {
         if failures < SLOW_AFTER {
             return std::time::Duration::ZERO;
@@ -338,9 +343,11 @@ pub fn login_delay(store: &Store, name: &str, addr: &str) -> Result<std::time::D
         row.filter(|r| r.last_at >= since || r.locked_at.is_some())
             .map_or(0, |r| r.failures)
     };
-    let n = recent(store.login_failures(&format!("user:{name}"))?)
-        .max(recent(store.login_failures(&format!("addr:{addr}"))?));
-    Ok(throttle::delay(n))
+    let account = recent(store.login_failures(&format!("user:{name}"))?);
+    let address = recent(store.login_failures(&format!("addr:{addr}"))?)
+        - throttle::ADDRESS_SLOW_AFTER
+        + throttle::SLOW_AFTER;
+    Ok(throttle::delay(account.max(address)))
 }
 
 /// Checks a name and password from `addr`; on success opens a session.
@@ -369,7 +376,12 @@ pub fn login(store: &Store, name: &str, password: &str, addr: &str) -> Result<Lo
     };
     let Some(user) = user.filter(|_| good) else {
         for s in &subjects {
-            let row = store.add_login_failure(s, t, t - throttle::WINDOW, throttle::LOCK_AT)?;
+            let lock_at = if s.starts_with("addr:") {
+                throttle::ADDRESS_LOCK_AT
+            } else {
+                throttle::LOCK_AT
+            };
+            let row = store.add_login_failure(s, t, t - throttle::WINDOW, lock_at)?;
             if row.locked_at == Some(t) {
                 store.log_change(
                     &Change::new("hearth", "login.lock", s, json!({"failures": row.failures})),

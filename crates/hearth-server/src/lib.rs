@@ -34,6 +34,8 @@ pub struct Options {
     pub limits: SessionLimits,
     /// Largest request body accepted (uploads included), in bytes.
     pub max_body: usize,
+    /// The unit of the login throttle's waits (1 s; tests shorten it).
+    pub login_delay_unit: std::time::Duration,
 }
 
 impl Options {
@@ -43,6 +45,7 @@ impl Options {
             secure_cookies: false,
             limits: SessionLimits::default(),
             max_body: 256 * 1024 * 1024,
+            login_delay_unit: std::time::Duration::from_secs(1),
         }
     }
 }

@@ -693,7 +693,8 @@ async fn login(call: Call) -> Result<Response, Problem> {
             .await?
     };
     if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+        let unit = call.state.options.login_delay_unit.as_secs_f64();
+        tokio::time::sleep(delay.mul_f64(unit)).await;
     }
     let outcome = {
         let (name, addr) = (name.clone(), addr.clone());

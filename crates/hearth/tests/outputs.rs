@@ -1,28 +1,16 @@
 //! The report people share and the open exports, checked by real outside tools: the HTML
 //! report opened in headless Chromium (Debian's package), exported Parquet read back by
-//! pyarrow and DuckDB. `scripts/setup-test-tools.sh` installs them (run once per test process).
+//! pyarrow and DuckDB. `scripts/setup-test-tools.sh` installs them (Chromium from Debian, the
+//! Python packages into the project's own `.tools/venv`; run once per test process).
 
 mod common;
 
 use common::{VENDOR_RULES, data_dir, hearth, json, repo, usrp_users};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 fn setup() {
-    static DONE: OnceLock<()> = OnceLock::new();
-    DONE.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(repo().join("scripts/setup-test-tools.sh"))
-            .output()
-            .expect("run scripts/setup-test-tools.sh");
-        assert!(
-            out.status.success(),
-            "scripts/setup-test-tools.sh failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
+    common::setup_test_tools();
 }
 
 fn ingest(dir: &Path, format: &str, path: &Path) {
@@ -296,10 +284,10 @@ print(json.dumps(out))
 "#,
         pq.display()
     );
-    let out = Command::new("python3")
+    let out = Command::new(common::tools_python())
         .args(["-c", &script])
         .output()
-        .expect("python3");
+        .expect("python of .tools/venv");
     assert!(
         out.status.success(),
         "{}",

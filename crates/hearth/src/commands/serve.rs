@@ -18,6 +18,9 @@ pub struct Args {
     /// Days a session lasts at most.
     #[arg(long, default_value_t = 7)]
     session_days: i64,
+    /// Milliseconds in a second of the login throttle's waits (for tests).
+    #[arg(long, default_value_t = 1000, hide = true)]
+    login_delay_ms: u64,
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
@@ -39,6 +42,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         idle: args.idle_hours * 3600,
         absolute: args.session_days * 86_400,
     };
+    options.login_delay_unit = std::time::Duration::from_millis(args.login_delay_ms);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -77,3 +77,26 @@ pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
     assert_eq!(code, 0, "hearth {args:?} failed: {stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
+
+/// Installs the outside tools the tests use (Chromium, and the Python packages in the
+/// project's `.tools/venv`), once per test process.
+pub fn setup_test_tools() {
+    static DONE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    DONE.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(repo().join("scripts/setup-test-tools.sh"))
+            .output()
+            .expect("run scripts/setup-test-tools.sh");
+        assert!(
+            out.status.success(),
+            "scripts/setup-test-tools.sh failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+}
+
+/// The Python of the project's test environment (`scripts/setup-test-tools.sh` makes it).
+pub fn tools_python() -> PathBuf {
+    repo().join(".tools/venv/bin/python")
+}

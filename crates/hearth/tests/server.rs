@@ -1,0 +1,803 @@
+//! `hearth serve` end to end: a real server on loopback over the real usrp-users store, a real
+//! HTTP client (ureq), nothing mocked. The API answers what the CLI prints; every route of the
+//! route table is walked with no login and with each role; sessions, CSRF, throttling, the
+//! audit log, ETags, problem details, pagination, uploads, concurrent ingest and a graceful
+//! shutdown; the OpenAPI document is checked against the router and by an independent
+//! validator (openapi-spec-validator from PyPI, in the project's `.tools/venv`).
+
+mod common;
+
+use common::{VENDOR_RULES, data_dir, hearth, repo, usrp_users};
+use hearth_server::routes::{Access, BodyKind, Kind, ROUTES};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+
+const PASSWORD: &str = "a long enough password";
+
+/// A `hearth serve` process on a free loopback port; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--listen", "127.0.0.1:0", "--login-delay-ms", "5"])
+            .env_remove("HEARTH_DATA")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start hearth serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("hearth serve printed where it listens")
+                .expect("stderr line");
+            if let Some(at) = line.find("http://") {
+                break line[at..].trim().to_owned();
+            }
+        };
+        // Keep reading stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// Status, headers and body of an answer.
+struct Got {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    body: String,
+}
+
+impl Got {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+fn got(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Got {
+    let mut r = r.expect("request");
+    Got {
+        status: r.status().as_u16(),
+        headers: r.headers().clone(),
+        body: r.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+fn get(url: &str, token: Option<&str>) -> Got {
+    let mut req = agent().get(url);
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    got(req.call())
+}
+
+fn post_json(url: &str, token: Option<&str>, body: &serde_json::Value) -> Got {
+    let mut req = agent().post(url).content_type("application/json");
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    got(req.send(body.to_string()))
+}
+
+/// The shared store: usrp-users with the vendor as brand, a user and a token per role.
+struct Fixture {
+    dir: tempfile::TempDir,
+    server: Server,
+    tokens: Vec<(&'static str, String)>,
+}
+
+impl Fixture {
+    fn token(&self, role: &str) -> &str {
+        &self
+            .tokens
+            .iter()
+            .find(|(r, _)| *r == role)
+            .expect("role")
+            .1
+    }
+}
+
+fn add_user(dir: &Path, name: &str, role: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("--data")
+        .arg(dir)
+        .args(["user", "add", name, "--role", role, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hearth user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("password");
+    let out = child.wait_with_output().expect("user add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "user add prints nothing on stdout");
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = data_dir(Some(VENDOR_RULES));
+        let input = usrp_users();
+        let (code, _, err) = hearth(
+            dir.path(),
+            &["-q", "ingest", "mbox", input.to_str().expect("path")],
+        );
+        assert_eq!(code, 0, "{err}");
+        let mut tokens = Vec::new();
+        for role in ["viewer", "community", "social", "admin"] {
+            add_user(dir.path(), &format!("{role}-user"), role);
+            let (code, out, err) = hearth(
+                dir.path(),
+                &["token", "create", &format!("{role}-script"), "--role", role],
+            );
+            assert_eq!(code, 0, "{err}");
+            let token = out.trim().to_owned();
+            assert_eq!(out, format!("{token}\n"), "the token alone on stdout");
+            assert!(token.starts_with("hearth_") && token.len() == 71, "{token}");
+            tokens.push((role, token));
+        }
+        let server = Server::start(dir.path());
+        Fixture {
+            dir,
+            server,
+            tokens,
+        }
+    })
+}
+
+/// Logs in with the form and returns (cookie value, CSRF token).
+fn login(server: &Server, name: &str, password: &str) -> Option<(String, String)> {
+    let r = got(agent()
+        .post(&server.url("/login"))
+        .header("Accept", "application/json")
+        .send_form([("username", name), ("password", password)]));
+    if r.status != 200 {
+        return None;
+    }
+    let cookie = r.header("set-cookie");
+    let value = cookie
+        .strip_prefix("hearth_session=")
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    Some((value, r.json()["csrf"].as_str().expect("csrf").to_owned()))
+}
+
+#[test]
+fn report_over_http_is_the_cli_json_byte_for_byte() {
+    let f = fixture();
+    let viewer = f.token("viewer");
+    for query in ["", "?since=2025-01-01&until=2026-01-01"] {
+        let api = get(
+            &f.server.url(&format!("/api/v1/report{query}")),
+            Some(viewer),
+        );
+        assert_eq!(api.status, 200, "{}", api.body);
+        assert_eq!(api.header("content-type"), "application/json");
+        let mut args = vec!["report", "--json"];
+        if !query.is_empty() {
+            args.extend(["--since", "2025-01-01", "--until", "2026-01-01"]);
+        }
+        let (code, cli, err) = hearth(f.dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            api.body, cli,
+            "GET /api/v1/report{query} == hearth {args:?}"
+        );
+    }
+    // The same for the other answers the CLI gives with --json.
+    for (path, args) in [
+        ("/api/v1/queue", vec!["queue", "--json"]),
+        (
+            "/api/v1/metrics?name=peer_share,first_response",
+            vec!["metrics", "peer_share", "first_response", "--json"],
+        ),
+        (
+            "/api/v1/members/helpers?limit=5",
+            vec!["members", "helpers", "--limit", "5", "--json"],
+        ),
+        (
+            "/api/v1/people?role=brand",
+            vec!["people", "list", "--role", "brand", "--json"],
+        ),
+        (
+            "/api/v1/audit/roles?since=2025-01-01",
+            vec!["audit", "roles", "--since", "2025-01-01", "--json"],
+        ),
+        (
+            "/api/v1/explain/peer_share",
+            vec!["explain", "peer_share", "--json"],
+        ),
+        (
+            "/api/v1/social/responses",
+            vec!["social", "responses", "--json"],
+        ),
+    ] {
+        let api = get(&f.server.url(path), Some(viewer));
+        assert_eq!(api.status, 200, "{path}: {}", api.body);
+        let (code, cli, err) = hearth(f.dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        let (a, c): (serde_json::Value, serde_json::Value) =
+            (api.json(), serde_json::from_str(&cli).expect("cli json"));
+        assert_eq!(a, c, "{path} == hearth {args:?}");
+    }
+}
+
+#[test]
+fn report_answers_carry_an_etag_and_honour_if_none_match() {
+    let f = fixture();
+    let url = f.server.url("/api/v1/report");
+    let first = get(&url, Some(f.token("viewer")));
+    let etag = first.header("etag");
+    assert!(etag.starts_with("\"g"), "{etag}");
+    let again = got(agent()
+        .get(&url)
+        .header("Authorization", &format!("Bearer {}", f.token("viewer")))
+        .header("If-None-Match", &etag)
+        .call());
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    // Another window is another answer with another tag.
+    let other = get(&format!("{url}?since=2024-01-01"), Some(f.token("viewer")));
+    assert_ne!(other.header("etag"), etag);
+}
+
+#[test]
+fn every_route_refuses_without_login_and_follows_the_role_matrix() {
+    let f = fixture();
+    let roles = ["viewer", "community", "social", "admin"];
+    let mut checked = 0;
+    for r in ROUTES {
+        // Logging in is checked in its own test (failures here would count toward throttling).
+        if r.path == "/login" && r.method == "POST" {
+            continue;
+        }
+        let path = r
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "zzz-none" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let url = f.server.url(&path);
+        let call = |token: Option<&str>| -> Got {
+            let auth = token.map(|t| format!("Bearer {t}"));
+            match r.method {
+                "GET" => {
+                    let mut q = agent().get(&url);
+                    if let Some(a) = &auth {
+                        q = q.header("Authorization", a);
+                    }
+                    got(q.call())
+                }
+                "DELETE" => {
+                    let mut q = agent().delete(&url);
+                    if let Some(a) = &auth {
+                        q = q.header("Authorization", a);
+                    }
+                    got(q.call())
+                }
+                _ => {
+                    let mut q = agent().post(&url);
+                    if let Some(a) = &auth {
+                        q = q.header("Authorization", a);
+                    }
+                    match r.body {
+                        Some(BodyKind::Text) => got(q.content_type("text/plain").send(
+                            "Community Manager: welcome newcomers, connect members, answer questions.",
+                        )),
+                        Some(BodyKind::Upload) => got(q.send_empty()),
+                        _ => got(q.content_type("application/json").send("{}")),
+                    }
+                }
+            }
+        };
+        let anonymous = call(None);
+        match r.access {
+            Access::Public => assert!(
+                anonymous.status < 400,
+                "{} {} is public: {} {}",
+                r.method,
+                r.path,
+                anonymous.status,
+                anonymous.body
+            ),
+            _ if r.kind == Kind::Html => {
+                assert_eq!(anonymous.status, 303, "{} {}", r.method, r.path);
+                assert!(anonymous.header("location").starts_with("/login?next="));
+            }
+            _ => {
+                assert_eq!(
+                    anonymous.status, 401,
+                    "{} {} without login",
+                    r.method, r.path
+                );
+                assert_eq!(anonymous.header("content-type"), "application/problem+json");
+            }
+        }
+        for role in roles {
+            let answer = call(Some(f.token(role)));
+            let allowed = match r.access {
+                Access::Public | Access::Read | Access::Session => true,
+                Access::Queue => role != "viewer",
+                Access::People => role == "community" || role == "admin",
+                Access::Admin => role == "admin",
+            };
+            if allowed {
+                assert!(
+                    answer.status != 401 && answer.status != 403 && answer.status != 405,
+                    "{} {} as {role}: {} {}",
+                    r.method,
+                    r.path,
+                    answer.status,
+                    answer.body
+                );
+                assert!(
+                    !answer.body.contains("\"no route "),
+                    "{} {} is routed",
+                    r.method,
+                    r.path
+                );
+            } else {
+                assert_eq!(
+                    answer.status, 403,
+                    "{} {} as {role}: {}",
+                    r.method, r.path, answer.body
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4 * 35, "walked {checked} route × role pairs");
+    // Anything else is a 404 problem, and a known path with another method a 405.
+    let none = get(
+        &f.server.url("/api/v1/nothing-here"),
+        Some(f.token("admin")),
+    );
+    assert_eq!(none.status, 404);
+    assert_eq!(none.json()["status"], 404);
+    let wrong = got(agent()
+        .delete(&f.server.url("/api/v1/report"))
+        .header("Authorization", &format!("Bearer {}", f.token("admin")))
+        .call());
+    assert_eq!(wrong.status, 405);
+    assert_eq!(wrong.header("allow"), "GET");
+}
+
+#[test]
+fn sessions_need_csrf_and_changes_land_in_the_audit_log() {
+    let f = fixture();
+    let s = &f.server;
+    // The login form answers with a session cookie: HttpOnly, SameSite=Strict.
+    let form = got(agent()
+        .post(&s.url("/login"))
+        .send_form([("username", "community-user"), ("password", PASSWORD)]));
+    assert_eq!(form.status, 303);
+    assert_eq!(form.header("location"), "/");
+    let cookie = form.header("set-cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let (session, csrf) = login(s, "community-user", PASSWORD).expect("login");
+    let with = |req: ureq::RequestBuilder<ureq::typestate::WithBody>| {
+        req.header("Cookie", &format!("hearth_session={session}"))
+    };
+    let me = got(agent()
+        .get(&s.url("/api/v1/me"))
+        .header("Cookie", &format!("hearth_session={session}"))
+        .call());
+    assert_eq!(me.json()["name"], "community-user");
+    assert_eq!(me.json()["role"], "community");
+
+    // A community item and a social one from today's queue.
+    let queue = get(&s.url("/api/v1/queue"), Some(f.token("viewer"))).json();
+    let items = queue["items"].as_array().expect("items");
+    let community = items
+        .iter()
+        .find(|i| i["kind"] == "thank")
+        .expect("a helper to thank");
+    let id = community["id"].as_str().expect("id");
+    let done_url = s.url(&format!("/api/v1/queue/{id}/done"));
+
+    // Without the CSRF token, or from another origin, a cookie changes nothing.
+    let no_csrf = got(with(agent().post(&done_url)).send_empty());
+    assert_eq!(no_csrf.status, 403, "{}", no_csrf.body);
+    assert_eq!(no_csrf.json()["type"], "/api/v1/problems#csrf");
+    let cross = got(with(agent().post(&done_url))
+        .header("X-CSRF-Token", &csrf)
+        .header("Origin", "http://evil.example")
+        .send_empty());
+    assert_eq!(cross.status, 403);
+    let wrong = got(with(agent().post(&done_url))
+        .header("X-CSRF-Token", "00")
+        .send_empty());
+    assert_eq!(wrong.status, 403);
+
+    // With it (header, or the form field), the change is made.
+    let done = got(with(agent().post(&done_url))
+        .header("X-CSRF-Token", &csrf)
+        .content_type("application/json")
+        .send(r#"{"note":"thanked on the list"}"#));
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.json()["status"], "done");
+    let assign = got(
+        with(agent().post(&s.url(&format!("/api/v1/queue/{id}/assign"))))
+            .send_form([("csrf", csrf.as_str()), ("who", "community-user")]),
+    );
+    assert_eq!(assign.status, 200, "{}", assign.body);
+
+    // The team sees it: through the API as another user, and in the CLI.
+    let all = get(
+        &s.url("/api/v1/queue?all=true&kind=thank"),
+        Some(f.token("social")),
+    )
+    .json();
+    let item = all["items"]
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["id"] == id))
+        .expect("item listed with --all");
+    assert_eq!(item["status"], "done");
+    assert_eq!(item["assignee"], "community-user");
+    let mine = get(
+        &s.url("/api/v1/queue?mine=true&all=true"),
+        Some(f.token("viewer")),
+    )
+    .json();
+    assert!(
+        mine["items"].as_array().is_some_and(Vec::is_empty),
+        "viewer-script has no items"
+    );
+    let (code, cli, _) = hearth(f.dir.path(), &["queue", "--all", "--json"]);
+    assert_eq!(code, 0);
+    assert!(cli.contains("thanked on the list"));
+
+    // The social role may not change a community item.
+    let social = post_json(
+        &s.url(&format!("/api/v1/queue/{id}/reopen")),
+        Some(f.token("social")),
+        &serde_json::json!({}),
+    );
+    assert_eq!(social.status, 403, "{}", social.body);
+
+    // Every change is in the audit log, with who made it.
+    let log = get(
+        &s.url("/api/v1/audit/log?per_page=20"),
+        Some(f.token("admin")),
+    )
+    .json();
+    let actions: Vec<(String, String)> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .map(|c| {
+            (
+                c["actor"].as_str().unwrap_or("").to_owned(),
+                c["action"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        actions.contains(&("user:community-user".into(), "queue.done".into())),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&("user:community-user".into(), "queue.assign".into())));
+    let (_, cli_log, _) = hearth(f.dir.path(), &["audit", "log", "--json"]);
+    assert!(cli_log.contains("queue.done") && cli_log.contains("token.create"));
+    // The viewer may read the log? No: admins only.
+    assert_eq!(
+        get(&s.url("/api/v1/audit/log"), Some(f.token("viewer"))).status,
+        403
+    );
+
+    // Logout ends the session.
+    let out = got(with(agent().post(&s.url("/logout")))
+        .header("X-CSRF-Token", &csrf)
+        .send_empty());
+    assert_eq!(out.status, 303);
+    let after = got(agent()
+        .get(&s.url("/api/v1/me"))
+        .header("Cookie", &format!("hearth_session={session}"))
+        .call());
+    assert_eq!(after.status, 401);
+}
+
+#[test]
+fn failed_logins_slow_down_then_lock_until_an_admin_clears_it() {
+    let f = fixture();
+    let s = &f.server;
+    add_user(f.dir.path(), "locked-out", "viewer");
+    assert!(login(s, "locked-out", PASSWORD).is_some());
+    let mut statuses = Vec::new();
+    for _ in 0..hearth_app::team::throttle::LOCK_AT {
+        statuses.push(
+            got(agent()
+                .post(&s.url("/login"))
+                .header("Accept", "application/json")
+                .send_form([("username", "locked-out"), ("password", "wrong password!!")]))
+            .status,
+        );
+    }
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    // Locked now: even the right password is refused.
+    let locked = got(agent()
+        .post(&s.url("/login"))
+        .header("Accept", "application/json")
+        .send_form([("username", "locked-out"), ("password", PASSWORD)]));
+    assert_eq!(locked.status, 423, "{}", locked.body);
+    let locks = get(&s.url("/api/v1/locks"), Some(f.token("admin"))).json();
+    assert!(
+        locks
+            .as_array()
+            .expect("locks")
+            .iter()
+            .any(|l| l["subject"] == "user:locked-out" && !l["locked_at"].is_null()),
+        "{locks}"
+    );
+    let clear = got(agent()
+        .delete(&s.url("/api/v1/locks/user:locked-out"))
+        .header("Authorization", &format!("Bearer {}", f.token("admin")))
+        .call());
+    assert_eq!(clear.status, 200, "{}", clear.body);
+    assert!(login(s, "locked-out", PASSWORD).is_some(), "unlocked");
+    let (_, log, _) = hearth(f.dir.path(), &["audit", "log", "--json"]);
+    assert!(log.contains("login.lock") && log.contains("login.unlock"));
+}
+
+#[test]
+fn errors_are_problem_details_and_lists_are_paginated() {
+    let f = fixture();
+    let s = &f.server;
+    let t = Some(f.token("viewer"));
+    for (path, status, says) in [
+        ("/api/v1/metrics?name=bogus", 400, "no metric named"),
+        (
+            "/api/v1/report?since=2026-01-01&until=2025-01-01",
+            400,
+            "since must be before until",
+        ),
+        ("/api/v1/report?colour=red", 400, "unknown parameter"),
+        ("/api/v1/report?since=yesterday", 400, "expected a date"),
+        ("/api/v1/metrics?space=nowhere", 404, "no space named"),
+        ("/api/v1/people/999999999", 404, "no person"),
+        ("/api/v1/explain/bogus", 404, "no metric named"),
+    ] {
+        let r = get(&s.url(path), t);
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        assert_eq!(
+            r.header("content-type"),
+            "application/problem+json",
+            "{path}"
+        );
+        let p = r.json();
+        assert_eq!(p["status"], status);
+        assert!(
+            p["detail"].as_str().unwrap_or("").contains(says),
+            "{path}: {p}"
+        );
+        assert_eq!(p["instance"], path.split('?').next().unwrap_or(""));
+    }
+    let all = get(&s.url("/api/v1/people"), t).json();
+    let total = all.as_array().expect("people").len();
+    let page = get(&s.url("/api/v1/people?per_page=10&page=2"), t);
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("x-total-count"), total.to_string());
+    assert_eq!(page.json().as_array().map(Vec::len), Some(10));
+    assert_eq!(page.json()[0], all[10]);
+    assert!(
+        page.header("link")
+            .contains("page=3&per_page=10>; rel=\"next\"")
+    );
+    assert_eq!(get(&s.url("/api/v1/people?per_page=0"), t).status, 400);
+}
+
+#[test]
+fn the_openapi_document_matches_the_router_and_validates() {
+    let f = fixture();
+    let doc = get(&f.server.url("/api/v1/openapi.json"), None);
+    assert_eq!(doc.status, 200, "the OpenAPI document needs no login");
+    let v = doc.json();
+    assert_eq!(v["openapi"], "3.1.0");
+    let paths = v["paths"].as_object().expect("paths");
+    let mut documented = Vec::new();
+    for (path, item) in paths {
+        for method in ["get", "post", "delete", "put", "patch"] {
+            if item.get(method).is_some() {
+                documented.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let mut routed: Vec<String> = ROUTES
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    documented.sort();
+    routed.sort();
+    assert_eq!(
+        documented, routed,
+        "every route documented, every documented route routed"
+    );
+    // Each operation lists the query parameters the guard accepts.
+    for r in ROUTES {
+        let op = &paths[r.path][r.method.to_lowercase()];
+        let names: Vec<&str> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(names, r.query_names(), "{} {}", r.method, r.path);
+    }
+    common::setup_test_tools();
+    let file = f.dir.path().join("openapi.json");
+    std::fs::write(&file, &doc.body).expect("write");
+    let out = Command::new(common::tools_python())
+        .args([
+            "-c",
+            "import json, sys; from openapi_spec_validator import validate; \
+             validate(json.load(open(sys.argv[1]))); print('valid')",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "valid");
+}
+
+#[test]
+fn readers_never_see_a_half_written_ingest_and_uploads_are_read() {
+    let dir = data_dir(Some(VENDOR_RULES));
+    let askci = repo().join("../shared/data/discourse/askci");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "auto", askci.to_str().expect("p")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, token, _) = hearth(dir.path(), &["token", "create", "ops", "--role", "admin"]);
+    let token = token.trim().to_owned();
+    let server = Server::start(dir.path());
+    let before = get(&server.url("/api/v1/report"), Some(&token)).json()["messages"]
+        .as_u64()
+        .expect("messages");
+    // An ingest from the CLI while the server answers: every answer is whole, before or after.
+    let input = usrp_users();
+    let data = dir.path().to_path_buf();
+    let ingest = std::thread::spawn(move || {
+        hearth(
+            &data,
+            &[
+                "-q",
+                "ingest",
+                "mbox",
+                input.to_str().expect("path"),
+                "--json",
+            ],
+        )
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    while !ingest.is_finished() {
+        let r = get(&server.url("/api/v1/report"), Some(&token));
+        assert_eq!(r.status, 200, "{}", r.body);
+        seen.insert(r.json()["messages"].as_u64().expect("messages"));
+    }
+    let (code, summary, err) = ingest.join().expect("ingest thread");
+    assert_eq!(code, 0, "{err}");
+    // The store commits at each file's end (and every 50,000 messages): the states a reader
+    // may see are exactly those.
+    let summary: serde_json::Value = serde_json::from_str(&summary).expect("summary");
+    let mut committed = vec![before];
+    for f in summary["files"].as_array().expect("files") {
+        let last = committed.last().copied().unwrap_or(before);
+        committed.push(last + f["added"].as_u64().expect("added"));
+    }
+    let after = get(&server.url("/api/v1/report"), Some(&token)).json()["messages"]
+        .as_u64()
+        .expect("messages");
+    assert_eq!(after, before + 11_385);
+    assert!(
+        seen.iter().all(|n| committed.contains(n)),
+        "seen {seen:?}, committed {committed:?}"
+    );
+    assert!(
+        seen.len() >= 2,
+        "answers kept coming during the ingest: {seen:?}"
+    );
+
+    // An upload through the server is read like a file given to the CLI.
+    let jsonl = repo().join("fixtures/generic/messages.jsonl");
+    let bytes = std::fs::read(&jsonl).expect("fixture");
+    let up = got(agent()
+        .post(&server.url("/api/v1/ingest?format=jsonl&name=../../community.jsonl"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .content_type("application/octet-stream")
+        .send(&bytes[..]));
+    assert_eq!(up.status, 200, "{}", up.body);
+    let added = up.json()[0]["added"].as_u64().expect("added");
+    assert!(added > 0, "{}", up.body);
+    let last = get(&server.url("/api/v1/report"), Some(&token)).json()["messages"]
+        .as_u64()
+        .expect("messages");
+    assert_eq!(last, after + added);
+    // The upload is kept inside the data directory under a name of the server's.
+    let kept: Vec<_> = std::fs::read_dir(dir.path().join("uploads"))
+        .expect("uploads")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(!kept[0].contains('/') && kept[0].ends_with("community.jsonl"));
+    let (_, log, _) = hearth(dir.path(), &["audit", "log", "--json"]);
+    assert!(log.contains("\"token:ops\"") && log.contains("\"ingest\""));
+}
+
+#[test]
+fn sigterm_ends_the_server_gracefully() {
+    let f = fixture();
+    let mut s = Server::start(f.dir.path());
+    assert_eq!(get(&s.url("/healthz"), None).status, 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let mut waited = 0;
+    let status = loop {
+        if let Some(st) = s.child.try_wait().expect("wait") {
+            break st;
+        }
+        waited += 1;
+        assert!(waited < 300, "the server stops within 30 s of SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+}
