@@ -26,3 +26,17 @@ pub mod social;
 pub mod team;
 
 pub use error::{AppError, Result};
+
+/// A consistent copy of the store of `data` in the new file `to`, made while others read and
+/// write it (SQLite's `VACUUM INTO`). Secrets in it are hashes only.
+pub fn backup(data: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    if to.exists() {
+        return Err(AppError::Invalid(format!(
+            "{} exists already; a backup goes to a new file",
+            to.display()
+        )));
+    }
+    let store = scope::open_store(data)?;
+    store.backup_to(to)?;
+    Ok(())
+}

@@ -1,8 +1,9 @@
 //! The team: users with roles, tokens for scripts, login sessions with throttling, and the
 //! audit log of every change.
 //!
-//! Secrets: passwords are hashed with Argon2id (salted, PHC string); session ids, CSRF tokens
-//! and API tokens are 32 random bytes from the OS, and only their SHA-256 is stored. No
+//! Secrets: passwords are hashed with Argon2id (salted, PHC string); session ids and API
+//! tokens are 32 random bytes from the OS, and only their SHA-256 is stored; a session's CSRF
+//! token is a hash of its id, never stored. No
 //! function here returns a stored secret; a new token is returned once, to its creator.
 
 use crate::{AppError, Result};
@@ -161,6 +162,12 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
     }
     s
+}
+
+/// A session's CSRF token: derived from the session id (which only the browser holds, in an
+/// HttpOnly cookie), so it is never stored and a page of another site cannot know it.
+pub fn csrf_of(cookie: &str) -> String {
+    secret_hash(&format!("hearth csrf {cookie}"))
 }
 
 /// The hex SHA-256 under which a session id or token is stored.
@@ -393,8 +400,8 @@ pub fn login(store: &Store, name: &str, password: &str, addr: &str) -> Result<Lo
     };
     store.clear_login_failures(&subjects[0])?;
     let cookie = random_hex()?;
-    let csrf = random_hex()?;
-    store.create_session(&secret_hash(&cookie), user.id, &csrf, t)?;
+    let csrf = csrf_of(&cookie);
+    store.create_session(&secret_hash(&cookie), user.id, t)?;
     Ok(Login::Ok {
         cookie,
         csrf,
@@ -432,7 +439,7 @@ pub fn session_principal(
         name: s.user.name,
         role: Role::parse(&s.user.role)?,
         kind: "user",
-        csrf: Some(s.csrf),
+        csrf: Some(csrf_of(cookie)),
     }))
 }
 

@@ -38,28 +38,55 @@ fn bearer(headers: &HeaderMap) -> Option<Result<String, Problem>> {
     Some(Ok(token.to_owned()))
 }
 
-/// The principal of a request: its bearer token, else its session cookie.
+/// How a request says who it is.
+enum Credential {
+    None,
+    Token(String),
+    Cookie(String),
+}
+
+/// The principal of a request (its bearer token, else its session cookie) and, when
+/// `with_stamp`, the stamp of the store and rules, both read in one trip to the store.
 pub async fn authenticate(
     state: &Arc<State>,
     headers: &HeaderMap,
-) -> Result<Option<Principal>, Problem> {
-    if let Some(token) = bearer(headers) {
-        let token = token?;
-        let who = state
-            .with_store(move |s| hearth_app::team::token_principal(s, &token))
-            .await?;
-        return match who {
-            Some(p) => Ok(Some(p)),
-            None => Err(Problem::unauthorized()),
-        };
-    }
-    let Some(cookie) = session_cookie(headers) else {
-        return Ok(None);
+    with_stamp: bool,
+) -> Result<(Option<Principal>, Option<crate::cache::Stamp>), Problem> {
+    let credential = match bearer(headers) {
+        Some(token) => Credential::Token(token?),
+        None => match session_cookie(headers) {
+            Some(c) => Credential::Cookie(c),
+            None => Credential::None,
+        },
     };
+    if matches!(credential, Credential::None) && !with_stamp {
+        return Ok((None, None));
+    }
     let limits = state.options.limits;
-    state
-        .with_store(move |s| hearth_app::team::session_principal(s, &cookie, limits))
-        .await
+    let config = with_stamp.then(|| crate::routes::config_stamp(state.data()));
+    let token_given = matches!(credential, Credential::Token(_));
+    let (who, stamp) = state
+        .with_store(move |s| {
+            let who = match &credential {
+                Credential::None => None,
+                Credential::Token(t) => hearth_app::team::token_principal(s, t)?,
+                Credential::Cookie(c) => hearth_app::team::session_principal(s, c, limits)?,
+            };
+            let stamp = match config {
+                Some(config) => Some(crate::cache::Stamp {
+                    generation: s.generation()?,
+                    last_change: s.last_change()?,
+                    config,
+                }),
+                None => None,
+            };
+            Ok((who, stamp))
+        })
+        .await?;
+    if token_given && who.is_none() {
+        return Err(Problem::unauthorized());
+    }
+    Ok((who, stamp))
 }
 
 /// May `who` call `route`? (Item-level checks, such as a queue item's team, are the

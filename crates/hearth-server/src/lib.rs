@@ -55,7 +55,7 @@ impl Options {
 pub struct State {
     pub options: Options,
     stores: Mutex<Vec<Store>>,
-    pub cache: cache::Cache,
+    pub cache: Arc<cache::Cache>,
     /// Serialises ingests started through the server (one at a time, like the CLI's).
     pub ingest_lock: tokio::sync::Mutex<()>,
 }
@@ -65,7 +65,7 @@ impl State {
         Arc::new(State {
             options,
             stores: Mutex::new(Vec::new()),
-            cache: cache::Cache::default(),
+            cache: Arc::default(),
             ingest_lock: tokio::sync::Mutex::new(()),
         })
     }

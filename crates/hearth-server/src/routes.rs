@@ -120,6 +120,8 @@ pub struct Call {
     pub body: axum::body::Bytes,
     pub addr: Option<SocketAddr>,
     pub path: String,
+    /// The store's and rules' stamp, read with the credentials (GET routes).
+    pub stamp: Option<Stamp>,
 }
 
 impl Call {
@@ -369,13 +371,13 @@ async fn run(state: Arc<State>, route: &'static Route, req: Request) -> Result<R
     let (mut parts, body) = req.into_parts();
     let params: HashMap<String, String> =
         axum::extract::Path::<HashMap<String, String>>::from_request_parts_ok(&mut parts).await;
-    let who = if route.access == Access::Public {
-        guard::authenticate(&state, &parts.headers)
+    let with_stamp = method == Method::GET && route.access != Access::Public;
+    let (who, stamp) = if route.access == Access::Public {
+        guard::authenticate(&state, &parts.headers, false)
             .await
-            .ok()
-            .flatten()
+            .unwrap_or((None, None))
     } else {
-        guard::authenticate(&state, &parts.headers).await?
+        guard::authenticate(&state, &parts.headers, with_stamp).await?
     };
     guard::authorize(route, who.as_ref())?;
     let limit = if route.body == Some(BodyKind::Upload) {
@@ -411,6 +413,7 @@ async fn run(state: Arc<State>, route: &'static Route, req: Request) -> Result<R
         body,
         addr,
         path,
+        stamp,
     };
     (route.run)(call).await
 }
@@ -436,21 +439,24 @@ impl PathParams for axum::extract::Path<HashMap<String, String>> {
 
 // ---- answers -------------------------------------------------------------------------
 
+/// `hearth.toml`'s modification time and size (zero when there is none).
+pub fn config_stamp(data: &Path) -> (i128, u64) {
+    let path = data.join(hearth_app::config::CONFIG_FILE);
+    match std::fs::metadata(&path) {
+        Ok(m) => (
+            m.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128),
+            m.len(),
+        ),
+        Err(_) => (0, 0),
+    }
+}
+
 /// The stamp of the store and rules as they are now.
 async fn stamp(state: &Arc<State>) -> Result<Stamp, Problem> {
-    let config = {
-        let path = state.data().join(hearth_app::config::CONFIG_FILE);
-        match std::fs::metadata(&path) {
-            Ok(m) => (
-                m.modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos() as i128),
-                m.len(),
-            ),
-            Err(_) => (0, 0),
-        }
-    };
+    let config = config_stamp(state.data());
     let (generation, last_change) = state
         .with_store(|s| Ok((s.generation()?, s.last_change()?)))
         .await?;
@@ -491,7 +497,10 @@ async fn cached<F>(
 where
     F: FnOnce(&Path) -> hearth_app::Result<Vec<u8>> + Send + 'static,
 {
-    let mut stamp = stamp(&call.state).await?;
+    let mut stamp = match call.stamp {
+        Some(s) => s,
+        None => stamp(&call.state).await?,
+    };
     if data_only {
         stamp = stamp.data_only();
     }
@@ -531,13 +540,13 @@ where
     let answer = call
         .state
         .cache
-        .get_or_compute(key, stamp, || async move {
+        .get_or_compute(key, stamp, move || async move {
             let body = tokio::task::spawn_blocking(move || compute(&data))
                 .await
                 .map_err(|e| Problem::internal(format!("worker failed: {e}")))?
                 .map_err(Problem::from)?;
             Ok::<Answer, Problem>(Answer {
-                body: Arc::new(body),
+                body: axum::body::Bytes::from(body),
                 content_type,
                 etag: etag.clone(),
             })
@@ -552,7 +561,7 @@ where
         {
             paginate(call, &answer.body, pointer)?
         }
-        _ => ((*answer.body).clone(), None),
+        _ => (answer.body.clone(), None),
     };
     let mut r = (StatusCode::OK, Body::from(body)).into_response();
     let h = r.headers_mut();
@@ -581,9 +590,9 @@ where
 /// The page `page` (from 1) of `per_page` items of the list at `pointer`, with a `Link`
 /// header (RFC 8288) to the next and previous pages.
 /// A page of a list answer: its bytes, and the `Link` header with the list's full length.
-type Page = (Vec<u8>, Option<(String, usize)>);
+type Page = (axum::body::Bytes, Option<(String, usize)>);
 
-fn paginate(call: &Call, body: &[u8], pointer: &str) -> Result<Page, Problem> {
+fn paginate(call: &Call, body: &axum::body::Bytes, pointer: &str) -> Result<Page, Problem> {
     let get = |k: &str| {
         call.pairs
             .iter()
@@ -603,7 +612,7 @@ fn paginate(call: &Call, body: &[u8], pointer: &str) -> Result<Page, Problem> {
     let mut v: Value = serde_json::from_slice(body)
         .map_err(|e| Problem::internal(format!("cached answer is not JSON: {e}")))?;
     let Some(Value::Array(list)) = v.pointer_mut(pointer) else {
-        return Ok((body.to_vec(), None));
+        return Ok((body.clone(), None));
     };
     let total = list.len();
     let start = (page - 1).saturating_mul(per_page).min(total);
@@ -631,7 +640,7 @@ fn paginate(call: &Call, body: &[u8], pointer: &str) -> Result<Page, Problem> {
         links.push(format!("{}; rel=\"prev\"", href(page - 1)));
     }
     links.push(format!("{}; rel=\"first\"", href(1)));
-    Ok((json_bytes(&v), Some((links.join(", "), total))))
+    Ok((json_bytes(&v).into(), Some((links.join(", "), total))))
 }
 
 fn value_bytes(v: hearth_app::Result<Value>) -> hearth_app::Result<Vec<u8>> {
@@ -1186,6 +1195,7 @@ async fn ingest(call: Call) -> Result<Response, Problem> {
     let path = dir.join(format!("{stamp}-{name}"));
     let _one = call.state.ingest_lock.lock().await;
     let (data, actor, body) = (call.data(), call.actor(), call.body.clone());
+    let state = call.state.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
         std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(&path, &body))
@@ -1202,6 +1212,8 @@ async fn ingest(call: Call) -> Result<Response, Problem> {
                 &actor,
             )?]
         };
+        // Answers of the old data are not served while the new ones are computed.
+        state.cache.clear();
         Ok(Value::Array(
             summaries
                 .iter()

@@ -1,6 +1,7 @@
 -- The team server: people who log in, the tokens scripts use, their sessions, login
 -- throttling, and the log of every change (who, when, what). Secrets are stored hashed only:
--- passwords as Argon2id PHC strings, session ids and tokens as SHA-256 of their random bytes.
+-- passwords as Argon2id PHC strings, session ids and tokens as SHA-256 of their random bytes;
+-- a session's CSRF token is derived from its id, so it is not stored at all.
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     name          TEXT NOT NULL UNIQUE,
@@ -22,7 +23,6 @@ CREATE TABLE api_tokens (
 CREATE TABLE sessions (
     id_hash     TEXT PRIMARY KEY,        -- hex SHA-256 of the cookie's value
     user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    csrf        TEXT NOT NULL,           -- the per-session token forms and scripts send back
     created_at  INTEGER NOT NULL,
     last_seen   INTEGER NOT NULL
 );

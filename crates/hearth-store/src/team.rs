@@ -66,7 +66,6 @@ pub struct TokenRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub user: UserRow,
-    pub csrf: String,
     pub created_at: i64,
     pub last_seen: i64,
 }
@@ -298,17 +297,11 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub fn create_session(
-        &self,
-        id_hash: &str,
-        user_id: i64,
-        csrf: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
+    pub fn create_session(&self, id_hash: &str, user_id: i64, now: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen)
-             VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![id_hash, user_id, csrf, now],
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen)
+             VALUES (?1, ?2, ?3, ?3)",
+            params![id_hash, user_id, now],
         )?;
         Ok(())
     }
@@ -319,16 +312,15 @@ impl Store {
             .conn
             .query_row(
                 &format!(
-                    "SELECT {USER_COLUMNS}, s.csrf, s.created_at, s.last_seen
+                    "SELECT {USER_COLUMNS}, s.created_at, s.last_seen
                        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1"
                 ),
                 [id_hash],
                 |r| {
                     Ok(SessionRow {
                         user: user_row(r)?,
-                        csrf: r.get(5)?,
-                        created_at: r.get(6)?,
-                        last_seen: r.get(7)?,
+                        created_at: r.get(5)?,
+                        last_seen: r.get(6)?,
                     })
                 },
             )

@@ -90,6 +90,12 @@ enum Command {
         #[command(subcommand)]
         command: commands::users::UserCommand,
     },
+    /// A consistent copy of the store in a new file, safe while `hearth serve` or an ingest
+    /// runs (SQLite's VACUUM INTO).
+    Backup {
+        /// The new file.
+        file: std::path::PathBuf,
+    },
     /// Tokens for scripts (`Authorization: Bearer TOKEN`).
     Token {
         #[command(subcommand)]
@@ -150,6 +156,9 @@ fn main() -> ExitCode {
         Command::CheckJob(args) => commands::check_job::run(args),
         Command::Eval { command } => commands::eval::run(&cli.data, command),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
+        Command::Backup { file } => hearth_app::backup(&cli.data, &file)
+            .map(|()| eprintln!("wrote {}", file.display()))
+            .map_err(anyhow::Error::from),
         Command::User { command } => commands::users::run_user(&cli.data, command),
         Command::Token { command } => commands::users::run_token(&cli.data, command),
     };

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Load benchmark of `hearth serve` on loopback: a store of about 1,000,000 messages (the
+# usrp-users archive replayed 88 times by crates/hearth/examples/replay_mbox.rs), then wrk
+# (Debian's package, installed if missing) against the report and queue endpoints with a
+# bearer token, bounded in time (DURATION seconds a run) and in connections; then the same
+# while an ingest of 12 more replicas (137,000 messages) runs from the CLI. Prints requests/s,
+# latency percentiles and the server's memory. Only 127.0.0.1 is ever a target.
+#
+#   bench/serve.sh [DURATION]     # default 10 s a run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+SHARED="${HEARTH_SHARED:-../shared/data}"
+WORK="${HEARTH_BENCH_DIR:-${TMPDIR:-/tmp}/hearth-bench}"
+PORT="${HEARTH_BENCH_PORT:-18080}"
+N=88
+EXTRA=12
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+BIN="$CARGO_TARGET_DIR/release/hearth"
+cargo build --release --quiet --bin hearth --example replay_mbox
+if ! command -v wrk >/dev/null; then
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null
+fi
+mkdir -p "$WORK"
+REPLAY="$WORK/replay-$((N + EXTRA))"
+if [ ! -f "$REPLAY/replica-$(printf %03d $((N + EXTRA - 1))).mbox" ]; then
+  rm -rf "$REPLAY"
+  "$CARGO_TARGET_DIR/release/examples/replay_mbox" $((N + EXTRA)) "$SHARED/mbox/usrp-users" "$REPLAY"
+fi
+DATA="$WORK/serve-1m"
+FIRST=$(ls "$REPLAY"/replica-*.mbox | head -n $N)
+LATER=$(ls "$REPLAY"/replica-*.mbox | tail -n $EXTRA)
+fresh_store() {
+  rm -rf "$DATA"; mkdir -p "$DATA"
+  printf '[roles]\nbrand_email_domains = ["ettus.com", "ni.com", "emerson.com"]\n' >"$DATA/hearth.toml"
+  # shellcheck disable=SC2086
+  "$BIN" --quiet --data "$DATA" ingest mbox $FIRST >/dev/null
+}
+if [ ! -f "$DATA/.complete" ]; then
+  echo "building the store ($N replicas)…"
+  fresh_store
+  touch "$DATA/.complete"
+  cp "$DATA/hearth.sqlite" "$WORK/serve-1m.sqlite.base"
+else
+  # Start each run from the same store (the last run ingested more into it).
+  cp "$WORK/serve-1m.sqlite.base" "$DATA/hearth.sqlite"; rm -f "$DATA"/hearth.sqlite-wal "$DATA"/hearth.sqlite-shm "$DATA/snapshot.cache"
+fi
+"$BIN" --data "$DATA" token revoke bench >/dev/null 2>&1 || true
+TOKEN=$("$BIN" --data "$DATA" token create bench --role viewer)
+MESSAGES=$("$BIN" --data "$DATA" report --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])')
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); store: $MESSAGES messages, $(du -sh "$DATA" | cut -f1)"
+
+"$BIN" --data "$DATA" serve --listen "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$SERVER/status"; }
+peak() { awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$SERVER/status"; }
+# The first answer of each endpoint is computed (and timed here); wrk measures the rest.
+for path in /api/v1/report /api/v1/queue; do
+  t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path")
+  echo "first $path (computed): ${t} s"
+done
+load() { # label path
+  local out; out=$(wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  local errors; errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
+  printf '%-34s %10s req/s   p50 %8s   p99 %8s   server RSS %s %s\n' "$1" "$rps" "$p50" "$p99" "$(rss)" "${errors:+($errors)}"
+}
+load "report" /api/v1/report
+load "queue" /api/v1/queue
+load "report, window 2025" "/api/v1/report?since=2025-01-01&until=2026-01-01"
+echo "while an ingest of $EXTRA replicas runs from the CLI:"
+# shellcheck disable=SC2086
+( /usr/bin/time -f "  ingest: %e s, peak %M KiB" "$BIN" --quiet --data "$DATA" ingest mbox $LATER >/dev/null ) &
+INGEST=$!
+sleep 1
+load "report during ingest" /api/v1/report
+load "queue during ingest" /api/v1/queue
+wait $INGEST || true
+t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/report")
+echo "first report after the ingest (computed): ${t} s"
+load "report after ingest" /api/v1/report
+echo "server peak RSS: $(peak)"
