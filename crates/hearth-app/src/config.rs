@@ -94,6 +94,41 @@ pub fn load(dir: &Path) -> Result<Config> {
     })
 }
 
+/// The text of `hearth.toml` (the template when there is none yet).
+pub fn text(dir: &Path) -> Result<String> {
+    let path = dir.join(CONFIG_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TEMPLATE.to_owned()),
+        Err(e) => Err(AppError::io("cannot read", &path, e)),
+    }
+}
+
+/// Checks a new `hearth.toml` and, when it is good, writes it as it is (its comments kept)
+/// through a temporary file and a rename, and records the edit in the audit log. A text that
+/// does not parse, names an unknown key or gives a wrong value is refused with the reason.
+pub fn save(dir: &Path, text: &str, actor: &str) -> Result<Config> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        AppError::Invalid(format!("{CONFIG_FILE} not saved: {}", e.to_string().trim()))
+    })?;
+    crate::route::check_rules(&config)?;
+    let path = dir.join(CONFIG_FILE);
+    let tmp = dir.join(format!(".{CONFIG_FILE}.new"));
+    std::fs::write(&tmp, text).map_err(|e| AppError::io("cannot write", &tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| AppError::io("cannot write", &path, e))?;
+    let store = crate::scope::open_store(dir)?;
+    store.log_change(
+        &hearth_store::Change::new(
+            actor,
+            "rules.edit",
+            CONFIG_FILE,
+            serde_json::json!({"bytes": text.len()}),
+        ),
+        hearth_store::now(),
+    )?;
+    Ok(config)
+}
+
 /// Writes the template when the data directory has no `hearth.toml` yet.
 pub fn ensure_template(dir: &Path) -> Result<()> {
     let path = dir.join(CONFIG_FILE);

@@ -22,8 +22,10 @@ pub mod queue;
 pub mod report;
 pub mod route;
 pub mod scope;
+pub mod search;
 pub mod social;
 pub mod team;
+pub mod threads;
 
 pub use error::{AppError, Result};
 

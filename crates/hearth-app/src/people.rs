@@ -230,3 +230,130 @@ fn find_account(snapshot: &Snapshot, reference: &str) -> Result<hearth_model::Ac
         ),
     }
 }
+
+/// Everything the person page shows: who they are and why they have their role, their
+/// activity by month, spaces, the people they talk with, threads started and answered, their
+/// status in the work lists, and the tone of their recent messages with the words behind it.
+pub fn person_view(loaded: &crate::scope::Loaded, id: i64) -> Result<Value> {
+    use std::collections::{BTreeMap, HashMap};
+    let snapshot = &loaded.snapshot;
+    let Some(p) = snapshot.persons.iter().position(|x| x.id.0 == id) else {
+        return Err(AppError::NotFound(format!("no person {id}")));
+    };
+    let p32 = p as u32;
+    let info = &snapshot.persons[p];
+    let decision = &loaded.prepared.roles[p];
+    let cx = loaded.context();
+    let m = &snapshot.messages;
+    let mut by_month: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_space: HashMap<u32, u64> = HashMap::new();
+    let mut started = 0u64;
+    let mut answered: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let mut mine: Vec<usize> = Vec::new();
+    for i in cx.in_window() {
+        if m.author[i] != p32 {
+            continue;
+        }
+        mine.push(i);
+        let iso = hearth_report::iso(m.time[i]);
+        *by_month.entry(iso[..7].to_owned()).or_default() += 1;
+        *by_space.entry(m.space[i]).or_default() += 1;
+        let root = loaded.prepared.roots[i];
+        if root as usize == i {
+            started += 1;
+        } else if m.author[root as usize] != p32 {
+            answered.insert(root);
+        }
+    }
+    let mut talked: HashMap<u32, (u64, u64)> = HashMap::new();
+    for x in cx.interactions() {
+        if x.from == p32 && x.to != p32 {
+            talked.entry(x.to).or_default().0 += 1;
+        } else if x.to == p32 && x.from != p32 {
+            talked.entry(x.from).or_default().1 += 1;
+        }
+    }
+    let mut talked: Vec<(u32, (u64, u64))> = talked.into_iter().collect();
+    talked.sort_by_key(|(q, (a, b))| (std::cmp::Reverse(a + b), *q));
+    let mut spaces: Vec<(u32, u64)> = by_space.into_iter().collect();
+    spaces.sort_by_key(|(s, n)| (std::cmp::Reverse(*n), *s));
+    // Status in the work lists.
+    let lapsed = hearth_analysis::metrics::lapsed::lapsed(&cx, usize::MAX)
+        .into_iter()
+        .find(|l| l.person == p32);
+    let helper = hearth_analysis::metrics::helpers::helpers(&cx, 50)
+        .into_iter()
+        .position(|h| h.person == p32);
+    let first = mine.first().map(|&i| m.time[i]);
+    let newcomer = first.is_some_and(|t| cx.as_of() - t <= 30 * 86_400);
+    // The tone of their last 100 messages, with the words that moved it most.
+    let mut labels: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut words: HashMap<String, (f64, u64)> = HashMap::new();
+    for &i in mine.iter().rev().take(100) {
+        if let Ok(Some(text)) = loaded.store.message_text(hearth_model::MessageId(m.id[i])) {
+            let s = hearth_analysis::text::sentiment::score(&text);
+            *labels.entry(s.label).or_default() += 1;
+            for w in s.words {
+                let e = words.entry(w.word).or_default();
+                e.0 += w.weight;
+                e.1 += 1;
+            }
+        }
+    }
+    let mut words: Vec<(String, (f64, u64))> = words.into_iter().collect();
+    words.sort_by(|a, b| {
+        b.1.0
+            .abs()
+            .partial_cmp(&a.1.0.abs())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(&b.0))
+    });
+    let recent: Vec<Value> = mine
+        .iter()
+        .rev()
+        .take(20)
+        .map(|&i| {
+            let mut v = loaded.message(i as u32, true);
+            v["thread"] = json!(m.id[loaded.prepared.roots[i] as usize]);
+            v
+        })
+        .collect();
+    Ok(json!({
+        "person": info.id,
+        "name": info.display_name,
+        "role": decision.role,
+        "rule": decision.rule,
+        "why": decision.why,
+        "accounts": info.accounts.iter().map(|a| json!({
+            "ref": format!("{}:{}", a.source, a.native_id),
+            "source": a.source,
+            "id": a.native_id,
+            "name": a.display_name,
+            "email": a.email,
+            "username": a.username,
+            "flags": a.flags,
+        })).collect::<Vec<_>>(),
+        "merged_because": info.evidence,
+        "messages": mine.len(),
+        "first_message": first.map(hearth_report::iso),
+        "last_message": mine.last().map(|&i| hearth_report::iso(m.time[i])),
+        "by_month": by_month,
+        "spaces": spaces.iter().map(|(s, n)| json!({"space": loaded.space_name(*s), "messages": n})).collect::<Vec<_>>(),
+        "talks_with": talked.iter().take(15).map(|(q, (to, from))| json!({
+            "person": loaded.person(*q), "to_them": to, "from_them": from,
+        })).collect::<Vec<_>>(),
+        "threads_started": started,
+        "threads_answered": answered.len(),
+        "status": {
+            "newcomer": newcomer,
+            "helper_rank": helper.map(|r| r + 1),
+            "lapsed": lapsed.map(|l| json!({"silent_days": l.silent_days, "usual_gap_days": l.usual_gap_days})),
+        },
+        "sentiment": {
+            "messages_scored": labels.values().sum::<u64>(),
+            "labels": labels,
+            "words": words.iter().take(12).map(|(w, (weight, n))| json!({"word": w, "weight": weight, "times": n})).collect::<Vec<_>>(),
+        },
+        "recent": recent,
+    }))
+}

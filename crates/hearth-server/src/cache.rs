@@ -163,6 +163,9 @@ impl Cache {
             match (fresh, stand_in, running) {
                 (Some(a), _, _) => Plan::Serve(a),
                 (None, Some(a), Some(_)) => Plan::Serve(a),
+                // One computation per key at a time: while an older stamp's runs, its
+                // stand-in is served, and the next request after it starts the new one.
+                (None, Some(a), None) if e.inflight.is_some() => Plan::Serve(a),
                 (None, Some(a), None) => {
                     let slot: Slot = Arc::default();
                     e.inflight = Some((stamp, slot.clone()));

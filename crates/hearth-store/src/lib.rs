@@ -211,3 +211,59 @@ pub(crate) fn bump_generation(conn: &Connection) -> Result<(), StoreError> {
     )?;
     Ok(())
 }
+
+impl Store {
+    /// Store ids of the newest messages whose text contains `needle` (case-insensitive for
+    /// ASCII), at most `limit`. A scan of the text: seconds on millions of messages.
+    pub fn search_text(&self, needle: &str, limit: usize) -> Result<Vec<i64>, StoreError> {
+        let escaped = needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut stmt = self.conn.prepare(
+            "SELECT message_id FROM message_text WHERE body LIKE ?1 ESCAPE '\\'
+              ORDER BY message_id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![format!("%{escaped}%"), limit as i64],
+            |r| r.get::<_, i64>(0),
+        )?;
+        let mut ids: Vec<i64> = rows.collect::<Result<_, _>>()?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// The files read into the store, newest first: (source, path, finished at, read, added,
+    /// skipped).
+    pub fn ingest_history(&self, limit: usize) -> Result<Vec<IngestRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.kind, i.path, i.finished_at, i.read, i.added, i.duplicates, i.skipped
+               FROM ingests i JOIN sources s ON s.id = i.source_id
+              ORDER BY i.id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(IngestRow {
+                source: r.get(0)?,
+                path: r.get(1)?,
+                finished_at: r.get(2)?,
+                read: r.get(3)?,
+                added: r.get(4)?,
+                duplicates: r.get(5)?,
+                skipped: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// One file read into the store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IngestRow {
+    pub source: String,
+    pub path: String,
+    pub finished_at: i64,
+    pub read: i64,
+    pub added: i64,
+    pub duplicates: i64,
+    pub skipped: i64,
+}
