@@ -109,6 +109,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
                 name: loaded.person_name(p),
                 brand: cx.role(p) == Role::Brand,
                 messages: msgs_by.get(&p).copied().unwrap_or(0),
+                person: loaded.snapshot.persons.get(p as usize).map(|x| x.id.0),
             })
             .collect(),
         edges,

@@ -58,3 +58,65 @@ pub fn social_summary(data: &Path, scope: &Scope) -> Result<Option<Value>> {
         "median_hours": resp.median_hours,
     })))
 }
+
+/// The report's sections for the dashboard's overview: numbers link to `links.metric`, drawn
+/// people to `links.person`.
+pub fn overview_html(
+    data: &Path,
+    scope: &Scope,
+    links: &hearth_report::html::Links,
+) -> Result<String> {
+    let loaded = load(data, scope)?;
+    let built = crate::html::build(&loaded, &loaded.config)?;
+    Ok(hearth_report::html::render_sections(&built, links))
+}
+
+/// What changed since the previous period: the main numbers of the window and of the window
+/// of the same length just before it. Without a window: the last 90 days of the data and the
+/// 90 before.
+pub fn change_json(data: &Path, scope: &Scope) -> Result<Value> {
+    let config = config::load(data)?;
+    let store = open_store(data)?;
+    let snapshot = resolved_snapshot(&store, &config)?;
+    let w = crate::scope::window(scope.since.as_deref(), scope.until.as_deref())?;
+    let last = snapshot.messages.time.iter().copied().max().unwrap_or(0) + 1;
+    let until = w.until.unwrap_or(last);
+    let since = w.since.unwrap_or(until - 90 * 86_400);
+    let len = (until - since).max(86_400);
+    let now = Window {
+        since: Some(since),
+        until: Some(until),
+    };
+    let before = Window {
+        since: Some(since - len),
+        until: Some(since),
+    };
+    let numbers = |w: Window| -> Result<Value> {
+        let r: Value = serde_json::from_str(&hearth_report::render_json(
+            &hearth_analysis::report(&snapshot, &config, w),
+        ))?;
+        let share = |a: &str| {
+            let fr = &r["community"]["first_response"];
+            match (fr[a].as_f64(), fr["member_threads"].as_f64()) {
+                (Some(x), Some(n)) if n > 0.0 => json!(x / n),
+                _ => Value::Null,
+            }
+        };
+        Ok(json!({
+            "messages": r["messages"],
+            "members": r["members"],
+            "peer_share": r["community"]["peer_share"],
+            "first_by_member": share("first_by_member"),
+            "unanswered": share("unanswered"),
+            "median_hours_any": r["community"]["first_response"]["median_hours_any"],
+            "connected_without_brand": r["community"]["resilience"]["members_in_largest_component_without_brand"],
+            "verdict": r["community"]["verdict"],
+        }))
+    };
+    Ok(json!({
+        "window": {"since": hearth_report::iso(since), "until": hearth_report::iso(until)},
+        "previous": {"since": hearth_report::iso(since - len), "until": hearth_report::iso(since)},
+        "now": numbers(now)?,
+        "before": numbers(before)?,
+    }))
+}

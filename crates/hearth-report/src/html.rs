@@ -102,6 +102,20 @@ pub struct GraphNode {
     pub name: String,
     pub brand: bool,
     pub messages: u64,
+    /// The person's id: in the dashboard a node links to its person's page.
+    pub person: Option<i64>,
+}
+
+/// Where the numbers and people of the report link to when it is part of the dashboard
+/// rather than a file of its own.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Prefix of a metric's page (`/metrics/`); the metric's name and `query` follow.
+    pub metric: String,
+    /// Prefix of a person's page (`/people/`); the id and `query` follow.
+    pub person: String,
+    /// The query string (with its `?`, or empty) every link carries: the window and space.
+    pub query: String,
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -172,6 +186,48 @@ dl.defs dt { font-weight: 600; margin-top: 1rem; } dl.defs dd { margin: 0; white
        font-size: .85rem; color: #343a40; }
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 "#;
+
+/// The report's sections without the page around them and without the definitions, with
+/// every number linking to `links.metric` and every drawn person to `links.person`: the
+/// dashboard's overview. Every text from the data is escaped as in [`render_html`].
+pub fn render_sections(r: &HtmlReport, links: &Links) -> String {
+    let mut s = String::new();
+    verdict(&mut s, r);
+    picture_linked(&mut s, r, Some(links));
+    charts(&mut s, r);
+    tables(&mut s, r);
+    if let Some(social) = &r.social {
+        social_section(&mut s, social);
+    }
+    relink(&s, links)
+}
+
+/// The report's own style sheet (the dashboard uses it too).
+pub fn css() -> &'static str {
+    CSS
+}
+
+/// Points `href="#def-NAME"` at `links.metric` + NAME + `links.query`.
+fn relink(html: &str, links: &Links) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"#def-") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "href=\"#def-".len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        let _ = write!(
+            out,
+            "href=\"{}{}{}\"",
+            esc(&links.metric),
+            slug(&after[..end]),
+            esc(&links.query)
+        );
+        rest = &after[end.min(after.len())..];
+        rest = rest.strip_prefix('"').unwrap_or(rest);
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Renders the report as one HTML document.
 pub fn render_html(r: &HtmlReport) -> String {
@@ -285,6 +341,10 @@ fn hours(h: f64) -> String {
 }
 
 fn picture(s: &mut String, r: &HtmlReport) {
+    picture_linked(s, r, None);
+}
+
+fn picture_linked(s: &mut String, r: &HtmlReport, links: Option<&Links>) {
     let g = &r.graph;
     s.push_str("<section id=\"picture\"><h2>Who talks with whom</h2>\n");
     if g.nodes.is_empty() {
@@ -297,9 +357,11 @@ fn picture(s: &mut String, r: &HtmlReport) {
     let (w, h) = (900.0, 620.0);
     let max_msgs = g.nodes.iter().map(|n| n.messages).max().unwrap_or(1).max(1) as f64;
     let max_w = g.edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
+    // With links each node is a control, so the drawing is a group of them, not one image.
+    let role = if links.is_some() { "group" } else { "img" };
     let _ = write!(
         s,
-        "<figure><svg id=\"graph\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"interaction graph\">"
+        "<figure><svg id=\"graph\" viewBox=\"0 0 {w} {h}\" role=\"{role}\" aria-label=\"interaction graph\">"
     );
     let xy = |i: usize| (pos[i].0 * w, pos[i].1 * h);
     for &(a, b, n) in &g.edges {
@@ -316,6 +378,16 @@ fn picture(s: &mut String, r: &HtmlReport) {
     for (i, node) in g.nodes.iter().enumerate() {
         let (x, y) = xy(i);
         let radius = 2.5 + 12.0 * (node.messages as f64 / max_msgs).sqrt();
+        let link = links.zip(node.person);
+        if let Some((l, id)) = link {
+            let _ = write!(
+                s,
+                "<a href=\"{}{id}{}\" aria-label=\"{}\">",
+                esc(&l.person),
+                esc(&l.query),
+                esc(&node.name)
+            );
+        }
         let _ = write!(
             s,
             "<circle class=\"{}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius:.1}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.8\"><title>{} ({} messages{})</title></circle>",
@@ -325,6 +397,9 @@ fn picture(s: &mut String, r: &HtmlReport) {
             node.messages,
             if node.brand { ", brand" } else { "" }
         );
+        if link.is_some() {
+            s.push_str("</a>");
+        }
     }
     s.push_str("</svg><figcaption><span class=\"legend\"><span><i class=\"dot\" style=\"background:#d9480f\"></i> brand</span><span><i class=\"dot\" style=\"background:#1c7ed6\"></i> members (size: messages)</span></span> ");
     let _ = write!(
@@ -819,11 +894,13 @@ mod tests {
                         name: hostile.into(),
                         brand: true,
                         messages: 3,
+                        person: Some(7),
                     },
                     GraphNode {
                         name: "ann".into(),
                         brand: false,
                         messages: 1,
+                        person: None,
                     },
                 ],
                 edges: vec![(0, 1, 2)],
@@ -852,5 +929,16 @@ mod tests {
         for part in html.split("href=\"").skip(1) {
             assert!(part.starts_with("#def-"), "{}", &part[..part.len().min(40)]);
         }
+        // In the dashboard they point at its pages, with the scope, and people are links.
+        let links = Links {
+            metric: "/metrics/".into(),
+            person: "/people/".into(),
+            query: "?since=2025-01&space=a&b".into(),
+        };
+        let page = render_sections(&r, &links);
+        assert!(page.contains("href=\"/metrics/peer_share?since=2025-01&amp;space=a&amp;b\""));
+        assert!(page.contains("href=\"/people/7?since=2025-01&amp;space=a&amp;b\""));
+        assert!(!page.contains("#def-"));
+        assert!(!page.contains("<script"));
     }
 }

@@ -12,6 +12,7 @@
 //!   see a half-written ingest, because a generation only exists once its batch committed.
 
 pub mod cache;
+pub mod dash;
 pub mod guard;
 pub mod openapi;
 pub mod pages;

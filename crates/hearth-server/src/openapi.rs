@@ -133,6 +133,12 @@ fn operation(r: &Route) -> utoipa::openapi::path::Operation {
                         ContentBuilder::new().schema(Some(schema)).build(),
                     )
             }
+            BodyKind::Form => RequestBodyBuilder::new().content(
+                "application/x-www-form-urlencoded",
+                ContentBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::Object)))
+                    .build(),
+            ),
             BodyKind::Text => RequestBodyBuilder::new().content(
                 "text/plain",
                 ContentBuilder::new()
@@ -140,7 +146,11 @@ fn operation(r: &Route) -> utoipa::openapi::path::Operation {
                     .build(),
             ),
             BodyKind::Upload => RequestBodyBuilder::new().content(
-                "application/octet-stream",
+                if r.kind == Kind::Html {
+                    "multipart/form-data"
+                } else {
+                    "application/octet-stream"
+                },
                 ContentBuilder::new()
                     .schema(Some(ObjectBuilder::new().schema_type(Type::String).format(
                         Some(utoipa::openapi::SchemaFormat::Custom("binary".into())),
@@ -153,6 +163,7 @@ fn operation(r: &Route) -> utoipa::openapi::path::Operation {
     let media = match r.kind {
         Kind::Json => "application/json",
         Kind::Html => "text/html",
+        Kind::Asset => "text/plain",
     };
     op = op.response(
         "200",

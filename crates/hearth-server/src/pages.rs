@@ -3,7 +3,6 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hearth_app::team::Principal;
 
 /// Pages load only what this server serves, run no script of anyone else's, and cannot be
 /// framed.
@@ -75,24 +74,6 @@ pub fn login(error: Option<&str>, next: Option<&str>) -> Response {
              <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
              <button type=\"submit\">Log in</button></form>",
             esc(safe_next(next))
-        ),
-    )
-}
-
-pub fn home(who: &Principal) -> Response {
-    let csrf = who.csrf.as_deref().unwrap_or("");
-    page(
-        "Hearth",
-        &format!(
-            "<h1>Hearth</h1><p>Logged in as <strong>{}</strong> ({}).</p>\
-             <p>The JSON API is under <code>/api/v1</code>; its contract is \
-             <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. The shareable report: \
-             <a href=\"/api/v1/report.html\">/api/v1/report.html</a>.</p>\
-             <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <button type=\"submit\">Log out</button></form>",
-            esc(&who.name),
-            who.role.as_str(),
-            esc(csrf)
         ),
     )
 }

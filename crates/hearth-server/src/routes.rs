@@ -53,6 +53,8 @@ impl Access {
 pub enum Kind {
     Json,
     Html,
+    /// A static file of the server's own (style sheet, script).
+    Asset,
 }
 
 /// What a route's request body is.
@@ -64,6 +66,8 @@ pub enum BodyKind {
     Text,
     /// The bytes of an export file.
     Upload,
+    /// A form of the pages (fields vary with the action; the CSRF field included).
+    Form,
 }
 
 type Handler = fn(Call) -> Pin<Box<dyn Future<Output = Result<Response, Problem>> + Send>>;
@@ -239,7 +243,29 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/login", Public, "session", "The login page.", query: ["next"], kind: Html, run: login_page),
     route!("POST", "/login", Public, "session", "Log in with the form fields username and password; answers with a session cookie (and, for Accept: application/json, the session's CSRF token).", query: ["next"], body: BodyKind::Fields(&["username", "password", "next"]), run: login),
     route!("POST", "/logout", Session, "session", "End this session.", query: [], body: BodyKind::Fields(&[]), run: logout),
-    route!("GET", "/", Read, "session", "The start page of a logged-in user.", query: [], kind: Html, run: home),
+    route!("GET", "/static/hearth.css", Public, "pages", "The dashboard's style sheet.", query: [], kind: Asset, run: static_css),
+    route!("GET", "/static/hearth.js", Public, "pages", "The dashboard's own script (select all; nothing needs it).", query: [], kind: Asset, run: static_js),
+    route!("GET", "/", Read, "pages", "Overview: the verdict with its trend, the interaction picture, community and social numbers side by side, what changed since the previous period.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::overview),
+    route!("GET", "/queues", Read, "pages", "Work queues with filters and actions.", query: ["since", "until", "space", "kind", "state", "mine", "done", "error"], kind: Html, run: crate::dash::queues::page),
+    route!("POST", "/queues/act", Queue, "pages", "Act on queue items from the page's forms (fields ids, action, until, who, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::queues::act),
+    route!("GET", "/people/{id}", Read, "pages", "A person: accounts, role and why, activity, spaces, people they talk with, threads, status, tone.", query: ["since", "until", "space", "done", "error"], kind: Html, run: crate::dash::community::person),
+    route!("POST", "/people/merge", People, "pages", "Merge from the person page (fields first, second, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::community::merge_or_split),
+    route!("POST", "/people/split", People, "pages", "Split from the person page (fields account, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::community::merge_or_split),
+    route!("GET", "/threads/{id}", Read, "pages", "A thread: its messages in order, first responder and brand people marked, response times.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::thread),
+    route!("GET", "/metrics", Read, "pages", "Every community metric with its value.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::metrics),
+    route!("GET", "/metrics/{name}", Read, "pages", "One metric: definition, value, what is behind it.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::metric),
+    route!("GET", "/social", Read, "pages", "The social media side: posts, best time, responses, share of voice, alerts.", query: ["since", "until", "space"], kind: Html, run: crate::dash::social::page),
+    route!("GET", "/audit", Read, "pages", "The role audit.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::audit),
+    route!("GET", "/routing", Read, "pages", "Inbound items with queue and reason.", query: ["since", "until", "space", "all"], kind: Html, run: crate::dash::community::routing),
+    route!("GET", "/jobs", Read, "pages", "The job-posting check: paste a description.", query: [], kind: Html, run: crate::dash::social::jobs),
+    route!("POST", "/jobs", Read, "pages", "The job-posting check of the pasted description (field posting).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::social::jobs),
+    route!("GET", "/search", Read, "pages", "People and messages by name or text.", query: ["since", "until", "space", "q"], kind: Html, run: crate::dash::community::search),
+    route!("GET", "/data", Admin, "pages", "Upload an export; the files read so far.", query: [], kind: Html, run: crate::dash::admin::data),
+    route!("POST", "/data/upload", Admin, "pages", "Read an uploaded export (multipart form: file, format).", query: [], body: BodyKind::Upload, kind: Html, run: crate::dash::admin::upload),
+    route!("GET", "/settings", Admin, "pages", "hearth.toml, edited with validation.", query: [], kind: Html, run: crate::dash::admin::settings),
+    route!("POST", "/settings", Admin, "pages", "Check and save hearth.toml (field toml).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::admin::settings),
+    route!("GET", "/users", Admin, "pages", "Users and tokens.", query: [], kind: Html, run: crate::dash::admin::users),
+    route!("POST", "/users", Admin, "pages", "Add or remove a user, create or revoke a token (fields what, name, role, password).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::admin::users),
     route!("GET", "/api/v1/me", Read, "session", "Who is asking: name, role, and the session's CSRF token for scripts of the pages.", query: [], run: me),
     route!("GET", "/api/v1/report", Read, "community", "The community report: same JSON and parameters as `hearth report --json`.", query: ["since", "until"], run: report),
     route!("GET", "/api/v1/report.html", Read, "community", "The shareable HTML report, as `hearth report --html`.", query: ["since", "until", "space"], kind: Html, run: report_html),
@@ -333,7 +359,7 @@ fn harden(mut r: Response, kind: Kind) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     if kind == Kind::Html && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -400,7 +426,21 @@ async fn run(state: Arc<State>, route: &'static Route, req: Request) -> Result<R
             ));
         }
     } else {
-        guard::check_csrf(&method, &parts.headers, &body, who.as_ref())?;
+        // A multipart upload carries its token inside the body: its handler checks it.
+        let multipart = route.body == Some(BodyKind::Upload)
+            && parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|c| c.starts_with("multipart/form-data"));
+        if multipart && !guard::same_origin(&parts.headers) {
+            return Err(Problem::forbidden(
+                "cross-origin request refused: the Origin is not this server",
+            ));
+        }
+        if !multipart {
+            guard::check_csrf(&method, &parts.headers, &body, who.as_ref())?;
+        }
     }
     let call = Call {
         state,
@@ -486,14 +526,15 @@ fn ok(v: &Value) -> Result<Response, Problem> {
     Ok(json_response(StatusCode::OK, v))
 }
 
-/// A read answer: served from the cache while the store and rules are unchanged, with an
-/// ETag, honouring `If-None-Match`; list answers are paginated when asked.
-async fn cached<F>(
+/// A computed answer for this request's key (path, sorted query, `key_extra`) at the current
+/// stamp, from the cache or computed (see [`crate::cache`]).
+pub async fn answer<F>(
     call: &Call,
     key_extra: &str,
     data_only: bool,
+    content_type: &'static str,
     compute: F,
-) -> Result<Response, Problem>
+) -> Result<Answer, Problem>
 where
     F: FnOnce(&Path) -> hearth_app::Result<Vec<u8>> + Send + 'static,
 {
@@ -507,11 +548,12 @@ where
     let mut pairs: Vec<&(String, String)> = call
         .pairs
         .iter()
-        .filter(|(k, _)| k != "page" && k != "per_page")
+        .filter(|(k, _)| k != "page" && k != "per_page" && k != "done" && k != "error")
         .collect();
     pairs.sort();
     let key = format!(
-        "{}?{}{key_extra}",
+        "{} {}?{}{key_extra}",
+        content_type,
         call.path,
         pairs
             .iter()
@@ -519,26 +561,9 @@ where
             .collect::<Vec<_>>()
             .join("&")
     );
-    let content_type = match call.route.kind {
-        Kind::Json => "application/json",
-        Kind::Html => "text/html; charset=utf-8",
-    };
     let data = call.data();
     let etag = stamp.etag(&key);
-    if let Some(inm) = call
-        .headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        && inm.split(',').any(|t| t.trim() == etag || t.trim() == "*")
-    {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            r.headers_mut().insert(header::ETAG, v);
-        }
-        return Ok(r);
-    }
-    let answer = call
-        .state
+    call.state
         .cache
         .get_or_compute(key, stamp, move || async move {
             let body = tokio::task::spawn_blocking(move || compute(&data))
@@ -551,7 +576,52 @@ where
                 etag: etag.clone(),
             })
         })
-        .await?;
+        .await
+}
+
+/// A JSON value computed for a page (cached like the API's answers).
+pub async fn cached_value<F>(call: &Call, key_extra: &str, compute: F) -> Result<Value, Problem>
+where
+    F: FnOnce(&Path) -> hearth_app::Result<Value> + Send + 'static,
+{
+    let a = answer(call, key_extra, false, "application/json", move |d| {
+        value_bytes(compute(d))
+    })
+    .await?;
+    serde_json::from_slice(&a.body).map_err(|e| Problem::internal(e.to_string()))
+}
+
+/// A read answer: served from the cache while the store and rules are unchanged, with an
+/// ETag, honouring `If-None-Match`; list answers are paginated when asked.
+async fn cached<F>(
+    call: &Call,
+    key_extra: &str,
+    data_only: bool,
+    compute: F,
+) -> Result<Response, Problem>
+where
+    F: FnOnce(&Path) -> hearth_app::Result<Vec<u8>> + Send + 'static,
+{
+    let content_type = match call.route.kind {
+        Kind::Json => "application/json",
+        Kind::Html => "text/html; charset=utf-8",
+        Kind::Asset => "application/octet-stream",
+    };
+    let answer = answer(call, key_extra, data_only, content_type, compute).await?;
+    if let Some(inm) = call
+        .headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        && inm
+            .split(',')
+            .any(|t| t.trim() == answer.etag || t.trim() == "*")
+    {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&answer.etag) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        return Ok(r);
+    }
     let (body, link) = match call.route.pages {
         Some(pointer)
             if call
@@ -784,9 +854,29 @@ async fn logout(call: Call) -> Result<Response, Problem> {
     Ok(r)
 }
 
-async fn home(call: Call) -> Result<Response, Problem> {
-    let who = call.who()?;
-    Ok(pages::home(who))
+async fn static_css(_call: Call) -> Result<Response, Problem> {
+    Ok(asset(
+        "text/css; charset=utf-8",
+        format!("{}{}", hearth_report::html::css(), crate::dash::CSS),
+    ))
+}
+
+async fn static_js(_call: Call) -> Result<Response, Problem> {
+    Ok(asset(
+        "text/javascript; charset=utf-8",
+        crate::dash::JS.to_owned(),
+    ))
+}
+
+fn asset(content_type: &'static str, body: String) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    r
 }
 
 async fn me(call: Call) -> Result<Response, Problem> {
@@ -1167,19 +1257,30 @@ async fn ingest(call: Call) -> Result<Response, Problem> {
     }
     let q: Q = call.q()?;
     let format = q.format.unwrap_or_else(|| "auto".to_owned());
+    let name = q.name.unwrap_or_else(|| "upload".to_owned());
+    let out = ingest_upload(&call, &format, &name, call.body.clone()).await?;
+    ok(&out)
+}
+
+/// Keeps an uploaded export under `DIR/uploads` (with a name of the server's, never the
+/// client's path) and reads it into the store, one ingest at a time; the summaries.
+pub async fn ingest_upload(
+    call: &Call,
+    format: &str,
+    name: &str,
+    body: axum::body::Bytes,
+) -> Result<Value, Problem> {
+    let format = format.to_owned();
     if format != "auto" && !hearth_app::ingest::format_names().contains(&format.as_str()) {
         return Err(Problem::bad_request(format!(
             "unknown format {format:?}; known: {}",
             hearth_app::ingest::format_names().join(", ")
         )));
     }
-    if call.body.is_empty() {
+    if body.is_empty() {
         return Err(Problem::bad_request("send the export file as the body"));
     }
-    // The upload is kept under DIR/uploads with a name of its own (never the client's path).
-    let name: String = q
-        .name
-        .unwrap_or_else(|| "upload".to_owned())
+    let name: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
@@ -1191,12 +1292,11 @@ async fn ingest(call: Call) -> Result<Response, Problem> {
         .collect();
     let name = name.trim_start_matches('.').to_owned();
     let dir = call.data().join("uploads");
-    let stamp = hearth_store::now();
-    let path = dir.join(format!("{stamp}-{name}"));
+    let path = dir.join(format!("{}-{name}", hearth_store::now()));
     let _one = call.state.ingest_lock.lock().await;
-    let (data, actor, body) = (call.data(), call.actor(), call.body.clone());
+    let (data, actor) = (call.data(), call.actor());
     let state = call.state.clone();
-    let out = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
+    tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
         std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(&path, &body))
             .map_err(|e| Problem::internal(format!("cannot keep the upload: {e}")))?;
@@ -1222,8 +1322,7 @@ async fn ingest(call: Call) -> Result<Response, Problem> {
         ))
     })
     .await
-    .map_err(|e| Problem::internal(e.to_string()))??;
-    ok(&out)
+    .map_err(|e| Problem::internal(e.to_string()))?
 }
 
 async fn audit_log(call: Call) -> Result<Response, Problem> {

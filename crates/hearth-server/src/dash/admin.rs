@@ -1,0 +1,311 @@
+//! The admin's pages: `/data` (upload an export, read its diagnostics, the sources and when
+//! each was last read), `/settings` (`hearth.toml`, edited with validation and written back
+//! as typed, comments kept) and `/users` (users and tokens).
+
+use super::{Page, csrf, flash, param, render, s};
+use crate::problem::Problem;
+use crate::routes::Call;
+use axum::response::Response;
+use hearth_app::team::Role;
+use maud::html;
+use serde_json::Value;
+
+fn form_of(call: &Call) -> Result<Vec<(String, String)>, Problem> {
+    serde_urlencoded::from_bytes(&call.body)
+        .map_err(|e| Problem::bad_request(format!("the form does not parse: {e}")))
+}
+
+fn field(form: &[(String, String)], k: &str) -> String {
+    form.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// `/data`: the upload form, the result of the last upload, and the files read so far.
+pub async fn data(call: Call) -> Result<Response, Problem> {
+    let history = call.state.with_store(|s| Ok(s.ingest_history(50)?)).await?;
+    page_data(&call, history, None, None)
+}
+
+fn page_data(
+    call: &Call,
+    history: Vec<hearth_store::IngestRow>,
+    result: Option<Value>,
+    error: Option<&str>,
+) -> Result<Response, Problem> {
+    let mut formats = vec!["auto"];
+    formats.extend(
+        hearth_app::ingest::format_names()
+            .into_iter()
+            .filter(|f| *f != "auto"),
+    );
+    let body = html! {
+        (flash(call))
+        h1 { "Data" }
+        @if let Some(e) = error { p.flash.error role="alert" { "Not read: " (e) } }
+        section {
+            h2 { "Read an export" }
+            p { "One file (a mailbox, a JSON or CSV export, a Slack or Stack Exchange zip…): Hearth tells the format from it, or choose one. Re-reading adds nothing; broken records are skipped and reported with file and line." }
+            form method="post" action="/data/upload" enctype="multipart/form-data" {
+                (csrf(call))
+                p { label { "File " input type="file" name="file" required; } }
+                p { label { "Format " select name="format" { @for f in &formats { option value=(f) { (f) } } } } }
+                p { button.primary type="submit" { "Upload and read" } }
+            }
+        }
+        @if let Some(r) = &result {
+            section #result {
+                h2 { "What was read" }
+                @for x in r.as_array().into_iter().flatten() {
+                    p { strong { (s(&x["source"])) } ": read " (s(&x["read"])) ", added " strong #added { (s(&x["added"])) } ", already stored " (s(&x["duplicates"])) ", skipped " (s(&x["skipped"])) "." }
+                    @for f in x["files"].as_array().into_iter().flatten() {
+                        @for d in f["diagnostics"].as_array().into_iter().flatten().take(20) { p.muted { (s(d)) } }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { "Files read" }
+            div.scroll { table {
+                thead { tr { th { "source" } th { "file" } th { "when" } th { "read" } th { "added" } th { "skipped" } } }
+                tbody { @for h in &history {
+                    tr { td { (h.source) } td { (h.path) } td { (hearth_report::iso(h.finished_at)) } td { (h.read) } td { (h.added) } td { (h.skipped) } }
+                } }
+            } }
+        }
+    };
+    render(
+        call,
+        Page {
+            title: "Data".into(),
+            active: "/data",
+            scope: Default::default(),
+            keep: vec![],
+            no_scope: true,
+        },
+        body,
+    )
+}
+
+/// `POST /data/upload`: a multipart form with the file and its format.
+pub async fn upload(call: Call) -> Result<Response, Problem> {
+    let boundary = call
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| multer::parse_boundary(c).ok())
+        .ok_or_else(|| Problem::bad_request("the upload is a multipart form"))?;
+    let body = call.body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let (mut format, mut name, mut bytes, mut token) =
+        (String::from("auto"), String::new(), None, None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| Problem::bad_request(format!("the upload does not parse: {e}")))?
+    {
+        match field.name().unwrap_or("") {
+            "file" => {
+                name = field.file_name().unwrap_or("upload").to_owned();
+                bytes = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|e| Problem::bad_request(e.to_string()))?,
+                );
+            }
+            "format" => format = field.text().await.unwrap_or_default(),
+            "csrf" => token = Some(field.text().await.unwrap_or_default()),
+            _ => {}
+        }
+    }
+    // The guard could not read a token inside a multipart body: check it here.
+    let expected = call.who.as_ref().and_then(|w| w.csrf.clone());
+    if expected.is_some() && token != expected {
+        return Err(Problem::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf",
+            "the CSRF token does not match this session",
+        ));
+    }
+    let bytes = bytes
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| Problem::bad_request("choose a file"))?;
+    let result = crate::routes::ingest_upload(&call, &format, &name, bytes).await;
+    let history = call.state.with_store(|s| Ok(s.ingest_history(50)?)).await?;
+    match result {
+        Ok(v) => page_data(&call, history, Some(v), None),
+        Err(p) => {
+            let mut r = page_data(&call, history, None, Some(&p.detail))?;
+            *r.status_mut() = p.status;
+            Ok(r)
+        }
+    }
+}
+
+/// `/settings` and `POST /settings`: `hearth.toml` as text, checked before it is written.
+pub async fn settings(call: Call) -> Result<Response, Problem> {
+    let data = call.state.data().to_path_buf();
+    let posted = call.route.method == "POST";
+    let (text, message) = if posted {
+        let form = form_of(&call)?;
+        let text = field(&form, "toml").replace("\r\n", "\n");
+        let (d, t, actor) = (
+            data.clone(),
+            text.clone(),
+            call.who.as_ref().map_or_else(String::new, |w| w.actor()),
+        );
+        let saved = tokio::task::spawn_blocking(move || hearth_app::config::save(&d, &t, &actor))
+            .await
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        match saved {
+            Ok(_) => (
+                text,
+                Ok("Saved. The next report uses the new rules.".to_owned()),
+            ),
+            Err(e) => (text, Err(e.to_string())),
+        }
+    } else {
+        (hearth_app::config::text(&data)?, Ok(String::new()))
+    };
+    let body = html! {
+        h1 { "Settings" }
+        @match &message {
+            Ok(m) if !m.is_empty() => { p.flash role="status" { (m) } }
+            Err(e) => { p.flash.error role="alert" { "Not saved: " (e) } }
+            _ => {}
+        }
+        p { "The rules of this data directory: who is brand (" code { "[roles]" } "), brand names and competitors (" code { "[brand]" } "), routing rules and thresholds (" code { "[route]" } ", " code { "[queue]" } "), and the social settings. An unknown key or a wrong value is refused with the reason; the file is written as you typed it, comments and all." }
+        form method="post" action="/settings" {
+            (csrf(&call))
+            label for="toml" { "hearth.toml" }
+            textarea.toml #toml name="toml" spellcheck="false" { (text) }
+            p { button.primary type="submit" { "Check and save" } }
+        }
+    };
+    let mut r = render(
+        &call,
+        Page {
+            title: "Settings".into(),
+            active: "/settings",
+            scope: Default::default(),
+            keep: vec![],
+            no_scope: true,
+        },
+        body,
+    )?;
+    if message.is_err() {
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
+/// `/users` and `POST /users`: users and tokens, and the forms to change them.
+pub async fn users(call: Call) -> Result<Response, Problem> {
+    let mut new_token: Option<String> = None;
+    let mut message: Result<String, String> = Ok(String::new());
+    if call.route.method == "POST" {
+        let form = form_of(&call)?;
+        let actor = call.who.as_ref().map_or_else(String::new, |w| w.actor());
+        let (what, name, role, password) = (
+            field(&form, "what"),
+            field(&form, "name"),
+            field(&form, "role"),
+            field(&form, "password"),
+        );
+        let out = call
+            .state
+            .with_store(move |s| -> hearth_app::Result<(String, Option<String>)> {
+                use hearth_app::team;
+                match what.as_str() {
+                    "add" => team::add_user(s, &name, Role::parse(&role)?, &password, &actor)
+                        .map(|()| (format!("Added {name}."), None)),
+                    "remove" => team::remove_user(s, &name, &actor)
+                        .map(|()| (format!("Removed {name}."), None)),
+                    "token" => team::create_token(s, &name, Role::parse(&role)?, &actor).map(|t| {
+                        (
+                            format!("Token {name} created; copy it now, it is not shown again."),
+                            Some(t),
+                        )
+                    }),
+                    "revoke" => team::revoke_token(s, &name, &actor)
+                        .map(|()| (format!("Revoked {name}."), None)),
+                    other => Err(hearth_app::AppError::Invalid(format!(
+                        "unknown action {other:?}"
+                    ))),
+                }
+            })
+            .await;
+        match out {
+            Ok((m, t)) => {
+                message = Ok(m);
+                new_token = t;
+            }
+            Err(p) => message = Err(p.detail),
+        }
+    }
+    let users = call.state.with_store(hearth_app::team::users).await?;
+    let tokens = call.state.with_store(hearth_app::team::tokens).await?;
+    let roles = Role::ALL;
+    let body = html! {
+        h1 { "Users and tokens" }
+        @match &message {
+            Ok(m) if !m.is_empty() => { p.flash role="status" { (m) } }
+            Err(e) => { p.flash.error role="alert" { (e) } }
+            _ => {}
+        }
+        @if let Some(t) = &new_token { p { "Token: " code #new-token { (t) } } }
+        section {
+            h2 { "Users" }
+            table { thead { tr { th { "name" } th { "role" } th { "since" } th { "" } } }
+                tbody { @for u in users.as_array().into_iter().flatten() {
+                    tr { td { (s(&u["name"])) } td { (s(&u["role"])) } td { (s(&u["created_at"]).get(..10).unwrap_or("")) }
+                        td { form method="post" action="/users" {
+                            (csrf(&call)) input type="hidden" name="what" value="remove"; input type="hidden" name="name" value=(s(&u["name"]));
+                            button type="submit" aria-label=(format!("remove {}", s(&u["name"]))) { "Remove" }
+                        } } }
+                } } }
+            h3 { "Add a user" }
+            form method="post" action="/users" {
+                (csrf(&call)) input type="hidden" name="what" value="add";
+                label { "name " input name="name" required autocomplete="off"; } " "
+                label { "role " select name="role" { @for r in roles { option value=(r.as_str()) { (r.as_str()) } } } } " "
+                label { "password " input type="password" name="password" minlength="10" required autocomplete="new-password"; } " "
+                button type="submit" { "Add" }
+            }
+        }
+        section {
+            h2 { "Tokens for scripts" }
+            table { thead { tr { th { "name" } th { "role" } th { "created" } th { "last used" } th { "revoked" } th { "" } } }
+                tbody { @for t in tokens.as_array().into_iter().flatten() {
+                    tr { td { (s(&t["name"])) } td { (s(&t["role"])) } td { (s(&t["created_at"]).get(..10).unwrap_or("")) }
+                        td { (t["last_used_at"].as_str().map_or("never", |x| x.get(..10).unwrap_or(""))) } td { (t["revoked_at"].as_str().unwrap_or("")) }
+                        td { @if t["revoked_at"].is_null() { form method="post" action="/users" {
+                            (csrf(&call)) input type="hidden" name="what" value="revoke"; input type="hidden" name="name" value=(s(&t["name"]));
+                            button type="submit" aria-label=(format!("revoke {}", s(&t["name"]))) { "Revoke" }
+                        } } } }
+                } } }
+            h3 { "Create a token" }
+            form method="post" action="/users" {
+                (csrf(&call)) input type="hidden" name="what" value="token";
+                label { "name " input name="name" required autocomplete="off"; } " "
+                label { "role " select name="role" { @for r in roles { option value=(r.as_str()) selected[r == Role::Viewer] { (r.as_str()) } } } } " "
+                button type="submit" { "Create" }
+            }
+        }
+    };
+    let _ = param;
+    render(
+        &call,
+        Page {
+            title: "Users".into(),
+            active: "/users",
+            scope: Default::default(),
+            keep: vec![],
+            no_scope: true,
+        },
+        body,
+    )
+}

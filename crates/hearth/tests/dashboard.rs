@@ -1,0 +1,488 @@
+//! The dashboard as a person uses it: Debian's Chromium driven over WebDriver (chromedriver,
+//! fantoccini) against a real `hearth serve` on loopback over the real usrp-users store.
+//! Log in, read the verdict, open a person from the picture, mark a queue item done and see
+//! it done after a reload and as another user, upload an export and see it counted, change
+//! a role rule and see the report change; hostile text from the data shows as text and runs
+//! nothing; at 390 px no page scrolls sideways; every action is reachable by keyboard;
+//! axe-core reports no serious or critical violation on any page. Screenshots of each page
+//! are written to the test's temporary folder, and to docs/img when
+//! HEARTH_UPDATE_SCREENSHOTS=1 (the README's come from there).
+
+mod common;
+
+use common::{data_dir, hearth, repo, usrp_users};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const PASSWORD: &str = "a long enough password";
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(data: &Path) -> (Proc, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0", "--login-delay-ms", "5"])
+        .env_remove("HEARTH_DATA")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hearth serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let base = loop {
+        let line = lines.next().expect("listen line").expect("line");
+        if let Some(at) = line.find("http://") {
+            break line[at..].trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (Proc(child), base)
+}
+
+fn chromedriver() -> (Proc, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (scripts/setup-test-tools.sh installs it)");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (Proc(child), url)
+}
+
+async fn browser(webdriver: &str, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("a WebDriver session with Chromium")
+}
+
+fn add_user(dir: &Path, name: &str, role: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("--data")
+        .arg(dir)
+        .args(["user", "add", name, "--role", role, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("password");
+    assert!(child.wait().expect("wait").success());
+}
+
+async fn login(c: &Client, base: &str, name: &str) {
+    c.goto(&format!("{base}/login")).await.expect("login page");
+    login_here(c, name).await;
+}
+
+/// Fills in the login form of the page the browser is on.
+async fn login_here(c: &Client, name: &str) {
+    c.find(Locator::Id("username"))
+        .await
+        .expect("name field")
+        .send_keys(name)
+        .await
+        .expect("type name");
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type password");
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("log in button")
+        .click()
+        .await
+        .expect("log in");
+    for _ in 0..100 {
+        if c.current_url().await.expect("url").path() != "/login" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("still on the login page: {}", text_of(c, "body").await);
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .expect("log out button")
+        .click()
+        .await
+        .expect("log out");
+}
+
+/// The text of the first element matching `css`, waiting up to 10 s for it to appear (a
+/// click's navigation may still be under way).
+async fn text_of(c: &Client, css: &str) -> String {
+    let mut last = None;
+    for _ in 0..100 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => return e.text().await.expect("text"),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css}: {last:?}");
+}
+
+async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![]).await.expect("script")
+}
+
+/// axe-core, injected through WebDriver (not subject to the page's CSP), run on the page.
+async fn axe(c: &Client, axe_source: &str) -> Vec<String> {
+    js(c, axe_source).await;
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']}).then(r => done(
+               r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ', e.g. ' + v.nodes[0].html.slice(0, 120) + ')')));",
+            vec![],
+        )
+        .await
+        .expect("axe.run");
+    result
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const PAGES: &[(&str, &str)] = &[
+    ("overview", "/"),
+    ("queues", "/queues"),
+    ("person", "/people/40"),
+    ("thread", "/threads/11291"),
+    ("metrics", "/metrics"),
+    ("metric", "/metrics/peer_share"),
+    ("social", "/social"),
+    ("audit", "/audit"),
+    ("routing", "/routing"),
+    ("jobs", "/jobs"),
+    ("search", "/search?q=firmware"),
+    ("data", "/data"),
+    ("settings", "/settings"),
+    ("users", "/users"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_works_in_the_dashboard() {
+    common::setup_test_tools();
+    let axe_source =
+        std::fs::read_to_string(repo().join(".tools/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core");
+    let dir = data_dir(Some(
+        "[roles]\nbrand_email_domains = [\"ettus.com\", \"ni.com\", \"emerson.com\"]\n\n[brand]\nnames = [\"USRP\", \"Ettus\"]\n",
+    ));
+    let input = usrp_users();
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("p")],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The social side: the @ADHOrg X analytics exports.
+    let x = repo().join("../shared/data/social/twitter-adho");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "auto", x.to_str().expect("p")],
+    );
+    assert_eq!(code, 0, "{err}");
+    add_user(dir.path(), "ada", "admin");
+    add_user(dir.path(), "cora", "community");
+    let (_server, base) = serve(dir.path());
+    let (_driver, webdriver) = chromedriver();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = browser(&webdriver, profile.path()).await;
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshots dir");
+    let update_docs = std::env::var("HEARTH_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1");
+
+    // Log in and read the verdict.
+    c.goto(&format!("{base}/queues")).await.expect("goto");
+    assert!(
+        c.current_url()
+            .await
+            .expect("url")
+            .path()
+            .ends_with("/login"),
+        "a page sends to the login"
+    );
+    login_here(&c, "cora").await;
+    let landed = c.current_url().await.expect("url");
+    assert_eq!(
+        landed.path(),
+        "/queues",
+        "back where one was going: {landed}"
+    );
+    c.goto(&format!("{base}/")).await.expect("overview");
+    let verdict = text_of(&c, "#verdict .verdict").await;
+    assert!(verdict.contains("a community"), "{verdict}");
+    assert!(verdict.contains("Peer share 70.0%"), "{verdict}");
+    // Every number links to its definition.
+    let href = c
+        .find(Locator::Css("#verdict a.num"))
+        .await
+        .expect("number link")
+        .attr("href")
+        .await
+        .expect("href")
+        .unwrap_or_default();
+    assert!(href.starts_with("/metrics/"), "{href}");
+
+    // Open a person from the picture; the scope travels along.
+    c.goto(&format!("{base}/?since=2019-01-01"))
+        .await
+        .expect("scoped overview");
+    let node = c
+        .find(Locator::Css("svg#graph a"))
+        .await
+        .expect("a node links to its person");
+    let node_href = node.attr("href").await.expect("href").unwrap_or_default();
+    assert!(
+        node_href.starts_with("/people/") && node_href.contains("since=2019-01-01"),
+        "{node_href}"
+    );
+    c.goto(&format!("{base}{node_href}")).await.expect("person");
+    let h1 = text_of(&c, "main h1").await;
+    assert!(!h1.is_empty());
+    let role_line = text_of(&c, "main p").await;
+    assert!(role_line.starts_with("Role: "), "{role_line}");
+
+    // Mark a queue item done; see it done after a reload, and as another user.
+    c.goto(&format!("{base}/queues?kind=thank"))
+        .await
+        .expect("queues");
+    let first = c
+        .find(Locator::Css(".item"))
+        .await
+        .expect("an item to thank");
+    let item_id = first.attr("id").await.expect("id").unwrap_or_default();
+    let title = text_of(&c, ".item .title").await;
+    c.find(Locator::Css(&format!("#{item_id} form button[value=done]")))
+        .await
+        .expect("done button")
+        .click()
+        .await
+        .expect("done");
+    let flash = text_of(&c, ".flash").await;
+    assert!(flash.contains("1 of 1 item changed"), "{flash}");
+    c.refresh().await.expect("reload");
+    assert!(
+        c.find(Locator::Css(&format!("#{item_id}"))).await.is_err(),
+        "a done item leaves the open list"
+    );
+    logout(&c).await;
+    login(&c, &base, "ada").await;
+    c.goto(&format!("{base}/queues?kind=thank&state=done"))
+        .await
+        .expect("done items");
+    let done = text_of(&c, &format!("#{item_id}")).await;
+    assert!(done.contains(&title) && done.contains("done"), "{done}");
+
+    // Upload an export and see it counted.
+    let before = common::json(dir.path(), &["report", "--json"]);
+    let upload = dir.path().join("hostile.jsonl");
+    let records = [
+        serde_json::json!({"id": "h1", "time": "2026-06-01T10:00:00Z", "author": "x1", "author_name": "<img src=x onerror=\"document.title='pwned'\">",
+            "space": "hostile", "subject": "<script>document.title='pwned'</script>", "text": "<script>document.title='pwned'</script> zebrafish firmware"}),
+        serde_json::json!({"id": "h2", "time": "2026-06-01T11:00:00Z", "author": "x2", "author_name": "<a href=\"javascript:alert(1)\">click</a>",
+            "space": "hostile", "parent": "h1", "text": "<a href='javascript:alert(1)'>x</a> zebrafish \u{202e}txet desrever"}),
+    ];
+    let mut bytes = Vec::new();
+    for r in &records {
+        bytes.extend(serde_json::to_vec(r).expect("json"));
+        bytes.push(b'\n');
+    }
+    std::fs::write(&upload, bytes).expect("write");
+    c.goto(&format!("{base}/data")).await.expect("data");
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .expect("file input")
+        .send_keys(upload.to_str().expect("path"))
+        .await
+        .expect("choose file");
+    c.find(Locator::Css("form[action='/data/upload'] button"))
+        .await
+        .expect("upload button")
+        .click()
+        .await
+        .expect("upload");
+    assert_eq!(text_of(&c, "#added").await, "2", "the two records are read");
+    c.goto(&format!("{base}/")).await.expect("overview");
+    let sub = text_of(&c, "#verdict").await;
+    assert!(!sub.is_empty());
+    let report = common::json(dir.path(), &["report", "--json"]);
+    assert_eq!(
+        report["messages"].as_u64(),
+        Some(before["messages"].as_u64().unwrap_or(0) + 2),
+        "the upload's two messages are counted"
+    );
+
+    // Hostile text shows as text and runs nothing.
+    c.goto(&format!("{base}/search?q=zebrafish"))
+        .await
+        .expect("search");
+    let title_now = js(&c, "return document.title").await;
+    assert_eq!(title_now, "Search · Hearth");
+    let page_text = text_of(&c, "main").await;
+    assert!(
+        page_text.contains("<img src=x onerror="),
+        "the hostile name is visible as text"
+    );
+    let scripts = js(
+        &c,
+        "return Array.from(document.scripts).map(s => s.src || 'inline')",
+    )
+    .await;
+    assert_eq!(
+        scripts,
+        serde_json::json!([format!("{base}/static/hearth.js")])
+    );
+    let bad = js(
+        &c,
+        "return Array.from(document.querySelectorAll('*')).filter(e => Array.from(e.attributes).some(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))).length",
+    )
+    .await;
+    assert_eq!(bad, 0, "no event handler or javascript: link from the data");
+
+    // Every page: no serious accessibility violation, no sideways scroll at 390 px,
+    // every action reachable by keyboard; a screenshot of each.
+    for (name, path) in PAGES {
+        c.set_window_size(1280, 1000).await.expect("size");
+        c.goto(&format!("{base}{path}")).await.expect("page");
+        let status_ok = js(&c, "return document.querySelector('main') !== null").await;
+        assert_eq!(status_ok, true, "{path} renders a page");
+        let violations = axe(&c, &axe_source).await;
+        assert!(violations.is_empty(), "{path}: {violations:#?}");
+        let unreachable = js(
+            &c,
+            "return Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary'))
+               .filter(e => e.tabIndex < 0 || e.disabled).map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await;
+        assert_eq!(
+            unreachable,
+            serde_json::json!([]),
+            "{path}: every action is reachable by Tab"
+        );
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(shots.join(format!("dash-{name}.png")), &png).expect("png");
+        if update_docs {
+            std::fs::write(repo().join(format!("docs/img/dash-{name}.png")), &png).expect("png");
+        }
+        c.set_window_size(390, 844).await.expect("phone");
+        c.goto(&format!("{base}{path}")).await.expect("page");
+        let overflow = js(
+            &c,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        )
+        .await;
+        if overflow.as_i64().unwrap_or(1) > 0 {
+            let wide = js(
+                &c,
+                "const w = document.documentElement.clientWidth;
+                 return Array.from(document.querySelectorAll('body *'))
+                   .filter(e => e.getBoundingClientRect().right > w + 1)
+                   .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+            )
+            .await;
+            panic!("{path} scrolls sideways at 390 px by {overflow}: {wide}");
+        }
+        if *name == "overview" || *name == "queues" {
+            let png = c.screenshot().await.expect("screenshot");
+            std::fs::write(shots.join(format!("dash-{name}-phone.png")), &png).expect("png");
+            if update_docs {
+                std::fs::write(repo().join(format!("docs/img/dash-{name}-phone.png")), &png)
+                    .expect("png");
+            }
+        }
+    }
+    c.set_window_size(1280, 1000).await.expect("size");
+    // Change a role rule and see the report change.
+    c.goto(&format!("{base}/settings")).await.expect("settings");
+    let area = c.find(Locator::Id("toml")).await.expect("textarea");
+    area.clear().await.expect("clear");
+    area.send_keys("[roles]\nbrand_email_domains = [\"ettus.com\"]\nbrand_typo = 1\n")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form[action='/settings'] button"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("save");
+    let refused = text_of(&c, ".flash.error").await;
+    assert!(
+        refused.contains("brand_typo"),
+        "an unknown key is refused with the reason: {refused}"
+    );
+    let area = c.find(Locator::Id("toml")).await.expect("textarea");
+    area.clear().await.expect("clear");
+    area.send_keys(
+        "# only the vendor's own domain now\n[roles]\nbrand_email_domains = [\"ettus.com\"]\n",
+    )
+    .await
+    .expect("type");
+    c.find(Locator::Css("form[action='/settings'] button"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("save");
+    assert!(text_of(&c, ".flash").await.contains("Saved"));
+    let saved = std::fs::read_to_string(dir.path().join("hearth.toml")).expect("toml");
+    assert!(
+        saved.starts_with("# only the vendor's own domain now"),
+        "comments kept"
+    );
+    c.goto(&format!("{base}/")).await.expect("overview");
+    let after = text_of(&c, "#verdict .verdict").await;
+    assert_ne!(after, verdict, "the report follows the rules");
+
+    c.close().await.expect("close");
+}
