@@ -48,6 +48,8 @@ else
 fi
 "$BIN" --data "$DATA" token revoke bench >/dev/null 2>&1 || true
 TOKEN=$("$BIN" --data "$DATA" token create bench --role viewer)
+"$BIN" --data "$DATA" user remove bench-admin >/dev/null 2>&1 || true
+echo "bench password 1234" | "$BIN" --data "$DATA" user add bench-admin --role admin --password-stdin 2>/dev/null
 MESSAGES=$("$BIN" --data "$DATA" report --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])')
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); store: $MESSAGES messages, $(du -sh "$DATA" | cut -f1)"
 
@@ -71,6 +73,15 @@ load() { # label path
   local errors; errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
   printf '%-34s %10s req/s   p50 %8s   p99 %8s   server RSS %s %s\n' "$1" "$rps" "$p50" "$p99" "$(rss)" "${errors:+($errors)}"
 }
+# The dashboard's pages: the first answer (computed) and the median of the next five.
+COOKIE=$(curl -s -i -X POST -d "username=bench-admin&password=bench+password+1234" "http://127.0.0.1:$PORT/login" \
+  | awk -F'[=;]' '/^set-cookie: hearth_session=/ {print $2}')
+echo "dashboard pages (server time on loopback: first answer, then median of 5):"
+for page in / /queues /people/40 /threads/11291 /metrics /metrics/peer_share /social /audit /routing /jobs "/search?q=firmware" /data /settings /users; do
+  first=$(curl -s -o /dev/null -w '%{time_total}' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page")
+  rest=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page"; done | sort -n | sed -n 3p)
+  printf '  %-22s first %8.3f s   then %6.1f ms\n' "$page" "$first" "$(awk -v t="$rest" 'BEGIN {print t * 1000}')"
+done
 load "report" /api/v1/report
 load "queue" /api/v1/queue
 load "report, window 2025" "/api/v1/report?since=2025-01-01&until=2026-01-01"

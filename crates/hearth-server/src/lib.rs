@@ -59,6 +59,21 @@ pub struct State {
     pub cache: Arc<cache::Cache>,
     /// Serialises ingests started through the server (one at a time, like the CLI's).
     pub ingest_lock: tokio::sync::Mutex<()>,
+    /// Uploads read in the background from the data page, by job number.
+    pub jobs: Mutex<Vec<Arc<Job>>>,
+}
+
+/// An upload being read (or read) in the background: what the data page shows.
+#[derive(Debug)]
+pub struct Job {
+    pub id: u64,
+    pub name: String,
+    pub started: i64,
+    /// Bytes read so far and in all.
+    pub done: std::sync::atomic::AtomicU64,
+    pub total: std::sync::atomic::AtomicU64,
+    /// The summaries, or why it failed; `None` while it runs.
+    pub result: Mutex<Option<Result<serde_json::Value, String>>>,
 }
 
 impl State {
@@ -68,6 +83,7 @@ impl State {
             stores: Mutex::new(Vec::new()),
             cache: Arc::default(),
             ingest_lock: tokio::sync::Mutex::new(()),
+            jobs: Mutex::new(Vec::new()),
         })
     }
 

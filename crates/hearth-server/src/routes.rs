@@ -197,7 +197,7 @@ impl Call {
         self.who.as_ref().ok_or_else(Problem::unauthorized)
     }
 
-    fn actor(&self) -> String {
+    pub fn actor(&self) -> String {
         self.who
             .as_ref()
             .map_or_else(|| "anonymous".to_owned(), Principal::actor)
@@ -260,7 +260,7 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/jobs", Read, "pages", "The job-posting check: paste a description.", query: [], kind: Html, run: crate::dash::social::jobs),
     route!("POST", "/jobs", Read, "pages", "The job-posting check of the pasted description (field posting).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::social::jobs),
     route!("GET", "/search", Read, "pages", "People and messages by name or text.", query: ["since", "until", "space", "q"], kind: Html, run: crate::dash::community::search),
-    route!("GET", "/data", Admin, "pages", "Upload an export; the files read so far.", query: [], kind: Html, run: crate::dash::admin::data),
+    route!("GET", "/data", Admin, "pages", "Upload an export, watch it being read (job), its diagnostics; the files read so far.", query: ["job", "done", "error"], kind: Html, run: crate::dash::admin::data),
     route!("POST", "/data/upload", Admin, "pages", "Read an uploaded export (multipart form: file, format).", query: [], body: BodyKind::Upload, kind: Html, run: crate::dash::admin::upload),
     route!("GET", "/settings", Admin, "pages", "hearth.toml, edited with validation.", query: [], kind: Html, run: crate::dash::admin::settings),
     route!("POST", "/settings", Admin, "pages", "Check and save hearth.toml (field toml).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::admin::settings),
@@ -1270,6 +1270,19 @@ pub async fn ingest_upload(
     name: &str,
     body: axum::body::Bytes,
 ) -> Result<Value, Problem> {
+    ingest_upload_with(&call.state, &call.actor(), format, name, body, None).await
+}
+
+/// [`ingest_upload`] for a caller that is gone by the time it ends (a background job of the
+/// data page, whose progress it updates).
+pub async fn ingest_upload_with(
+    state: &Arc<State>,
+    actor: &str,
+    format: &str,
+    name: &str,
+    body: axum::body::Bytes,
+    job: Option<Arc<crate::Job>>,
+) -> Result<Value, Problem> {
     let format = format.to_owned();
     if format != "auto" && !hearth_app::ingest::format_names().contains(&format.as_str()) {
         return Err(Problem::bad_request(format!(
@@ -1291,24 +1304,31 @@ pub async fn ingest_upload(
         })
         .collect();
     let name = name.trim_start_matches('.').to_owned();
-    let dir = call.data().join("uploads");
+    let dir = state.data().join("uploads");
     let path = dir.join(format!("{}-{name}", hearth_store::now()));
-    let _one = call.state.ingest_lock.lock().await;
-    let (data, actor) = (call.data(), call.actor());
-    let state = call.state.clone();
+    let _one = state.ingest_lock.lock().await;
+    let (data, actor) = (state.data().to_path_buf(), actor.to_owned());
+    let state = state.clone();
     tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
+        use std::sync::atomic::Ordering;
+        let mut progress = |p: hearth_app::ingest::Progress<'_>| {
+            if let Some(j) = &job {
+                j.done.store(p.done, Ordering::Relaxed);
+                j.total.store(p.total, Ordering::Relaxed);
+            }
+        };
         std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(&path, &body))
             .map_err(|e| Problem::internal(format!("cannot keep the upload: {e}")))?;
         let paths = vec![path];
         let summaries = if format == "auto" {
-            hearth_app::ingest::ingest_auto(&data, &paths, &mut |_| {}, &actor)?
+            hearth_app::ingest::ingest_auto(&data, &paths, &mut progress, &actor)?
         } else {
             vec![hearth_app::ingest::ingest(
                 &data,
                 &format,
                 &paths,
-                &mut |_| {},
+                &mut progress,
                 &actor,
             )?]
         };

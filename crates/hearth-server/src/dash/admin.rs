@@ -8,7 +8,6 @@ use crate::routes::Call;
 use axum::response::Response;
 use hearth_app::team::Role;
 use maud::html;
-use serde_json::Value;
 
 fn form_of(call: &Call) -> Result<Vec<(String, String)>, Problem> {
     serde_urlencoded::from_bytes(&call.body)
@@ -22,28 +21,62 @@ fn field(form: &[(String, String)], k: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `/data`: the upload form, the result of the last upload, and the files read so far.
+/// `/data`: the upload form, the progress or result of an upload (`?job=N`), and the files
+/// read so far.
 pub async fn data(call: Call) -> Result<Response, Problem> {
+    let job = param(&call, "job")
+        .and_then(|j| j.parse::<u64>().ok())
+        .and_then(|id| {
+            call.state
+                .jobs
+                .lock()
+                .ok()
+                .and_then(|jobs| jobs.iter().find(|j| j.id == id).cloned())
+        });
     let history = call.state.with_store(|s| Ok(s.ingest_history(50)?)).await?;
-    page_data(&call, history, None, None)
+    page_data(&call, history, job.as_deref(), None)
 }
 
 fn page_data(
     call: &Call,
     history: Vec<hearth_store::IngestRow>,
-    result: Option<Value>,
+    job: Option<&crate::Job>,
     error: Option<&str>,
 ) -> Result<Response, Problem> {
+    use std::sync::atomic::Ordering;
     let mut formats = vec!["auto"];
     formats.extend(
         hearth_app::ingest::format_names()
             .into_iter()
             .filter(|f| *f != "auto"),
     );
+    let result = job.and_then(|j| j.result.lock().ok().and_then(|r| r.clone()));
+    let running = job.is_some() && result.is_none();
     let body = html! {
         (flash(call))
         h1 { "Data" }
         @if let Some(e) = error { p.flash.error role="alert" { "Not read: " (e) } }
+        @if let Some(j) = job {
+            section #job aria-live="polite" {
+                h2 { "Reading " (j.name) }
+                @match &result {
+                    None => {
+                        @let (done, total) = (j.done.load(Ordering::Relaxed), j.total.load(Ordering::Relaxed).max(1));
+                        p { progress max=(total) value=(done) aria-label="bytes read" { (done * 100 / total) "%" } " "
+                            (done / 1024) " of " (total / 1024) " KiB read; this page updates every second." }
+                    }
+                    Some(Err(e)) => { p.flash.error role="alert" { "Not read: " (e) } }
+                    Some(Ok(r)) => {
+                        @for x in r.as_array().into_iter().flatten() {
+                            p { strong { (s(&x["source"])) } ": read " (s(&x["read"])) ", added " strong #added { (s(&x["added"])) } ", already stored " (s(&x["duplicates"])) ", skipped " (s(&x["skipped"])) "." }
+                            @for f in x["files"].as_array().into_iter().flatten() {
+                                @for d in f["diagnostics"].as_array().into_iter().flatten().take(20) { p.muted { (s(d)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         section {
             h2 { "Read an export" }
             p { "One file (a mailbox, a JSON or CSV export, a Slack or Stack Exchange zip…): Hearth tells the format from it, or choose one. Re-reading adds nothing; broken records are skipped and reported with file and line." }
@@ -52,17 +85,6 @@ fn page_data(
                 p { label { "File " input type="file" name="file" required; } }
                 p { label { "Format " select name="format" { @for f in &formats { option value=(f) { (f) } } } } }
                 p { button.primary type="submit" { "Upload and read" } }
-            }
-        }
-        @if let Some(r) = &result {
-            section #result {
-                h2 { "What was read" }
-                @for x in r.as_array().into_iter().flatten() {
-                    p { strong { (s(&x["source"])) } ": read " (s(&x["read"])) ", added " strong #added { (s(&x["added"])) } ", already stored " (s(&x["duplicates"])) ", skipped " (s(&x["skipped"])) "." }
-                    @for f in x["files"].as_array().into_iter().flatten() {
-                        @for d in f["diagnostics"].as_array().into_iter().flatten().take(20) { p.muted { (s(d)) } }
-                    }
-                }
             }
         }
         section {
@@ -83,12 +105,14 @@ fn page_data(
             scope: Default::default(),
             keep: vec![],
             no_scope: true,
+            refresh: running.then_some(1),
         },
         body,
     )
 }
 
-/// `POST /data/upload`: a multipart form with the file and its format.
+/// `POST /data/upload`: a multipart form with the file and its format. The file is read in
+/// the background; the browser is sent to `/data?job=N`, which shows its progress.
 pub async fn upload(call: Call) -> Result<Response, Problem> {
     let boundary = call
         .headers
@@ -130,19 +154,47 @@ pub async fn upload(call: Call) -> Result<Response, Problem> {
             "the CSRF token does not match this session",
         ));
     }
-    let bytes = bytes
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| Problem::bad_request("choose a file"))?;
-    let result = crate::routes::ingest_upload(&call, &format, &name, bytes).await;
-    let history = call.state.with_store(|s| Ok(s.ingest_history(50)?)).await?;
-    match result {
-        Ok(v) => page_data(&call, history, Some(v), None),
-        Err(p) => {
-            let mut r = page_data(&call, history, None, Some(&p.detail))?;
-            *r.status_mut() = p.status;
-            Ok(r)
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return Ok(super::back_with("/data", "error", "Choose a file."));
+    };
+    let job = {
+        let mut jobs = call
+            .state
+            .jobs
+            .lock()
+            .map_err(|_| Problem::internal("jobs"))?;
+        let id = jobs.last().map_or(1, |j| j.id + 1);
+        let job = std::sync::Arc::new(crate::Job {
+            id,
+            name: name.clone(),
+            started: hearth_store::now(),
+            done: 0.into(),
+            total: (bytes.len() as u64).into(),
+            result: std::sync::Mutex::new(None),
+        });
+        jobs.push(job.clone());
+        // Keep the last 20 jobs.
+        let excess = jobs.len().saturating_sub(20);
+        jobs.drain(..excess);
+        job
+    };
+    let (state, actor, id) = (call.state.clone(), call.actor(), job.id);
+    tokio::spawn(async move {
+        let out = crate::routes::ingest_upload_with(
+            &state,
+            &actor,
+            &format,
+            &name,
+            bytes,
+            Some(job.clone()),
+        )
+        .await
+        .map_err(|p| p.detail);
+        if let Ok(mut r) = job.result.lock() {
+            *r = Some(out);
         }
-    }
+    });
+    Ok(crate::pages::see_other(&format!("/data?job={id}")))
 }
 
 /// `/settings` and `POST /settings`: `hearth.toml` as text, checked before it is written.
@@ -152,6 +204,11 @@ pub async fn settings(call: Call) -> Result<Response, Problem> {
     let (text, message) = if posted {
         let form = form_of(&call)?;
         let text = field(&form, "toml").replace("\r\n", "\n");
+        if text.trim().is_empty() {
+            return Err(Problem::bad_request(
+                "the field toml is missing or blank: an empty hearth.toml would drop every rule",
+            ));
+        }
         let (d, t, actor) = (
             data.clone(),
             text.clone(),
@@ -193,6 +250,7 @@ pub async fn settings(call: Call) -> Result<Response, Problem> {
             scope: Default::default(),
             keep: vec![],
             no_scope: true,
+            refresh: None,
         },
         body,
     )?;
@@ -305,6 +363,7 @@ pub async fn users(call: Call) -> Result<Response, Problem> {
             scope: Default::default(),
             keep: vec![],
             no_scope: true,
+            refresh: None,
         },
         body,
     )

@@ -81,6 +81,7 @@ pub async fn overview(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -202,6 +203,7 @@ pub async fn person(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -288,6 +290,7 @@ pub async fn thread(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: true,
+            refresh: None,
         },
         body,
     )
@@ -334,6 +337,7 @@ pub async fn metrics(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -387,6 +391,7 @@ pub async fn metric(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -469,6 +474,7 @@ pub async fn audit(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -519,6 +525,7 @@ pub async fn routing(call: Call) -> Result<Response, Problem> {
                 vec![]
             },
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -564,6 +571,7 @@ pub async fn search(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![("q".into(), q)],
             no_scope: false,
+            refresh: None,
         },
         body,
     )

@@ -247,6 +247,8 @@ pub struct Page<'a> {
     pub keep: Vec<(String, String)>,
     /// Hide the scope form (pages the scope does not change).
     pub no_scope: bool,
+    /// Reload the page after this many seconds (an ingest under way; no script needed).
+    pub refresh: Option<u32>,
 }
 
 pub fn render(call: &Call, page: Page<'_>, body: Markup) -> Result<Response, Problem> {
@@ -259,6 +261,7 @@ pub fn render(call: &Call, page: Page<'_>, body: Markup) -> Result<Response, Pro
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (page.title) " · Hearth" }
+                @if let Some(secs) = page.refresh { meta http-equiv="refresh" content=(secs); }
                 link rel="stylesheet" href="/static/hearth.css";
                 script src="/static/hearth.js" defer {}
             }

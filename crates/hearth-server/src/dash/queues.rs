@@ -113,6 +113,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
             scope,
             keep,
             no_scope: false,
+            refresh: None,
         },
         body,
     )

@@ -130,6 +130,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: false,
+            refresh: None,
         },
         body,
     )
@@ -200,6 +201,7 @@ pub async fn jobs(call: Call) -> Result<Response, Problem> {
             scope,
             keep: vec![],
             no_scope: true,
+            refresh: None,
         },
         body,
     )
