@@ -83,7 +83,8 @@ for page in / /queues /people/40 /threads/11291 /metrics /metrics/peer_share /so
   printf '  %-22s first %8.3f s   then %6.1f ms\n' "$page" "$first" "$(awk -v t="$rest" 'BEGIN {print t * 1000}')"
 done
 load "report" /api/v1/report
-load "queue" /api/v1/queue
+load "queue (whole answer)" /api/v1/queue
+load "queue, 50 items a page" "/api/v1/queue?per_page=50"
 load "report, window 2025" "/api/v1/report?since=2025-01-01&until=2026-01-01"
 echo "while an ingest of $EXTRA replicas runs from the CLI:"
 # shellcheck disable=SC2086
@@ -91,7 +92,7 @@ echo "while an ingest of $EXTRA replicas runs from the CLI:"
 INGEST=$!
 sleep 1
 load "report during ingest" /api/v1/report
-load "queue during ingest" /api/v1/queue
+load "queue during ingest (50 a page)" "/api/v1/queue?per_page=50"
 wait $INGEST || true
 t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/report")
 echo "first report after the ingest (computed): ${t} s"

@@ -55,6 +55,8 @@ pub struct Context<'s> {
     /// The messages in scope: in the window, and in the space if one.
     scope: Vec<u32>,
     interactions: Vec<Interaction>,
+    /// The moment the scope is seen from (computed once: callers ask for it in loops).
+    as_of: i64,
 }
 
 impl<'s> Context<'s> {
@@ -91,6 +93,15 @@ impl<'s> Context<'s> {
                 scope
             }
         };
+        let as_of = window.until.unwrap_or_else(|| {
+            snapshot
+                .messages
+                .time
+                .iter()
+                .copied()
+                .max()
+                .map_or(0, |t| t + 1)
+        });
         let mut cx = Context {
             snapshot,
             window,
@@ -100,6 +111,7 @@ impl<'s> Context<'s> {
             space_messages,
             scope,
             interactions: Vec::new(),
+            as_of,
         };
         cx.interactions = derive_interactions(&cx);
         cx
@@ -126,15 +138,7 @@ impl<'s> Context<'s> {
     /// The moment the scope is seen from: the window's end, or one second after the last
     /// message of the snapshot when the window is open-ended.
     pub fn as_of(&self) -> i64 {
-        self.window.until.unwrap_or_else(|| {
-            self.snapshot
-                .messages
-                .time
-                .iter()
-                .copied()
-                .max()
-                .map_or(0, |t| t + 1)
-        })
+        self.as_of
     }
 
     /// Every interaction whose message is inside the window, in message order.

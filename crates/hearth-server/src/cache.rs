@@ -18,11 +18,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Answers are recomputed at least this often (snoozes end, "waiting N hours" moves on).
-pub const MAX_AGE: Duration = Duration::from_secs(60);
+/// Answers are recomputed at least this often (snoozes end).
+pub const MAX_AGE: Duration = Duration::from_secs(300);
 /// An answer stands in for a newer one during its computation only this long after it was
 /// computed.
-pub const MAX_STALE: Duration = Duration::from_secs(300);
+pub const MAX_STALE: Duration = Duration::from_secs(600);
 /// At most this many keys are kept; past it the least recently computed half is dropped.
 pub const MAX_KEYS: usize = 512;
 
@@ -67,6 +67,25 @@ pub struct Answer {
     pub body: axum::body::Bytes,
     pub content_type: &'static str,
     pub etag: String,
+    /// The body parsed, once, for answers served a page at a time.
+    pub parsed: Arc<std::sync::OnceLock<serde_json::Value>>,
+}
+
+impl Answer {
+    pub fn new(body: axum::body::Bytes, content_type: &'static str, etag: String) -> Answer {
+        Answer {
+            body,
+            content_type,
+            etag,
+            parsed: Arc::default(),
+        }
+    }
+
+    /// The body as JSON (parsed the first time it is asked for).
+    pub fn json(&self) -> &serde_json::Value {
+        self.parsed
+            .get_or_init(|| serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null))
+    }
 }
 
 type Slot = Arc<tokio::sync::OnceCell<Answer>>;
@@ -209,11 +228,11 @@ mod tests {
     use super::*;
 
     fn answer(s: &str) -> Answer {
-        Answer {
-            body: axum::body::Bytes::copy_from_slice(s.as_bytes()),
-            content_type: "text/plain",
-            etag: s.to_owned(),
-        }
+        Answer::new(
+            axum::body::Bytes::copy_from_slice(s.as_bytes()),
+            "text/plain",
+            s.to_owned(),
+        )
     }
 
     fn stamp(generation: i64, last_change: i64) -> Stamp {

@@ -68,7 +68,10 @@ fn describe(name: &str) -> (Type, &'static str) {
             "Where to go after logging in (a path on this server).",
         ),
         "page" => (Type::Integer, "Page of a list answer, from 1."),
-        "job" => (Type::Integer, "An upload being read: its progress, then what was read."),
+        "job" => (
+            Type::Integer,
+            "An upload being read: its progress, then what was read.",
+        ),
         "done" => (Type::String, "A message to show after a form's change."),
         "error" => (Type::String, "Why a form's change was refused, to show."),
         "q" => (Type::String, "What to search for (2 characters at least)."),

@@ -570,11 +570,11 @@ where
                 .await
                 .map_err(|e| Problem::internal(format!("worker failed: {e}")))?
                 .map_err(Problem::from)?;
-            Ok::<Answer, Problem>(Answer {
-                body: axum::body::Bytes::from(body),
+            Ok::<Answer, Problem>(Answer::new(
+                axum::body::Bytes::from(body),
                 content_type,
-                etag: etag.clone(),
-            })
+                etag.clone(),
+            ))
         })
         .await
 }
@@ -629,7 +629,7 @@ where
                 .iter()
                 .any(|(k, _)| k == "page" || k == "per_page") =>
         {
-            paginate(call, &answer.body, pointer)?
+            paginate(call, &answer, pointer)?
         }
         _ => (answer.body.clone(), None),
     };
@@ -662,7 +662,7 @@ where
 /// A page of a list answer: its bytes, and the `Link` header with the list's full length.
 type Page = (axum::body::Bytes, Option<(String, usize)>);
 
-fn paginate(call: &Call, body: &axum::body::Bytes, pointer: &str) -> Result<Page, Problem> {
+fn paginate(call: &Call, answer: &Answer, pointer: &str) -> Result<Page, Problem> {
     let get = |k: &str| {
         call.pairs
             .iter()
@@ -679,15 +679,30 @@ fn paginate(call: &Call, body: &axum::body::Bytes, pointer: &str) -> Result<Page
     };
     let page = num("page", 1)?;
     let per_page = num("per_page", 50)?.min(1000);
-    let mut v: Value = serde_json::from_slice(body)
-        .map_err(|e| Problem::internal(format!("cached answer is not JSON: {e}")))?;
-    let Some(Value::Array(list)) = v.pointer_mut(pointer) else {
-        return Ok((body.clone(), None));
+    // The list is sliced out of the answer parsed once; the rest of the answer is kept.
+    let whole = answer.json();
+    let Some(Value::Array(list)) = whole.pointer(pointer) else {
+        return Ok((answer.body.clone(), None));
     };
     let total = list.len();
     let start = (page - 1).saturating_mul(per_page).min(total);
     let end = start.saturating_add(per_page).min(total);
-    *list = list[start..end].to_vec();
+    let slice = Value::Array(list[start..end].to_vec());
+    // Copy the rest of the answer, not the list (pointers are one level: "" or "/items").
+    let v = match (pointer.strip_prefix('/'), whole) {
+        (Some(key), Value::Object(o)) => Value::Object(
+            o.iter()
+                .map(|(k, x)| {
+                    if k == key {
+                        (k.clone(), slice.clone())
+                    } else {
+                        (k.clone(), x.clone())
+                    }
+                })
+                .collect(),
+        ),
+        _ => slice,
+    };
     let others: Vec<String> = call
         .pairs
         .iter()

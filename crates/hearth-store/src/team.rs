@@ -429,14 +429,21 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The id of the newest audit-log entry (0 when empty): every change of state that is not
-    /// data (queue decisions, users, tokens) writes one, so answers can be keyed by it.
+    /// The id of the newest audit-log entry of a change that answers depend on besides the
+    /// data (queue decisions, merges and splits, rule edits), 0 when none: answers are keyed by
+    /// it. (Ingests change the store's generation; users and tokens change no answer.)
     pub fn last_change(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
-                r.get(0)
-            })?)
+            .query_row(
+                "SELECT id FROM audit_log
+                  WHERE action LIKE 'queue.%' OR action LIKE 'people.%' OR action = 'rules.edit'
+                  ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
     }
 
     /// SQLite's `data_version`: changes whenever another connection commits a write.
