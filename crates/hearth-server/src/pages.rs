@@ -10,21 +10,8 @@ pub const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img
                        script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
                        base-uri 'none'";
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML (the report's escaping: control characters dropped too).
+pub use hearth_report::html::esc;
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f5f2;color:#1d1d1f}\
 main{max-width:28rem;margin:4rem auto;padding:2rem;background:#fff;border-radius:12px;\

@@ -97,6 +97,26 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: r.get(2)?,
+        created_at: r.get(3)?,
+        last_used_at: r.get(4)?,
+        revoked_at: r.get(5)?,
+    })
+}
+
+fn failure_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FailureRow> {
+    Ok(FailureRow {
+        subject: r.get(0)?,
+        failures: r.get(1)?,
+        last_at: r.get(2)?,
+        locked_at: r.get(3)?,
+    })
+}
+
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.password_hash, u.created_at";
 
 impl Store {
@@ -239,16 +259,7 @@ impl Store {
             "SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens
               ORDER BY name",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(TokenRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                created_at: r.get(3)?,
-                last_used_at: r.get(4)?,
-                revoked_at: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([], token_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -260,16 +271,7 @@ impl Store {
                 "SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens
                   WHERE token_hash = ?1 AND revoked_at IS NULL",
                 [token_hash],
-                |r| {
-                    Ok(TokenRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        role: r.get(2)?,
-                        created_at: r.get(3)?,
-                        last_used_at: r.get(4)?,
-                        revoked_at: r.get(5)?,
-                    })
-                },
+                token_row,
             )
             .optional()?;
         if let Some(t) = &row
@@ -357,14 +359,7 @@ impl Store {
             .query_row(
                 "SELECT subject, failures, last_at, locked_at FROM login_failures WHERE subject = ?1",
                 [subject],
-                |r| {
-                    Ok(FailureRow {
-                        subject: r.get(0)?,
-                        failures: r.get(1)?,
-                        last_at: r.get(2)?,
-                        locked_at: r.get(3)?,
-                    })
-                },
+                failure_row,
             )
             .optional()?)
     }
@@ -418,14 +413,7 @@ impl Store {
             "SELECT subject, failures, last_at, locked_at FROM login_failures
               ORDER BY locked_at IS NULL, last_at DESC",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(FailureRow {
-                subject: r.get(0)?,
-                failures: r.get(1)?,
-                last_at: r.get(2)?,
-                locked_at: r.get(3)?,
-            })
-        })?;
+        let rows = stmt.query_map([], failure_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
