@@ -17,10 +17,7 @@ pub fn list(data: &Path, role: Option<&str>) -> Result<Value> {
     {
         crate::bail!("role is brand, member or bot, not {r:?}");
     }
-    let config = config::load(data)?;
-    let store = open_store(data)?;
-    let snapshot = resolved_snapshot(&store, &config)?;
-    let decisions = decide_roles(&snapshot.persons, &config.roles);
+    let (snapshot, decisions) = resolved(data)?;
     let all = rows(&snapshot, &decisions);
     Ok(Value::Array(
         all.iter()
@@ -33,10 +30,7 @@ pub fn list(data: &Path, role: Option<&str>) -> Result<Value> {
 /// The people a name finds (case-insensitive substring of a name, address, username or
 /// `source:id`); an error when nobody matches.
 pub fn show(data: &Path, name: &str) -> Result<Value> {
-    let config = config::load(data)?;
-    let store = open_store(data)?;
-    let snapshot = resolved_snapshot(&store, &config)?;
-    let decisions = decide_roles(&snapshot.persons, &config.roles);
+    let (snapshot, decisions) = resolved(data)?;
     let all = rows(&snapshot, &decisions);
     let needle = name.to_lowercase();
     let hits: Vec<Value> = all
@@ -62,10 +56,7 @@ pub fn show(data: &Path, name: &str) -> Result<Value> {
 
 /// One person by their id (as `list` gives it).
 pub fn person(data: &Path, id: i64) -> Result<Value> {
-    let config = config::load(data)?;
-    let store = open_store(data)?;
-    let snapshot = resolved_snapshot(&store, &config)?;
-    let decisions = decide_roles(&snapshot.persons, &config.roles);
+    let (snapshot, decisions) = resolved(data)?;
     let all = rows(&snapshot, &decisions);
     all.iter()
         .find(|r| snapshot.persons[r.index].id.0 == id)
@@ -176,16 +167,29 @@ fn row_json(snapshot: &Snapshot, r: &Row<'_>) -> serde_json::Value {
         "messages": r.messages,
         "first_message": r.first.map(hearth_report::iso),
         "last_message": r.last.map(hearth_report::iso),
-        "accounts": p.accounts.iter().map(|a| json!({
-            "source": a.source,
-            "id": a.native_id,
-            "name": a.display_name,
-            "email": a.email,
-            "username": a.username,
-            "flags": a.flags,
-        })).collect::<Vec<_>>(),
+        "accounts": p.accounts.iter().map(account_json).collect::<Vec<_>>(),
         "merged_because": p.evidence,
     })
+}
+
+fn account_json(a: &hearth_model::AccountInfo) -> Value {
+    json!({
+        "source": a.source,
+        "id": a.native_id,
+        "name": a.display_name,
+        "email": a.email,
+        "username": a.username,
+        "flags": a.flags,
+    })
+}
+
+/// The snapshot of `data` with persons resolved, and each person's role decision.
+fn resolved(data: &Path) -> Result<(Snapshot, Vec<RoleDecision>)> {
+    let config = config::load(data)?;
+    let store = open_store(data)?;
+    let snapshot = resolved_snapshot(&store, &config)?;
+    let decisions = decide_roles(&snapshot.persons, &config.roles);
+    Ok((snapshot, decisions))
 }
 
 /// The one account a reference names: `source:id` exactly, else a case-insensitive substring
@@ -324,15 +328,11 @@ pub fn person_view(loaded: &crate::scope::Loaded, id: i64) -> Result<Value> {
         "role": decision.role,
         "rule": decision.rule,
         "why": decision.why,
-        "accounts": info.accounts.iter().map(|a| json!({
-            "ref": format!("{}:{}", a.source, a.native_id),
-            "source": a.source,
-            "id": a.native_id,
-            "name": a.display_name,
-            "email": a.email,
-            "username": a.username,
-            "flags": a.flags,
-        })).collect::<Vec<_>>(),
+        "accounts": info.accounts.iter().map(|a| {
+            let mut v = account_json(a);
+            v["ref"] = json!(format!("{}:{}", a.source, a.native_id));
+            v
+        }).collect::<Vec<_>>(),
         "merged_because": info.evidence,
         "messages": mine.len(),
         "first_message": first.map(hearth_report::iso),

@@ -10,13 +10,10 @@
 
 mod common;
 
-use common::{data_dir, hearth, repo, usrp_users};
+use common::{PASSWORD, Server, add_user, data_dir, hearth, repo, usrp_users};
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-
-const PASSWORD: &str = "a long enough password";
 
 struct Proc(Child);
 
@@ -25,27 +22,6 @@ impl Drop for Proc {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn serve(data: &Path) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0", "--login-delay-ms", "5"])
-        .env_remove("HEARTH_DATA")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hearth serve");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let base = loop {
-        let line = lines.next().expect("listen line").expect("line");
-        if let Some(at) = line.find("http://") {
-            break line[at..].trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (Proc(child), base)
 }
 
 fn chromedriver() -> (Proc, String) {
@@ -89,24 +65,6 @@ async fn browser(webdriver: &str, profile: &Path) -> Client {
         .connect(webdriver)
         .await
         .expect("a WebDriver session with Chromium")
-}
-
-fn add_user(dir: &Path, name: &str, role: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .arg("--data")
-        .arg(dir)
-        .args(["user", "add", name, "--role", role, "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("user add");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .expect("password");
-    assert!(child.wait().expect("wait").success());
 }
 
 async fn login(c: &Client, base: &str, name: &str) {
@@ -234,7 +192,10 @@ async fn a_team_works_in_the_dashboard() {
     assert_eq!(code, 0, "{err}");
     add_user(dir.path(), "ada", "admin");
     add_user(dir.path(), "cora", "community");
-    let (_server, base) = serve(dir.path());
+    add_user(dir.path(), "vic", "viewer");
+    add_user(dir.path(), "sol", "social");
+    let server = Server::start(dir.path());
+    let base = server.base.clone();
     let (_driver, webdriver) = chromedriver();
     let profile = tempfile::tempdir().expect("profile");
     let c = browser(&webdriver, profile.path()).await;
@@ -484,5 +445,37 @@ async fn a_team_works_in_the_dashboard() {
     let after = text_of(&c, "#verdict .verdict").await;
     assert_ne!(after, verdict, "the report follows the rules");
 
+    // Each role once: a viewer reads but has no action to take; the social manager cannot
+    // act on a community item; neither sees the admin's pages.
+    for (name, actions) in [("vic", false), ("sol", false)] {
+        c.goto(&format!("{base}/")).await.expect("overview");
+        logout(&c).await;
+        login(&c, &base, name).await;
+        c.goto(&format!("{base}/queues?kind=thank"))
+            .await
+            .expect("queues");
+        let buttons = js(
+            &c,
+            "return document.querySelectorAll('form[action=\\'/queues/act\\'] button').length",
+        )
+        .await;
+        assert_eq!(
+            buttons.as_u64().unwrap_or(0) > 0,
+            actions,
+            "{name}: {buttons}"
+        );
+        let admin_links = js(
+            &c,
+            "return document.querySelectorAll('nav a[href^=\\'/users\\']').length",
+        )
+        .await;
+        assert_eq!(admin_links, 0, "{name} sees no admin page");
+        c.goto(&format!("{base}/users")).await.expect("users");
+        let body = text_of(&c, "body").await;
+        assert!(
+            body.contains("403") || body.contains("may not"),
+            "{name} is refused /users: {body}"
+        );
+    }
     c.close().await.expect("close");
 }

@@ -7,59 +7,11 @@
 
 mod common;
 
-use common::{VENDOR_RULES, data_dir, hearth, repo, usrp_users};
+use common::{PASSWORD, Server, VENDOR_RULES, add_user, data_dir, hearth, repo, usrp_users};
 use hearth_server::routes::{Access, BodyKind, Kind, ROUTES};
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-
-const PASSWORD: &str = "a long enough password";
-
-/// A `hearth serve` process on a free loopback port; killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-            .arg("--data")
-            .arg(data)
-            .args(["serve", "--listen", "127.0.0.1:0", "--login-delay-ms", "5"])
-            .env_remove("HEARTH_DATA")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start hearth serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("hearth serve printed where it listens")
-                .expect("stderr line");
-            if let Some(at) = line.find("http://") {
-                break line[at..].trim().to_owned();
-            }
-        };
-        // Keep reading stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -137,31 +89,6 @@ impl Fixture {
             .expect("role")
             .1
     }
-}
-
-fn add_user(dir: &Path, name: &str, role: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .arg("--data")
-        .arg(dir)
-        .args(["user", "add", name, "--role", role, "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hearth user add");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .expect("password");
-    let out = child.wait_with_output().expect("user add");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty(), "user add prints nothing on stdout");
 }
 
 fn fixture() -> &'static Fixture {

@@ -100,3 +100,80 @@ pub fn setup_test_tools() {
 pub fn tools_python() -> PathBuf {
     repo().join(".tools/venv/bin/python")
 }
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "a long enough password";
+
+/// `hearth user add NAME --role ROLE --password-stdin` with [`PASSWORD`]; nothing on stdout.
+pub fn add_user(dir: &Path, name: &str, role: &str) {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("--data")
+        .arg(dir)
+        .args(["user", "add", name, "--role", role, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hearth user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("password");
+    let out = child.wait_with_output().expect("user add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "user add prints nothing on stdout");
+}
+
+/// A `hearth serve` process on a free loopback port; killed when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(data: &Path) -> Server {
+        use std::io::BufRead as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--listen", "127.0.0.1:0", "--login-delay-ms", "5"])
+            .env_remove("HEARTH_DATA")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start hearth serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("hearth serve printed where it listens")
+                .expect("stderr line");
+            if let Some(at) = line.find("http://") {
+                break line[at..].trim().to_owned();
+            }
+        };
+        // Keep reading stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
