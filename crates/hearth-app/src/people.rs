@@ -357,3 +357,99 @@ pub fn person_view(loaded: &crate::scope::Loaded, id: i64) -> Result<Value> {
         "recent": recent,
     }))
 }
+
+/// What `erase` is about to remove: the person a reference names, with their accounts and
+/// message count, for a confirmation prompt.
+pub fn erase_preview(data: &Path, reference: &str) -> Result<Value> {
+    let (snapshot, decisions) = resolved(data)?;
+    let index = find_person(&snapshot, reference)?;
+    let all = rows(&snapshot, &decisions);
+    let row = all
+        .iter()
+        .find(|r| r.index == index)
+        .ok_or_else(|| AppError::NotFound(format!("nobody matches {reference:?}")))?;
+    Ok(row_json(&snapshot, row))
+}
+
+/// Erases a person on request (right to erasure): their accounts, names, addresses and the
+/// text of their messages leave the store, its free pages, the snapshot cache, queue states
+/// and the audit log; their messages stay as anonymous textless records unless `drop`.
+/// `reference` is a person id (as `people list` gives it) or what names exactly one person.
+/// The audit log keeps "erased person N, by `actor`, when".
+pub fn erase(data: &Path, reference: &str, drop: bool, actor: &str) -> Result<Value> {
+    let config = config::load(data)?;
+    let mut store = open_store(data)?;
+    let snapshot = resolved_snapshot(&store, &config)?;
+    let index = find_person(&snapshot, reference)?;
+    let person = &snapshot.persons[index];
+    let accounts: Vec<i64> = person.accounts.iter().map(|a| a.id.0).collect();
+    // Settings that name them would name them again: say where, for the admin to edit.
+    let toml = config::text(data)?;
+    let mut named_in_settings = Vec::new();
+    for (n, line) in toml.lines().enumerate() {
+        let lower = line.to_lowercase();
+        let hit = person.accounts.iter().any(|a| {
+            [Some(a.native_id.as_str()), a.email.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|v| v.len() >= 4 && lower.contains(&v.to_lowercase()))
+        });
+        if hit {
+            named_in_settings.push(format!("hearth.toml line {}", n + 1));
+        }
+    }
+    let erased = store.erase_accounts(&accounts, drop, actor, hearth_store::now())?;
+    let mut out = serde_json::to_value(&erased).map_err(AppError::Json)?;
+    out["person"] = json!(person.id);
+    out["still_named_in"] = json!(named_in_settings);
+    Ok(out)
+}
+
+/// The one resolved person a reference names: a person id, else a case-insensitive
+/// substring of a name, address, username or `source:id` that matches one person only.
+fn find_person(snapshot: &Snapshot, reference: &str) -> Result<usize> {
+    if let Ok(id) = reference.trim().parse::<i64>() {
+        return snapshot
+            .persons
+            .iter()
+            .position(|p| p.id.0 == id)
+            .ok_or_else(|| AppError::NotFound(format!("no person {id}")));
+    }
+    let needle = reference.to_lowercase();
+    let hits: Vec<usize> = snapshot
+        .persons
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.display_name.to_lowercase().contains(&needle)
+                || p.accounts.iter().any(|a| {
+                    format!("{}:{}", a.source, a.native_id)
+                        .to_lowercase()
+                        .contains(&needle)
+                        || a.email
+                            .as_deref()
+                            .is_some_and(|e| e.to_lowercase().contains(&needle))
+                        || a.username
+                            .as_deref()
+                            .is_some_and(|u| u.to_lowercase().contains(&needle))
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(AppError::NotFound(format!("nobody matches {reference:?}"))),
+        many => crate::bail!(
+            "{reference:?} names {} people ({}…); give the person id from `hearth people show`",
+            many.len(),
+            many.iter()
+                .take(3)
+                .map(|i| format!(
+                    "{} {:?}",
+                    snapshot.persons[*i].id.0, snapshot.persons[*i].display_name
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -251,6 +251,7 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/people/{id}", Read, "pages", "A person: accounts, role and why, activity, spaces, people they talk with, threads, status, tone.", query: ["since", "until", "space", "done", "error"], kind: Html, run: crate::dash::community::person),
     route!("POST", "/people/merge", People, "pages", "Merge from the person page (fields first, second, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::community::merge_or_split),
     route!("POST", "/people/split", People, "pages", "Split from the person page (fields account, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::community::merge_or_split),
+    route!("POST", "/people/{id}/erase", Admin, "pages", "Erase from the person page (fields confirm: the person id, drop_messages, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::community::erase),
     route!("GET", "/threads/{id}", Read, "pages", "A thread: its messages in order, first responder and brand people marked, response times.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::thread),
     route!("GET", "/metrics", Read, "pages", "Every community metric with its value.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::metrics),
     route!("GET", "/metrics/{name}", Read, "pages", "One metric: definition, value, what is behind it.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::metric),
@@ -275,6 +276,7 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/api/v1/people/{id}", Read, "people", "One person by id.", query: [], run: person),
     route!("POST", "/api/v1/people/merge", People, "people", "Record that two accounts are one person (fields first, second, note).", query: [], body: BodyKind::Fields(&["first", "second", "note"]), run: merge),
     route!("POST", "/api/v1/people/split", People, "people", "Detach an account from its person (fields account, note).", query: [], body: BodyKind::Fields(&["account", "note"]), run: split),
+    route!("POST", "/api/v1/people/{id}/erase", Admin, "people", "Erase a person on request, as `hearth people erase ID --yes` (fields confirm: the same id, drop_messages: true to delete their messages too). Cannot be undone.", query: [], body: BodyKind::Fields(&["confirm", "drop_messages"]), run: erase),
     route!("GET", "/api/v1/explain", Read, "community", "The names `explain` knows, as `hearth explain --list`.", query: [], run: explain_list),
     route!("GET", "/api/v1/explain/{metric}", Read, "community", "A metric's definition, value and what is behind it, as `hearth explain METRIC --json`.", query: ["since", "until", "space", "limit", "message"], run: explain),
     route!("GET", "/api/v1/audit/roles", Read, "community", "The role audit, as `hearth audit roles --json`.", query: ["since", "until", "space", "examples", "min_messages"], run: audit_roles),
@@ -1177,6 +1179,29 @@ async fn merge(call: Call) -> Result<Response, Problem> {
     let (data, actor) = (call.data(), call.actor());
     let out = tokio::task::spawn_blocking(move || {
         hearth_app::people::merge(&data, &first, &second, &note, &actor)
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
+    ok(&out)
+}
+
+/// Erases person `id`: the field `confirm` must repeat the id. The cache is emptied so no
+/// earlier answer naming them is served again, not even while new ones are computed.
+async fn erase(call: Call) -> Result<Response, Problem> {
+    let f = call.fields()?;
+    let id = call.param("id");
+    if required(&f, "confirm")?.trim() != id {
+        return Err(Problem::bad_request(
+            "erasure cannot be undone: the field confirm must repeat the person id",
+        ));
+    }
+    let drop = matches!(f.get("drop_messages"), Some(Value::Bool(true)))
+        || text_field(&f, "drop_messages").is_some_and(|v| v == "true" || v == "on");
+    let (data, actor, state) = (call.data(), call.actor(), call.state.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let out = hearth_app::people::erase(&data, &id, drop, &actor);
+        state.cache.clear();
+        out
     })
     .await
     .map_err(|e| Problem::internal(e.to_string()))??;

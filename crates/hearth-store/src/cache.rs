@@ -38,6 +38,17 @@ impl Store {
             .map_or_else(|| PathBuf::from(CACHE_FILE), |d| d.join(CACHE_FILE))
     }
 
+    /// Deletes the snapshot cache file (the next snapshot rebuilds it). Used when what it
+    /// holds must not outlive a change (an erasure), not only be stale.
+    pub(crate) fn remove_snapshot_cache(&self) {
+        let path = self.cache_path();
+        if let Err(e) = std::fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!("cannot remove the snapshot cache {}: {e}", path.display());
+        }
+    }
+
     /// The snapshot: from the cache when it was built from the store's current generation,
     /// else loaded from the tables (in one read transaction) and cached.
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {

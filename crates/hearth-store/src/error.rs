@@ -27,6 +27,9 @@ pub enum StoreError {
         "store was written by a newer Hearth (it has migration {0}, which this build does not know)"
     )]
     TooNew(String),
+    /// A request the store refuses (what was asked, and why not).
+    #[error("{0}")]
+    Invalid(String),
     #[error(transparent)]
     Read(#[from] hearth_sources::ReadError),
 }

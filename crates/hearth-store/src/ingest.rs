@@ -31,6 +31,9 @@ pub struct FileSummary {
     pub duplicates: u64,
     /// Records the reader skipped.
     pub skipped: u64,
+    /// Of the messages read, those of erased people: kept anonymous and textless, or left
+    /// out when their erasure dropped their messages.
+    pub erased: u64,
     pub skipped_by_reason: BTreeMap<&'static str, u64>,
     /// Messages kept with a repair (e.g. a derived id), by reason.
     pub notes_by_reason: BTreeMap<&'static str, u64>,
@@ -104,7 +107,7 @@ impl Store {
                 let mut sink = IngestSink::new(
                     &self.conn,
                     self.batch,
-                    source_id,
+                    (source_id, reader.id()),
                     path,
                     &mut spaces,
                     &mut accounts,
@@ -320,10 +323,15 @@ struct IngestSink<'c, 'p> {
     conn: &'c Connection,
     batch: usize,
     source_id: i64,
+    source: &'static str,
     path: &'p Path,
     spaces: &'p mut HashMap<String, i64>,
     accounts: &'p mut HashMap<String, KnownAccount>,
     on_progress: &'p mut dyn FnMut(Progress<'_>),
+    /// Keyed hashes of erased accounts, and what each account id of this ingest turned out
+    /// to be: `Some((erasure, anonymous person))` for an erased one.
+    erased: crate::erase::ErasedKeys,
+    erased_seen: HashMap<String, Option<(i64, Option<i64>)>>,
     insert_message: Statement<'c>,
     insert_text: Statement<'c>,
     upsert_metrics: Statement<'c>,
@@ -338,7 +346,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
     fn new(
         conn: &'c Connection,
         batch: usize,
-        source_id: i64,
+        (source_id, source): (i64, &'static str),
         path: &'p Path,
         spaces: &'p mut HashMap<String, i64>,
         accounts: &'p mut HashMap<String, KnownAccount>,
@@ -348,10 +356,13 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             conn,
             batch,
             source_id,
+            source,
             path,
             spaces,
             accounts,
             on_progress,
+            erased: crate::erase::ErasedKeys::load(conn)?,
+            erased_seen: HashMap::new(),
             insert_message: conn.prepare(
                 "INSERT INTO messages (source_id, native_id, space_id, account_id, time,
                                        subject, parent_native, parent_id)
@@ -504,9 +515,50 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         Ok(())
     }
 
-    fn store(&mut self, m: RawMessage) -> Result<(), StoreError> {
+    /// The erasure that covers account `a`, if any (remembered for the ingest).
+    fn erasure_of(&mut self, native_id: &str, email: Option<&str>) -> Option<(i64, Option<i64>)> {
+        if let Some(known) = self.erased_seen.get(native_id) {
+            return *known;
+        }
+        let found = self.erased.find(self.source, native_id, email);
+        self.erased_seen.insert(native_id.to_owned(), found);
+        found
+    }
+
+    /// An account id for `a`: its own, or for an erased account the anonymous one of its
+    /// erasure; `None` when the erasure dropped its messages.
+    fn author_id(&mut self, a: &RawAccount) -> Result<Option<i64>, StoreError> {
+        match self.erasure_of(&a.native_id, a.email.as_deref()) {
+            None => self.account_id(a).map(Some),
+            Some((_, None)) => Ok(None),
+            Some((erasure, Some(person))) => {
+                crate::erase::anonymous_account(self.conn, self.source_id, erasure, person)
+                    .map(Some)
+            }
+        }
+    }
+
+    fn store(&mut self, mut m: RawMessage) -> Result<(), StoreError> {
         let space = self.space_id(&m)?;
-        let account = self.account_id(&m.author)?;
+        let account = match self.author_id(&m.author)? {
+            Some(a) => a,
+            None => {
+                // Erased, and their messages dropped: it stays out.
+                self.summary.read += 1;
+                self.summary.erased += 1;
+                return Ok(());
+            }
+        };
+        if self
+            .erased_seen
+            .get(&m.author.native_id)
+            .is_some_and(Option::is_some)
+        {
+            // Erased: kept as an anonymous, textless record (counted, never shown).
+            m.text.clear();
+            m.subject = None;
+            self.summary.erased += 1;
+        }
         // Most parents are already stored (archives run in time order); the rest are
         // linked at the end of the ingest.
         let parent_id: Option<i64> = match &m.parent {
@@ -544,10 +596,13 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         }
         self.insert_text.execute(params![id, m.text])?;
         for mentioned in &m.mentions {
-            let account = self.account_id(&RawAccount {
+            let Some(account) = self.author_id(&RawAccount {
                 native_id: mentioned.clone(),
                 ..RawAccount::default()
-            })?;
+            })?
+            else {
+                continue;
+            };
             self.insert_mention.execute(params![id, account])?;
         }
         self.summary.added += 1;

@@ -9,6 +9,7 @@
 //! - a message is keyed by (source, native id): reading the same export again adds nothing.
 
 mod cache;
+mod erase;
 mod error;
 pub mod export;
 mod ingest;
@@ -19,6 +20,7 @@ mod replies;
 mod snapshot;
 mod team;
 
+pub use erase::{ERASED, Erased, scrub, signature_lines};
 pub use error::StoreError;
 pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
 pub use posts::PostRow;

@@ -37,6 +37,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-12-01-08_team",
         include_str!("../migrations/2026-12-01-08_team.sql"),
     ),
+    (
+        "2026-12-02-09_erasure",
+        include_str!("../migrations/2026-12-02-09_erasure.sql"),
+    ),
+    (
+        "2026-12-02-10_pending",
+        include_str!("../migrations/2026-12-02-10_pending.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -762,3 +762,61 @@ fn a_backup_while_serving_is_the_same_store() {
     assert_eq!(code, 1);
     assert!(err.contains("exists already"), "{err}");
 }
+
+#[test]
+fn an_admin_erases_a_person_over_http_and_no_cached_page_names_them_again() {
+    let dir = data_dir(Some(VENDOR_RULES));
+    let input = usrp_users();
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("path")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let token = |role: &str| {
+        let (code, out, err) = hearth(
+            dir.path(),
+            &["token", "create", &format!("{role}-erase"), "--role", role],
+        );
+        assert_eq!(code, 0, "{err}");
+        out.trim().to_owned()
+    };
+    let (admin, community) = (token("admin"), token("community"));
+    let server = Server::start(dir.path());
+    // The HTML report names the list's most active member, and is now cached.
+    let report = get(&server.url("/api/v1/report.html"), Some(&admin));
+    assert!(report.body.contains("Marcus D. Leech"));
+    let person = get(
+        &server.url("/api/v1/people?name=patchvonbraun"),
+        Some(&admin),
+    )
+    .json()[0]["person"]
+        .to_string();
+    let url = server.url(&format!("/api/v1/people/{person}/erase"));
+
+    let refused = post_json(
+        &url,
+        Some(&community),
+        &serde_json::json!({"confirm": person}),
+    );
+    assert_eq!(refused.status, 403, "only an admin erases");
+    let unconfirmed = post_json(&url, Some(&admin), &serde_json::json!({"confirm": "1"}));
+    assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.body);
+    let erased = post_json(&url, Some(&admin), &serde_json::json!({"confirm": person}));
+    assert_eq!(erased.status, 200, "{}", erased.body);
+    assert_eq!(erased.json()["messages"], 2330);
+
+    let report = get(&server.url("/api/v1/report.html"), Some(&admin));
+    assert_eq!(report.status, 200);
+    assert!(!report.body.contains("Marcus D. Leech"));
+    assert!(!report.body.contains("patchvonbraun"));
+    let gone = get(
+        &server.url("/api/v1/people?name=patchvonbraun"),
+        Some(&admin),
+    );
+    assert_eq!(gone.status, 404, "{}", gone.body);
+    let log = get(&server.url("/api/v1/audit/log"), Some(&admin)).body;
+    assert!(
+        log.contains("people.erase") && log.contains("token:admin-erase"),
+        "{log}"
+    );
+}

@@ -106,6 +106,10 @@ pub async fn person(call: Call) -> Result<Response, Problem> {
         .who
         .as_ref()
         .is_some_and(|w| w.role.may(Permission::People));
+    let may_erase = call
+        .who
+        .as_ref()
+        .is_some_and(|w| w.role.may(Permission::Admin));
     let max_month = p["by_month"].as_object().map_or(1, |o| {
         o.values()
             .filter_map(Value::as_u64)
@@ -194,6 +198,21 @@ pub async fn person(call: Call) -> Result<Response, Problem> {
             h2 { "Recent messages" }
             ul { @for m in p["recent"].as_array().into_iter().flatten() { li { (message_line(m, None, &scope)) } } }
         }
+        @if may_erase {
+            section {
+                h2 { "Erase on request" }
+                p { "Removes their accounts, names, addresses and the text of their messages from the store, its free pages, the work lists and the audit log; others' messages are scrubbed of their address and name. Their messages stay as anonymous textless records so nobody else's numbers change, unless you drop them. This cannot be undone." }
+                form method="post" action=(format!("/people/{id}/erase")) {
+                    (csrf(&call))
+                    input type="hidden" name="back" value=(here(&call));
+                    label { "Type the person id (" (id) ") to confirm " input name="confirm" required inputmode="numeric" autocomplete="off"; }
+                    " "
+                    label { input type="checkbox" name="drop_messages" value="on"; " also delete their messages" }
+                    " "
+                    button type="submit" class="danger" { "Erase" }
+                }
+            }
+        }
     };
     render(
         &call,
@@ -240,6 +259,57 @@ pub async fn merge_or_split(call: Call) -> Result<Response, Problem> {
             super::back_with(&back, "done", "Merged: the accounts are one person now.")
         }
         Ok(_) => super::back_with(&back, "done", "Split: the account stands alone now."),
+        Err(e) => super::back_with(&back, "error", &e.to_string()),
+    })
+}
+
+/// `POST /people/{id}/erase` from the person page: erases them when `confirm` repeats the
+/// id, then goes to the overview (their page is gone).
+pub async fn erase(call: Call) -> Result<Response, Problem> {
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&call.body)
+        .map_err(|e| Problem::bad_request(e.to_string()))?;
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let back = get("back");
+    let id = call.params.get("id").cloned().unwrap_or_default();
+    if get("confirm").trim() != id {
+        return Ok(super::back_with(
+            &back,
+            "error",
+            "Not erased: type the person id to confirm.",
+        ));
+    }
+    let drop = get("drop_messages") == "on";
+    let (data, actor, state) = (
+        call.state.data().to_path_buf(),
+        call.who.as_ref().map_or_else(String::new, |w| w.actor()),
+        call.state.clone(),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        let out = hearth_app::people::erase(&data, &id, drop, &actor);
+        state.cache.clear();
+        out
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))?;
+    Ok(match out {
+        Ok(v) => super::back_with(
+            "/",
+            "done",
+            &format!(
+                "Erased: their {} messages are {}.",
+                v["messages"],
+                if drop {
+                    "deleted"
+                } else {
+                    "anonymous and textless now"
+                }
+            ),
+        ),
         Err(e) => super::back_with(&back, "error", &e.to_string()),
     })
 }

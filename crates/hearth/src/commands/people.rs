@@ -1,4 +1,5 @@
-//! `hearth people list|show|merge|split`: who got which role, and why.
+//! `hearth people list|show|merge|split|erase`: who got which role, and why; erasure on
+//! request.
 
 use super::text::{clean, print_json};
 use serde_json::Value;
@@ -35,6 +36,24 @@ pub enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Erase a person on request (right to erasure): accounts, names, addresses and the text
+    /// of their messages leave the store, its free pages, the snapshot cache, queue states
+    /// and the audit log (which keeps "erased person N, by whom, when"). Their messages stay
+    /// as anonymous textless records so others' numbers do not move, unless
+    /// --drop-messages. A re-ingest keeps them erased. Asks for confirmation unless --yes.
+    Erase {
+        /// The person id (from `people list`/`show`) or what names exactly one person.
+        person: String,
+        /// Do not ask; needed when standard input is not a terminal.
+        #[arg(long)]
+        yes: bool,
+        /// Delete their messages too (replies to them become orphan replies).
+        #[arg(long)]
+        drop_messages: bool,
+        /// Print what was erased as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
@@ -54,6 +73,43 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
         Command::Split { account, note } => {
             let out = hearth_app::people::split(data, &account, &note, &actor)?;
             println!("account {} now stands alone", out["split"]);
+        }
+        Command::Erase {
+            person,
+            yes,
+            drop_messages,
+            json,
+        } => {
+            if !yes {
+                confirm_erase(data, &person)?;
+            }
+            let out = hearth_app::people::erase(data, &person, drop_messages, &actor)?;
+            if json {
+                print_json(&out);
+            } else {
+                println!(
+                    "erased person {} (now \"erased person {}\"): {} accounts, {} messages {}, \
+                     {} other messages scrubbed of them, {} queue states and {} audit rows removed",
+                    out["person"],
+                    out["erasure"],
+                    out["accounts"],
+                    out["messages"],
+                    if drop_messages {
+                        "deleted"
+                    } else {
+                        "kept anonymous and textless"
+                    },
+                    out["messages_scrubbed"],
+                    out["queue_states_removed"],
+                    out["audit_rows_removed"],
+                );
+                for place in out["still_named_in"].as_array().into_iter().flatten() {
+                    eprintln!(
+                        "warning: {} still names them; edit it by hand",
+                        clean(place.as_str().unwrap_or(""))
+                    );
+                }
+            }
         }
         Command::List { role, json } => {
             let out = hearth_app::people::list(data, role.as_deref())?;
@@ -117,4 +173,28 @@ fn truncate(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// Shows who would be erased and asks for their person id back; refuses without a terminal.
+fn confirm_erase(data: &Path, person: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let preview = hearth_app::people::erase_preview(data, person)?;
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "erasing person {} cannot be undone; add --yes to erase without a prompt",
+            preview["person"]
+        );
+    }
+    show_text(&preview);
+    eprint!(
+        "This cannot be undone. Type the person id ({}) to erase them: ",
+        preview["person"]
+    );
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    if line.trim() != preview["person"].to_string() {
+        anyhow::bail!("not confirmed; nothing erased");
+    }
+    Ok(())
 }
