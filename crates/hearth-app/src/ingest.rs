@@ -69,6 +69,9 @@ pub fn ingest(
         crate::bail!("no {format} files found in {}", show_paths(paths));
     }
     crate::config::ensure_template(data)?;
+    // One ingest at a time per data directory; readers that find pending work leave it to
+    // the ingest holding this.
+    let _lock = ingest_lock(data)?;
     let mut store = Store::open(data)?;
     if let Some(batch) = std::env::var("HEARTH_INGEST_BATCH")
         .ok()
@@ -95,9 +98,10 @@ pub fn ingest(
             total,
         });
     })?;
-    if CHAT_FORMATS.contains(&format) && summary.added() > 0 {
-        summary.replies_inferred = infer_replies(&store, format)?;
-    }
+    crash_point("after-messages");
+    // Reply inference for the chat spaces with new messages, and anything an earlier,
+    // interrupted run left to do.
+    summary.replies_inferred = complete_pending(&mut store)?.replies_inferred;
     let secs = started.elapsed().as_secs_f64();
     tracing::info!(
         messages = summary.read(),
@@ -129,11 +133,115 @@ pub const CHAT_FORMATS: &[&str] = &["irc", "slack", "discord", "telegram"];
 /// Method recorded with each inferred parent: the shipped model's format version.
 pub const INFERENCE_METHOD: &str = "model-1";
 
+/// What [`complete_pending`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completed {
+    /// Replies linked to a parent that is now stored.
+    pub parents_linked: u64,
+    /// Chat spaces whose replies were inferred.
+    pub spaces: u64,
+    /// Messages given an inferred parent there.
+    pub replies_inferred: u64,
+}
+
+/// Completes the derived data the store marks pending: parent links of sources, reply
+/// inference of chat spaces. Each piece clears its mark in the transaction that stores it,
+/// so a kill at any moment leaves the mark and the next run completes it.
+pub fn complete_pending(store: &mut Store) -> Result<Completed> {
+    let pending = store.pending()?;
+    let mut done = Completed::default();
+    if pending.is_empty() {
+        return Ok(done);
+    }
+    for source in &pending.links {
+        done.parents_linked += store.link_parents(*source)?;
+    }
+    let spaces: Vec<i64> = pending
+        .replies
+        .iter()
+        .filter(|(_, kind)| CHAT_FORMATS.contains(&kind.as_str()))
+        .map(|(space, _)| *space)
+        .collect();
+    done.spaces = spaces.len() as u64;
+    done.replies_inferred = infer_spaces(store, &spaces)?;
+    Ok(done)
+}
+
+/// Completes pending derived data for a reader of the store (report, server), unless an
+/// ingest is running in this data directory: that ingest completes it itself.
+pub fn repair_if_idle(data: &Path, store: &mut Store) -> Result<()> {
+    if store.pending()?.is_empty() {
+        return Ok(());
+    }
+    let lock = lock_file(data)?;
+    match lock.try_lock() {
+        Ok(()) => {
+            let done = complete_pending(store)?;
+            tracing::warn!(
+                parents_linked = done.parents_linked,
+                spaces = done.spaces,
+                replies_inferred = done.replies_inferred,
+                "completed what an interrupted ingest left to do"
+            );
+            Ok(())
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            tracing::warn!("an ingest is running; its replies are not all linked yet");
+            Ok(())
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(AppError::io("cannot lock", &data.join(LOCK_FILE), e))
+        }
+    }
+}
+
+/// The lock an ingest holds in its data directory.
+pub const LOCK_FILE: &str = "ingest.lock";
+
+fn lock_file(data: &Path) -> Result<std::fs::File> {
+    let path = data.join(LOCK_FILE);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| AppError::io("cannot open", &path, e))
+}
+
+/// Waits for, then holds, the data directory's ingest lock (released when dropped, or when
+/// the process ends however it ends).
+fn ingest_lock(data: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(data).map_err(|e| AppError::io("cannot create", data, e))?;
+    let file = lock_file(data)?;
+    if file.try_lock().is_err() {
+        tracing::warn!("another ingest is running in {}; waiting for it", data.display());
+        file.lock()
+            .map_err(|e| AppError::io("cannot lock", &data.join(LOCK_FILE), e))?;
+    }
+    Ok(file)
+}
+
+/// A test's crash: `HEARTH_CRASH_AT=NAME` aborts the process at the point of that name, as a
+/// `kill -9` would (no destructor, no rollback). Points: `after-messages` (stored, nothing
+/// derived yet), `mid-inference` (one chat space inferred).
+fn crash_point(name: &str) {
+    if std::env::var("HEARTH_CRASH_AT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
 /// Infers the parents of the messages without one in every space of `format`'s sources and
 /// stores them (replacing earlier inferences). Returns how many messages got a parent.
 pub fn infer_replies(store: &Store, format: &str) -> Result<u64> {
-    let started = std::time::Instant::now();
     let spaces = store.spaces_of_kinds(&[format])?;
+    infer_spaces(store, &spaces)
+}
+
+/// Infers the parents of the messages without one in `spaces` and stores them, one
+/// transaction a space (which also clears the space's pending mark).
+pub fn infer_spaces(store: &Store, spaces: &[i64]) -> Result<u64> {
+    let started = std::time::Instant::now();
+    let spaces = spaces.to_vec();
     let (mut total, mut lines_seen) = (0u64, 0usize);
     // Reading and writing stay on this thread (the store's connection); inference runs on a
     // second one, so the next space is read while the last is inferred.
@@ -151,7 +259,9 @@ pub fn infer_replies(store: &Store, format: &str) -> Result<u64> {
         let mut write = |(space, links, n): (i64, Vec<InferredLink>, usize)| {
             total += links.len() as u64;
             lines_seen += n;
-            store.replace_inferred(space, INFERENCE_METHOD, &links)
+            let written = store.replace_inferred(space, INFERENCE_METHOD, &links);
+            crash_point("mid-inference");
+            written
         };
         for space in spaces {
             let stored = store.chat_lines(space)?;

@@ -53,7 +53,9 @@ pub fn open_store(data: &Path) -> Result<Store> {
             dir: data.display().to_string(),
         });
     }
-    Ok(Store::open(data)?)
+    let mut store = Store::open(data)?;
+    crate::ingest::repair_if_idle(data, &mut store)?;
+    Ok(store)
 }
 
 /// The store, its resolved snapshot and what every metric needs.

@@ -41,6 +41,10 @@ impl Reader for DiscordReader {
         "discord"
     }
 
+    fn chat(&self) -> bool {
+        true
+    }
+
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         crate::jsonlines::json_files(paths)
     }

@@ -141,6 +141,10 @@ impl Reader for IrcReader {
         "irc"
     }
 
+    fn chat(&self) -> bool {
+        true
+    }
+
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         let files = crate::expand_paths(paths, &["txt", "log"])?;
         // The irc-ubuntu corpus keeps gold annotations beside its logs.

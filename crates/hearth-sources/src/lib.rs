@@ -89,6 +89,12 @@ pub trait Reader: Send + Sync {
 
     /// Reads one unit, opening its files itself.
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError>;
+
+    /// Whether the format is chat: most messages state no parent, so who answers whom is
+    /// inferred after ingest (the store marks each space with new messages for it).
+    fn chat(&self) -> bool {
+        false
+    }
 }
 
 /// Opens a file for reading, naming it in the error.

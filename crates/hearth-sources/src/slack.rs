@@ -53,6 +53,10 @@ impl Reader for SlackReader {
         "slack"
     }
 
+    fn chat(&self) -> bool {
+        true
+    }
+
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         let mut units = Vec::new();
         for p in paths {

@@ -107,7 +107,7 @@ impl Store {
                 let mut sink = IngestSink::new(
                     &self.conn,
                     self.batch,
-                    (source_id, reader.id()),
+                    (source_id, reader.id(), reader.chat()),
                     path,
                     &mut spaces,
                     &mut accounts,
@@ -177,9 +177,14 @@ impl Store {
             })?)
     }
 
-    /// Sets `parent_id` on every message of the source whose stated parent is now stored.
-    fn link_parents(&mut self, source_id: i64) -> Result<u64, StoreError> {
+    /// Sets `parent_id` on every message of the source whose stated parent is now stored,
+    /// and clears the source's pending mark in the same transaction.
+    pub fn link_parents(&mut self, source_id: i64) -> Result<u64, StoreError> {
         let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM pending WHERE kind = 'links' AND id = ?1",
+            [source_id],
+        )?;
         let n = tx.execute(
             "UPDATE messages AS m
                 SET parent_id = p.id
@@ -328,6 +333,11 @@ struct IngestSink<'c, 'p> {
     spaces: &'p mut HashMap<String, i64>,
     accounts: &'p mut HashMap<String, KnownAccount>,
     on_progress: &'p mut dyn FnMut(Progress<'_>),
+    /// Chat: spaces with new messages are marked for reply inference.
+    chat: bool,
+    /// Spaces marked pending (replies) in this file, and whether the source's parent links are.
+    marked_spaces: std::collections::HashSet<i64>,
+    marked_links: bool,
     /// Keyed hashes of erased accounts, and what each account id of this ingest turned out
     /// to be: `Some((erasure, anonymous person))` for an erased one.
     erased: crate::erase::ErasedKeys,
@@ -346,7 +356,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
     fn new(
         conn: &'c Connection,
         batch: usize,
-        (source_id, source): (i64, &'static str),
+        (source_id, source, chat): (i64, &'static str, bool),
         path: &'p Path,
         spaces: &'p mut HashMap<String, i64>,
         accounts: &'p mut HashMap<String, KnownAccount>,
@@ -361,6 +371,9 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             spaces,
             accounts,
             on_progress,
+            chat,
+            marked_spaces: std::collections::HashSet::new(),
+            marked_links: false,
             erased: crate::erase::ErasedKeys::load(conn)?,
             erased_seen: HashMap::new(),
             insert_message: conn.prepare(
@@ -591,6 +604,21 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             return Ok(());
         }
         let id = self.conn.last_insert_rowid();
+        // Derived data to compute is marked in the same transaction as the message, so a kill
+        // before it is computed leaves the mark for the next run.
+        if self.chat && self.marked_spaces.insert(space) {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO pending (kind, id) VALUES ('replies', ?1)",
+                [space],
+            )?;
+        }
+        if m.parent.is_some() && parent_id.is_none() && !self.marked_links {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO pending (kind, id) VALUES ('links', ?1)",
+                [self.source_id],
+            )?;
+            self.marked_links = true;
+        }
         if let Some(metrics) = &m.metrics {
             self.write_metrics(id, metrics)?;
         }

@@ -25,7 +25,7 @@ pub use error::StoreError;
 pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
 pub use posts::PostRow;
 pub use queue::{QueueChange, QueueState};
-pub use replies::{InferredLink, StoredLine};
+pub use replies::{InferredLink, PendingWork, StoredLine};
 pub use team::{Change, ChangeRow, FailureRow, SessionRow, TokenRow, UserRow};
 
 use rusqlite::Connection;

@@ -88,6 +88,10 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         crate::bump_generation(&tx)?;
         tx.execute(
+            "DELETE FROM pending WHERE kind = 'replies' AND id = ?1",
+            [space],
+        )?;
+        tx.execute(
             "DELETE FROM inferred_replies
               WHERE message_id IN (SELECT id FROM messages WHERE space_id = ?1)",
             [space],
@@ -115,5 +119,43 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM inferred_replies", [], |r| r.get(0))?)
+    }
+}
+
+/// Derived data still to compute: marked with the messages it derives from, cleared when it
+/// is stored (see the `pending` migration).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingWork {
+    /// Sources whose replies' stated parents are to be looked up.
+    pub links: Vec<i64>,
+    /// Chat spaces whose reply inference is to be (re)run, with their source's kind.
+    pub replies: Vec<(i64, String)>,
+}
+
+impl PendingWork {
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty() && self.replies.is_empty()
+    }
+}
+
+impl Store {
+    /// What derived data is still to compute (empty after every completed ingest).
+    pub fn pending(&self) -> Result<PendingWork, StoreError> {
+        let mut out = PendingWork::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM pending WHERE kind = 'links' ORDER BY id")?;
+        out.links = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id, s.kind FROM pending p
+               JOIN spaces sp ON sp.id = p.id JOIN sources s ON s.id = sp.source_id
+              WHERE p.kind = 'replies' ORDER BY p.id",
+        )?;
+        out.replies = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(out)
     }
 }
