@@ -214,7 +214,10 @@ fn ingest_lock(data: &Path) -> Result<std::fs::File> {
     std::fs::create_dir_all(data).map_err(|e| AppError::io("cannot create", data, e))?;
     let file = lock_file(data)?;
     if file.try_lock().is_err() {
-        tracing::warn!("another ingest is running in {}; waiting for it", data.display());
+        tracing::warn!(
+            "another ingest is running in {}; waiting for it",
+            data.display()
+        );
         file.lock()
             .map_err(|e| AppError::io("cannot lock", &data.join(LOCK_FILE), e))?;
     }

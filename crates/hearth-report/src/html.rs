@@ -133,7 +133,44 @@ pub fn esc(s: &str) -> String {
             c => out.push(c),
         }
     }
+    close_bidi(&mut out);
     out
+}
+
+/// Closes what a piece of data text leaves open of right-to-left overrides, embeddings and
+/// isolates, so that it cannot reorder the page around it (an unclosed U+202E turns the rest
+/// of a line backwards). Text that opens nothing is left as it is.
+pub fn close_bidi(text: &mut String) {
+    let mut open: Vec<char> = Vec::new();
+    for c in text.chars() {
+        match c {
+            '\u{202a}' | '\u{202b}' | '\u{202d}' | '\u{202e}' => open.push('\u{202c}'),
+            '\u{2066}'..='\u{2068}' => open.push('\u{2069}'),
+            '\u{202c}' => {
+                if let Some(at) = open.iter().rposition(|x| *x == '\u{202c}') {
+                    open.remove(at);
+                }
+            }
+            '\u{2069}' => {
+                // A PDI also closes the embeddings opened after its isolate.
+                if let Some(at) = open.iter().rposition(|x| *x == '\u{2069}') {
+                    open.truncate(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    while let Some(c) = open.pop() {
+        text.push(c);
+    }
+}
+
+/// `text` with its open bidi controls closed (see [`close_bidi`]), for templates that
+/// escape on their own.
+pub fn bidi_closed(text: &str) -> String {
+    let mut t = text.to_owned();
+    close_bidi(&mut t);
+    t
 }
 
 /// An id made only of `[a-z0-9_-]`, for anchors.
@@ -880,6 +917,23 @@ fn definitions(s: &mut String, r: &HtmlReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclosed_right_to_left_override_is_closed_inside_the_data_text() {
+        // An RLO that would turn the rest of the page's line backwards.
+        assert_eq!(esc("evil\u{202e}gnp.exe"), "evil\u{202e}gnp.exe\u{202c}");
+        assert_eq!(
+            esc("\u{2067}\u{202b}x"),
+            "\u{2067}\u{202b}x\u{202c}\u{2069}"
+        );
+        // Balanced text is left as it is; a PDI closes the embeddings inside its isolate.
+        assert_eq!(esc("a\u{202e}b\u{202c}"), "a\u{202e}b\u{202c}");
+        assert_eq!(
+            esc("\u{2066}\u{202e}b\u{2069}"),
+            "\u{2066}\u{202e}b\u{2069}"
+        );
+        assert_eq!(esc("שלום world"), "שלום world");
+    }
 
     #[test]
     fn hostile_text_stays_text() {

@@ -54,8 +54,18 @@ impl ColumnData {
         match self {
             ColumnData::Int(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
             ColumnData::Float(v) => v[row].map(|x| x.to_string()).unwrap_or_default(),
-            ColumnData::Text(v) => v[row].clone().unwrap_or_default(),
+            ColumnData::Text(v) => v[row].as_deref().map(spreadsheet_safe).unwrap_or_default(),
         }
+    }
+}
+
+/// A text cell a spreadsheet will not run: one that begins with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return gets a leading `'` (OWASP's rule against CSV formula injection). Only
+/// CSV cells are changed; JSON lines and Parquet keep the text exactly.
+pub fn spreadsheet_safe(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
     }
 }
 
@@ -156,6 +166,26 @@ pub fn write(table: &Table, dir: &Path, format: Format) -> Result<std::path::Pat
         return Err(ExportError::Ragged(table.name.clone()));
     }
     let path = dir.join(format!("{}.{}", table.name, format.extension()));
+    // Written under a temporary name and renamed when complete: a kill or a full disk never
+    // leaves a truncated file under the final name.
+    let tmp = dir.join(format!(".{}.{}.tmp", table.name, format.extension()));
+    let written = write_to(table, &tmp, format, n);
+    match written.and_then(|()| {
+        std::fs::rename(&tmp, &path).map_err(|source| ExportError::Io {
+            path: path.clone(),
+            source,
+        })
+    }) {
+        Ok(()) => Ok(path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_to(table: &Table, path: &Path, format: Format, n: usize) -> Result<(), ExportError> {
+    let path = path.to_path_buf();
     let io = |source| ExportError::Io {
         path: path.clone(),
         source,
@@ -193,7 +223,7 @@ pub fn write(table: &Table, dir: &Path, format: Format) -> Result<std::path::Pat
             message: e.to_string(),
         })?,
     }
-    Ok(path)
+    Ok(())
 }
 
 fn schema(table: &Table) -> parquet::errors::Result<Type> {

@@ -150,6 +150,10 @@ fn a_kill_during_a_chat_ingest_is_repaired_by_the_next_ingest() {
         let _ = child.kill();
         let _ = child.wait();
         assert!(ingest_chat(dir.path(), "irc", None).success());
-        assert_eq!(report_bytes(dir.path()), expected, "killed after {delay_ms} ms");
+        assert_eq!(
+            report_bytes(dir.path()),
+            expected,
+            "killed after {delay_ms} ms"
+        );
     }
 }

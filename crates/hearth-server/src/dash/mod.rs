@@ -157,7 +157,8 @@ pub fn hours(v: &Value) -> String {
 
 pub fn s(v: &Value) -> String {
     match v {
-        Value::String(x) => x.clone(),
+        // Data text cannot reorder the page around it (see `close_bidi`).
+        Value::String(x) => hearth_report::html::bidi_closed(x),
         Value::Null => "—".to_owned(),
         other => other.to_string(),
     }

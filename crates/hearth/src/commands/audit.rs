@@ -45,7 +45,7 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
     if args.json {
         print_json(&out);
     } else {
-        print!("{}", render(&out));
+        out!("{}", render(&out));
     }
     Ok(())
 }

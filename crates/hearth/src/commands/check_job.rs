@@ -21,7 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.json {
         print_json(&hearth_app::check_job::to_json(&r));
     } else {
-        print!("{}", render(&r));
+        out!("{}", render(&r));
     }
     Ok(())
 }
@@ -89,7 +89,7 @@ pub fn evaluate(dir: &Path, json_out: bool) -> anyhow::Result<()> {
         print_json(&out);
         return Ok(());
     }
-    println!(
+    outln!(
         "{} postings: {} right ({:.1}%) — clear {}/{}, borderline {}/{}",
         out["postings"],
         out["correct"],
@@ -105,7 +105,7 @@ pub fn evaluate(dir: &Path, json_out: bool) -> anyhow::Result<()> {
         .flatten()
         .filter(|g| g["correct"] == false)
     {
-        println!(
+        outln!(
             "  wrong: {:<36} label {:<12} got {:<12} (community {:.0}%)",
             g["file"].as_str().unwrap_or(""),
             g["label"].as_str().unwrap_or(""),

@@ -82,17 +82,17 @@ pub fn run(args: Args, ui: Ui) -> anyhow::Result<()> {
     let summary = super::ingest::ingest(dir, "mbox", &[input], ui)?;
     let report = super::report::render(dir, Window::default(), args.json)?;
     if args.json {
-        print!("{report}");
+        out!("{report}");
     } else {
-        print!("{}", super::ingest::summary_text(&summary));
-        println!();
-        print!("{report}");
-        println!();
-        println!(
+        out!("{}", super::ingest::summary_text(&summary));
+        outln!();
+        out!("{report}");
+        outln!();
+        outln!(
             "Next: `hearth --data {} people list --role brand` shows who counts as brand and why;",
             dir.display()
         );
-        println!(
+        outln!(
             "      edit {} to change the rules, then `hearth --data {} report` again.",
             config.display(),
             dir.display()

@@ -103,19 +103,19 @@ pub fn run(data: &std::path::Path, command: Command) -> anyhow::Result<()> {
                     "logs": logs.len(),
                 }));
             } else {
-                println!(
+                outln!(
                     "{} logs, {} annotated lines, {} gold links",
                     logs.len(),
                     ours.predicted,
                     ours.links
                 );
-                println!(
+                outln!(
                     "model     precision {:.1}%  recall {:.1}%  F {:.1}%",
                     ours.precision * 100.0,
                     ours.recall * 100.0,
                     ours.f * 100.0
                 );
-                println!(
+                outln!(
                     "previous  precision {:.1}%  recall {:.1}%  F {:.1}%",
                     base.precision * 100.0,
                     base.recall * 100.0,
@@ -176,7 +176,7 @@ pub fn run(data: &std::path::Path, command: Command) -> anyhow::Result<()> {
                 logs.len()
             );
             let model = Model::train(&examples, options);
-            std::fs::write(&out, model.to_text())?;
+            super::write_atomically(&out, model.to_text().as_bytes())?;
             eprintln!("wrote {}", out.display());
             Ok(())
         }

@@ -28,7 +28,7 @@ pub struct Args {
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     if args.list {
         for name in metrics::names() {
-            println!("{name}");
+            outln!("{name}");
         }
         return Ok(());
     }
@@ -46,11 +46,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     if args.json {
         print_json(&out);
     } else {
-        println!("{}", out["definition"].as_str().unwrap_or(""));
-        println!("Value over this scope:");
-        print!("{}", indent(&render_text(&rounded(out["value"].clone()))));
-        println!("\nBehind the number:");
-        print!("{}", indent(&render_text(&rounded(out["behind"].clone()))));
+        outln!("{}", out["definition"].as_str().unwrap_or(""));
+        outln!("Value over this scope:");
+        out!("{}", indent(&render_text(&rounded(out["value"].clone()))));
+        outln!("\nBehind the number:");
+        out!("{}", indent(&render_text(&rounded(out["behind"].clone()))));
     }
     Ok(())
 }

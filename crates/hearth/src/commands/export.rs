@@ -44,7 +44,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         }));
     } else {
         for w in &written {
-            println!("{:<13} {:>9} rows  {}", w.table, w.rows, w.path.display());
+            outln!("{:<13} {:>9} rows  {}", w.table, w.rows, w.path.display());
         }
     }
     Ok(())

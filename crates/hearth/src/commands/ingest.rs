@@ -27,7 +27,7 @@ pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
         if args.json {
             print_json(&summary_json(&summary));
         } else {
-            print!("{}", summary_text(&summary));
+            out!("{}", summary_text(&summary));
         }
         return Ok(());
     }
@@ -42,7 +42,7 @@ pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
         ));
     } else {
         for s in &summaries {
-            print!("{}", summary_text(s));
+            out!("{}", summary_text(s));
         }
     }
     Ok(())

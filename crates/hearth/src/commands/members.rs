@@ -35,7 +35,7 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
     if args.json {
         print_json(&out);
     } else {
-        print!("{}", render_text(&rounded(out)));
+        out!("{}", render_text(&rounded(out)));
     }
     Ok(())
 }

@@ -33,7 +33,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     if args.json {
         print_json(&out);
     } else {
-        print!("{}", render_text(&rounded(out)));
+        out!("{}", render_text(&rounded(out)));
     }
     Ok(())
 }

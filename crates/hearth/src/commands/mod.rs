@@ -1,6 +1,19 @@
 //! One module a command. The use cases live in `hearth-app`; these modules parse arguments,
 //! call it, and print.
 
+/// `println!` for anything that may hold text from the data: control characters (escape
+/// sequences, NUL, bidi overrides) are replaced, so nothing a member wrote can move the
+/// cursor, clear the screen or retitle the terminal (see `text::clean`).
+macro_rules! outln {
+    () => { println!() };
+    ($($t:tt)*) => { println!("{}", $crate::commands::text::clean(&format!($($t)*))) };
+}
+
+/// `print!` with the same cleaning as [`outln!`].
+macro_rules! out {
+    ($($t:tt)*) => { print!("{}", $crate::commands::text::clean(&format!($($t)*))) };
+}
+
 pub mod audit;
 pub mod check_job;
 pub mod demo;

@@ -65,14 +65,15 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
             note,
         } => {
             let out = hearth_app::people::merge(data, &first, &second, &note, &actor)?;
-            println!(
+            outln!(
                 "merged account {} and account {}",
-                out["merged"][0], out["merged"][1]
+                out["merged"][0],
+                out["merged"][1]
             );
         }
         Command::Split { account, note } => {
             let out = hearth_app::people::split(data, &account, &note, &actor)?;
-            println!("account {} now stands alone", out["split"]);
+            outln!("account {} now stands alone", out["split"]);
         }
         Command::Erase {
             person,
@@ -87,7 +88,7 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
             if json {
                 print_json(&out);
             } else {
-                println!(
+                outln!(
                     "erased person {} (now \"erased person {}\"): {} accounts, {} messages {}, \
                      {} other messages scrubbed of them, {} queue states and {} audit rows removed",
                     out["person"],
@@ -116,13 +117,16 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
             if json {
                 print_json(&out);
             } else {
-                println!(
+                outln!(
                     "{:<7} {:>6}  {:<32} {:<40} why",
-                    "role", "msgs", "name", "account"
+                    "role",
+                    "msgs",
+                    "name",
+                    "account"
                 );
                 for r in out.as_array().into_iter().flatten() {
                     let account = r["accounts"][0]["id"].as_str().unwrap_or("");
-                    println!(
+                    outln!(
                         "{:<7} {:>6}  {:<32} {:<40} {}",
                         r["role"].as_str().unwrap_or(""),
                         r["messages"].as_u64().unwrap_or(0),
@@ -149,19 +153,19 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
 
 fn show_text(r: &Value) {
     let s = |v: &Value| clean(v.as_str().unwrap_or(""));
-    println!("{} (person {})", s(&r["name"]), r["person"]);
-    println!("  role: {} — {}", s(&r["role"]), s(&r["why"]));
-    println!(
+    outln!("{} (person {})", s(&r["name"]), r["person"]);
+    outln!("  role: {} — {}", s(&r["role"]), s(&r["why"]));
+    outln!(
         "  messages: {} ({} to {})",
         r["messages"],
         s(&r["first_message"]),
         s(&r["last_message"])
     );
     for a in r["accounts"].as_array().into_iter().flatten() {
-        println!("  account: {}:{}", s(&a["source"]), s(&a["id"]));
+        outln!("  account: {}:{}", s(&a["source"]), s(&a["id"]));
     }
     for why in r["merged_because"].as_array().into_iter().flatten() {
-        println!("  joined because: {}", s(why));
+        outln!("  joined because: {}", s(why));
     }
 }
 

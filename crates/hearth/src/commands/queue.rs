@@ -104,7 +104,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     let (id, action) = action;
     let s = hearth_app::queue::change(data, &id, &action, &super::cli_actor())?;
     let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
-    println!(
+    outln!(
         "{}  {}  {}{}{}",
         text(&s["id"]),
         text(&s["status_text"]),
@@ -179,6 +179,6 @@ fn list(data: &Path, args: &ListArgs) -> anyhow::Result<()> {
         }
     }
     s.push_str("\nhearth queue done|snooze|assign|note|reopen ID changes an item.\n");
-    print!("{s}");
+    out!("{s}");
     Ok(())
 }

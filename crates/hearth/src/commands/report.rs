@@ -38,13 +38,13 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     }
     let window = hearth_app::scope::window(args.since.as_deref(), args.until.as_deref())?;
     let out = render(data, window, args.json)?;
-    print!("{out}");
+    out!("{out}");
     if !args.json {
         let scope = Scope {
             space: None,
             ..scope
         };
-        print!("{}", social_summary(data, &scope)?);
+        out!("{}", social_summary(data, &scope)?);
     }
     Ok(())
 }

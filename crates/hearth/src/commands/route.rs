@@ -38,7 +38,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     if args.json {
         print_json(&out);
     } else {
-        print!("{}", render(&out));
+        out!("{}", render(&out));
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ pub fn run(data: &Path, command: Command) -> anyhow::Result<()> {
             if a.json {
                 print_json(&out);
             } else {
-                print!("{}", posts_text(&out));
+                out!("{}", posts_text(&out));
             }
         }
         Command::BestTime(a) => {
@@ -93,7 +93,7 @@ fn print(out: &Value, json: bool) {
     if json {
         print_json(out);
     } else {
-        print!("{}", render_text(&rounded(out.clone())));
+        out!("{}", render_text(&rounded(out.clone())));
     }
 }
 

@@ -32,8 +32,25 @@ impl ScopeArgs {
 pub fn print_json(value: &Value) {
     println!(
         "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
+        terminal_safe_json(&serde_json::to_string_pretty(value).unwrap_or_default())
     );
+}
+
+/// JSON text with every character a terminal could act on written as a `\uXXXX` escape:
+/// the same JSON value, exactly (serde escapes only U+0000..U+001F; DEL, the C1 controls
+/// and bidi overrides would pass raw). Such characters only occur inside strings.
+pub fn terminal_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_control() && c != '\n'
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Rounds every float in a JSON value to 4 decimals (stable, readable output).

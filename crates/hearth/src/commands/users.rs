@@ -103,9 +103,9 @@ pub fn run_user(data: &Path, command: UserCommand) -> anyhow::Result<()> {
             if json {
                 print_json(&out);
             } else {
-                println!("{:<24} {:<10} created", "name", "role");
+                outln!("{:<24} {:<10} created", "name", "role");
                 for u in out.as_array().into_iter().flatten() {
-                    println!(
+                    outln!(
                         "{:<24} {:<10} {}",
                         super::text::clean(u["name"].as_str().unwrap_or("")),
                         u["role"].as_str().unwrap_or(""),
@@ -131,12 +131,14 @@ pub fn run_user(data: &Path, command: UserCommand) -> anyhow::Result<()> {
             if json {
                 print_json(&out);
             } else {
-                println!(
+                outln!(
                     "{:<40} {:>8}  {:<20}  locked",
-                    "subject", "failures", "last"
+                    "subject",
+                    "failures",
+                    "last"
                 );
                 for l in out.as_array().into_iter().flatten() {
-                    println!(
+                    outln!(
                         "{:<40} {:>8}  {:<20}  {}",
                         super::text::clean(l["subject"].as_str().unwrap_or("")),
                         l["failures"],
@@ -165,19 +167,22 @@ pub fn run_token(data: &Path, command: TokenCommand) -> anyhow::Result<()> {
         TokenCommand::Create { name, role } => {
             let role = Role::parse(&role)?;
             let token = team::create_token(&store(data)?, &name, role, &actor)?;
-            println!("{token}");
+            outln!("{token}");
         }
         TokenCommand::List { json } => {
             let out = team::tokens(&store(data)?)?;
             if json {
                 print_json(&out);
             } else {
-                println!(
+                outln!(
                     "{:<24} {:<10} {:<20} {:<20} revoked",
-                    "name", "role", "created", "last used"
+                    "name",
+                    "role",
+                    "created",
+                    "last used"
                 );
                 for t in out.as_array().into_iter().flatten() {
-                    println!(
+                    outln!(
                         "{:<24} {:<10} {:<20} {:<20} {}",
                         super::text::clean(t["name"].as_str().unwrap_or("")),
                         t["role"].as_str().unwrap_or(""),
@@ -204,7 +209,7 @@ pub fn run_log(data: &Path, limit: usize, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     for c in out.as_array().into_iter().flatten() {
-        println!(
+        outln!(
             "{}  {:<20} {:<16} {}  {}",
             c["time"].as_str().unwrap_or(""),
             super::text::clean(c["actor"].as_str().unwrap_or("")),
