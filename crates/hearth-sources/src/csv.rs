@@ -57,6 +57,7 @@ pub fn read_csv(
     input: &mut dyn BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
+    let (input, marks) = crlf_aware(input);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let diag = |line: u64, offset: u64, reason, detail: String| Diagnostic {
         file: path.to_path_buf(),
@@ -92,18 +93,15 @@ pub fn read_csv(
             0,
             SkipReason::NotARecord,
             format!(
-                "expected columns id, time and author in the header row, found {:?}",
-                headers.iter().collect::<Vec<_>>()
+                "expected columns id, time and author in the header row, found {}",
+                crate::excerpt(&format!("{:?}", headers.iter().collect::<Vec<_>>()), 120)
             ),
         ));
         return Ok(());
     }
     let mut record = csv::StringRecord::new();
     loop {
-        let (line, offset) = {
-            let p = reader.position();
-            (p.line(), p.byte())
-        };
+        let (line, offset) = marks.start(reader.position());
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
@@ -141,6 +139,74 @@ pub fn read_csv(
                 source,
             })?,
             Err((reason, detail)) => sink.diagnostic(diag(line, offset, reason, detail)),
+        }
+    }
+}
+
+/// Where records start in a CSV file with CRLF line ends: before a read the csv crate's
+/// position is still on the previous line's LF (its parser stops at the CR), a line and a
+/// byte early. This reader notes every LF that follows a CR, so [`CrlfMarks::start`] can
+/// move such a position past it.
+#[derive(Debug)]
+pub struct CrlfAware<R> {
+    inner: R,
+    state: std::rc::Rc<std::cell::RefCell<CrlfState>>,
+}
+
+#[derive(Debug, Default)]
+struct CrlfState {
+    read: u64,
+    last_was_cr: bool,
+    /// Offsets of the most recent CRLF line ends' LF bytes.
+    lfs: std::collections::VecDeque<u64>,
+}
+
+/// The positions noted by a [`CrlfAware`] reader.
+#[derive(Debug)]
+pub struct CrlfMarks(std::rc::Rc<std::cell::RefCell<CrlfState>>);
+
+/// LF offsets kept: the csv crate reads at most this far ahead of the record it returns.
+const KEEP_LFS: usize = 1 << 14;
+
+/// Wraps `inner`; the marks tell where records really start.
+pub fn crlf_aware<R: std::io::Read>(inner: R) -> (CrlfAware<R>, CrlfMarks) {
+    let state = std::rc::Rc::new(std::cell::RefCell::new(CrlfState::default()));
+    (
+        CrlfAware {
+            inner,
+            state: state.clone(),
+        },
+        CrlfMarks(state),
+    )
+}
+
+impl<R: std::io::Read> std::io::Read for CrlfAware<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut st = self.state.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' && st.last_was_cr {
+                let at = st.read + i as u64;
+                st.lfs.push_back(at);
+                if st.lfs.len() > KEEP_LFS {
+                    st.lfs.pop_front();
+                }
+            }
+            st.last_was_cr = *b == b'\r';
+        }
+        st.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl CrlfMarks {
+    /// (1-based line, byte offset) where the record at `p` starts.
+    pub fn start(&self, p: &csv::Position) -> (u64, u64) {
+        let st = self.0.borrow();
+        if st.lfs.binary_search(&p.byte()).is_ok() {
+            (p.line() + 1, p.byte() + 1)
+        } else {
+            (p.line(), p.byte())
         }
     }
 }

@@ -70,3 +70,26 @@ impl fmt::Display for Diagnostic {
         )
     }
 }
+
+/// Longest detail a diagnostic keeps, in characters; longer ones are cut with a note of
+/// their length (a 50 MB header line must not become a 50 MB warning).
+pub const MAX_DETAIL: usize = 240;
+
+/// `text` cut to at most `max` characters, with `…` and the full length when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}… ({} bytes in all)", text.len())
+}
+
+impl Diagnostic {
+    /// The same diagnostic with its detail cut to [`MAX_DETAIL`] characters.
+    pub fn bounded(mut self) -> Diagnostic {
+        if self.detail.len() > MAX_DETAIL {
+            self.detail = excerpt(&self.detail, MAX_DETAIL);
+        }
+        self
+    }
+}

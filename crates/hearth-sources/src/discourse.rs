@@ -312,6 +312,7 @@ fn typed(column: &str, cell: &str) -> Value {
 
 /// A Data Explorer result saved as CSV (see `docs/discourse-export.md` for the query).
 fn read_table_csv(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
+    let (bytes, marks) = crate::csv::crlf_aware(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
@@ -330,7 +331,7 @@ fn read_table_csv(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
-        let (line, offset) = (reader.position().line(), reader.position().byte());
+        let (line, offset) = marks.start(reader.position());
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => rows.push((

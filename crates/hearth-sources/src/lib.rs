@@ -36,7 +36,7 @@ pub mod text;
 pub mod twitter;
 
 pub use detect::detect;
-pub use diagnostic::{Diagnostic, Severity, SkipReason};
+pub use diagnostic::{Diagnostic, MAX_DETAIL, Severity, SkipReason, excerpt};
 pub use paths::expand_paths;
 
 use hearth_model::RawMessage;

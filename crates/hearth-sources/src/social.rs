@@ -139,6 +139,7 @@ pub fn read(
         reason,
         detail,
     };
+    let (input, marks) = crate::csv::crlf_aware(input);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -226,10 +227,7 @@ pub fn read(
         format: col(platform.format),
     };
     loop {
-        let (line, offset) = {
-            let p = reader.position();
-            (p.line(), p.byte())
-        };
+        let (line, offset) = marks.start(reader.position());
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {}

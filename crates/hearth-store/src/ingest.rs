@@ -37,12 +37,16 @@ pub struct FileSummary {
     pub skipped_by_reason: BTreeMap<&'static str, u64>,
     /// Messages kept with a repair (e.g. a derived id), by reason.
     pub notes_by_reason: BTreeMap<&'static str, u64>,
-    /// The first diagnostics of this file (at most [`KEEP_DIAGNOSTICS`]).
+    /// The first diagnostics of this file: the first of each reason, then up to
+    /// [`KEEP_DIAGNOSTICS`] skips and [`KEEP_NOTES`] notes.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Diagnostics kept per file for display; all are counted.
+/// Skipped-record diagnostics kept per file for display (all are counted by reason, and the
+/// first of each reason is always kept).
 pub const KEEP_DIAGNOSTICS: usize = 100;
+/// Notes kept per file for display, beside the skips.
+pub const KEEP_NOTES: usize = 20;
 
 /// What happened to a whole ingest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -651,6 +655,7 @@ impl Sink for IngestSink<'_, '_> {
     }
 
     fn diagnostic(&mut self, d: Diagnostic) {
+        let d = d.bounded();
         let key = d.reason.as_str();
         match d.severity {
             Severity::Skipped => {
@@ -663,7 +668,23 @@ impl Sink for IngestSink<'_, '_> {
                 tracing::debug!("{d}");
             }
         }
-        if self.summary.diagnostics.len() < KEEP_DIAGNOSTICS {
+        // The first of each reason is always kept; then up to KEEP_DIAGNOSTICS skips and
+        // KEEP_NOTES notes, so notes never crowd a skipped record out of the report.
+        let (kept_same, kept_kind) =
+            self.summary
+                .diagnostics
+                .iter()
+                .fold((false, 0usize), |(same, kind), k| {
+                    (
+                        same || (k.severity == d.severity && k.reason == d.reason),
+                        kind + usize::from(k.severity == d.severity),
+                    )
+                });
+        let room = match d.severity {
+            Severity::Skipped => KEEP_DIAGNOSTICS,
+            Severity::Note => KEEP_NOTES,
+        };
+        if !kept_same || kept_kind < room {
             self.summary.diagnostics.push(d);
         }
     }

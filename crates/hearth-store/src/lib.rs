@@ -22,7 +22,7 @@ mod team;
 
 pub use erase::{ERASED, Erased, scrub, signature_lines};
 pub use error::StoreError;
-pub use ingest::{BATCH, FileSummary, IngestSummary, Progress};
+pub use ingest::{BATCH, FileSummary, IngestSummary, KEEP_DIAGNOSTICS, KEEP_NOTES, Progress};
 pub use posts::PostRow;
 pub use queue::{QueueChange, QueueState};
 pub use replies::{InferredLink, PendingWork, StoredLine};

@@ -281,3 +281,62 @@ fn the_snapshot_cache_is_used_only_for_its_generation() {
         );
     }
 }
+
+/// Says 150 notes, then skips one record.
+struct NotesThenASkip;
+
+impl Reader for NotesThenASkip {
+    fn id(&self) -> &'static str {
+        "jsonl"
+    }
+    fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+        Ok(paths.to_vec())
+    }
+    fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
+        let d = |line, severity, reason| hearth_sources::Diagnostic {
+            file: unit.to_path_buf(),
+            line,
+            byte_offset: line * 10,
+            severity,
+            reason,
+            detail: "x".repeat(100_000),
+        };
+        for line in 1..=150 {
+            sink.diagnostic(d(
+                line,
+                hearth_sources::Severity::Note,
+                hearth_sources::SkipReason::SynthesizedId,
+            ));
+        }
+        sink.diagnostic(d(
+            151,
+            hearth_sources::Severity::Skipped,
+            hearth_sources::SkipReason::MissingTime,
+        ));
+        Ok(())
+    }
+}
+
+#[test]
+fn notes_never_crowd_a_skipped_record_out_of_the_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    let summary = store
+        .ingest(&NotesThenASkip, &[dir.path().join("x.jsonl")], &mut |_| {})
+        .expect("ingest");
+    let file = &summary.files[0];
+    assert_eq!(file.skipped, 1);
+    assert_eq!(file.notes_by_reason["synthesized_id"], 150);
+    let skipped: Vec<_> = file
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == hearth_sources::Severity::Skipped)
+        .collect();
+    assert_eq!(skipped.len(), 1, "the skip is kept");
+    assert_eq!(skipped[0].line, 151);
+    assert!(file.diagnostics.len() <= hearth_store::KEEP_NOTES + 1);
+    assert!(
+        file.diagnostics.iter().all(|d| d.detail.len() < 400),
+        "details are quoted short"
+    );
+}

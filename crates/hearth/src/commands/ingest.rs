@@ -89,20 +89,34 @@ pub fn ingest(
         &super::cli_actor(),
     )?;
     bar.finish_and_clear();
-    for d in summary
+    // The first skipped record of each reason, then more up to ten.
+    let skips: Vec<&hearth_sources::Diagnostic> = summary
         .files
         .iter()
         .flat_map(|f| &f.diagnostics)
         .filter(|d| d.severity == Severity::Skipped)
-        .take(10)
-    {
-        eprintln!("warning: {d}");
+        .collect();
+    let mut shown: Vec<&hearth_sources::Diagnostic> = Vec::new();
+    for d in &skips {
+        if !shown.iter().any(|s| s.reason == d.reason) {
+            shown.push(d);
+        }
     }
-    if summary.skipped() > 10 {
-        eprintln!(
-            "warning: {} more skipped records (run with -vv to see all)",
-            summary.skipped() - 10
-        );
+    for d in &skips {
+        if shown.len() >= 10 {
+            break;
+        }
+        if !shown.iter().any(|s| std::ptr::eq(*s, *d)) {
+            shown.push(d);
+        }
+    }
+    shown.sort_by_key(|d| skips.iter().position(|s| std::ptr::eq(*s, *d)));
+    for d in &shown {
+        eprintln!("warning: {}", super::text::clean(&d.to_string()));
+    }
+    let unshown = summary.skipped().saturating_sub(shown.len() as u64);
+    if unshown > 0 {
+        eprintln!("warning: {unshown} more skipped records (run with -vv to see all)");
     }
     Ok(summary)
 }
