@@ -59,8 +59,9 @@ impl Reader for SlackReader {
 
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         let mut units = Vec::new();
+        let mut visited = crate::paths::Visited::default();
         for p in paths {
-            find_units(p, &mut units)?;
+            find_units(p, &mut units, &mut visited)?;
         }
         units.sort();
         units.dedup();
@@ -90,19 +91,31 @@ impl Reader for SlackReader {
             let ext = rel.rsplit('.').next().unwrap_or("");
             match parts.as_slice() {
                 ["logs", _] if matches!(ext, "txt" | "jsonl" | "json" | "ndjson") => {
-                    match &mut tree {
-                        Tree::Folder(_) => ws.events(&path, sink)?,
-                        Tree::Zip { .. } => {
-                            let bytes = tree.read(&rel)?;
-                            ws.event_lines(&path, &mut &bytes[..], sink)?;
-                        }
-                    }
+                    tree.stream(&rel, sink, &mut |input, sink| {
+                        ws.event_lines(&path, input, sink)
+                    })?;
                 }
-                [channel, _] if ext == "json" && *channel != "logs" => {
-                    let bytes = tree.read(&rel)?;
-                    ws.day(&path, channel, &bytes, sink)?;
+                // A channel's day; channel folders one level deeper (an export kept inside
+                // a folder of folders) are read too, named by their own folder.
+                [channel, _] | [_, channel, _] if ext == "json" && *channel != "logs" => {
+                    let channel = (*channel).to_owned();
+                    tree.stream(&rel, sink, &mut |input, sink| {
+                        ws.day(&path, &channel, input, sink)
+                    })?;
                 }
-                _ => continue,
+                [_] => continue,
+                _ => {
+                    sink.diagnostic(Diagnostic {
+                        file: path.clone(),
+                        line: 1,
+                        byte_offset: 0,
+                        severity: Severity::Note,
+                        reason: SkipReason::NotConversation,
+                        detail: "not read: a Slack export has <channel>/<day>.json and logs/<file>"
+                            .to_owned(),
+                    });
+                    continue;
+                }
             }
             done += tree.size_of(&rel);
             sink.progress(done);
@@ -123,7 +136,11 @@ fn is_unit(dir: &Path) -> bool {
         || dir.join("logs").is_dir()
 }
 
-fn find_units(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn find_units(
+    path: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut crate::paths::Visited,
+) -> std::io::Result<()> {
     let meta = std::fs::metadata(path)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
     if !meta.is_dir() {
@@ -136,25 +153,22 @@ fn find_units(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             path.display()
         )));
     }
+    visited.first(&meta);
     if is_unit(path) {
         out.push(path.to_path_buf());
         return Ok(());
     }
-    let mut entries: Vec<_> = std::fs::read_dir(path)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
+    for p in crate::paths::sorted_entries(path) {
         let hidden = p
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
-        if p.is_dir() {
-            find_units(&p, out)?;
-        } else if is_zip(&p) {
-            out.push(p);
+        match crate::paths::entry(p, visited) {
+            crate::paths::Entry::Dir(d) => find_units(&d, out, visited)?,
+            crate::paths::Entry::File(f) if is_zip(&f) => out.push(f),
+            _ => {}
         }
     }
     Ok(())
@@ -218,34 +232,51 @@ impl Tree {
 
     /// Relative names of the files of a folder unit: its own files, `logs/*`, `<channel>/*`.
     fn folder_files(dir: &Path) -> Vec<String> {
-        let list = |d: &Path| -> Vec<PathBuf> {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                .unwrap_or_default();
-            v.sort();
-            v
-        };
+        let mut visited = crate::paths::Visited::default();
+        if let Ok(meta) = std::fs::metadata(dir) {
+            visited.first(&meta);
+        }
         let mut out = Vec::new();
-        for p in list(dir) {
+        Tree::collect(dir, "", 0, &mut visited, &mut out);
+        out
+    }
+
+    /// Files under `dir` as `rel` names, down to two folders deep (`<channel>/<day>.json`,
+    /// and channel folders kept one level deeper); each real folder once.
+    fn collect(
+        dir: &Path,
+        rel: &str,
+        depth: usize,
+        visited: &mut crate::paths::Visited,
+        out: &mut Vec<String>,
+    ) {
+        for p in crate::paths::sorted_entries(dir) {
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if p.is_dir() {
-                for f in list(&p) {
-                    if f.is_file() {
-                        let file = f
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        out.push(format!("{name}/{file}"));
-                    }
-                }
+            if name.starts_with('.') {
+                continue;
+            }
+            let here = if rel.is_empty() {
+                name
             } else {
-                out.push(name);
+                format!("{rel}/{name}")
+            };
+            match crate::paths::entry(p, visited) {
+                crate::paths::Entry::Dir(d) if depth < 2 => {
+                    Tree::collect(&d, &here, depth + 1, visited, out);
+                }
+                crate::paths::Entry::Dir(d) => {
+                    tracing::warn!(
+                        "{}: not read: Slack channel folders are at most two levels down",
+                        d.display()
+                    );
+                }
+                crate::paths::Entry::File(_) => out.push(here),
+                crate::paths::Entry::Skip => {}
             }
         }
-        out
     }
 
     /// Every file: event logs first, then the rest, each in name order.
@@ -271,11 +302,53 @@ impl Tree {
         }
     }
 
-    fn read(&mut self, rel: &str) -> Result<Vec<u8>, ReadError> {
+    /// One file, read whole: `None` (with a diagnostic) when it is larger than the record
+    /// limit (only the small EDN metadata files are read this way).
+    fn read(&mut self, rel: &str, sink: &mut dyn Sink) -> Result<Option<Vec<u8>>, ReadError> {
+        let max = crate::limits::max_record();
+        let mut bytes = Vec::new();
+        let mut over = false;
+        self.stream(rel, sink, &mut |input, _| {
+            let mut capped = crate::limits::Capped::new(input, max as u64);
+            std::io::Read::read_to_end(&mut capped, &mut bytes).map_err(|source| {
+                ReadError::Io {
+                    path: PathBuf::from(rel),
+                    source,
+                }
+            })?;
+            over = capped.cut;
+            Ok(())
+        })?;
+        if over {
+            sink.diagnostic(Diagnostic {
+                file: PathBuf::from(rel),
+                line: 1,
+                byte_offset: 0,
+                severity: Severity::Skipped,
+                reason: SkipReason::NotARecord,
+                detail: format!(
+                    "larger than the record limit of {max} bytes (HEARTH_MAX_RECORD_BYTES); {ROLES_UNKNOWN}"
+                ),
+            });
+            return Ok(None);
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Hands one file to `f` as a buffered stream: from disk, or decompressed from the zip
+    /// entry as it is read (never more than the file limit: past it the rest is skipped
+    /// with a diagnostic, so a small zip of a huge entry costs bounded time and memory).
+    fn stream(
+        &mut self,
+        rel: &str,
+        sink: &mut dyn Sink,
+        f: &mut dyn FnMut(&mut dyn BufRead, &mut dyn Sink) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
         match self {
             Tree::Folder(dir) => {
                 let path = dir.join(rel);
-                std::fs::read(&path).map_err(|source| ReadError::Io { path, source })
+                let mut input = crate::open(&path)?;
+                f(&mut input, sink)
             }
             Tree::Zip {
                 path,
@@ -287,12 +360,29 @@ impl Tree {
                     path: path.join(rel),
                     source: e,
                 };
-                let mut entry = archive
+                let entry = archive
                     .by_name(&format!("{prefix}{rel}"))
                     .map_err(|e| io(std::io::Error::other(e.to_string())))?;
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(io)?;
-                Ok(bytes)
+                let limit = crate::limits::max_file();
+                let mut input = std::io::BufReader::with_capacity(
+                    1 << 16,
+                    crate::limits::Capped::new(entry, limit),
+                );
+                f(&mut input, sink)?;
+                if input.get_ref().cut {
+                    sink.diagnostic(Diagnostic {
+                        file: path.join(rel),
+                        line: 1,
+                        byte_offset: limit,
+                        severity: Severity::Skipped,
+                        reason: SkipReason::NotARecord,
+                        detail: format!(
+                            "the entry decompresses to more than the file limit of {limit} bytes \
+                             (HEARTH_MAX_FILE_BYTES); the rest was skipped"
+                        ),
+                    });
+                }
+                Ok(())
             }
         }
     }
@@ -350,16 +440,20 @@ impl Workspace {
             Tree::Folder(p) => p.clone(),
             Tree::Zip { path, .. } => path.clone(),
         };
-        let mut read = |rel: &str| -> Result<Option<String>, ReadError> {
+        let read = |tree: &mut Tree,
+                    rel: &str,
+                    sink: &mut dyn Sink|
+         -> Result<Option<String>, ReadError> {
             if !tree.exists(rel) {
                 return Ok(None);
             }
-            let bytes = tree.read(rel)?;
-            Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+            Ok(tree
+                .read(rel, sink)?
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
         };
         let users_json = unit.join("users.json");
-        if let Some(text) = read("users.json")? {
-            for u in json_list(&users_json, text.as_bytes(), sink, ROLES_UNKNOWN) {
+        for u in json_list(tree, "users.json", &users_json, sink, ROLES_UNKNOWN)? {
+            {
                 let Some(id) = u["id"].as_str() else { continue };
                 let mut flags = Vec::new();
                 for (key, flag) in [
@@ -389,7 +483,7 @@ impl Workspace {
                 );
             }
         }
-        if let Some(text) = read("users.edn")? {
+        if let Some(text) = read(tree, "users.edn", sink)? {
             for m in crate::edn::maps(&text) {
                 let Some(id) = m.get("user/slack-id").and_then(|v| v.as_str()) else {
                     continue;
@@ -426,15 +520,15 @@ impl Workspace {
             }
         }
         let channels_json = unit.join("channels.json");
-        if let Some(text) = read("channels.json")? {
-            for c in json_list(&channels_json, text.as_bytes(), sink, ROLES_UNKNOWN) {
+        for c in json_list(tree, "channels.json", &channels_json, sink, ROLES_UNKNOWN)? {
+            {
                 if let (Some(id), Some(name)) = (c["id"].as_str(), c["name"].as_str()) {
                     ws.names.insert(id.to_owned(), name.to_owned());
                     ws.ids.insert(name.to_owned(), id.to_owned());
                 }
             }
         }
-        if let Some(text) = read("channels.edn")? {
+        if let Some(text) = read(tree, "channels.edn", sink)? {
             for m in crate::edn::maps(&text) {
                 if let (Some(id), Some(name)) = (
                     m.get("channel/slack-id").and_then(|v| v.as_str()),
@@ -449,10 +543,6 @@ impl Workspace {
     }
 
     /// Event lines: one JSON object a line.
-    fn events(&mut self, path: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        self.event_lines(path, &mut crate::open(path)?, sink)
-    }
-
     fn event_lines(
         &mut self,
         path: &Path,
@@ -470,7 +560,7 @@ impl Workspace {
         &mut self,
         path: &Path,
         folder: &str,
-        bytes: &[u8],
+        input: &mut dyn BufRead,
         sink: &mut dyn Sink,
     ) -> Result<(), ReadError> {
         let channel = self
@@ -481,11 +571,26 @@ impl Workspace {
         if !self.names.contains_key(&channel) {
             self.names.insert(channel.clone(), folder.to_owned());
         }
-        let list = json_list(path, bytes, sink, "the day was skipped");
-        // A parsed array element has no position of its own: its diagnostics name the file.
-        for m in &list {
-            self.message(path, (0, 1), m, &channel, sink)?;
-        }
+        // Message by message, each with its place; the day is never held whole.
+        crate::jsonstream::read_records(
+            path,
+            input,
+            sink,
+            &[&[]],
+            "a JSON array of a day's messages",
+            &mut |_, which, m, place, sink| {
+                if which == usize::MAX {
+                    sink.diagnostic(place.diagnostic(
+                        path,
+                        Severity::Skipped,
+                        SkipReason::NotARecord,
+                        "expected a JSON array of a day's messages; the day was skipped".to_owned(),
+                    ));
+                    return Ok(());
+                }
+                self.message(path, (place.offset, place.line), &m, &channel, sink)
+            },
+        )?;
         Ok(())
     }
 
@@ -627,25 +732,43 @@ pub fn read_event_lines(
 
 /// The elements of a JSON array file (`users.json`, `channels.json`, a day of a channel); a
 /// file that is not one is reported, with `consequence` saying what is lost, and yields nothing.
-fn json_list(path: &Path, bytes: &[u8], sink: &mut dyn Sink, consequence: &str) -> Vec<Value> {
-    let (line, offset, problem) = match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Array(list)) => return list,
-        Ok(_) => (1, 0, "not an array".to_owned()),
-        Err(e) => (
-            e.line().max(1) as u64,
-            offset_of(bytes, e.line(), e.column()),
-            e.to_string(),
-        ),
-    };
-    sink.diagnostic(Diagnostic {
-        file: path.to_path_buf(),
-        line,
-        byte_offset: offset,
-        severity: Severity::Skipped,
-        reason: SkipReason::NotARecord,
-        detail: format!("expected a JSON array: {problem}; {consequence}"),
-    });
-    Vec::new()
+/// The elements of a metadata file's top-level array (`users.json`, `channels.json`),
+/// streamed; none when the file is missing. Broken ones are reported with `consequence`.
+fn json_list(
+    tree: &mut Tree,
+    rel: &str,
+    path: &Path,
+    sink: &mut dyn Sink,
+    consequence: &str,
+) -> Result<Vec<Value>, ReadError> {
+    let mut out = Vec::new();
+    if !tree.exists(rel) {
+        return Ok(out);
+    }
+    tree.stream(rel, sink, &mut |input, sink| {
+        crate::jsonstream::read_records(
+            path,
+            input,
+            sink,
+            &[&[]],
+            &format!("a JSON array ({consequence})"),
+            &mut |_, which, v, place, sink| {
+                if which == usize::MAX {
+                    sink.diagnostic(place.diagnostic(
+                        path,
+                        Severity::Skipped,
+                        SkipReason::NotARecord,
+                        format!("expected a JSON array: not an array; {consequence}"),
+                    ));
+                } else {
+                    out.push(v);
+                }
+                Ok(())
+            },
+        )
+        .map(|_| ())
+    })?;
+    Ok(out)
 }
 
 /// Byte offset of a 1-based line and column (as `serde_json` reports errors).

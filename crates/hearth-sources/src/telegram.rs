@@ -24,7 +24,7 @@
 //! **Known gaps:** `@username` mentions are not linked (the export has no username → id
 //! table); reactions and edits are not read.
 
-use crate::jsonstream::{Mapped, emit, read_chat_export};
+use crate::jsonstream::{Mapped, emit, read_records};
 use crate::text::parse_time;
 use crate::{MIN_TIME, ReadError, Reader, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
@@ -56,40 +56,49 @@ impl Reader for TelegramReader {
     }
 }
 
-/// Reads one export from `input` (`path` names it in diagnostics).
+/// Reads one export from `input` (`path` names it in diagnostics): a single chat's
+/// `messages`, record by record, or an all-chats export's `chats.list`, a chat at a time
+/// (each chat within the record limit).
 pub fn read_export(
     path: &Path,
     input: &mut dyn BufRead,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
     let note = |m: &Value| format!("message {} is a service message ({})", m["id"], m["action"]);
-    let top = read_chat_export(
+    let what = "a Telegram Desktop JSON export";
+    read_records(
         path,
         input,
         sink,
-        "a Telegram Desktop JSON export",
-        &message,
-        &note,
-    )?;
-    // An all-chats export: its chats are in `chats.list`, read whole.
-    for chat in top
-        .get("chats")
-        .and_then(|c| c["list"].as_array())
-        .into_iter()
-        .flatten()
-    {
-        let Some(obj) = chat.as_object() else {
-            continue;
-        };
-        for m in chat["messages"].as_array().into_iter().flatten() {
-            emit(path, &mut *sink, message(obj, m), || note(m)).map_err(|source| {
-                ReadError::Sink {
-                    path: path.to_path_buf(),
-                    source,
+        &[&["messages"], &["chats", "list"]],
+        what,
+        &mut |top, which, record, place, sink| match which {
+            0 => emit(path, place, sink, message(top, &record), || note(&record)),
+            1 => {
+                let Some(chat) = record.as_object() else {
+                    return Ok(());
+                };
+                for m in chat
+                    .get("messages")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    emit(path, place, sink, message(chat, m), || note(m))?;
                 }
-            })?;
-        }
-    }
+                Ok(())
+            }
+            _ => {
+                sink.diagnostic(place.diagnostic(
+                    path,
+                    crate::Severity::Skipped,
+                    crate::SkipReason::NotARecord,
+                    format!("expected {what} (an object with a \"messages\" array or chats.list)"),
+                ));
+                Ok(())
+            }
+        },
+    )?;
     Ok(())
 }
 

@@ -381,3 +381,21 @@ fn mutated_real_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_symlinked_folder_is_read_once_and_a_loop_ends() {
+    use hearth_sources::Reader;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("sub");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/mbox/usrp-users-2026-excerpt.mbox");
+    std::fs::copy(&fixture, sub.join("a.mbox")).expect("copy");
+    std::os::unix::fs::symlink("sub", dir.path().join("link")).expect("link");
+    std::os::unix::fs::symlink(".", sub.join("loop")).expect("loop");
+    std::os::unix::fs::symlink("/nonexistent", sub.join("dangling.mbox")).expect("dangling");
+    let units = hearth_sources::mbox::MboxReader
+        .units(&[dir.path().to_path_buf()])
+        .expect("no entry stops the walk");
+    assert_eq!(units.len(), 1, "{units:?}");
+}

@@ -195,8 +195,99 @@ fn a_broken_users_file_is_reported_and_messages_still_read() {
     assert_eq!(d.file, dir.path().join("users.json"));
     assert_eq!((d.line, d.byte_offset), (1, 13)); // the second comma
     assert!(
-        d.detail.starts_with("expected a JSON array"),
+        d.detail.starts_with("expected a JSON record"),
         "{}",
         d.detail
     );
+}
+
+/// Runs `f` on a thread and fails (instead of hanging) if it takes longer than a minute.
+fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("finished (a link loop would run forever)")
+}
+
+#[test]
+fn symlink_loops_end_and_each_folder_is_read_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("L");
+    std::fs::create_dir(&root).expect("L");
+    let export = root.join("export");
+    std::fs::create_dir(&export).expect("export");
+    let real = unit("houstondatavis-export");
+    for f in ["users.json", "channels.json"] {
+        std::fs::copy(real.join(f), export.join(f)).expect("copy");
+    }
+    std::fs::create_dir(export.join("general")).expect("channel");
+    let day = std::fs::read_dir(real.join("general"))
+        .expect("general")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a day");
+    std::fs::copy(&day, export.join("general/2016-01-01.json")).expect("day");
+    // ln -s . L/a; ln -s . L/b; a dangling link; a loop inside the export.
+    std::os::unix::fs::symlink(".", root.join("a")).expect("a");
+    std::os::unix::fs::symlink(".", root.join("b")).expect("b");
+    std::os::unix::fs::symlink("/nonexistent", root.join("dangling")).expect("dangling");
+    std::os::unix::fs::symlink(".", export.join("general/again")).expect("loop");
+    let r = root.clone();
+    let units = within_a_minute(move || SlackReader.units(&[r]).expect("units"));
+    assert_eq!(units, vec![export.clone()]);
+    let e = export.clone();
+    let got = within_a_minute(move || read(&e));
+    let direct = read(&export);
+    assert!(!got.messages.is_empty());
+    assert_eq!(got.messages.len(), direct.messages.len());
+    let ids: std::collections::HashSet<_> = got.messages.iter().map(|m| &m.native_id).collect();
+    assert_eq!(ids.len(), got.messages.len(), "no message read twice");
+}
+
+#[test]
+fn channel_folders_one_level_deeper_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = dir.path().join("export");
+    let real = unit("houstondatavis-export");
+    std::fs::create_dir_all(export.join("channels/general")).expect("dirs");
+    std::fs::copy(real.join("users.json"), export.join("users.json")).expect("users");
+    let mut days = 0;
+    for e in std::fs::read_dir(real.join("general"))
+        .expect("general")
+        .flatten()
+    {
+        if e.path().extension().is_some_and(|x| x == "json") {
+            std::fs::copy(
+                e.path(),
+                export.join("channels/general").join(e.file_name()),
+            )
+            .expect("day");
+            days += 1;
+        }
+    }
+    assert!(days > 0);
+    let nested = read(&export);
+    let flat = read(&real);
+    let general = |c: &CollectSink| {
+        c.messages
+            .iter()
+            .filter(|m| m.space == "general" || m.space_name == "#general")
+            .count()
+    };
+    assert!(
+        general(&nested) > 0,
+        "the nested channel is read: {} messages, spaces {:?}",
+        nested.messages.len(),
+        nested
+            .messages
+            .iter()
+            .map(|m| (&m.space, &m.space_name))
+            .take(2)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(nested.messages.len(), general(&nested));
+    assert_eq!(general(&nested), general(&flat));
 }
