@@ -71,6 +71,13 @@ business_days = ["mon", "tue", "wed", "thu", "fri"]
 # Fewest posts in a weekday x hour slot, format or length to compare it.
 min_posts_per_slot = 5
 
+# [limits]
+# The most bytes one record may take (a JSON element, a line, a mail message); a larger one
+# is passed over with a warning. Default 64 MiB.
+# record_bytes = 67108864
+# The most bytes read out of one compressed file or zip entry. Default 64 GiB.
+# file_bytes = 68719476736
+
 [queue]
 # A member's thread with no answer after this many hours is a question to answer.
 question_hours = 24.0

@@ -69,6 +69,16 @@ pub fn ingest(
         crate::bail!("no {format} files found in {}", show_paths(paths));
     }
     crate::config::ensure_template(data)?;
+    let limits = crate::config::load(data)?.limits;
+    for (name, v) in [
+        ("record_bytes", limits.record_bytes),
+        ("file_bytes", limits.file_bytes),
+    ] {
+        if v == Some(0) {
+            crate::bail!("[limits] {name} is 0; give a size in bytes (or leave it out)");
+        }
+    }
+    hearth_sources::limits::set(limits.record_bytes, limits.file_bytes);
     // One ingest at a time per data directory; readers that find pending work leave it to
     // the ingest holding this.
     let _lock = ingest_lock(data)?;

@@ -14,6 +14,19 @@ pub struct Config {
     pub route: RouteRules,
     pub queue: QueueRules,
     pub social: SocialRules,
+    pub limits: Limits,
+}
+
+/// Size limits that keep memory bounded on hostile files (see `hearth_sources::limits`).
+/// Unset: the environment's `HEARTH_MAX_RECORD_BYTES` / `HEARTH_MAX_FILE_BYTES`, else the
+/// defaults (64 MiB a record, 64 GiB out of one compressed stream).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// The most bytes one record may take (a JSON element, a line, a mail message).
+    pub record_bytes: Option<u64>,
+    /// The most bytes read out of one compressed stream (a `.zst` file, a zip entry).
+    pub file_bytes: Option<u64>,
 }
 
 /// Whether metrics use the parents inferred for chat without threads.

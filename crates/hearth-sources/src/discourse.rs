@@ -60,16 +60,12 @@ impl Reader for DiscourseReader {
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        let bytes = std::fs::read(unit).map_err(|source| ReadError::Io {
-            path: unit.to_path_buf(),
-            source,
-        })?;
         if unit.extension().is_some_and(|e| e == "csv") {
-            read_table_csv(unit, &bytes, sink)?;
+            read_table_csv(unit, &mut crate::open(unit)?, sink)?;
         } else {
-            read_topic(unit, &bytes, sink)?;
+            read_topic_from(unit, &mut || Ok(Box::new(crate::open(unit)?)), sink)?;
         }
-        sink.progress(bytes.len() as u64);
+        sink.progress(self.size(unit));
         Ok(())
     }
 }
@@ -94,6 +90,54 @@ fn names_from_file(path: &Path) -> (String, Option<String>) {
 
 /// Reads one topic file's bytes (`path` names it in diagnostics).
 pub fn read_topic(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
+    read_topic_from(path, &mut || Ok(Box::new(bytes)), sink)
+}
+
+/// What a first pass over a topic file finds: its top-level fields (`id`, `title`,
+/// `category_id`, `posts_count`, `columns`) and how many posts or rows it holds.
+struct Outline {
+    top: serde_json::Map<String, Value>,
+    posts: u64,
+    rows: u64,
+}
+
+/// A sink that keeps nothing: the first pass reports nothing (the second one does).
+struct Quiet;
+
+impl Sink for Quiet {
+    fn message(&mut self, _: RawMessage) -> Result<(), crate::SinkError> {
+        Ok(())
+    }
+    fn diagnostic(&mut self, _: Diagnostic) {}
+}
+
+/// Passes everything on, counting the diagnostics.
+struct Counted<'s> {
+    inner: &'s mut dyn Sink,
+    seen: usize,
+}
+
+impl Sink for Counted<'_> {
+    fn message(&mut self, m: RawMessage) -> Result<(), crate::SinkError> {
+        self.inner.message(m)
+    }
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.seen += 1;
+        self.inner.diagnostic(d);
+    }
+}
+
+const TOPIC_RECORDS: &[&[&str]] = &[&["post_stream", "posts"], &["rows"]];
+const TOPIC: &str = "a Discourse topic (JSON)";
+
+/// Reads a topic file post by post, in bounded memory: a first pass gathers the topic's own
+/// fields (they follow `post_stream` in Discourse's JSON), a second streams the posts (or a
+/// Data Explorer result's `rows`). `open` gives the file from its start each time.
+pub fn read_topic_from<'a>(
+    path: &Path,
+    open: &mut dyn FnMut() -> Result<Box<dyn std::io::BufRead + 'a>, ReadError>,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadError> {
     let diag = |line: u64, offset: u64, severity, reason, detail: String| Diagnostic {
         file: path.to_path_buf(),
         line,
@@ -102,59 +146,101 @@ pub fn read_topic(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
         reason,
         detail,
     };
-    let topic: Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            let offset = crate::slack::offset_of(bytes, e.line(), e.column());
-            sink.diagnostic(diag(
-                e.line().max(1) as u64,
-                offset,
-                Severity::Skipped,
-                SkipReason::NotARecord,
-                format!("expected a Discourse topic (JSON): {e}"),
-            ));
-            return Ok(());
-        }
+    let mut outline = Outline {
+        top: serde_json::Map::new(),
+        posts: 0,
+        rows: 0,
     };
-    if let (Some(columns), Some(rows)) = (topic["columns"].as_array(), topic["rows"].as_array()) {
+    {
+        let mut first = open()?;
+        let (mut posts, mut rows) = (0u64, 0u64);
+        outline.top = crate::jsonstream::read_records(
+            path,
+            &mut first,
+            &mut Quiet,
+            TOPIC_RECORDS,
+            TOPIC,
+            &mut |_, which, _, _, _| {
+                match which {
+                    0 => posts += 1,
+                    1 => rows += 1,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
+        outline.posts = posts;
+        outline.rows = rows;
+    }
+    let top = &outline.top;
+    if let Some(columns) = top.get("columns").and_then(Value::as_array) {
         let columns: Vec<String> = columns
             .iter()
             .map(|c| c.as_str().unwrap_or("").to_lowercase())
             .collect();
-        // Parsed rows keep no position: their diagnostics name the file.
-        let rows = rows.iter().map(|r| {
-            let cells = r.as_array().cloned().unwrap_or_default();
-            let row = columns
-                .iter()
-                .cloned()
-                .zip(cells)
-                .collect::<serde_json::Map<String, Value>>();
-            (1, 0, row)
-        });
-        return read_table_rows(path, rows, sink);
-    }
-    let Some(posts) = topic["post_stream"]["posts"].as_array() else {
-        sink.diagnostic(diag(
-            1,
-            0,
-            Severity::Note,
-            SkipReason::NotConversation,
-            "no post_stream.posts: not a topic file (a topic or tag list?)".to_owned(),
-        ));
+        let (site, _) = names_from_file(path);
+        let mut n = 0usize;
+        crate::jsonstream::read_records(
+            path,
+            &mut open()?,
+            sink,
+            TOPIC_RECORDS,
+            TOPIC,
+            &mut |_, which, r, place, sink| {
+                if which != 1 {
+                    return Ok(());
+                }
+                let cells = r.as_array().cloned().unwrap_or_default();
+                let row = columns
+                    .iter()
+                    .cloned()
+                    .zip(cells)
+                    .collect::<serde_json::Map<String, Value>>();
+                n += 1;
+                table_row(path, &site, n, (place.line, place.offset), row, sink)
+            },
+        )?;
         return Ok(());
-    };
+    }
+    if outline.posts == 0 && outline.rows == 0 {
+        // A second pass that reports: a file that is not JSON says so (once) and nothing
+        // more; a JSON file without posts is noted as not a topic file.
+        let mut counted = Counted {
+            inner: sink,
+            seen: 0,
+        };
+        crate::jsonstream::read_records(
+            path,
+            &mut open()?,
+            &mut counted,
+            TOPIC_RECORDS,
+            TOPIC,
+            &mut |_, _, _, _, _| Ok(()),
+        )?;
+        if counted.seen == 0 {
+            sink.diagnostic(diag(
+                1,
+                0,
+                Severity::Note,
+                SkipReason::NotConversation,
+                "no post_stream.posts: not a topic file (a topic or tag list?)".to_owned(),
+            ));
+        }
+        return Ok(());
+    }
     let (site, category_slug) = names_from_file(path);
-    let topic_id = topic["id"]
-        .as_i64()
-        .or_else(|| posts.first().and_then(|p| p["topic_id"].as_i64()))
-        .unwrap_or(0);
-    let (space, space_name) = match (&category_slug, topic["category_id"].as_i64()) {
+    let mut first_topic_id: Option<i64> = None;
+    let topic_id_field = top.get("id").and_then(Value::as_i64);
+    let (space, space_name) = match (
+        &category_slug,
+        top.get("category_id").and_then(Value::as_i64),
+    ) {
         (Some(slug), _) => (format!("{site}/{slug}"), format!("{site} {slug}")),
         (None, Some(c)) => (format!("{site}/c{c}"), format!("{site} category {c}")),
         (None, None) => (site.clone(), site.clone()),
     };
-    if let Some(count) = topic["posts_count"].as_u64()
-        && count > posts.len() as u64
+    if let Some(count) = top.get("posts_count").and_then(Value::as_u64)
+        && count > outline.posts
     {
         sink.diagnostic(diag(
             1,
@@ -162,39 +248,56 @@ pub fn read_topic(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
             Severity::Note,
             SkipReason::NotConversation,
             format!(
-                "topic {topic_id} has {count} posts; this file holds {} of them",
-                posts.len()
+                "topic {} has {count} posts; this file holds {} of them",
+                topic_id_field.unwrap_or(0),
+                outline.posts
             ),
         ));
     }
-    let topic_info = TopicInfo {
-        site: &site,
-        topic_id,
-        title: topic["title"].as_str(),
-        space: &space,
-        space_name: &space_name,
-    };
-    for post in posts {
-        match post_message(&topic_info, post) {
-            Ok(Some(m)) => sink.message(m).map_err(|source| ReadError::Sink {
-                path: path.to_path_buf(),
-                source,
-            })?,
-            Ok(None) => sink.diagnostic(diag(
-                1,
-                0,
-                Severity::Note,
-                SkipReason::NotConversation,
-                format!(
-                    "post {} of topic {topic_id} is an action (type {})",
-                    post["post_number"], post["post_type"]
-                ),
-            )),
-            Err((reason, detail)) => {
-                sink.diagnostic(diag(1, 0, Severity::Skipped, reason, detail));
+    let title = top.get("title").and_then(Value::as_str);
+    crate::jsonstream::read_records(
+        path,
+        &mut open()?,
+        sink,
+        TOPIC_RECORDS,
+        TOPIC,
+        &mut |_, which, post, place, sink| {
+            if which != 0 {
+                return Ok(());
             }
-        }
-    }
+            let topic_id = *first_topic_id.get_or_insert_with(|| {
+                topic_id_field
+                    .or_else(|| post["topic_id"].as_i64())
+                    .unwrap_or(0)
+            });
+            let topic_info = TopicInfo {
+                site: &site,
+                topic_id,
+                title,
+                space: &space,
+                space_name: &space_name,
+            };
+            match post_message(&topic_info, &post) {
+                Ok(Some(m)) => sink.message(m).map_err(|source| ReadError::Sink {
+                    path: path.to_path_buf(),
+                    source,
+                })?,
+                Ok(None) => sink.diagnostic(place.diagnostic(
+                    path,
+                    Severity::Note,
+                    SkipReason::NotConversation,
+                    format!(
+                        "post {} of topic {topic_id} is an action (type {})",
+                        post["post_number"], post["post_type"]
+                    ),
+                )),
+                Err((reason, detail)) => {
+                    sink.diagnostic(place.diagnostic(path, Severity::Skipped, reason, detail));
+                }
+            }
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
@@ -311,8 +414,12 @@ fn typed(column: &str, cell: &str) -> Value {
 }
 
 /// A Data Explorer result saved as CSV (see `docs/discourse-export.md` for the query).
-fn read_table_csv(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
-    let (bytes, marks) = crate::csv::crlf_aware(bytes);
+fn read_table_csv(
+    path: &Path,
+    input: &mut dyn std::io::BufRead,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadError> {
+    let (bytes, marks) = crate::csv::crlf_aware(input);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
@@ -328,21 +435,22 @@ fn read_table_csv(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
             return Ok(());
         }
     };
-    let mut rows = Vec::new();
+    let (site, _) = names_from_file(path);
     let mut record = csv::StringRecord::new();
+    let mut n = 0usize;
     loop {
         let (line, offset) = marks.start(reader.position());
         match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => rows.push((
-                line.max(1),
-                offset,
-                headers
+            Ok(true) => {
+                n += 1;
+                let row = headers
                     .iter()
                     .zip(record.iter())
                     .map(|(c, v)| (c.clone(), typed(c, v)))
-                    .collect::<serde_json::Map<String, Value>>(),
-            )),
+                    .collect::<serde_json::Map<String, Value>>();
+                table_row(path, &site, n, (line.max(1), offset), row, sink)?;
+            }
             Err(e) => {
                 let (line, offset) = e.position().map_or((1, 0), |p| (p.line().max(1), p.byte()));
                 sink.diagnostic(Diagnostic {
@@ -356,17 +464,21 @@ fn read_table_csv(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), 
             }
         }
     }
-    read_table_rows(path, rows.into_iter(), sink)
+    Ok(())
 }
 
-/// Posts given as table rows (one row a post, the topic's fields repeated on each).
-fn read_table_rows(
+/// A post given as a table row (one row a post, the topic's fields repeated on each): row
+/// `n` (1-based), starting at (line, offset).
+fn table_row(
     path: &Path,
-    rows: impl Iterator<Item = (u64, u64, serde_json::Map<String, Value>)>,
+    site: &str,
+    n: usize,
+    (line, offset): (u64, u64),
+    row: serde_json::Map<String, Value>,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadError> {
-    let (site, _) = names_from_file(path);
-    for (i, (line, offset, row)) in rows.enumerate() {
+    let site = site.to_owned();
+    {
         let post = Value::Object(row);
         let topic_id = post["topic_id"].as_i64().unwrap_or(0);
         let (space, space_name) = match (post["category"].as_str(), post["category_id"].as_i64()) {
@@ -397,7 +509,7 @@ fn read_table_rows(
             Ok(None) => sink.diagnostic(at(
                 Severity::Note,
                 SkipReason::NotConversation,
-                format!("row {} is an action post", i + 1),
+                format!("row {n} is an action post"),
             )),
             Err((reason, detail)) => sink.diagnostic(at(Severity::Skipped, reason, detail)),
         }

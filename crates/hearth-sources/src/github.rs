@@ -27,7 +27,7 @@
 //! events are not read; reactions are not interactions yet.
 
 use crate::text::parse_time;
-use crate::{Diagnostic, MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
+use crate::{MIN_TIME, ReadError, Reader, Severity, Sink, SkipReason};
 use hearth_model::{RawAccount, RawMessage};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -47,59 +47,71 @@ impl Reader for GithubReader {
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        let bytes = std::fs::read(unit).map_err(|source| ReadError::Io {
-            path: unit.to_path_buf(),
-            source,
-        })?;
-        read_json(unit, &bytes, sink)?;
-        sink.progress(bytes.len() as u64);
-        Ok(())
+        read_stream(unit, &mut crate::open(unit)?, sink)
     }
 }
 
 /// Reads one file's bytes (`path` names it in diagnostics).
 pub fn read_json(path: &Path, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
-    let doc: Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line: e.line().max(1) as u64,
-                byte_offset: crate::slack::offset_of(bytes, e.line(), e.column()),
-                severity: Severity::Skipped,
-                reason: SkipReason::NotARecord,
-                detail: format!("expected GitHub API JSON: {e}"),
-            });
-            return Ok(());
-        }
-    };
-    let mut found = Vec::new();
-    collect(&doc, &mut found, 0);
+    read_stream(path, &mut &bytes[..], sink)
+}
+
+/// Reads one document from `input`, record by record: the elements of a top-level array (an
+/// API page) or of `items` (a search result); any other document whole, within the record
+/// limit. Issues and comments are found anywhere inside each record.
+pub fn read_stream(
+    path: &Path,
+    input: &mut dyn std::io::BufRead,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadError> {
     let mut seen = HashSet::new();
-    for object in found {
-        let key = object["html_url"]
-            .as_str()
-            .or_else(|| object["url"].as_str())
-            .map(str::to_owned);
-        if let Some(k) = &key
-            && !seen.insert(k.clone())
-        {
-            continue;
+    let mut take = |record: &Value,
+                    place: crate::jsonstream::Place,
+                    sink: &mut dyn Sink|
+     -> Result<(), ReadError> {
+        let mut found = Vec::new();
+        collect(record, &mut found, 0);
+        for object in found {
+            let key = object["html_url"]
+                .as_str()
+                .or_else(|| object["url"].as_str())
+                .map(str::to_owned);
+            if let Some(k) = &key
+                && !seen.insert(k.clone())
+            {
+                continue;
+            }
+            match message(object) {
+                Ok(m) => sink.message(m).map_err(|source| ReadError::Sink {
+                    path: path.to_path_buf(),
+                    source,
+                })?,
+                Err((reason, detail)) => {
+                    sink.diagnostic(place.diagnostic(path, Severity::Skipped, reason, detail))
+                }
+            }
         }
-        match message(object) {
-            Ok(m) => sink.message(m).map_err(|source| ReadError::Sink {
-                path: path.to_path_buf(),
-                source,
-            })?,
-            Err((reason, detail)) => sink.diagnostic(Diagnostic {
-                file: path.to_path_buf(),
-                line: 1,
-                byte_offset: 0,
-                severity: Severity::Skipped,
-                reason,
-                detail,
-            }),
-        }
+        Ok(())
+    };
+    let context = crate::jsonstream::read_records(
+        path,
+        input,
+        sink,
+        &[
+            &[],
+            &["items"],
+            &["issues"],
+            &["comments"],
+            &["issue_comments"],
+        ],
+        "GitHub API JSON",
+        &mut |_, _, record, place, sink| take(&record, place, sink),
+    )?;
+    // Other top-level values (a dump's `{"issues": {…}, "comments": {…}}`), each within the
+    // record limit.
+    let top = crate::jsonstream::Place { line: 1, offset: 0 };
+    for value in context.values() {
+        take(value, top, sink)?;
     }
     Ok(())
 }

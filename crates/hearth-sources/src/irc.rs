@@ -207,13 +207,14 @@ pub fn read_log(
     let (mut day, mut last_minute) = (0i64, None::<u32>);
     let mut buf = Vec::new();
     let (mut index, mut offset) = (0u64, 0u64);
+    let max = crate::limits::max_record();
     loop {
-        buf.clear();
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| ReadError::Io {
-                path: path.to_path_buf(),
-                source,
+        let (n, over) =
+            crate::limits::read_line_bounded(input, &mut buf, max).map_err(|source| {
+                ReadError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
             })?;
         if n == 0 {
             break;
@@ -221,6 +222,16 @@ pub fn read_log(
         let (line_no, at) = (index, offset);
         index += 1;
         offset += n as u64;
+        if over {
+            sink.diagnostic(diag(
+                line_no + 1,
+                at,
+                Severity::Skipped,
+                SkipReason::NotARecord,
+                format!("a line of {n} bytes is longer than the record limit of {max} bytes"),
+            ));
+            continue;
+        }
         let line = String::from_utf8_lossy(&buf);
         if line.trim().is_empty() {
             continue;

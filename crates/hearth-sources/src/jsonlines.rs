@@ -48,13 +48,16 @@ pub fn for_each_object(
 ) -> Result<(), ReadError> {
     let mut line = Vec::new();
     let (mut offset, mut line_no) = (0u64, 0u64);
+    let max = crate::limits::max_record();
     loop {
-        line.clear();
-        let n = input
-            .read_until(b'\n', &mut line)
-            .map_err(|source| ReadError::Io {
-                path: path.to_path_buf(),
-                source,
+        // A line longer than the record limit is counted, not kept (a decompression bomb
+        // of one endless line costs no memory).
+        let (n, over) =
+            crate::limits::read_line_bounded(input, &mut line, max).map_err(|source| {
+                ReadError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
             })?;
         if n == 0 {
             sink.progress(offset);
@@ -66,6 +69,18 @@ pub fn for_each_object(
             offset,
         };
         offset += n as u64;
+        if over {
+            sink.diagnostic(place.diagnostic(
+                path,
+                Severity::Skipped,
+                SkipReason::NotARecord,
+                format!(
+                    "a line of {n} bytes is longer than the record limit of {max} bytes \
+                     (HEARTH_MAX_RECORD_BYTES); it was passed over"
+                ),
+            ));
+            continue;
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

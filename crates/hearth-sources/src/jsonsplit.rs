@@ -274,36 +274,7 @@ fn level<R: BufRead>(
                 return Ok(());
             }
             loop {
-                // A record's place is its first byte, after the white space before it.
-                c.skip_ws()?;
-                let (line, offset) = (c.line, c.offset);
-                let len = c.capture(buf, max)?;
-                let piece = if len as usize > max {
-                    Piece::Bad {
-                        line,
-                        offset,
-                        problem: format!(
-                            "a record of {len} bytes is larger than the limit of {max} bytes \
-                             (HEARTH_MAX_RECORD_BYTES); it was passed over"
-                        ),
-                    }
-                } else {
-                    match serde_json::from_slice::<Value>(buf) {
-                        Ok(value) => Piece::Record {
-                            path,
-                            value,
-                            line,
-                            offset,
-                        },
-                        // The place of the error itself, inside the record.
-                        Err(e) => Piece::Bad {
-                            line: line + e.line().saturating_sub(1) as u64,
-                            offset: offset + crate::slack::offset_of(buf, e.line(), e.column()),
-                            problem: format!("expected a JSON record: {e}"),
-                        },
-                    }
-                };
-                each(piece).map_err(SplitError::Stop)?;
+                record(c, path, buf, max, each)?;
                 match c.skip_ws()? {
                     Some(b',') => {
                         c.bump()?;
@@ -319,6 +290,38 @@ fn level<R: BufRead>(
                         )));
                     }
                     None => return Err(c.error("the file ends inside the array of records")),
+                }
+            }
+        }
+        (Some(b'{'), Some(path)) if !prefix.is_empty() => {
+            // An object of records (a dump's `{"1": {…}, "2": {…}}`): each member's value.
+            c.bump()?;
+            if c.skip_ws()? == Some(b'}') {
+                c.bump()?;
+                return Ok(());
+            }
+            loop {
+                if c.skip_ws()? != Some(b'"') {
+                    return Err(c.error(format!("expected a key of {what}")));
+                }
+                c.capture(buf, max)?;
+                c.expect(b':', "`:` after a key")?;
+                record(c, path, buf, max, each)?;
+                match c.skip_ws()? {
+                    Some(b',') => {
+                        c.bump()?;
+                    }
+                    Some(b'}') => {
+                        c.bump()?;
+                        return Ok(());
+                    }
+                    Some(b) => {
+                        return Err(c.error(format!(
+                            "expected `,` or `}}` after a record, found {:?}",
+                            b as char
+                        )));
+                    }
+                    None => return Err(c.error("the file ends inside the object of records")),
                 }
             }
         }
@@ -427,6 +430,46 @@ fn level<R: BufRead>(
     }
 }
 
+/// One record at the cursor: cut out, parsed, handed over (or reported).
+fn record<R: BufRead>(
+    c: &mut Cursor<R>,
+    path: usize,
+    buf: &mut Vec<u8>,
+    max: usize,
+    each: &mut dyn FnMut(Piece<'_>) -> Result<(), crate::SinkError>,
+) -> Result<(), SplitError> {
+    // A record's place is its first byte, after the white space before it.
+    c.skip_ws()?;
+    let (line, offset) = (c.line, c.offset);
+    let len = c.capture(buf, max)?;
+    let piece = if len as usize > max {
+        Piece::Bad {
+            line,
+            offset,
+            problem: format!(
+                "a record of {len} bytes is larger than the limit of {max} bytes \
+                 (HEARTH_MAX_RECORD_BYTES); it was passed over"
+            ),
+        }
+    } else {
+        match serde_json::from_slice::<Value>(buf) {
+            Ok(value) => Piece::Record {
+                path,
+                value,
+                line,
+                offset,
+            },
+            // The place of the error itself, inside the record.
+            Err(e) => Piece::Bad {
+                line: line + e.line().saturating_sub(1) as u64,
+                offset: offset + crate::slack::offset_of(buf, e.line(), e.column()),
+                problem: format!("expected a JSON record: {e}"),
+            },
+        }
+    };
+    each(piece).map_err(SplitError::Stop)
+}
+
 /// The keys of a document's context, gathered from [`Piece::Context`].
 pub fn context_of(map: &mut Map<String, Value>, key: &str, value: Value) {
     map.insert(key.to_owned(), value);
@@ -484,6 +527,11 @@ mod tests {
             &[&["post_stream", "posts"]],
         );
         assert_eq!(p, ["title=\"t\"", "0@1:41 {\"id\":1}"]);
+        let (p, _) = pieces(
+            "{\"issues\": {\"1\": {\"a\": 1}, \"2\": [2]}}",
+            &[&["issues"]],
+        );
+        assert_eq!(p, ["0@1:17 {\"a\":1}", "0@1:32 [2]"]);
         let (p, _) = pieces("{\"id\": 7}", &[&[]]);
         assert_eq!(p, [format!("{}@1:0 {{\"id\":7}}", usize::MAX)]);
     }

@@ -107,6 +107,10 @@ struct Splitter<'a> {
     preamble: Option<Start>,
     finder: memchr::memmem::Finder<'static>,
     chunk: usize,
+    /// The most bytes one message may take.
+    max_record: usize,
+    /// A message being passed over for its size: where it started, bytes dropped so far.
+    skipping: Option<(Start, u64)>,
 }
 
 impl<'a> Splitter<'a> {
@@ -127,6 +131,8 @@ impl<'a> Splitter<'a> {
             preamble: None,
             finder: memchr::memmem::Finder::new(b"\nFrom ").into_owned(),
             chunk,
+            max_record: crate::limits::max_record(),
+            skipping: None,
         }
     }
 
@@ -159,7 +165,8 @@ impl<'a> Splitter<'a> {
             if !start_checked {
                 // The file's first line is a separator without a blank line before it.
                 let first = line_at(&self.buf, 0);
-                if !(eof || first.ends_with(b"\n")) {
+                // A separator line is short: past 64 KiB without a line end, it is not one.
+                if !(eof || first.ends_with(b"\n") || self.buf.len() > 1 << 16) {
                     continue; // need the whole first line
                 }
                 start_checked = true;
@@ -169,7 +176,13 @@ impl<'a> Splitter<'a> {
                 }
             }
             // Separators wholly inside the buffer.
-            while let Some(found) = self.finder.find(&self.buf[scan..]) {
+            loop {
+                let Some(found) = self.finder.find(&self.buf[scan..]) else {
+                    // None up to here: a separator that starts in the last bytes is looked
+                    // for again with the next chunk; everything before is done with.
+                    scan = scan.max(self.buf.len().saturating_sub(b"\nFrom ".len() - 1));
+                    break;
+                };
                 let nl = scan + found;
                 let line_start = nl + 1;
                 let after_blank = (nl >= 1 && self.buf[nl - 1] == b'\n')
@@ -182,21 +195,40 @@ impl<'a> Splitter<'a> {
                 if !(after_blank && is_separator(line)) {
                     continue;
                 }
-                match current {
-                    Some(start) => self.emit(start, line_start, sink)?,
-                    None => self.note_preamble(0, line_start),
+                match (current, self.skipping.take()) {
+                    (_, Some((at, bytes))) => {
+                        self.report_oversize(at, bytes + line_start as u64, sink);
+                    }
+                    (Some(start), None) => self.emit(start, line_start, sink)?,
+                    (None, None) => self.note_preamble(0, line_start),
                 }
                 current = Some(line_start);
+            }
+            // A message larger than the record limit is passed over: its start is kept for
+            // the diagnostic, its bytes are not.
+            if let Some(start) = current
+                && self.buf.len() - start > self.max_record
+            {
+                let at = self.position(start);
+                self.skipping = Some((at, 0));
+                current = None;
+                scan = scan.max(start + 1);
             }
             // Keep only what is still needed.
             let keep_from = match current {
                 Some(start) => start,
+                // Two bytes before the next candidate stay: a separator needs the blank line
+                // (`\n` or `\r\n`) before it.
+                None if self.skipping.is_some() => scan.saturating_sub(2),
                 None => {
                     let end = self.buf.len().saturating_sub(8);
                     self.note_preamble(0, end);
-                    end.min(scan)
+                    end.min(scan.saturating_sub(2))
                 }
             };
+            if let Some((_, bytes)) = &mut self.skipping {
+                *bytes += keep_from as u64;
+            }
             self.drop_front(keep_from);
             current = current.map(|c| c - keep_from);
             scan = scan
@@ -204,9 +236,12 @@ impl<'a> Splitter<'a> {
                 .max(current.map_or(0, |c| c + 1));
             sink.progress(self.base_offset + self.buf.len() as u64);
         }
-        match current {
-            Some(start) => self.emit(start, self.buf.len(), sink)?,
-            None => self.note_preamble(0, self.buf.len()),
+        match (current, self.skipping.take()) {
+            (_, Some((at, bytes))) => {
+                self.report_oversize(at, bytes + self.buf.len() as u64, sink);
+            }
+            (Some(start), None) => self.emit(start, self.buf.len(), sink)?,
+            (None, None) => self.note_preamble(0, self.buf.len()),
         }
         if let Some(at) = self.preamble.take() {
             self.report_preamble(at, sink);
@@ -226,6 +261,20 @@ impl<'a> Splitter<'a> {
             let at = self.position(from + i);
             self.preamble = Some(at);
         }
+    }
+
+    fn report_oversize(&self, at: Start, bytes: u64, sink: &mut dyn Sink) {
+        self.diag(
+            sink,
+            at,
+            Severity::Skipped,
+            SkipReason::NotARecord,
+            format!(
+                "a message of about {bytes} bytes is larger than the record limit of {} bytes \
+                 (HEARTH_MAX_RECORD_BYTES); it was passed over",
+                self.max_record
+            ),
+        );
     }
 
     fn report_preamble(&self, at: Start, sink: &mut dyn Sink) {

@@ -54,7 +54,25 @@ impl Reader for RedditReader {
                 path: unit.to_path_buf(),
                 source,
             })?;
-            read_lines(unit, &mut BufReader::with_capacity(1 << 16, decoder), sink)
+            // Decompressed as it is read, never more than the file limit.
+            let limit = crate::limits::max_file();
+            let mut input =
+                BufReader::with_capacity(1 << 16, crate::limits::Capped::new(decoder, limit));
+            read_lines(unit, &mut input, sink)?;
+            if input.get_ref().cut {
+                sink.diagnostic(crate::Diagnostic {
+                    file: unit.to_path_buf(),
+                    line: 1,
+                    byte_offset: limit,
+                    severity: Severity::Skipped,
+                    reason: SkipReason::NotARecord,
+                    detail: format!(
+                        "the file decompresses to more than the file limit of {limit} bytes \
+                         (HEARTH_MAX_FILE_BYTES); the rest was skipped"
+                    ),
+                });
+            }
+            Ok(())
         } else {
             let mut file = file;
             read_lines(unit, &mut file, sink)
