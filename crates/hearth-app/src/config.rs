@@ -101,6 +101,15 @@ pub fn load(dir: &Path) -> Result<Config> {
     })
 }
 
+/// A `hearth.toml` text checked: it parses, names only known keys, and its routing rules
+/// compile. The reason when not.
+pub fn parse(text: &str) -> Result<Config> {
+    let config: Config =
+        toml::from_str(text).map_err(|e| AppError::Invalid(e.to_string().trim().to_owned()))?;
+    crate::route::check_rules(&config)?;
+    Ok(config)
+}
+
 /// The text of `hearth.toml` (the template when there is none yet).
 pub fn text(dir: &Path) -> Result<String> {
     let path = dir.join(CONFIG_FILE);
@@ -115,10 +124,8 @@ pub fn text(dir: &Path) -> Result<String> {
 /// through a temporary file and a rename, and records the edit in the audit log. A text that
 /// does not parse, names an unknown key or gives a wrong value is refused with the reason.
 pub fn save(dir: &Path, text: &str, actor: &str) -> Result<Config> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        AppError::Invalid(format!("{CONFIG_FILE} not saved: {}", e.to_string().trim()))
-    })?;
-    crate::route::check_rules(&config)?;
+    let config = parse(text)
+        .map_err(|e| AppError::Invalid(format!("{CONFIG_FILE} not saved: {e}")))?;
     let path = dir.join(CONFIG_FILE);
     let tmp = dir.join(format!(".{CONFIG_FILE}.new"));
     std::fs::write(&tmp, text).map_err(|e| AppError::io("cannot write", &tmp, e))?;

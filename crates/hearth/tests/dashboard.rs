@@ -3,7 +3,8 @@
 //! Log in, read the verdict, open a person from the picture, mark a queue item done and see
 //! it done after a reload and as another user, upload an export and see it counted, change
 //! a role rule and see the report change; hostile text from the data shows as text and runs
-//! nothing; at 390 px no page scrolls sideways; every action is reachable by keyboard;
+//! nothing; at 390 px no page scrolls sideways; pressing Tab reaches every action in turn,
+//! each with a visible focus outline;
 //! axe-core reports no serious or critical violation on any page. Screenshots of each page
 //! are written to the test's temporary folder, and to docs/img when
 //! HEARTH_UPDATE_SCREENSHOTS=1 (the README's come from there).
@@ -112,6 +113,75 @@ async fn logout(c: &Client) {
 
 /// The text of the first element matching `css`, waiting up to 10 s for it to appear (a
 /// click's navigation may still be under way).
+/// Presses Tab through the page as a keyboard user would: focus reaches every visible
+/// action (links, buttons, fields, summaries) in turn, each with a visible focus outline, and
+/// comes back round. Pages with more actions are walked through their first `MOST`.
+async fn tab_walk(c: &Client, path: &str) {
+    const MOST: usize = 150;
+    let count = js(
+        c,
+        "const els = Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary'))
+           .filter(e => e.getClientRects().length > 0 && !e.disabled)
+           // Inside a closed <details> only its summary is reachable (Enter opens the rest).
+           .filter(e => {
+             for (let d = e.parentElement && e.parentElement.closest('details:not([open])'); d;
+                  d = d.parentElement && d.parentElement.closest('details:not([open])')) {
+               if (!(e.tagName === 'SUMMARY' && e.parentElement === d)) return false;
+             }
+             return true;
+           })
+           // Tab enters a radio group once (its checked button, else its first); arrows move in it.
+           .filter(e => {
+             if (e.type !== 'radio') return true;
+             const group = Array.from(e.form ? e.form.elements : document.querySelectorAll('input[type=radio]'))
+               .filter(r => r.type === 'radio' && r.name === e.name);
+             const stop = group.find(r => r.checked) || group[0];
+             return stop === e;
+           });
+         els.forEach((e, i) => e.dataset.tabi = String(i));
+         if (document.activeElement) document.activeElement.blur();
+         return els.length",
+    )
+    .await
+    .as_u64()
+    .unwrap_or(0) as usize;
+    let want = count.min(MOST);
+    let mut seen = std::collections::BTreeSet::new();
+    // A date field takes a Tab for each of its parts: room for them.
+    for press in 0..2 * want + 10 {
+        // A real key press (not typed into an element: a file field would take it as a path).
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let tab = char::from_u32(0xe004).expect("the WebDriver Tab key");
+        c.perform_actions(
+            KeyActions::new("keyboard".to_owned())
+                .then(KeyAction::Down { value: tab })
+                .then(KeyAction::Up { value: tab }),
+        )
+        .await
+        .expect("Tab");
+        let at = js(
+            c,
+            "const a = document.activeElement;
+             const s = getComputedStyle(a);
+             return [a.dataset.tabi ?? null, s.outlineStyle !== 'none' && s.outlineWidth !== '0px' || s.boxShadow !== 'none', a.outerHTML.slice(0, 80)]",
+        )
+        .await;
+        let Some(i) = at[0].as_str().and_then(|i| i.parse::<usize>().ok()) else {
+            continue; // the address bar or the page itself, between rounds
+        };
+        assert_eq!(at[1], true, "{path}: Tab {press} focuses {} without a visible outline", at[2]);
+        seen.insert(i);
+        if seen.len() >= want {
+            break;
+        }
+    }
+    let missed: Vec<usize> = (0..want).filter(|i| !seen.contains(i)).collect();
+    assert!(
+        missed.is_empty(),
+        "{path}: Tab never reaches actions {missed:?} of {count}"
+    );
+}
+
 async fn text_of(c: &Client, css: &str) -> String {
     let mut last = None;
     for _ in 0..100 {
@@ -371,6 +441,7 @@ async fn a_team_works_in_the_dashboard() {
             serde_json::json!([]),
             "{path}: every action is reachable by Tab"
         );
+        tab_walk(&c, path).await;
         let png = c.screenshot().await.expect("screenshot");
         std::fs::write(shots.join(format!("dash-{name}.png")), &png).expect("png");
         if update_docs {

@@ -820,3 +820,58 @@ fn an_admin_erases_a_person_over_http_and_no_cached_page_names_them_again() {
         "{log}"
     );
 }
+
+#[test]
+fn every_form_and_change_refuses_a_session_without_its_csrf_token() {
+    let f = fixture();
+    let server = Server::start(f.path());
+    let (session, csrf) = login(&server, "admin-user", PASSWORD).expect("login");
+    let cookie = format!("hearth_session={session}");
+    let mut checked = 0;
+    for r in ROUTES {
+        if r.method == "GET" || r.access == Access::Public {
+            continue;
+        }
+        let path = r
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "zzz-none" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let url = server.url(&path);
+        let send = |fields: &[(&str, &str)], origin: Option<&str>| -> Got {
+            let mut q = match r.method {
+                "DELETE" => agent().delete(&url).force_send_body(),
+                _ => agent().post(&url),
+            };
+            q = q.header("Cookie", &cookie);
+            if let Some(o) = origin {
+                q = q.header("Origin", o);
+            }
+            got(q.send_form(fields.iter().copied()))
+        };
+        // Page forms and API changes alike: no token, a wrong one, another site's origin.
+        for (what, answer) in [
+            ("no token", send(&[("back", "/")], None)),
+            ("a wrong token", send(&[("csrf", "0011"), ("back", "/")], None)),
+            (
+                "another origin",
+                send(&[("csrf", &csrf), ("back", "/")], Some("http://evil.example")),
+            ),
+        ] {
+            assert_eq!(
+                answer.status, 403,
+                "{} {} with {what}: {} {}",
+                r.method, r.path, answer.status, answer.body
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3 * 20, "checked {checked} refusals");
+    // With the session's token, a page form goes through.
+    let ok = got(agent()
+        .post(&server.url("/jobs"))
+        .header("Cookie", &cookie)
+        .send_form([("csrf", csrf.as_str()), ("posting", "Community Manager: welcome newcomers.")]));
+    assert_eq!(ok.status, 200, "{}", ok.body);
+}

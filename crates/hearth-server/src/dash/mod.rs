@@ -35,7 +35,7 @@ input, select, textarea { border: 1px solid #adb5bd; border-radius: 6px; padding
 button, .button { background: #e9ecef; border: 1px solid #adb5bd; border-radius: 6px; padding: .3rem .7rem; cursor: pointer; color: var(--ink); text-decoration: none; }
 button.primary { background: #a33c12; border-color: #a33c12; color: #fff; }
 button.danger { background: #fff; border-color: #b02a37; color: #b02a37; font-weight: 600; }
-:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
+:focus-visible, input:focus, input:focus-within, select:focus, textarea:focus { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 .items { list-style: none; padding: 0; margin: 0; }
 .item { border: 1px solid var(--line); border-radius: 8px; padding: .6rem .75rem; margin: .5rem 0; }
 .item .title { font-weight: 600; overflow-wrap: anywhere; }
