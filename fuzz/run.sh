@@ -11,7 +11,7 @@ LIMIT=(-max_total_time="${1:-60}")
 if [ "${1:-}" = "--runs" ]; then
   LIMIT=(-runs="${2:?--runs needs a number}")
 fi
-TOOLS="$PWD/.tools/cargo-fuzz"
+TOOLS="${HEARTH_FUZZ_TOOLS:-$PWD/.tools/cargo-fuzz}"
 if ! command -v cargo-fuzz >/dev/null && [ ! -x "$TOOLS/bin/cargo-fuzz" ]; then
   cargo install cargo-fuzz --locked --root "$TOOLS"
 fi
@@ -36,7 +36,9 @@ for target in "${TARGETS[@]}"; do
       [ -d "$SLACK" ] && head -c 20000 "$SLACK/logs/2018-02-01.txt" >"$corpus/events.txt"
       [ -d "$SLACK" ] && head -c 20000 "$SLACK/users.edn" >"$corpus/users.edn" ;;
     discourse) # seeds: a few real topic files
-      [ -d "$ASKCI" ] && ls "$ASKCI"/*-post-*.json | head -5 | xargs -I{} cp {} "$corpus/" ;;
+      if [ -d "$ASKCI" ]; then
+        for f in $(find "$ASKCI" -name '*-post-*.json' | sort | head -5 || true); do cp "$f" "$corpus/"; done
+      fi ;;
     generic) cp fixtures/generic/* "$corpus/" ;;
     telegram) cp fixtures/telegram/*.json "$corpus/" ;;
     job_check) cp fixtures/jobs/*.md "$corpus/" ;;
@@ -58,6 +60,6 @@ for target in "${TARGETS[@]}"; do
     rm -f "$log"
     exit 1
   fi
-  grep -E "^#[0-9]+ +(DONE|INITED)" "$log" | tail -1 || true
+  grep -E "^Done [0-9]+ runs|^#[0-9]+ +DONE" "$log" | tail -1 || true
   rm -f "$log"
 done

@@ -124,8 +124,8 @@ pub fn text(dir: &Path) -> Result<String> {
 /// through a temporary file and a rename, and records the edit in the audit log. A text that
 /// does not parse, names an unknown key or gives a wrong value is refused with the reason.
 pub fn save(dir: &Path, text: &str, actor: &str) -> Result<Config> {
-    let config = parse(text)
-        .map_err(|e| AppError::Invalid(format!("{CONFIG_FILE} not saved: {e}")))?;
+    let config =
+        parse(text).map_err(|e| AppError::Invalid(format!("{CONFIG_FILE} not saved: {e}")))?;
     let path = dir.join(CONFIG_FILE);
     let tmp = dir.join(format!(".{CONFIG_FILE}.new"));
     std::fs::write(&tmp, text).map_err(|e| AppError::io("cannot write", &tmp, e))?;

@@ -174,6 +174,9 @@ fn find_units(
     Ok(())
 }
 
+/// What reads one file of a unit, given as a stream.
+type StreamFn<'a> = dyn FnMut(&mut dyn BufRead, &mut dyn Sink) -> Result<(), ReadError> + 'a;
+
 /// A unit's files: a folder on disk, or a zip archive (an export as Slack delivers it).
 /// Names are relative, `/`-separated; a zip's single top folder, if any, is dropped.
 enum Tree {
@@ -342,7 +345,7 @@ impl Tree {
         &mut self,
         rel: &str,
         sink: &mut dyn Sink,
-        f: &mut dyn FnMut(&mut dyn BufRead, &mut dyn Sink) -> Result<(), ReadError>,
+        f: &mut StreamFn<'_>,
     ) -> Result<(), ReadError> {
         match self {
             Tree::Folder(dir) => {

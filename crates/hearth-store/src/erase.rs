@@ -290,16 +290,13 @@ fn erase_in(
         |r| r.get(0),
     )?;
     for a in &accounts {
-        match person {
-            Some(p) => {
-                let to = anonymous_account(tx, a.source_id, erasure, p)?;
-                tx.execute(
-                    "INSERT OR IGNORE INTO mentions (message_id, account_id)
-                     SELECT message_id, ?2 FROM mentions WHERE account_id = ?1",
-                    params![a.id, to],
-                )?;
-            }
-            None => {}
+        if let Some(p) = person {
+            let to = anonymous_account(tx, a.source_id, erasure, p)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO mentions (message_id, account_id)
+                 SELECT message_id, ?2 FROM mentions WHERE account_id = ?1",
+                params![a.id, to],
+            )?;
         }
         tx.execute("DELETE FROM mentions WHERE account_id = ?1", [a.id])?;
     }

@@ -169,7 +169,11 @@ async fn tab_walk(c: &Client, path: &str) {
         let Some(i) = at[0].as_str().and_then(|i| i.parse::<usize>().ok()) else {
             continue; // the address bar or the page itself, between rounds
         };
-        assert_eq!(at[1], true, "{path}: Tab {press} focuses {} without a visible outline", at[2]);
+        assert_eq!(
+            at[1], true,
+            "{path}: Tab {press} focuses {} without a visible outline",
+            at[2]
+        );
         seen.insert(i);
         if seen.len() >= want {
             break;

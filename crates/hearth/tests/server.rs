@@ -853,10 +853,16 @@ fn every_form_and_change_refuses_a_session_without_its_csrf_token() {
         // Page forms and API changes alike: no token, a wrong one, another site's origin.
         for (what, answer) in [
             ("no token", send(&[("back", "/")], None)),
-            ("a wrong token", send(&[("csrf", "0011"), ("back", "/")], None)),
+            (
+                "a wrong token",
+                send(&[("csrf", "0011"), ("back", "/")], None),
+            ),
             (
                 "another origin",
-                send(&[("csrf", &csrf), ("back", "/")], Some("http://evil.example")),
+                send(
+                    &[("csrf", &csrf), ("back", "/")],
+                    Some("http://evil.example"),
+                ),
             ),
         ] {
             assert_eq!(
@@ -872,6 +878,9 @@ fn every_form_and_change_refuses_a_session_without_its_csrf_token() {
     let ok = got(agent()
         .post(&server.url("/jobs"))
         .header("Cookie", &cookie)
-        .send_form([("csrf", csrf.as_str()), ("posting", "Community Manager: welcome newcomers.")]));
+        .send_form([
+            ("csrf", csrf.as_str()),
+            ("posting", "Community Manager: welcome newcomers."),
+        ]));
     assert_eq!(ok.status, 200, "{}", ok.body);
 }

@@ -197,7 +197,8 @@ fn confirm_erase(data: &Path, person: &str) -> anyhow::Result<()> {
     std::io::stderr().flush()?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
-    if line.trim() != preview["person"].to_string() {
+    let id = preview["person"].as_i64().map(|n| n.to_string());
+    if id.as_deref() != Some(line.trim()) {
         anyhow::bail!("not confirmed; nothing erased");
     }
     Ok(())
