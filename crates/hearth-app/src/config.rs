@@ -87,7 +87,8 @@ lookback_days = 30
 people = 10
 "#;
 
-/// Reads the data directory's `hearth.toml`; defaults when it does not exist.
+/// Reads the data directory's `hearth.toml`; defaults when it does not exist. A value that
+/// would be ignored or misread is refused with its key, the value and what is allowed.
 pub fn load(dir: &Path) -> Result<Config> {
     let path = dir.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
@@ -95,10 +96,146 @@ pub fn load(dir: &Path) -> Result<Config> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
         Err(e) => return Err(AppError::io("cannot read", &path, e)),
     };
-    toml::from_str(&text).map_err(|e| AppError::Config {
+    let config: Config = toml::from_str(&text).map_err(|e| AppError::Config {
         path: path.display().to_string(),
         message: e.to_string(),
-    })
+    })?;
+    if let Some(problem) = problems(&config).into_iter().next() {
+        return Err(AppError::Config {
+            path: path.display().to_string(),
+            message: problem,
+        });
+    }
+    Ok(config)
+}
+
+/// Every value of `config` that would be ignored or misread, each with its key, the value
+/// and what is allowed (empty when all is well). Nothing falls back silently.
+pub fn problems(config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut bad = |key: &str, value: String, allowed: &str| {
+        out.push(format!("{key} = {value} is not allowed: {allowed}"));
+    };
+    let r = &config.replies;
+    if !(r.min_confidence.is_finite() && (0.0..=1.0).contains(&r.min_confidence)) {
+        bad(
+            "[replies] min_confidence",
+            r.min_confidence.to_string(),
+            "a number from 0 to 1",
+        );
+    }
+    let q = &config.queue;
+    if !(q.question_hours.is_finite() && q.question_hours > 0.0) {
+        bad(
+            "[queue] question_hours",
+            q.question_hours.to_string(),
+            "a number of hours above 0",
+        );
+    }
+    if q.lookback_days < 1 {
+        bad(
+            "[queue] lookback_days",
+            q.lookback_days.to_string(),
+            "a whole number of days, 1 or more",
+        );
+    }
+    if q.people < 1 {
+        bad("[queue] people", q.people.to_string(), "1 or more");
+    }
+    let so = &config.social;
+    const RATES: &[&str] = &["impressions", "reach", "followers"];
+    if !RATES.contains(&so.engagement_rate.as_str()) {
+        bad(
+            "[social] engagement_rate",
+            format!("{:?}", so.engagement_rate),
+            "\"impressions\", \"reach\" or \"followers\"",
+        );
+    }
+    if !(so.value_per_conversion.is_finite() && so.value_per_conversion >= 0.0) {
+        bad(
+            "[social] value_per_conversion",
+            so.value_per_conversion.to_string(),
+            "an amount of 0 or more",
+        );
+    }
+    for (account, n) in &so.followers {
+        if !(n.is_finite() && *n >= 0.0) {
+            bad(
+                &format!("[social] followers.{account:?}"),
+                n.to_string(),
+                "a count of 0 or more",
+            );
+        }
+    }
+    if so.min_posts_per_slot < 1 {
+        bad(
+            "[social] min_posts_per_slot",
+            so.min_posts_per_slot.to_string(),
+            "1 or more",
+        );
+    }
+    match hearth_analysis::social::best_time::parse_offset(&config.brand.utc_offset) {
+        None => bad(
+            "[brand] utc_offset",
+            format!("{:?}", config.brand.utc_offset),
+            "an offset such as \"+10:00\" or \"-05:00\"",
+        ),
+        Some(offset) => {
+            if let Err(e) = hearth_analysis::social::response::BusinessHours::parse(
+                &so.business_hours,
+                &so.business_days,
+                offset,
+            ) {
+                bad(
+                    "[social] business_hours / business_days",
+                    format!("{:?} / {:?}", so.business_hours, so.business_days),
+                    &e,
+                );
+            }
+        }
+    }
+    for (name, v) in [
+        ("record_bytes", config.limits.record_bytes),
+        ("file_bytes", config.limits.file_bytes),
+    ] {
+        if v == Some(0) {
+            bad(
+                &format!("[limits] {name}"),
+                "0".to_owned(),
+                "a size in bytes above 0",
+            );
+        }
+    }
+    for rule in &config.route.rules {
+        for queue in &rule.to {
+            if !hearth_model::ROUTE_QUEUES.contains(&queue.as_str()) {
+                bad(
+                    &format!("[[route.rules]] {:?} to", rule.name),
+                    format!("{queue:?}"),
+                    &format!("the queues {}", hearth_model::ROUTE_QUEUES.join(", ")),
+                );
+            }
+        }
+        if let Some(s) = &rule.when.sentiment
+            && !["positive", "negative", "neutral"].contains(&s.as_str())
+        {
+            bad(
+                &format!("[[route.rules]] {:?} when.sentiment", rule.name),
+                format!("{s:?}"),
+                "\"positive\", \"negative\" or \"neutral\"",
+            );
+        }
+        if let Some(c) = &rule.when.channel
+            && !["social", "community"].contains(&c.as_str())
+        {
+            bad(
+                &format!("[[route.rules]] {:?} when.channel", rule.name),
+                format!("{c:?}"),
+                "\"social\" or \"community\"",
+            );
+        }
+    }
+    out
 }
 
 /// A `hearth.toml` text checked: it parses, names only known keys, and its routing rules
@@ -106,7 +243,10 @@ pub fn load(dir: &Path) -> Result<Config> {
 pub fn parse(text: &str) -> Result<Config> {
     let config: Config =
         toml::from_str(text).map_err(|e| AppError::Invalid(e.to_string().trim().to_owned()))?;
-    crate::route::check_rules(&config)?;
+    let problems = problems(&config);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems.join("; ")));
+    }
     Ok(config)
 }
 

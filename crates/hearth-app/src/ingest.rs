@@ -70,14 +70,6 @@ pub fn ingest(
     }
     crate::config::ensure_template(data)?;
     let limits = crate::config::load(data)?.limits;
-    for (name, v) in [
-        ("record_bytes", limits.record_bytes),
-        ("file_bytes", limits.file_bytes),
-    ] {
-        if v == Some(0) {
-            crate::bail!("[limits] {name} is 0; give a size in bytes (or leave it out)");
-        }
-    }
     hearth_sources::limits::set(limits.record_bytes, limits.file_bytes);
     // One ingest at a time per data directory; readers that find pending work leave it to
     // the ingest holding this.
@@ -354,6 +346,65 @@ fn show_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// An input that gave its reader no message: what was expected, what was found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EmptyInput {
+    pub path: String,
+    /// Records the reader found and skipped (all of them): 0 when it found none at all.
+    pub skipped: u64,
+    /// What the reader expects.
+    pub expected: &'static str,
+    /// What the input looks like: another format Hearth reads, or unknown.
+    pub found: String,
+}
+
+impl EmptyInput {
+    /// One line for a person.
+    pub fn describe(&self, format: &str) -> String {
+        if self.skipped > 0 {
+            format!(
+                "{}: every record was skipped ({}); no {format} message read",
+                self.path, self.skipped
+            )
+        } else {
+            format!(
+                "{}: no {format} message in it: expected {}; {}",
+                self.path, self.expected, self.found
+            )
+        }
+    }
+}
+
+/// The inputs of an ingest from which its reader got no message.
+pub fn empty_inputs(s: &IngestSummary) -> Vec<EmptyInput> {
+    s.files
+        .iter()
+        .filter(|f| f.read == 0)
+        .map(|f| {
+            // What the reader said it passed over, else what the input looks like.
+            let said = f
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == hearth_sources::Severity::Note)
+                .map(|d| format!("the reader passed it over: {}", d.detail));
+            let found = match hearth_sources::detect(&f.path) {
+                _ if said.is_some() && f.skipped == 0 => said.unwrap_or_default(),
+                Ok(other) if other != s.source => {
+                    format!("it looks like {other} (`hearth ingest {other} …`)")
+                }
+                Ok(_) => "it looks like this format, but holds no message".to_owned(),
+                Err(_) => "Hearth cannot tell what it is".to_owned(),
+            };
+            EmptyInput {
+                path: f.path.display().to_string(),
+                skipped: f.skipped,
+                expected: hearth_sources::expectation(&s.source),
+                found,
+            }
+        })
+        .collect()
+}
+
 pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
     let files: Vec<_> = s
         .files
@@ -381,5 +432,6 @@ pub fn summary_json(s: &IngestSummary) -> serde_json::Value {
         "skipped_by_reason": s.skipped_by_reason(),
         "parents_linked": s.parents_linked,
         "replies_inferred": s.replies_inferred,
+        "empty_inputs": empty_inputs(s),
     })
 }

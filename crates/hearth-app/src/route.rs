@@ -41,34 +41,10 @@ pub fn lookback(loaded: &mut Loaded, days: i64) {
 
 /// Checks the routing rules name known queues.
 pub fn check_rules(config: &Config) -> Result<()> {
-    for rule in &config.route.rules {
-        for q in &rule.to {
-            if !hearth_model::ROUTE_QUEUES.contains(&q.as_str()) {
-                crate::bail!(
-                    "hearth.toml: route rule {:?} sends to unknown queue {q:?}; queues: {}",
-                    rule.name,
-                    hearth_model::ROUTE_QUEUES.join(", ")
-                );
-            }
-        }
-        if let Some(s) = &rule.when.sentiment
-            && !["positive", "negative", "neutral"].contains(&s.as_str())
-        {
-            crate::bail!(
-                "hearth.toml: route rule {:?}: sentiment {s:?} is not positive, negative or neutral",
-                rule.name
-            );
-        }
-        if let Some(c) = &rule.when.channel
-            && !["social", "community"].contains(&c.as_str())
-        {
-            crate::bail!(
-                "hearth.toml: route rule {:?}: channel {c:?} is not social or community",
-                rule.name
-            );
-        }
+    match crate::config::problems(config).into_iter().next() {
+        Some(problem) => crate::bail!("hearth.toml: {problem}"),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Routes the scope's inbound items (reads the text they need from the store).

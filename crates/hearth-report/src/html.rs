@@ -219,8 +219,18 @@ th, td { text-align: left; padding: .3rem .4rem; border-bottom: 1px solid var(--
 th { color: var(--muted); font-weight: 500; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(300px, 100%), 1fr)); gap: 1rem; }
 td { overflow-wrap: anywhere; } h1, p, figcaption { overflow-wrap: anywhere; }
-dl.defs dt { font-weight: 600; margin-top: 1rem; } dl.defs dd { margin: 0; white-space: pre-wrap;
-       font-size: .85rem; color: #343a40; }
+dl.defs dt { font-weight: 600; margin-top: 1rem; } dl.defs dd { margin: 0; font-size: .85rem;
+       color: #343a40; overflow-wrap: anywhere; } dl.defs dd p { margin: .3rem 0; }
+dl.defs pre { white-space: pre-wrap; background: #f8f9fa; padding: .4rem; border-radius: 4px; }
+.scale { display: flex; align-items: center; gap: .3rem; font-size: .8rem; color: var(--muted); }
+.scale i { display: inline-block; width: 1.2rem; height: .8rem; background: #1c7ed6; }
+@media (max-width: 600px) {
+  svg text { font-size: 15px; }
+  table.rows thead { display: none; }
+  table.rows tr { display: block; border-bottom: 1px solid var(--line); padding: .4rem 0; }
+  table.rows td { display: block; border: 0; padding: .1rem 0; }
+  table.rows td::before { content: attr(data-label) ": "; color: var(--muted); }
+}
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 "#;
 
@@ -480,7 +490,7 @@ fn charts(s: &mut String, r: &HtmlReport) {
         let f = Frame {
             w: 460.0,
             h: 240.0,
-            left: 34.0,
+            left: 46.0,
             bottom: 22.0,
         };
         let max_active = r
@@ -549,7 +559,7 @@ fn charts(s: &mut String, r: &HtmlReport) {
         let f = Frame {
             w: 460.0,
             h: 240.0,
-            left: 34.0,
+            left: 46.0,
             bottom: 22.0,
         };
         let _ = write!(
@@ -581,12 +591,7 @@ fn charts(s: &mut String, r: &HtmlReport) {
             s,
             "<path d=\"{path}\" fill=\"none\" stroke=\"#1c7ed6\" stroke-width=\"2\"/>"
         );
-        for (h, label) in [
-            (1.0, "1 h"),
-            (24.0, "1 day"),
-            (168.0, "7 days"),
-            (720.0, "30 days"),
-        ] {
+        for (h, label) in [(1.0, "1 h"), (24.0, "1 d"), (168.0, "7 d"), (720.0, "30 d")] {
             let _ = write!(
                 s,
                 "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#dee2e6\"/><text x=\"{x:.1}\" y=\"{:.0}\" text-anchor=\"{}\">{label}</text>",
@@ -599,7 +604,7 @@ fn charts(s: &mut String, r: &HtmlReport) {
         }
         let _ = write!(
             s,
-            "</svg><figcaption>Share of member questions still waiting for a first answer ({}); unanswered questions count as still waiting. Median wait: {}.</figcaption></figure>\n",
+            "</svg><figcaption>Share of member questions still waiting for a first answer ({}), by hours (h) and days (d) since asked; unanswered questions count as still waiting. Median wait: {}.</figcaption></figure>\n",
             num("Kaplan–Meier", "survival"),
             r.survival_median_hours
                 .map_or_else(|| "more than half never answered".to_owned(), hours)
@@ -652,15 +657,22 @@ fn charts(s: &mut String, r: &HtmlReport) {
                 );
             }
         }
+        // The colour scale: how dark a cell is, as a share of the cohort active.
+        s.push_str("</svg><div class=\"scale\" aria-hidden=\"true\">0%");
+        for step in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let _ = write!(s, "<i style=\"opacity:{:.2}\"></i>", 0.08 + 0.92 * step);
+        }
+        s.push_str("100% active</div>");
         let _ = write!(
             s,
-            "</svg><figcaption>{}: of the members who first wrote in a month, the share active 0–12 months later.</figcaption></figure>\n",
+            "<figcaption>{}: of the members who first wrote in a month (its size in brackets), the share active 0–12 months later; darker is more.</figcaption></figure>\n",
             num("Cohort retention", "activity")
         );
     }
     // Newcomer funnel.
     if let Some(first) = r.funnel.first().map(|f| f.1.max(1)) {
-        let (w, bh) = (460.0, 26.0);
+        // Each step's label above its bar, so no label is cut however narrow the screen.
+        let (w, bh) = (460.0, 40.0);
         let h = bh * r.funnel.len() as f64 + 4.0;
         let _ = write!(
             s,
@@ -668,16 +680,15 @@ fn charts(s: &mut String, r: &HtmlReport) {
         );
         for (i, (label, n)) in r.funnel.iter().enumerate() {
             let y = i as f64 * bh;
-            let bar = (w - 230.0) * (*n as f64 / first as f64);
+            let bar = (w - 70.0) * (*n as f64 / first as f64);
             let _ = write!(
                 s,
-                "<rect x=\"170\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"#74c0fc\"/><text x=\"165\" y=\"{:.1}\" text-anchor=\"end\">{}</text><text x=\"{:.1}\" y=\"{:.1}\">{n}</text>",
-                y + 2.0,
-                bh - 6.0,
-                y + 17.0,
+                "<text x=\"0\" y=\"{:.1}\">{}</text><rect x=\"0\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"16\" fill=\"#74c0fc\"/><text x=\"{:.1}\" y=\"{:.1}\">{n}</text>",
+                y + 14.0,
                 esc(label),
-                175.0 + bar,
-                y + 17.0
+                y + 19.0,
+                bar + 5.0,
+                y + 32.0
             );
         }
         let _ = write!(
@@ -703,17 +714,20 @@ fn axes(s: &mut String, f: &Frame, top: &str, bottom: &str) {
     );
 }
 
-/// A table of text cells, every cell escaped.
+/// A table of text cells, every cell escaped. On a narrow screen each row becomes a card,
+/// each cell labelled with its column (a long last message reads as a paragraph, not as a
+/// column one word wide).
 fn text_table(s: &mut String, head: &[&str], rows: &[Vec<String>]) {
-    s.push_str("<table><thead><tr>");
+    s.push_str("<table class=\"rows\"><thead><tr>");
     for h in head {
         let _ = write!(s, "<th>{}</th>", esc(h));
     }
     s.push_str("</tr></thead><tbody>");
     for row in rows {
         s.push_str("<tr>");
-        for cell in row {
-            let _ = write!(s, "<td>{}</td>", esc(cell));
+        for (i, cell) in row.iter().enumerate() {
+            let label = head.get(i).copied().unwrap_or("");
+            let _ = write!(s, "<td data-label=\"{}\">{}</td>", esc(label), esc(cell));
         }
         s.push_str("</tr>");
     }
@@ -898,6 +912,46 @@ fn social_section(s: &mut String, x: &SocialSection) {
     s.push_str("</section>\n");
 }
 
+/// Markdown (a metric's definition, from its file's header) as HTML: emphasis, lists and
+/// code kept; raw HTML shown as text; images dropped; links kept only to web pages when
+/// `web_links` (a link to code, such as rustdoc's ``[`x`](super::x)``, becomes its text).
+pub fn markdown(text: &str, web_links: bool) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut dropped = Vec::new();
+    // Every piece of text goes out through `esc` (quotes too, bidi closed): markup in the
+    // Markdown is shown as text.
+    let events = Parser::new(text).filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) | Event::Text(h) => {
+            Some(Event::InlineHtml(esc(&h).into()))
+        }
+        Event::Code(c) => Some(Event::InlineHtml(
+            format!("<code>{}</code>", esc(&c)).into(),
+        )),
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let keep =
+                web_links && (dest_url.starts_with("https://") || dest_url.starts_with("http://"));
+            dropped.push(!keep);
+            keep.then(|| {
+                Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url,
+                    title: "".into(),
+                    id: "".into(),
+                })
+            })
+        }
+        Event::End(TagEnd::Link) => match dropped.pop() {
+            Some(true) => None,
+            _ => Some(Event::End(TagEnd::Link)),
+        },
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        other => Some(other),
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
 fn definitions(s: &mut String, r: &HtmlReport) {
     s.push_str(
         "<section id=\"definitions\"><h2>How each number is computed</h2><dl class=\"defs\">",
@@ -908,7 +962,7 @@ fn definitions(s: &mut String, r: &HtmlReport) {
             "<dt id=\"def-{}\">{}</dt><dd>{}</dd>",
             slug(name),
             esc(name),
-            esc(text.trim())
+            markdown(text.trim(), false)
         );
     }
     s.push_str("</dl></section>\n");

@@ -24,11 +24,20 @@ pub fn detect(path: &Path) -> Result<&'static str, String> {
     }
     detect_file(path).ok_or_else(|| {
         format!(
-            "{}: cannot tell its format (expected an mbox file, a Stack Exchange dump or a \
-             Slack export folder); name the format",
-            path.display()
+            "{}: cannot tell its format; name it (`hearth ingest FORMAT PATH`). Hearth reads {}",
+            path.display(),
+            known_formats()
         )
     })
+}
+
+/// Every format with what it expects, for an error that says what could have been read.
+pub fn known_formats() -> String {
+    crate::FORMATS
+        .iter()
+        .map(|f| format!("{f} ({})", crate::expectation(f)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn detect_file(path: &Path) -> Option<&'static str> {
@@ -153,8 +162,10 @@ fn detect_dir(dir: &Path, depth: usize) -> Result<&'static str, String> {
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(format!(
-            "{}: found no export Hearth can read; name the format",
-            dir.display()
+            "{}: found no export Hearth can read; name the format (`hearth ingest FORMAT PATH`). \
+             Hearth reads {}",
+            dir.display(),
+            known_formats()
         )),
         many => Err(format!(
             "{}: holds several formats ({}); read them one at a time",

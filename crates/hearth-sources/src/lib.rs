@@ -137,6 +137,34 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
 /// placeholders or damage, and a message without a plausible time is skipped.
 pub const MIN_TIME: i64 = 31_536_000;
 
+/// What a reader expects to find, in a few words: said when an input gives it nothing.
+pub fn expectation(format: &str) -> &'static str {
+    match format {
+        "mbox" => "an mbox mail archive (messages after \"From \" separator lines)",
+        "stackexchange" => "a Stack Exchange dump folder (Posts.xml, Comments.xml, Users.xml)",
+        "slack" => {
+            "a Slack export (folder or .zip with users.json, channels.json and <channel>/<day>.json) or an event-log folder"
+        }
+        "discourse" => {
+            "a Discourse topic JSON (post_stream.posts), a Data Explorer result or the admin posts CSV"
+        }
+        "github" => "GitHub API JSON: issues and comments (an API page, a search result or a dump)",
+        "discord" => "a DiscordChatExporter JSON export (guild, channel, messages)",
+        "reddit" => "Pushshift NDJSON of comments or submissions (plain or .zst)",
+        "telegram" => "a Telegram Desktop JSON export (messages, or chats.list)",
+        "jsonl" => "Hearth's generic JSON lines (id, time, author, text; docs/generic-format.md)",
+        "csv" => "Hearth's generic CSV (columns id, time, author, text; docs/generic-format.md)",
+        "irc" => "IRC logs of `[HH:MM] <nick> text` lines, named by date",
+        "mastodon" => "a Mastodon archive's outbox.json (orderedItems)",
+        "twitter" => "X/Twitter analytics CSV (Tweet id, impressions, engagements)",
+        "linkedin" => "LinkedIn page analytics CSV (Post link, impressions)",
+        "facebook" => "Facebook page post insights CSV (Post ID, Page name)",
+        "instagram" => "Instagram post insights CSV (Post ID, Account username)",
+        "social-csv" => "Hearth's generic post analytics CSV (post_id, time; docs/social-csv.md)",
+        _ => "one of the formats `hearth ingest --help` lists",
+    }
+}
+
 /// The format ids Hearth can read.
 pub const FORMATS: &[&str] = &[
     "mbox",

@@ -179,10 +179,16 @@ pub fn read(
     }
     let Some(names) = header else {
         let daily = seen.iter().any(|n| n == "date") && !seen.is_empty();
+        // Daily totals are a well-formed file that is not posts: passed over on purpose (a
+        // note), not a broken one (a skip).
         sink.diagnostic(diag(
             1,
             0,
-            Severity::Skipped,
+            if daily {
+                Severity::Note
+            } else {
+                Severity::Skipped
+            },
             if daily {
                 SkipReason::NotConversation
             } else {

@@ -35,6 +35,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Read export files or folders into the store (re-reading adds nothing).
+    #[command(after_help = commands::ingest::EXIT_CODES)]
     Ingest(commands::ingest::Args),
     /// The community report: counts, who answers whom, first responses, resilience.
     Report(commands::report::Args),
@@ -166,7 +167,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            match e.downcast_ref::<commands::Exit>() {
+                Some(exit) => ExitCode::from(exit.code),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }

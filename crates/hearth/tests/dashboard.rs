@@ -554,3 +554,97 @@ async fn a_team_works_in_the_dashboard() {
     }
     c.close().await.expect("close");
 }
+
+/// The shareable report on a phone (390 px), in Chromium: nothing scrolls sideways, the
+/// lapsed table's rows read as cards (its last message is a paragraph, not a column one word
+/// wide), the funnel's labels are whole, chart labels are at least 9 px tall, the cohort map
+/// has its scale, and the definitions are text with emphasis, not raw Markdown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shareable_report_reads_on_a_phone() {
+    common::setup_test_tools();
+    let dir = data_dir(Some(common::VENDOR_RULES));
+    let input = usrp_users();
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let page = dir.path().join("report.html");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["report", "--html", page.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_driver, url) = chromedriver();
+    let c = browser(&url, &dir.path().join("profile")).await;
+    c.set_window_size(390, 844).await.expect("phone");
+    c.goto(&format!("file://{}", page.display()))
+        .await
+        .expect("report");
+    let width = js(&c, "return document.documentElement.clientWidth").await;
+    let overflow = js(
+        &c,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    )
+    .await;
+    assert_eq!(overflow, 0, "the report scrolls sideways at {width} px");
+    let last_message = js(
+        &c,
+        "const cells = Array.from(document.querySelectorAll('#lapsed td[data-label=\"last message\"]'));
+         return cells.length ? Math.min(...cells.map(c => c.getBoundingClientRect().width)) : -1",
+    )
+    .await;
+    assert!(
+        last_message.as_f64().unwrap_or(0.0) > 250.0,
+        "the last message reads as a paragraph: {last_message} px wide"
+    );
+    let cut = js(
+        &c,
+        "const svg = document.querySelector('#chart-funnel svg').getBoundingClientRect();
+         return Array.from(document.querySelectorAll('#chart-funnel text'))
+           .filter(t => { const b = t.getBoundingClientRect(); return b.left < svg.left - 0.5 || b.right > svg.right + 0.5; })
+           .map(t => t.textContent)",
+    )
+    .await;
+    assert_eq!(cut, serde_json::json!([]), "funnel labels are whole");
+    let smallest = js(
+        &c,
+        "return Math.min(...Array.from(document.querySelectorAll('#chart-series text, #chart-survival text, #chart-cohorts text, #chart-funnel text'))
+           .map(t => t.getBoundingClientRect().height))",
+    )
+    .await;
+    assert!(
+        smallest.as_f64().unwrap_or(0.0) >= 9.0,
+        "chart labels are readable: the smallest is {smallest} px"
+    );
+    let scale = js(
+        &c,
+        "return document.querySelectorAll('#chart-cohorts .scale i').length",
+    )
+    .await;
+    assert_eq!(scale, 5, "the cohort map has its colour scale");
+    let defs = text_of(&c, "#definitions").await;
+    assert!(defs.len() > 5_000, "the definitions are there");
+    for raw in ["**", "](super::", "](crate::", "`"] {
+        assert!(
+            !defs.contains(raw),
+            "raw Markdown {raw:?} in the definitions"
+        );
+    }
+    let emphasis = js(
+        &c,
+        "return document.querySelectorAll('#definitions strong, #definitions em').length",
+    )
+    .await;
+    assert!(
+        emphasis.as_u64().unwrap_or(0) > 10,
+        "emphasis is rendered: {emphasis}"
+    );
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-phone-390.png"),
+        &png,
+    )
+    .expect("png");
+    c.close().await.expect("close");
+}

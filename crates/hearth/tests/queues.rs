@@ -106,7 +106,7 @@ fn routing_rules_come_from_hearth_toml() {
     let (code, _, err) = hearth(dir.path(), &["route"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("route rule \"oops\" sends to unknown queue \"marketing\""),
+        err.contains("[[route.rules]] \"oops\" to = \"marketing\" is not allowed"),
         "{err}"
     );
 }

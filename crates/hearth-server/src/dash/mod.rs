@@ -347,34 +347,7 @@ pub fn json_table(v: &Value) -> Markup {
 /// kept; raw HTML in it shown as text; links kept only to web pages (rustdoc links to code
 /// become plain text).
 pub fn markdown(text: &str) -> Markup {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut in_bad_link = Vec::new();
-    let events = Parser::new(text).filter_map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
-        Event::Start(Tag::Link { dest_url, .. }) => {
-            let keep = dest_url.starts_with("https://") || dest_url.starts_with("http://");
-            in_bad_link.push(!keep);
-            if keep {
-                Some(Event::Start(Tag::Link {
-                    link_type: pulldown_cmark::LinkType::Inline,
-                    dest_url,
-                    title: "".into(),
-                    id: "".into(),
-                }))
-            } else {
-                None
-            }
-        }
-        Event::End(TagEnd::Link) => match in_bad_link.pop() {
-            Some(true) => None,
-            _ => Some(Event::End(TagEnd::Link)),
-        },
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        other => Some(other),
-    });
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
-    PreEscaped(out)
+    PreEscaped(hearth_report::html::markdown(text, true))
 }
 
 /// Flash message from a `done` or `error` query parameter (after a form's redirect).

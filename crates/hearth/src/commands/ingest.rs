@@ -21,29 +21,71 @@ pub struct Args {
     json: bool,
 }
 
+/// How a script tells what an ingest did (`hearth ingest --help`).
+pub const EXIT_CODES: &str = "Exit codes:
+  0  messages were read (some records may have been skipped: see the warnings)
+  1  an error: a path that does not exist, a format that cannot be told, the store
+  2  a usage error (an unknown format or option)
+  3  no message at all was read from the inputs (nothing in them for this format)
+  4  messages were read, but from some input every record was skipped";
+
 pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
-    if args.format != "auto" {
-        let summary = ingest(data, &args.format, &args.paths, ui)?;
-        if args.json {
-            print_json(&summary_json(&summary));
-        } else {
-            out!("{}", summary_text(&summary));
+    let summaries = if args.format != "auto" {
+        vec![ingest(data, &args.format, &args.paths, ui)?]
+    } else {
+        let groups = hearth_app::ingest::detect_groups(&args.paths)?;
+        let mut summaries = Vec::new();
+        for (format, paths) in &groups {
+            summaries.push(ingest(data, format, paths, ui)?);
         }
-        return Ok(());
-    }
-    let groups = hearth_app::ingest::detect_groups(&args.paths)?;
-    let mut summaries = Vec::new();
-    for (format, paths) in &groups {
-        summaries.push(ingest(data, format, paths, ui)?);
-    }
+        summaries
+    };
     if args.json {
-        print_json(&serde_json::Value::Array(
-            summaries.iter().map(summary_json).collect(),
-        ));
+        if args.format != "auto" {
+            print_json(&summary_json(&summaries[0]));
+        } else {
+            print_json(&serde_json::Value::Array(
+                summaries.iter().map(summary_json).collect(),
+            ));
+        }
     } else {
         for s in &summaries {
             out!("{}", summary_text(s));
         }
+    }
+    outcome(&summaries)
+}
+
+/// Warns about each input that gave no message, and fails (codes 3, 4) when nothing was
+/// read, or when some input had every record skipped.
+fn outcome(summaries: &[IngestSummary]) -> anyhow::Result<()> {
+    let mut all_skipped = 0;
+    for s in summaries {
+        for e in hearth_app::ingest::empty_inputs(s) {
+            eprintln!("warning: {}", super::text::clean(&e.describe(&s.source)));
+            all_skipped += usize::from(e.skipped > 0);
+        }
+    }
+    let read: u64 = summaries.iter().map(IngestSummary::read).sum();
+    if read == 0 {
+        let formats: Vec<&str> = summaries.iter().map(|s| s.source.as_str()).collect();
+        return Err(super::Exit {
+            code: 3,
+            message: format!(
+                "no message was read from the inputs (as {}); nothing was stored",
+                formats.join(", ")
+            ),
+        }
+        .into());
+    }
+    if all_skipped > 0 {
+        return Err(super::Exit {
+            code: 4,
+            message: format!(
+                "every record was skipped in {all_skipped} input(s); the other messages were stored"
+            ),
+        }
+        .into());
     }
     Ok(())
 }

@@ -48,6 +48,22 @@ pub fn cli_actor() -> String {
     format!("cli:{user}")
 }
 
+/// A command's outcome that is not success, with its own exit code (documented in the
+/// command's help): the message is printed as `error: …`.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// kill or a full disk never leaves a truncated file under the final name.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
