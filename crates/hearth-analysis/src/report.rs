@@ -41,8 +41,12 @@ pub struct SpaceReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Community {
-    /// `community`, `audience`, `in_between` or `no_interactions`.
+    /// `community`, `audience`, `in_between`, `no_interactions`, or `unknown` when no brand
+    /// person (or no member) is known: then every peer share is a foregone conclusion.
     pub verdict: &'static str,
+    /// Why the verdict is `unknown`: `no_brand` or `no_members` (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_because: Option<&'static str>,
     pub peer_share: Option<f64>,
     pub first_response: FirstResponse,
     pub resilience: Resilience,
@@ -58,11 +62,30 @@ pub fn verdict(peer_share: Option<f64>) -> &'static str {
     }
 }
 
-fn measures(cx: &Context<'_>) -> (Counts, Interactions, Community) {
+/// Why no verdict can be given for the whole snapshot: no person is brand (with no rules,
+/// everyone is a member and the peer share is 100 % by construction), or nobody is a member.
+pub fn unknown_because(prepared: &Prepared) -> Option<&'static str> {
+    use hearth_model::Role;
+    let has = |role| prepared.roles.iter().any(|d| d.role == role);
+    if !has(Role::Brand) {
+        Some("no_brand")
+    } else if !has(Role::Member) {
+        Some("no_members")
+    } else {
+        None
+    }
+}
+
+fn measures(cx: &Context<'_>, unknown: Option<&'static str>) -> (Counts, Interactions, Community) {
     let interactions = interactions(cx);
     let peer_share = peer_share(&interactions);
     let community = Community {
-        verdict: verdict(peer_share),
+        verdict: if unknown.is_some() {
+            "unknown"
+        } else {
+            verdict(peer_share)
+        },
+        unknown_because: unknown,
         peer_share,
         first_response: first_response(cx),
         resilience: resilience(cx),
@@ -73,8 +96,9 @@ fn measures(cx: &Context<'_>) -> (Counts, Interactions, Community) {
 /// Computes the report for `window`: in total, and for each space.
 pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> CommunityReport {
     let prepared = Prepared::new(snapshot, config);
+    let unknown = unknown_because(&prepared);
     let (counts, interactions, community) =
-        measures(&Context::new(snapshot, &prepared, window, None));
+        measures(&Context::new(snapshot, &prepared, window, None), unknown);
     let mut spaces = Vec::new();
     if let [only] = snapshot.spaces.as_slice() {
         // One space: its report is the total's.
@@ -90,7 +114,7 @@ pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> Community
     } else {
         for (index, info) in snapshot.spaces.iter().enumerate() {
             let cx = Context::new(snapshot, &prepared, window, Some(index as u32));
-            let (counts, interactions, community) = measures(&cx);
+            let (counts, interactions, community) = measures(&cx, unknown);
             if counts.messages > 0 {
                 spaces.push(SpaceReport {
                     source: info.source.clone(),

@@ -188,10 +188,15 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
             u.map_or_else(|| "now".to_owned(), date)
         ),
     };
+    let unknown = hearth_analysis::unknown_because(&loaded.prepared);
     let mut report = HtmlReport {
         title,
         window,
-        verdict: hearth_analysis::verdict(peer).to_owned(),
+        verdict: match unknown {
+            Some(_) => "unknown".to_owned(),
+            None => hearth_analysis::verdict(peer).to_owned(),
+        },
+        unknown_because: unknown.map(str::to_owned),
         peer_share: peer,
         first_by_member_share: (answered > 0).then(|| fr.first_by_member as f64 / answered as f64),
         connected_without_brand: res.members_in_largest_component_without_brand,

@@ -17,7 +17,9 @@ pub struct HtmlReport {
     pub title: String,
     /// The window in words ("all time", "2025-01-01 to 2026-01-01").
     pub window: String,
-    /// `community`, `audience`, `in_between` or `no_interactions`.
+    /// Why the verdict is `unknown` (`no_brand`, `no_members`), if it is.
+    pub unknown_because: Option<String>,
+    /// `community`, `audience`, `in_between`, `no_interactions` or `unknown`.
     pub verdict: String,
     pub peer_share: Option<f64>,
     pub first_by_member_share: Option<f64>,
@@ -204,7 +206,8 @@ h1 { font-size: 1.6rem; margin: .2rem 0; } h2 { font-size: 1.25rem; margin-top: 
 .sub { color: var(--muted); margin: 0 0 1rem; }
 .verdict { font-size: 1.3rem; padding: 1rem; border-radius: 8px; background: #f1f3f5; }
 .verdict strong.community { color: #2b8a3e; } .verdict strong.audience { color: var(--brand); }
-.verdict strong.in_between { color: #e67700; }
+.verdict strong.in_between { color: #e67700; } .verdict strong.unknown { color: #495057; }
+pre.fix { white-space: pre-wrap; background: #fff3bf; padding: .6rem; border-radius: 6px; font-size: .85rem; }
 .cards { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }
 .card { flex: 1 1 12rem; border: 1px solid var(--line); border-radius: 8px; padding: .75rem; }
 .card .big { font-size: 1.6rem; font-weight: 600; display: block; }
@@ -320,6 +323,11 @@ fn verdict(s: &mut String, r: &HtmlReport) {
             "in between: members and the brand share the talk",
             "in_between",
         ),
+        "unknown" if r.unknown_because.as_deref() == Some("no_members") => (
+            "not known: every person is brand, so nobody's talk is a member's",
+            "unknown",
+        ),
+        "unknown" => ("not known yet: say who the brand is", "unknown"),
         _ => ("not measurable yet: no interactions between people", "none"),
     };
     let _ = write!(
@@ -347,7 +355,15 @@ fn verdict(s: &mut String, r: &HtmlReport) {
             esc(l1)
         );
     }
-    s.push_str("</p>\n<div class=\"cards\">");
+    s.push_str("</p>\n");
+    if r.unknown_because.as_deref() == Some("no_brand") {
+        let _ = write!(
+            s,
+            "<pre class=\"fix\">{}</pre>",
+            esc(crate::SAY_WHO_THE_BRAND_IS)
+        );
+    }
+    s.push_str("<div class=\"cards\">");
     for (label, value, metric) in [
         ("peer share", pct(r.peer_share), "peer_share"),
         (

@@ -90,11 +90,18 @@ pub fn render_text(r: &CommunityReport) -> String {
         "community" => "a COMMUNITY: members mostly talk with each other",
         "audience" => "an AUDIENCE: people mostly talk with the brand",
         "in_between" => "IN BETWEEN: members talk with each other and with the brand",
+        "unknown" if c.unknown_because == Some("no_members") => {
+            "UNKNOWN: every person is brand, so nobody's talk is a member's; check [roles]"
+        }
+        "unknown" => "UNKNOWN: say who the brand is",
         _ => "NOT YET MEASURABLE: no replies between people in this window",
     };
     let _ = writeln!(s, "Hearth community report ({window})");
     let _ = writeln!(s);
     let _ = writeln!(s, "Verdict: {verdict}.");
+    if c.unknown_because == Some("no_brand") {
+        s.push_str(SAY_WHO_THE_BRAND_IS);
+    }
     let _ = writeln!(
         s,
         "  peer share {}, first responses by members {}, members still connected without the brand {}",
@@ -229,3 +236,14 @@ pub fn render_text(r: &CommunityReport) -> String {
     }
     s
 }
+
+/// What to write in `hearth.toml` when no brand person is known (the text report and the
+/// HTML report say it word for word).
+pub const SAY_WHO_THE_BRAND_IS: &str =
+    "  Without it every person counts as a member and the peer share is 100 % by \
+construction. Add to hearth.toml in the data directory (one of these is enough):
+    [roles]
+    brand_email_domains = [\"example.com\"]      # the brand's mail domains
+    brand_accounts = [\"support@example.com\"]   # addresses or platform ids (`hearth people list`)
+    brand_platform_roles = [\"Team\"]            # platform roles that mean brand (Discord's)
+";

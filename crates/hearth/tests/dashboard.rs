@@ -510,7 +510,16 @@ async fn a_team_works_in_the_dashboard() {
         .click()
         .await
         .expect("save");
-    assert!(text_of(&c, ".flash").await.contains("Saved"));
+    // The answer page replaces the refusal shown before: wait for it.
+    let mut flash = String::new();
+    for _ in 0..100 {
+        flash = text_of(&c, ".flash").await;
+        if flash.contains("Saved") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(flash.contains("Saved"), "{flash}");
     let saved = std::fs::read_to_string(dir.path().join("hearth.toml")).expect("toml");
     assert!(
         saved.starts_with("# only the vendor's own domain now"),

@@ -166,3 +166,63 @@ fn every_setting_that_would_be_ignored_or_misread_is_refused() {
         assert!(err.contains(allowed), "{toml}: says what is allowed: {err}");
     }
 }
+
+#[test]
+fn no_verdict_without_a_brand_or_without_members() {
+    // usrp-users with no rules: everyone is a member, so no verdict is given.
+    let dir = data_dir(None);
+    let input = common::usrp_users();
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report = common::json(dir.path(), &["report", "--json"]);
+    assert_eq!(report["community"]["verdict"], "unknown");
+    assert_eq!(report["community"]["unknown_because"], "no_brand");
+    for space in report["spaces"].as_array().expect("spaces") {
+        assert_eq!(space["community"]["verdict"], "unknown", "{space}");
+    }
+    let (_, text, _) = hearth(dir.path(), &["report"]);
+    assert!(
+        text.contains("Verdict: UNKNOWN: say who the brand is."),
+        "{text}"
+    );
+    assert!(
+        text.contains("brand_email_domains = [\"example.com\"]"),
+        "{text}"
+    );
+    let page = dir.path().join("r.html");
+    let (code, _, _) = hearth(
+        dir.path(),
+        &["report", "--html", page.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&page).expect("html");
+    assert!(html.contains("<strong class=\"unknown\">not known yet: say who the brand is"));
+    // Saying who the brand is gives the verdict back.
+    std::fs::write(dir.path().join("hearth.toml"), common::VENDOR_RULES).expect("rules");
+    let report = common::json(dir.path(), &["report", "--json"]);
+    assert_eq!(report["community"]["verdict"], "community");
+    assert!(report["community"].get("unknown_because").is_none());
+
+    // Everyone brand: no member is known, no verdict either.
+    let all_brand = data_dir(None);
+    let file = all_brand.path().join("staff.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"id\": \"1\", \"time\": \"2024-01-01T00:00:00Z\", \"author\": \"ana\", \"role\": \"brand\", \"space\": \"s\", \"text\": \"hi\"}\n",
+            "{\"id\": \"2\", \"time\": \"2024-01-01T01:00:00Z\", \"author\": \"ben\", \"role\": \"brand\", \"space\": \"s\", \"parent\": \"1\", \"text\": \"hello\"}\n",
+        ),
+    )
+    .expect("write");
+    let (code, _, err) = hearth(
+        all_brand.path(),
+        &["ingest", "jsonl", file.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report = common::json(all_brand.path(), &["report", "--json"]);
+    assert_eq!(report["community"]["verdict"], "unknown", "{report}");
+    assert_eq!(report["community"]["unknown_because"], "no_members");
+}
