@@ -177,6 +177,13 @@ fn kind_of_key(key: &str) -> String {
         )
 }
 
+/// The queue's clock: the data's last message (`as_of`). Items are chosen as of it, and a
+/// snooze of N days lasts until N days after it, so a snooze ends when the data has moved on
+/// that far (on a live community, about now; on an archive, when newer messages arrive).
+pub fn clock(data: &Path) -> Result<i64> {
+    Ok(load(data, &Scope::default())?.context().as_of())
+}
+
 /// Finds the item (by short id or full key) and changes its state; the change and `actor`
 /// go to the audit log in the same transaction. Returns the item with its new state.
 pub fn change(data: &Path, id: &str, action: &Action, actor: &str) -> Result<Value> {
@@ -242,7 +249,9 @@ pub fn list_json(loaded: &Loaded, args: &QueueQuery) -> Result<Value> {
     }
     let all = items(loaded, &loaded.config)?;
     let states = loaded.store.queue_states()?;
-    let now = now();
+    // One clock for the queue: its items and its snoozes are both as of the data's last
+    // message (see `clock`).
+    let now = loaded.context().as_of();
     let mut shown = Vec::new();
     let mut hidden = (0, 0);
     for item in &all {

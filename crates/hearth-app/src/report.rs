@@ -2,7 +2,7 @@
 //! the few social numbers the text report ends with.
 
 use crate::scope::{Scope, load, open_store, resolved_snapshot};
-use crate::{Result, config};
+use crate::{AppError, Result, config};
 use hearth_analysis::{CommunityReport, Window};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -22,6 +22,36 @@ pub fn report(data: &Path, window: Window) -> Result<CommunityReport> {
         "report computed"
     );
     Ok(report)
+}
+
+/// The report of one space (its name or native id), shaped as a whole report: the space's
+/// counts, interactions and verdict, and itself as the only space.
+pub fn space_report(data: &Path, window: Window, space: &str) -> Result<CommunityReport> {
+    let loaded = load(
+        data,
+        &Scope {
+            space: Some(space.to_owned()),
+            ..Scope::default()
+        },
+    )?;
+    let name = loaded
+        .space
+        .and_then(|i| loaded.snapshot.spaces.get(i as usize))
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| space.to_owned());
+    let full = hearth_analysis::report(&loaded.snapshot, &loaded.config, window);
+    let Some(one) = full.spaces.iter().find(|s| s.space == name) else {
+        return Err(AppError::NotFound(format!(
+            "space {name:?} has no messages in this window"
+        )));
+    };
+    Ok(CommunityReport {
+        window: full.window,
+        counts: one.counts.clone(),
+        interactions: one.interactions.clone(),
+        community: one.community.clone(),
+        spaces: vec![one.clone()],
+    })
 }
 
 /// The report as the JSON document of docs/report-json.md (what `report --json` prints).

@@ -279,11 +279,11 @@ pub static ROUTES: &[Route] = &[
     route!("POST", "/api/v1/people/{id}/erase", Admin, "people", "Erase a person on request, as `hearth people erase ID --yes` (fields confirm: the same id, drop_messages: true to delete their messages too). Cannot be undone.", query: [], body: BodyKind::Fields(&["confirm", "drop_messages"]), run: erase),
     route!("GET", "/api/v1/explain", Read, "community", "The names `explain` knows, as `hearth explain --list`.", query: [], run: explain_list),
     route!("GET", "/api/v1/explain/{metric}", Read, "community", "A metric's definition, value and what is behind it, as `hearth explain METRIC --json`.", query: ["since", "until", "space", "limit", "message"], run: explain),
-    route!("GET", "/api/v1/audit/roles", Read, "community", "The role audit, as `hearth audit roles --json`.", query: ["since", "until", "space", "examples", "min_messages"], run: audit_roles),
+    route!("GET", "/api/v1/audit/roles", Read, "community", "The role audit, as `hearth audit roles --json`.", query: ["since", "until", "space", "limit", "examples", "min_messages"], run: audit_roles),
     route!("GET", "/api/v1/route", Read, "queues", "Inbound items routed to queues with reasons, as `hearth route --json`.", query: ["since", "until", "space", "days", "queue", "all", "limit"], pages: "/items", run: route_items),
     route!("GET", "/api/v1/queue", Read, "queues", "The work queues with state, as `hearth queue --json` (mine=true: items assigned to me).", query: ["since", "until", "space", "kind", "assignee", "state", "all", "mine"], pages: "/items", run: queue),
     route!("POST", "/api/v1/queue/{id}/{action}", Queue, "queues", "Change an item: action done, snooze (until or days), assign (who), note (text) or reopen; as `hearth queue ACTION ID`.", query: [], body: BodyKind::Fields(&["note", "until", "days", "who", "text"]), run: queue_change),
-    route!("GET", "/api/v1/social/posts", Read, "social", "Post metrics with named formulas, as `hearth social posts --json`.", query: ["since", "until", "space", "rate", "top"], run: social_posts),
+    route!("GET", "/api/v1/social/posts", Read, "social", "Post metrics with named formulas, as `hearth social posts --json`.", query: ["since", "until", "space", "rate", "limit", "top"], run: social_posts),
     route!("GET", "/api/v1/social/best-time", Read, "social", "Best time to post, as `hearth social best-time --json`.", query: ["since", "until", "space"], run: social_best_time),
     route!("GET", "/api/v1/social/responses", Read, "social", "Response rate and time, as `hearth social responses --json`.", query: ["since", "until", "space"], run: social_responses),
     route!("GET", "/api/v1/social/mentions", Read, "social", "Mentions and share of voice, as `hearth social mentions --json`.", query: ["since", "until", "space"], run: social_mentions),
@@ -1014,6 +1014,8 @@ async fn explain(call: Call) -> Result<Response, Problem> {
 async fn audit_roles(call: Call) -> Result<Response, Problem> {
     #[derive(serde::Deserialize)]
     struct Q {
+        /// Examples per activity and person (`examples` is the old name).
+        limit: Option<usize>,
         examples: Option<usize>,
         min_messages: Option<u64>,
     }
@@ -1023,7 +1025,7 @@ async fn audit_roles(call: Call) -> Result<Response, Problem> {
         let loaded = hearth_app::scope::load(data, &scope)?;
         value_bytes(hearth_app::audit::roles(
             &loaded,
-            q.examples.unwrap_or(2),
+            q.limit.or(q.examples).unwrap_or(2),
             q.min_messages.unwrap_or(1),
         ))
     })
@@ -1080,6 +1082,8 @@ async fn social_posts(call: Call) -> Result<Response, Problem> {
     #[derive(serde::Deserialize)]
     struct Q {
         rate: Option<String>,
+        /// Posts listed (`top` is the old name).
+        limit: Option<usize>,
         top: Option<usize>,
     }
     let q: Q = call.q()?;
@@ -1100,7 +1104,7 @@ async fn social_posts(call: Call) -> Result<Response, Problem> {
         value_bytes(hearth_app::social::posts_json(
             &loaded,
             &config,
-            q.top.unwrap_or(10),
+            q.limit.or(q.top).unwrap_or(10),
         ))
     })
     .await
@@ -1236,7 +1240,12 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
                     let days: i64 = d.parse().ok().filter(|d| *d >= 1).ok_or_else(|| {
                         Problem::bad_request(format!("days is a whole number from 1, not {d:?}"))
                     })?;
-                    hearth_store::now() + days * 86_400
+                    let data = call.data();
+                    let clock =
+                        tokio::task::spawn_blocking(move || hearth_app::queue::clock(&data))
+                            .await
+                            .map_err(|e| Problem::internal(e.to_string()))??;
+                    clock + days * 86_400
                 }
                 (None, None) => {
                     return Err(Problem::bad_request(

@@ -25,12 +25,13 @@ pub enum Command {
 pub struct RolesArgs {
     #[command(flatten)]
     scope: ScopeArgs,
-    /// Example messages shown per activity and person.
-    #[arg(long, default_value_t = 2)]
+    /// Example messages shown per activity and person (`--examples` is the old name).
+    #[arg(long = "limit", alias = "examples", default_value_t = 2)]
     examples: usize,
     /// Only people with at least this many messages in scope.
     #[arg(long, default_value_t = 1)]
     min_messages: u64,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }

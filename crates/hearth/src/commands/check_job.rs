@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The job description: plain text or Markdown (`-` reads standard input).
     file: PathBuf,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }

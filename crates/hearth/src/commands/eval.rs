@@ -14,6 +14,7 @@ pub enum Command {
         /// A model file to score instead of the shipped one.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -24,6 +25,7 @@ pub enum Command {
     /// file, label, borderline, note), e.g. fixtures/jobs.
     JobPostings {
         dir: PathBuf,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },

@@ -21,6 +21,7 @@ pub struct Args {
     /// With `sentiment`: score this message (its store id) and show every word that moved it.
     #[arg(long)]
     message: Option<i64>,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }

@@ -23,6 +23,7 @@ pub struct Args {
     /// Leave message text out (smaller files, nothing personal beyond names).
     #[arg(long)]
     no_text: bool,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }

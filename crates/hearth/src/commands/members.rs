@@ -20,6 +20,7 @@ pub struct ListArgs {
     /// How many to list.
     #[arg(long, default_value_t = 20)]
     limit: usize,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }

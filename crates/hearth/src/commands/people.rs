@@ -12,12 +12,14 @@ pub enum Command {
         /// Only this role.
         #[arg(long, value_parser = ["brand", "member", "bot"])]
         role: Option<String>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// One person (by name, address or account id; case-insensitive substring): role and why.
     Show {
         name: String,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },

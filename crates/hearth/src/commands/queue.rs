@@ -47,9 +47,14 @@ enum Command {
         #[arg(long)]
         note: Option<String>,
     },
-    /// Hide an item until a date (YYYY-MM-DD) or for some days.
+    /// Hide an item until a date or for some days: `snooze ID 7` (days), `snooze ID
+    /// 2026-08-01`, or `--until`/`--days`. Days count from the queue's clock, the data's last
+    /// message (the "as of" the list shows).
     Snooze {
         id: String,
+        /// Days (a number) or a date (YYYY-MM-DD).
+        #[arg(conflicts_with_all = ["until", "days"])]
+        when: Option<String>,
         #[arg(long, conflicts_with = "days")]
         until: Option<String>,
         #[arg(long)]
@@ -65,10 +70,6 @@ enum Command {
     Reopen { id: String },
 }
 
-fn now() -> i64 {
-    hearth_store::now()
-}
-
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     let action = match args.command {
         None => return list(data, &args.list),
@@ -76,14 +77,25 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         Some(Command::Done { id, note }) => (id, Action::Done { note }),
         Some(Command::Snooze {
             id,
+            when,
             until,
             days,
             note,
         }) => {
+            let (until, days) = match when {
+                Some(w) => match w.trim().parse::<i64>() {
+                    Ok(d) => (None, Some(d)),
+                    Err(_) => (Some(w), None),
+                },
+                None => (until, days),
+            };
             let until = match (until, days) {
                 (Some(u), _) => hearth_app::dates::parse(&u)?,
-                (None, Some(d)) => now() + d * 86_400,
-                (None, None) => anyhow::bail!("snooze needs --until YYYY-MM-DD or --days N"),
+                (None, Some(d)) if d > 0 => hearth_app::queue::clock(data)? + d * 86_400,
+                (None, Some(d)) => anyhow::bail!("snooze for {d} days: give 1 or more"),
+                (None, None) => anyhow::bail!(
+                    "snooze needs days (`snooze ID 7`) or a date (`snooze ID 2026-08-01`)"
+                ),
             };
             (id, Action::Snooze { until, note })
         }
@@ -138,7 +150,7 @@ fn list(data: &Path, args: &ListArgs) -> anyhow::Result<()> {
     let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
     let mut s = String::new();
     s.push_str(&format!(
-        "Work queues as of {} — {} items ({} done and {} snoozed hidden; --all shows them)\n",
+        "Work queues as of {} (the data's last message; snoozes count from it) — {} items ({} done and {} snoozed hidden; --all shows them)\n",
         out["as_of"].as_str().unwrap_or("").get(..10).unwrap_or(""),
         items.len(),
         out["hidden"]["done"],

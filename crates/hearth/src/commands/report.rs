@@ -19,8 +19,9 @@ pub struct Args {
     /// verdict, the interaction picture, charts and work lists.
     #[arg(long, value_name = "FILE")]
     html: Option<std::path::PathBuf>,
-    /// With --html: the report of one space (its name or native id).
-    #[arg(long, requires = "html")]
+    /// The report of one space (its name or native id, as the report's "By space" lists
+    /// them): as text, JSON or HTML.
+    #[arg(long)]
     space: Option<String>,
 }
 
@@ -37,7 +38,17 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let window = hearth_app::scope::window(args.since.as_deref(), args.until.as_deref())?;
-    let out = render(data, window, args.json)?;
+    let out = match &args.space {
+        Some(space) => {
+            let r = hearth_app::report::space_report(data, window, space)?;
+            if args.json {
+                hearth_report::render_json(&r)
+            } else {
+                hearth_report::render_text(&r)
+            }
+        }
+        None => render(data, window, args.json)?,
+    };
     out!("{out}");
     if !args.json {
         let scope = Scope {

@@ -22,6 +22,7 @@ pub struct Args {
     /// How many items to list.
     #[arg(long, default_value_t = 50)]
     limit: usize,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }

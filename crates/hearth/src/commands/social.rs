@@ -25,6 +25,7 @@ pub enum Command {
 pub struct ViewArgs {
     #[command(flatten)]
     scope: Scope,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -36,9 +37,10 @@ pub struct PostArgs {
     /// The headline engagement rate's denominator (default: [social] engagement_rate).
     #[arg(long, value_parser = ["impressions", "reach", "followers"])]
     rate: Option<String>,
-    /// How many posts to list, best headline rate first.
-    #[arg(long, default_value_t = 10)]
+    /// How many posts to list, best headline rate first (`--top` is the old name).
+    #[arg(long = "limit", alias = "top", default_value_t = 10)]
     top: usize,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -50,6 +52,7 @@ pub struct AlertArgs {
     /// What to watch: brand mentions (needs [brand] names) or members' messages.
     #[arg(long, value_parser = ["mentions", "messages"])]
     stream: Option<String>,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -108,6 +111,7 @@ pub struct EvalAlertArgs {
     per_size: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Print the result as JSON.
     #[arg(long)]
     json: bool,
 }
