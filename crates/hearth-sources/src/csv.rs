@@ -106,12 +106,16 @@ pub fn read_csv(
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
+                let io = e.is_io_error();
                 sink.diagnostic(diag(
                     line,
                     offset,
                     SkipReason::NotARecord,
                     format!("expected a CSV record: {e}"),
                 ));
+                if io {
+                    return Ok(()); // the input itself stopped (or a record was too long)
+                }
                 // The reader resynchronises at the next record.
                 continue;
             }
@@ -156,6 +160,8 @@ pub struct CrlfAware<R> {
 #[derive(Debug, Default)]
 struct CrlfState {
     read: u64,
+    /// Where the record being read started: no record may run past the record limit.
+    record_start: u64,
     last_was_cr: bool,
     /// Offsets of the most recent CRLF line ends' LF bytes.
     lfs: std::collections::VecDeque<u64>,
@@ -182,6 +188,19 @@ pub fn crlf_aware<R: std::io::Read>(inner: R) -> (CrlfAware<R>, CrlfMarks) {
 
 impl<R: std::io::Read> std::io::Read for CrlfAware<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        {
+            // The csv crate keeps a whole record in memory: a record past the record limit
+            // (an endless quoted field, a 2 GB line) ends the file here, with its place.
+            let st = self.state.borrow();
+            let max = crate::limits::max_record() as u64;
+            if st.read.saturating_sub(st.record_start) > max.saturating_add(1 << 16) {
+                return Err(std::io::Error::other(format!(
+                    "the record at byte {} is longer than the record limit of {max} bytes \
+                     (HEARTH_MAX_RECORD_BYTES); the rest of the file was not read",
+                    st.record_start
+                )));
+            }
+        }
         let n = self.inner.read(buf)?;
         let mut st = self.state.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
@@ -202,7 +221,8 @@ impl<R: std::io::Read> std::io::Read for CrlfAware<R> {
 impl CrlfMarks {
     /// (1-based line, byte offset) where the record at `p` starts.
     pub fn start(&self, p: &csv::Position) -> (u64, u64) {
-        let st = self.0.borrow();
+        let mut st = self.0.borrow_mut();
+        st.record_start = p.byte();
         if st.lfs.binary_search(&p.byte()).is_ok() {
             (p.line() + 1, p.byte() + 1)
         } else {

@@ -461,6 +461,9 @@ fn read_table_csv(
                     reason: SkipReason::NotARecord,
                     detail: format!("expected a CSV record: {e}"),
                 });
+                if e.is_io_error() {
+                    break; // the input itself stopped (or a record was too long)
+                }
             }
         }
     }

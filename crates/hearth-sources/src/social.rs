@@ -238,6 +238,7 @@ pub fn read(
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
+                let io = e.is_io_error();
                 sink.diagnostic(diag(
                     line,
                     offset,
@@ -245,6 +246,9 @@ pub fn read(
                     SkipReason::NotARecord,
                     format!("expected a CSV record: {e}"),
                 ));
+                if io {
+                    return Ok(()); // the input itself stopped (or a record was too long)
+                }
                 continue;
             }
         }

@@ -98,3 +98,34 @@ with zipfile.ZipFile(sys.argv[1], 'w', compression=zipfile.ZIP_DEFLATED) as z:
     assert!(out.contains("added 2"), "{out}");
     assert!(err.contains("larger than the limit"), "{err}");
 }
+
+#[test]
+fn a_csv_record_longer_than_the_limit_is_reported_where_it_starts() {
+    let dir = data_dir(None);
+    let file = dir.path().join("posts.csv");
+    let huge = "x".repeat(300_000);
+    std::fs::write(
+        &file,
+        format!(
+            "id,time,author,space,text\n1,2024-01-01T00:00:00Z,ana,s,hi\n2,2024-01-01T01:00:00Z,ben,s,\"{huge}\n"
+        ),
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["ingest", "csv"])
+        .arg(&file)
+        .env("HEARTH_MAX_RECORD_BYTES", "1000")
+        .output()
+        .expect("run hearth");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stdout.contains("added 1"), "{stdout}");
+    assert!(
+        stderr.contains("posts.csv:3 (byte 58)") && stderr.contains("longer than the record limit"),
+        "{stderr}"
+    );
+}
