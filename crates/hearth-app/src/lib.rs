@@ -15,6 +15,7 @@ pub mod explain;
 pub mod export;
 pub mod html;
 pub mod ingest;
+pub mod init;
 pub mod members;
 pub mod metrics;
 pub mod people;

@@ -34,6 +34,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Who is the brand? Candidates from the data (sender domains that answer many others,
+    /// platform flags, the most central accounts), each with its evidence; writes the chosen
+    /// rules to hearth.toml.
+    Init(commands::init::Args),
     /// Read export files or folders into the store (re-reading adds nothing).
     #[command(after_help = commands::ingest::EXIT_CODES)]
     Ingest(commands::ingest::Args),
@@ -141,6 +145,7 @@ fn main() -> ExitCode {
         progress: !cli.quiet,
     };
     let result = match cli.command {
+        Command::Init(args) => commands::init::run(&cli.data, args),
         Command::Ingest(args) => commands::ingest::run(&cli.data, args, ui),
         Command::Report(args) => commands::report::run(&cli.data, args),
         Command::People { command } => commands::people::run(&cli.data, command),

@@ -53,6 +53,16 @@ pub fn run(data: &Path, args: Args, ui: Ui) -> anyhow::Result<()> {
             out!("{}", summary_text(s));
         }
     }
+    // A first ingest into a directory without rules: point at the question that matters.
+    if summaries.iter().any(|s| s.added() > 0)
+        && hearth_app::init::needs_brand(data).unwrap_or(false)
+    {
+        eprintln!(
+            "note: no brand person is known yet, so no verdict can be given; \
+             `hearth --data {} init` proposes who the brand is from the data",
+            data.display()
+        );
+    }
     outcome(&summaries)
 }
 

@@ -21,6 +21,7 @@ pub mod eval;
 pub mod explain;
 pub mod export;
 pub mod ingest;
+pub mod init;
 pub mod members;
 pub mod metrics;
 pub mod people;
