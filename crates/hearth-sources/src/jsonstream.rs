@@ -8,36 +8,12 @@
 //! the record limit) is skipped without losing the rest of the file.
 
 use crate::jsonsplit::{Piece, RecordPath, SplitError, split};
-use crate::{Diagnostic, ReadError, Severity, Sink, SkipReason};
+use crate::{ReadError, Severity, Sink, SkipReason};
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// Where a record starts: 1-based line, byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
-    pub line: u64,
-    pub offset: u64,
-}
-
-impl Place {
-    /// A diagnostic about the record here.
-    pub fn diagnostic(
-        self,
-        path: &Path,
-        severity: Severity,
-        reason: SkipReason,
-        detail: String,
-    ) -> Diagnostic {
-        Diagnostic {
-            file: path.to_path_buf(),
-            line: self.line,
-            byte_offset: self.offset,
-            severity,
-            reason,
-            detail,
-        }
-    }
-}
+/// Where a record starts: 1-based line, byte offset (the same place the JSON-lines readers use).
+pub use crate::jsonlines::Place;
 
 /// What a reader does with one record: the document's context so far, which of the record
 /// paths it came from (`usize::MAX`: the document had none of them, and this is all of it),
@@ -219,6 +195,7 @@ fn kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Diagnostic;
 
     struct Collect(Vec<hearth_model::RawMessage>, Vec<Diagnostic>);
 
