@@ -190,7 +190,12 @@ async fn text_of(c: &Client, css: &str) -> String {
     let mut last = None;
     for _ in 0..100 {
         match c.find(Locator::Css(css)).await {
-            Ok(e) => return e.text().await.expect("text"),
+            // The page may be replaced between finding and reading (a form's answer
+            // loading): then look again.
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(e) => last = Some(e),
+            },
             Err(e) => last = Some(e),
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
