@@ -66,6 +66,7 @@ pub fn max_file() -> u64 {
 #[derive(Debug)]
 pub struct Capped<R> {
     inner: R,
+    limit: u64,
     left: u64,
     /// Set when the limit was reached with bytes still to come.
     pub cut: bool,
@@ -75,6 +76,7 @@ impl<R> Capped<R> {
     pub fn new(inner: R, limit: u64) -> Capped<R> {
         Capped {
             inner,
+            limit,
             left: limit,
             cut: false,
         }
@@ -97,6 +99,24 @@ impl<R: std::io::Read> std::io::Read for Capped<R> {
         let n = self.inner.read(&mut buf[..want])?;
         self.left -= n as u64;
         Ok(n)
+    }
+}
+
+impl<R> Capped<R> {
+    /// The diagnostic for a stream that was cut at the limit, if it was (`file` names it).
+    pub fn cut_diagnostic(&self, file: &std::path::Path) -> Option<crate::Diagnostic> {
+        self.cut.then(|| crate::Diagnostic {
+            file: file.to_path_buf(),
+            line: 1,
+            byte_offset: self.limit,
+            severity: crate::Severity::Skipped,
+            reason: crate::SkipReason::NotARecord,
+            detail: format!(
+                "it decompresses to more than the file limit of {} bytes \
+                 (HEARTH_MAX_FILE_BYTES); the rest was skipped",
+                self.limit
+            ),
+        })
     }
 }
 

@@ -59,18 +59,8 @@ impl Reader for RedditReader {
             let mut input =
                 BufReader::with_capacity(1 << 16, crate::limits::Capped::new(decoder, limit));
             read_lines(unit, &mut input, sink)?;
-            if input.get_ref().cut {
-                sink.diagnostic(crate::Diagnostic {
-                    file: unit.to_path_buf(),
-                    line: 1,
-                    byte_offset: limit,
-                    severity: Severity::Skipped,
-                    reason: SkipReason::NotARecord,
-                    detail: format!(
-                        "the file decompresses to more than the file limit of {limit} bytes \
-                         (HEARTH_MAX_FILE_BYTES); the rest was skipped"
-                    ),
-                });
+            if let Some(d) = input.get_ref().cut_diagnostic(unit) {
+                sink.diagnostic(d);
             }
             Ok(())
         } else {

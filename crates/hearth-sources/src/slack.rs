@@ -372,18 +372,8 @@ impl Tree {
                     crate::limits::Capped::new(entry, limit),
                 );
                 f(&mut input, sink)?;
-                if input.get_ref().cut {
-                    sink.diagnostic(Diagnostic {
-                        file: path.join(rel),
-                        line: 1,
-                        byte_offset: limit,
-                        severity: Severity::Skipped,
-                        reason: SkipReason::NotARecord,
-                        detail: format!(
-                            "the entry decompresses to more than the file limit of {limit} bytes \
-                             (HEARTH_MAX_FILE_BYTES); the rest was skipped"
-                        ),
-                    });
+                if let Some(d) = input.get_ref().cut_diagnostic(&path.join(rel)) {
+                    sink.diagnostic(d);
                 }
                 Ok(())
             }

@@ -2,24 +2,12 @@
 //! each was last read), `/settings` (`hearth.toml`, edited with validation and written back
 //! as typed, comments kept) and `/users` (users and tokens).
 
-use super::{Page, csrf, flash, param, render, s};
+use super::{Page, csrf, field, flash, form_of, param, render, s};
 use crate::problem::Problem;
 use crate::routes::Call;
 use axum::response::Response;
 use hearth_app::team::Role;
 use maud::html;
-
-fn form_of(call: &Call) -> Result<Vec<(String, String)>, Problem> {
-    serde_urlencoded::from_bytes(&call.body)
-        .map_err(|e| Problem::bad_request(format!("the form does not parse: {e}")))
-}
-
-fn field(form: &[(String, String)], k: &str) -> String {
-    form.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
 
 /// `/data`: the upload form, the progress or result of an upload (`?job=N`), and the files
 /// read so far.

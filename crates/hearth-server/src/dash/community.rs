@@ -230,14 +230,8 @@ pub async fn person(call: Call) -> Result<Response, Problem> {
 
 /// `POST /people/merge` and `/people/split` from the person page's forms.
 pub async fn merge_or_split(call: Call) -> Result<Response, Problem> {
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&call.body)
-        .map_err(|e| Problem::bad_request(e.to_string()))?;
-    let get = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let form = super::form_of(&call)?;
+    let get = |k: &str| super::field(&form, k);
     let back = get("back");
     let (data, actor) = (
         call.state.data().to_path_buf(),
@@ -266,14 +260,8 @@ pub async fn merge_or_split(call: Call) -> Result<Response, Problem> {
 /// `POST /people/{id}/erase` from the person page: erases them when `confirm` repeats the
 /// id, then goes to the overview (their page is gone).
 pub async fn erase(call: Call) -> Result<Response, Problem> {
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&call.body)
-        .map_err(|e| Problem::bad_request(e.to_string()))?;
-    let get = |k: &str| {
-        form.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let form = super::form_of(&call)?;
+    let get = |k: &str| super::field(&form, k);
     let back = get("back");
     let id = call.params.get("id").cloned().unwrap_or_default();
     if get("confirm").trim() != id {

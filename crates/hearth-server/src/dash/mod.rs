@@ -350,6 +350,20 @@ pub fn markdown(text: &str) -> Markup {
     PreEscaped(hearth_report::html::markdown(text, true))
 }
 
+/// The fields of a page form's body.
+pub fn form_of(call: &Call) -> Result<Vec<(String, String)>, Problem> {
+    serde_urlencoded::from_bytes(&call.body)
+        .map_err(|e| Problem::bad_request(format!("the form does not parse: {e}")))
+}
+
+/// One field of a form ("" when absent).
+pub fn field(form: &[(String, String)], k: &str) -> String {
+    form.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// Flash message from a `done` or `error` query parameter (after a form's redirect).
 pub fn flash(call: &Call) -> Markup {
     html! {

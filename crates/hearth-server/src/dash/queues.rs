@@ -217,8 +217,7 @@ fn one(
 
 /// `POST /queues/act`: one action on one or more items, then back to the list.
 pub async fn act(call: Call) -> Result<Response, Problem> {
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&call.body)
-        .map_err(|e| Problem::bad_request(format!("the form does not parse: {e}")))?;
+    let form = super::form_of(&call)?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let back = get("back").unwrap_or_else(|| "/queues".into());
     let ids: Vec<String> = form

@@ -148,12 +148,7 @@ fn rate(x: &Value) -> String {
 pub async fn jobs(call: Call) -> Result<Response, Problem> {
     let posted = call.route.method == "POST";
     let text = if posted {
-        let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&call.body)
-            .map_err(|e| Problem::bad_request(e.to_string()))?;
-        form.into_iter()
-            .find(|(k, _)| k == "posting")
-            .map(|(_, v)| v)
-            .unwrap_or_default()
+        super::field(&super::form_of(&call)?, "posting")
     } else {
         String::new()
     };
