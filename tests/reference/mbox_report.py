@@ -82,11 +82,17 @@ def main(args):
                 parent = refs[-1]
             if parent == mid:
                 parent = None
-            msgs[mid] = {"author": author(m), "time": when, "parent": parent}
+            msgs[mid] = {"author": author(m), "time": when, "parent": parent, "orphan": None}
             order.append(mid)
+    # A message whose stated parent is not in the archive is an orphan reply: it has no
+    # parent here, never starts a thread, and the orphans of one missing parent share the
+    # thread of the first of them.
+    leader = {}
     for mid in order:
-        if msgs[mid]["parent"] not in msgs:
+        p = msgs[mid]["parent"]
+        if p is not None and p not in msgs:
             msgs[mid]["parent"] = None
+            msgs[mid]["orphan"] = leader.setdefault(p, mid)
 
     def role(a):
         host = a.rsplit("@", 1)[-1]
@@ -97,7 +103,10 @@ def main(args):
         while msgs[mid]["parent"] and mid not in seen:
             seen.add(mid)
             mid = msgs[mid]["parent"]
-        return mid
+        return msgs[mid]["orphan"] or mid
+
+    def starts(mid):
+        return roots[mid] == mid and msgs[mid]["orphan"] is None
 
     roots = {mid: root(mid) for mid in order}
     everything = order
@@ -126,7 +135,7 @@ def main(args):
     # first response
     threads = {}
     for mid in order:
-        if roots[mid] == mid and role(msgs[mid]["author"]) == "member":
+        if starts(mid) and role(msgs[mid]["author"]) == "member":
             threads[mid] = None
     for mid in everything:
         r = roots[mid]
@@ -264,7 +273,8 @@ def main(args):
         if until is not None and t >= until:
             continue
         p = msgs[mid]["parent"]
-        target = p if p in first_ids else (roots[mid] if roots[mid] != mid and roots[mid] in first_ids else None)
+        r = roots[mid]
+        target = p if p in first_ids else (r if r != mid and starts(r) and r in first_ids else None)
         if target is None:
             continue
         a = msgs[mid]["author"]
@@ -279,7 +289,8 @@ def main(args):
         came[a] = True if back else (False if t0 + 30 * 86400 < as_of else None)
     by_member = [a for a in newcomers if a in answer and role(answer[a][1]) == "member"]
     by_brand = [a for a in newcomers if a in answer and role(answer[a][1]) == "brand"]
-    unanswered = [a for a in newcomers if a not in answer]
+    unknown = [a for a in newcomers if a not in answer and msgs[newcomers[a][1]]["orphan"]]
+    unanswered = [a for a in newcomers if a not in answer and not msgs[newcomers[a][1]]["orphan"]]
 
     def rate(group):
         decided = [a for a in group if came[a] is not None]
@@ -316,6 +327,7 @@ def main(args):
             "answered_by_member": len(by_member),
             "answered_by_brand": len(by_brand),
             "unanswered": len(unanswered),
+            "answer_unknown": len(unknown),
             "came_back_rate": rate(list(newcomers)),
             "came_back_rate_answered_by_member": rate(by_member),
             "came_back_rate_answered_by_brand": rate(by_brand),
@@ -334,6 +346,7 @@ def main(args):
         "window": [since, until],
         "messages": len(order),
         "threads": len({roots[m] for m in order}),
+        "orphan_replies": sum(1 for m in order if msgs[m]["orphan"]),
         "people": len(people),
         "members": sum(1 for a in people if role(a) == "member"),
         "brand": sum(1 for a in people if role(a) == "brand"),

@@ -33,7 +33,7 @@ impl Prepared {
         by_time.sort_by_key(|&i| (time[i as usize], i));
         Prepared {
             roles: decide_roles(&snapshot.persons, &config.roles),
-            roots: thread_roots(&snapshot.messages.parent),
+            roots: thread_roots(&snapshot.messages.parent, &snapshot.messages.orphan),
             by_space,
             by_time,
         }
@@ -115,6 +115,12 @@ impl<'s> Context<'s> {
         };
         cx.interactions = derive_interactions(&cx);
         cx
+    }
+
+    /// Whether message `i` starts a thread: it is its thread's root and not an orphan reply
+    /// (whose thread started outside the snapshot).
+    pub fn starts_thread(&self, i: usize) -> bool {
+        self.roots[i] as usize == i && !self.snapshot.messages.is_orphan(i)
     }
 
     pub fn role(&self, person: u32) -> Role {

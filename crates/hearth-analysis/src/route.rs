@@ -212,6 +212,10 @@ pub struct Signals {
     pub newcomer: bool,
     pub influential: bool,
     pub people_talked_with: u64,
+    /// The message's intent ([`crate::text::intent`]) and the rule that gave it.
+    pub intent: crate::text::intent::Intent,
+    pub intent_rule: &'static str,
+    /// Nobody answered it, and it waits for an answer (a question, problem or request).
     pub unanswered: bool,
     pub channel: &'static str,
     pub crisis_words: Vec<String>,
@@ -256,7 +260,7 @@ pub fn candidates(cx: &Context<'_>) -> Vec<u32> {
 pub fn subject_roots(cx: &Context<'_>) -> Vec<u32> {
     let m = &cx.snapshot.messages;
     cx.in_space()
-        .filter(|&i| m.parent[i] == NO_PARENT && m.time[i] < cx.as_of())
+        .filter(|&i| m.starts_thread(i) && m.time[i] < cx.as_of())
         .map(|i| i as u32)
         .collect()
 }
@@ -320,10 +324,11 @@ pub fn route(
         let addressed = (p != NO_PARENT && cx.role(m.author[p as usize]) == Role::Brand)
             || m.mentions(i).iter().any(|&q| cx.role(q) == Role::Brand);
         let subject_words = words(&untagged(subject));
-        let mentions_brand = brand_names.iter().any(|n| {
-            contains(&own_words_list, n) || (p == NO_PARENT && contains(&subject_words, n))
-        });
-        let root = p == NO_PARENT;
+        // Only a thread's first message is routed for being one (an orphan reply is not).
+        let root = m.starts_thread(i);
+        let mentions_brand = brand_names
+            .iter()
+            .any(|n| contains(&own_words_list, n) || (root && contains(&subject_words, n)));
         if !(addressed || mentions_brand || root) {
             continue;
         }
@@ -345,13 +350,15 @@ pub fn route(
                 .any(|w| contains(&own_words_list, &words(w)));
         let newcomer = first.get(&a).is_some_and(|&(_, f)| f as usize == i);
         let people_talked_with = partners.get(&a).map_or(0, |s| s.len() as u64);
-        let unanswered = if root {
-            thread_others
-                .get(&(i as u32))
-                .is_none_or(|s| s.iter().all(|&x| x == a))
-        } else {
-            !replied.contains(&(i as u32))
-        };
+        let intent = crate::text::intent::classify(&own, root);
+        let unanswered = intent.intent.waits()
+            && if root {
+                thread_others
+                    .get(&(i as u32))
+                    .is_none_or(|s| s.iter().all(|&x| x == a))
+            } else {
+                !replied.contains(&(i as u32))
+            };
         let source = &cx.snapshot.spaces[m.space[i] as usize].source;
         let channel = if rules.social_sources.iter().any(|s| s == source) {
             "social"
@@ -381,6 +388,8 @@ pub fn route(
             newcomer,
             influential: people_talked_with >= rules.influential_people,
             people_talked_with,
+            intent: intent.intent,
+            intent_rule: intent.rule,
             unanswered,
             channel,
             crisis_words,
@@ -518,7 +527,7 @@ impl Experts {
         let mut df: HashMap<String, usize> = HashMap::new();
         let mut subject_words: HashMap<u32, Vec<String>> = HashMap::new();
         for (&root, subject) in &texts.subject {
-            if m.parent.get(root as usize) != Some(&NO_PARENT) {
+            if (root as usize) >= m.len() || !m.starts_thread(root as usize) {
                 continue;
             }
             let mut w = subject_terms(subject);

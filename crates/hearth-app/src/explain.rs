@@ -177,6 +177,9 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
                             .answer
                             .map_or(Value::Null, |(t, _, _)| json!((t - n.time) as f64 / 3600.0));
                         v["came_back"] = json!(n.came_back);
+                        if n.orphan_first && n.answer.is_none() {
+                            v["answer_unknown"] = json!(true);
+                        }
                         v
                     })
                     .collect::<Vec<_>>()

@@ -127,7 +127,9 @@ pub fn tables(loaded: &Loaded, with_text: bool) -> Result<Vec<Table>> {
                 .iter()
                 .map(|&i| {
                     Some(
-                        if m.parent[i] == NO_PARENT {
+                        if m.is_orphan(i) {
+                            "missing"
+                        } else if m.parent[i] == NO_PARENT {
                             "none"
                         } else if m.inferred(i).is_some() {
                             "inferred"

@@ -205,6 +205,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
         people: counts.people,
         members: counts.members,
         brand: counts.brand,
+        orphan_replies: counts.orphan_replies,
         series: rows
             .iter()
             .map(|r| SeriesPoint {
@@ -334,7 +335,7 @@ fn social(
     community: &[(&str, String, &str)],
 ) -> crate::Result<Option<SocialSection>> {
     use crate::social::{as_posts, excerpt, keys, offset, pct, post_rows};
-    use hearth_analysis::social::{alerts, best_time, posts, response};
+    use hearth_analysis::social::{alerts, best_time, posts};
     let rows = post_rows(loaded)?;
     if rows.is_empty() && config.brand.names.is_empty() {
         return Ok(None);
@@ -447,7 +448,7 @@ fn social(
         x.best_time = "No post analytics in the store (hearth ingest twitter|linkedin|facebook|instagram|social-csv).".into();
     }
     let cx = loaded.context();
-    let resp = response::responses(&cx, None);
+    let resp = crate::social::responses(loaded, &cx, None)?;
     let mut mention_count = String::from("—");
     if !config.brand.names.is_empty() {
         // One read of the text serves the mentions and the alerts.
@@ -472,19 +473,25 @@ fn social(
             .iter()
             .map(|(d, n, _)| (date(d * 86_400), *n))
             .collect();
-        for a in alerts::detect(st.start, &st.days, &|_| Vec::new()) {
+        for a in alerts::detect(st.start, &st.days, st.watched, &|_| Vec::new()) {
             let week_start = hearth_analysis::calendar::week(a.day * 86_400) * 7 - 3;
             if let Ok(k) = weeks.binary_search(&week_start) {
-                x.alerts.push((
-                    k,
-                    format!(
-                        "{}: {:?} alert, {} mentions against a usual {:.0}",
-                        date(a.day * 86_400),
-                        a.kind,
-                        a.count,
-                        a.baseline
+                let crisis = a.class == alerts::Class::Crisis;
+                let what = match a.kind {
+                    alerts::Kind::Volume => format!(
+                        "volume notice: {} mentions against a usual {:.0}",
+                        a.count, a.baseline
                     ),
-                ));
+                    alerts::Kind::NegativeShare => format!(
+                        "{}: {} of {} mentions negative against a usual {:.0} %",
+                        if crisis { "crisis" } else { "notice" },
+                        a.negative,
+                        a.count,
+                        a.baseline * 100.0
+                    ),
+                };
+                x.alerts
+                    .push((k, crisis, format!("{}: {what}", date(a.day * 86_400))));
             }
         }
     }

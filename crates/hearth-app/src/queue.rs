@@ -10,7 +10,9 @@
 //! - `thank:<person>:<year>Q<quarter>` (thank again next quarter);
 //! - `introduce:<person a>|<person b>`;
 //! - `<queue>:<message>` for routed items (`support:…`, `social:amplify:…`, …);
-//! - `alert:<day>:<kind>` for crisis alerts of the brand's mentions (with `[brand] names`).
+//! - `alert:<day>:<kind>` for crises of the brand's mentions (with `[brand] names`), and
+//!   `notice:<day>:<kind>` for volume notices (many mentions on one topic): a crisis is the
+//!   negative share of the brand's mentions rising, from several people.
 //!
 //! The short id shown is the first 8 hex digits of the key's FNV-1a hash.
 
@@ -28,7 +30,8 @@ use std::path::Path;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Deserialize)]
 #[serde(default)]
 pub struct QueueQuery {
-    /// Only this kind: newcomer, question, lapsed, thank, introduce, alert, or a routing
+    /// Only this kind: newcomer, question, lapsed, thank, introduce, alert (crises), notice
+    /// (volume notices), or a routing
     /// queue (support, crisis, social:respond, social:amplify, community:welcome, …).
     pub kind: Option<String>,
     /// Only items assigned to this person.
@@ -105,7 +108,7 @@ impl Action {
 
 /// Which team a kind of item belongs to: `community` or `social`.
 pub fn team_of(kind: &str) -> &'static str {
-    if kind.starts_with("social:") || kind == "alert" || kind == "crisis" {
+    if kind.starts_with("social:") || ["alert", "notice", "crisis"].contains(&kind) {
         "social"
     } else {
         "community"
@@ -323,7 +326,8 @@ pub fn kind_title(kind: &str) -> String {
         "lapsed" => "Lapsed members to reach out to".into(),
         "thank" => "Helpers to thank".into(),
         "introduce" => "Introductions to make".into(),
-        "alert" => "Crisis alerts to look at".into(),
+        "alert" => "Crises to look at".into(),
+        "notice" => "Busy days: many mentions on one topic".into(),
         other => format!("Routed: {other}"),
     }
 }
@@ -377,15 +381,19 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
     // Newcomers whose first message nobody answered.
     let waiting: Vec<newcomers::Newcomer> = newcomers::newcomer_list(&cx)
         .into_iter()
-        .filter(|n| n.answer.is_none())
+        .filter(newcomers::Newcomer::is_waiting)
         .collect();
-    // Member threads without any answer after `question_hours`.
-    let questions: Vec<first_response::ThreadFirst> = first_response::first_responses(&cx)
+    // Member threads without any answer after `question_hours`, whose first message waits
+    // for one (a question, problem or request; not news or thanks).
+    let mut questions: Vec<first_response::ThreadFirst> = first_response::first_responses(&cx)
         .into_iter()
         .filter(|t| {
             t.first.is_none() && (as_of - t.start) as f64 >= config.queue.question_hours * 3600.0
         })
         .collect();
+    let roots: Vec<u32> = questions.iter().map(|t| t.root).collect();
+    let intents = crate::social::intents(loaded, &roots)?;
+    questions.retain(|t| intents.get(&t.root).is_none_or(|c| c.intent.waits()));
     // Routed items.
     let routed_items = routed(loaded, recent, config)?;
     for n in &waiting {
@@ -520,8 +528,9 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
             });
         }
     }
-    // Crisis alerts of the last `lookback_days`, when the brand is named in hearth.toml (the
-    // mentions stream; the 8 weeks before give the baseline, so only recent text is read).
+    // Alerts of the last `lookback_days`, when the brand is named in hearth.toml (the mentions
+    // stream; the 8 weeks before give the baseline, so only recent text is read): crises in
+    // the crisis list, volume notices in their own.
     if !config.brand.names.is_empty() {
         let baseline = (hearth_analysis::social::alerts::BASELINE_WEEKS as i64) * 7;
         let w = hearth_analysis::Window {
@@ -530,25 +539,38 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
         };
         let st = crate::social::stream_in(loaded, w, config, Some("mentions"))?;
         let none = |_: u32| Vec::new();
-        for a in hearth_analysis::social::alerts::detect(st.start, &st.days, &none) {
+        use hearth_analysis::social::alerts;
+        for a in alerts::detect(st.start, &st.days, st.watched, &none) {
             if a.day * 86_400 < as_of - days * 86_400 {
                 continue;
             }
             let day = hearth_report::iso(a.day * 86_400)[..10].to_owned();
             let kind = match a.kind {
-                hearth_analysis::social::alerts::Kind::Volume => "volume",
-                hearth_analysis::social::alerts::Kind::NegativeShare => "negative share",
+                alerts::Kind::Volume => "volume",
+                alerts::Kind::NegativeShare => "negative share",
+            };
+            let list = match a.class {
+                alerts::Class::Crisis => "alert",
+                alerts::Class::Notice => "notice",
             };
             out.push(Item {
-                key: format!("alert:{day}:{kind}"),
-                kind: "alert".into(),
+                key: format!("{list}:{day}:{kind}"),
+                kind: list.into(),
                 time: a.day * 86_400,
-                title: format!("{day}: {} mentions ({kind})", a.count),
+                title: match a.class {
+                    alerts::Class::Crisis => format!(
+                        "{day}: crisis, {} of {} mentions negative",
+                        a.negative, a.count
+                    ),
+                    alerts::Class::Notice => {
+                        format!("{day}: {} mentions ({kind} notice)", a.count)
+                    }
+                },
                 why: format!(
                     "usual for the weekday {:.0}, z {:.1}; hearth alerts --since {day} explains it",
                     a.baseline, a.z
                 ),
-                detail: json!({"day": day, "kind": kind, "count": a.count, "negative": a.negative, "baseline": a.baseline, "z": a.z,
+                detail: json!({"day": day, "class": a.class, "kind": kind, "count": a.count, "negative": a.negative, "baseline": a.baseline, "z": a.z,
                     "examples": a.examples.iter().map(|i| loaded.message(*i, true)).collect::<Vec<_>>()}),
             });
         }

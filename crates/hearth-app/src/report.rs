@@ -79,7 +79,7 @@ pub fn social_summary(data: &Path, scope: &Scope) -> Result<Option<Value>> {
     let keys = keys(&rows);
     let list = as_posts(&rows, &keys);
     let total = hearth_analysis::social::posts::pooled(&list, &config.social);
-    let resp = hearth_analysis::social::response::responses(&loaded.context(), None);
+    let resp = crate::social::responses(&loaded, &loaded.context(), None)?;
     Ok(Some(json!({
         "posts": rows.len(),
         "engagement_rate": {"value": total.engagement_rate.value, "formula": total.engagement_rate.formula},

@@ -176,6 +176,41 @@ pub fn best_time_json(loaded: &Loaded, config: &Config) -> Result<Value> {
     }))
 }
 
+/// The intents of `messages` (snapshot indices), read from their text: one pass over the
+/// store's text of just those messages.
+pub fn intents(
+    loaded: &Loaded,
+    messages: &[u32],
+) -> Result<HashMap<u32, hearth_analysis::text::intent::Classified>> {
+    use hearth_analysis::text::{intent, sentiment};
+    let m = &loaded.snapshot.messages;
+    let mut by_id: Vec<(i64, u32)> = messages.iter().map(|&i| (m.id[i as usize], i)).collect();
+    by_id.sort_unstable();
+    by_id.dedup();
+    let ids: Vec<i64> = by_id.iter().map(|x| x.0).collect();
+    let index: HashMap<i64, u32> = by_id.iter().copied().collect();
+    let mut out = HashMap::with_capacity(ids.len());
+    loaded.store.for_each_text(&ids, |id, _, body| {
+        if let Some(&i) = index.get(&id) {
+            let own = sentiment::own_words(body);
+            out.insert(i, intent::classify(&own, m.starts_thread(i as usize)));
+        }
+    })?;
+    Ok(out)
+}
+
+/// The response rate to the messages addressed to the brand that wait for an answer.
+pub fn responses(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    hours: Option<BusinessHours>,
+) -> Result<response::Responses> {
+    let intents = intents(loaded, &response::addressed(cx))?;
+    // A message without stored text keeps waiting: nothing says it does not.
+    let waits = |i: u32| intents.get(&i).is_none_or(|c| c.intent.waits());
+    Ok(response::responses(cx, hours, Some(&waits)))
+}
+
 pub fn responses_json(loaded: &Loaded, config: &Config) -> Result<Value> {
     let hours = BusinessHours::parse(
         &config.social.business_hours,
@@ -184,14 +219,15 @@ pub fn responses_json(loaded: &Loaded, config: &Config) -> Result<Value> {
     )
     .map_err(|e| crate::invalid!("hearth.toml: [social] {e}"))?;
     let cx = loaded.context();
-    let r = response::responses(&cx, hours);
+    let r = responses(loaded, &cx, hours)?;
     Ok(json!({
         "as_of": hearth_report::iso(cx.as_of()),
         "items": r.items,
+        "not_waiting": r.not_waiting,
         "answered": r.answered,
         "unanswered": r.unanswered,
         "response_rate": r.response_rate,
-        "response_rate_formula": "answered ÷ messages addressed to the brand",
+        "response_rate_formula": "answered ÷ messages addressed to the brand that wait for an answer (question, problem, request)",
         "median_hours": r.median_hours,
         "p90_hours": r.p90_hours,
         "km_median_hours": r.km_median_hours,
@@ -263,6 +299,8 @@ fn mentions_json(loaded: &Loaded, m: &Mentions) -> Value {
 /// The daily stream alerts watch (its kind, first day, days), and the texts read.
 pub struct Stream {
     pub kind: String,
+    /// What the stream is, for telling notices from crises.
+    pub watched: alerts::Watched,
     pub start: i64,
     pub days: Vec<Day>,
     pub texts: Texts,
@@ -277,6 +315,14 @@ impl std::fmt::Debug for Stream {
             .field("start", &self.start)
             .field("days", &self.days.len())
             .finish_non_exhaustive()
+    }
+}
+
+fn watched(kind: &str) -> alerts::Watched {
+    if kind == "mentions" {
+        alerts::Watched::Mentions
+    } else {
+        alerts::Watched::Messages
     }
 }
 
@@ -333,6 +379,7 @@ pub fn stream_in(
     };
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Ok(Stream {
+            watched: watched(&kind),
             kind,
             start: 0,
             days: Vec::new(),
@@ -343,13 +390,19 @@ pub fn stream_in(
     let start = first.0.div_euclid(86_400);
     let end = last.0.div_euclid(86_400);
     let mut days = vec![Day::default(); (end - start + 1) as usize];
+    let mut negative_people: std::collections::HashSet<(i64, u32)> = Default::default();
     for (t, i, neg, c) in &events {
-        let d = &mut days[(t.div_euclid(86_400) - start) as usize];
+        let day = t.div_euclid(86_400);
+        let d = &mut days[(day - start) as usize];
         d.count += 1;
         d.negative += u64::from(*neg);
+        if *neg && negative_people.insert((day, msgs.author[*i as usize])) {
+            d.negative_people += 1;
+        }
         d.messages.push((*i, *c));
     }
     Ok(Stream {
+        watched: watched(&kind),
         kind,
         start,
         days,
@@ -363,6 +416,7 @@ pub fn stream_in(
 pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) -> Result<Value> {
     let Stream {
         kind,
+        watched,
         start,
         days,
         texts,
@@ -381,7 +435,11 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
             })
             .unwrap_or_default()
     };
-    let found = alerts::detect(start, &days, &words);
+    let found = alerts::detect(start, &days, watched, &words);
+    let crises = found
+        .iter()
+        .filter(|a| a.class == alerts::Class::Crisis)
+        .count();
     let out = json!({
         "stream": kind,
         "days": days.len(),
@@ -390,10 +448,14 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
             "z": alerts::Z,
             "min_count": alerts::MIN_COUNT,
             "min_negative": alerts::MIN_NEGATIVE,
+            "min_crisis_people": alerts::MIN_CRISIS_PEOPLE,
             "cooldown_days": alerts::COOLDOWN_DAYS,
         },
+        "crises": crises,
+        "notices": found.len() - crises,
         "alerts": found.iter().map(|a| json!({
             "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
+            "class": a.class,
             "kind": a.kind,
             "count": a.count,
             "negative": a.negative,
@@ -415,21 +477,28 @@ pub fn eval_alerts_json(
     seed: u64,
 ) -> Result<Value> {
     let Stream {
-        kind, start, days, ..
+        kind,
+        watched,
+        start,
+        days,
+        ..
     } = stream(loaded, config, stream_kind)?;
-    let e = alerts::evaluate(&days, per_size, seed);
-    let real = alerts::detect(start, &days, &|_| Vec::new());
+    let e = alerts::evaluate(&days, watched, per_size, seed);
+    let real = alerts::detect(start, &days, watched, &|_| Vec::new());
     let out = json!({
         "stream": kind,
         "days": e.days,
         "alerts_real": e.alerts_real,
         "alerts_per_month_real": e.alerts_per_month_real,
+        "crises_real": e.crises_real,
+        "crises_per_month_real": e.crises_per_month_real,
         "real_alert_days": real.iter().map(|a| json!({
             "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
-            "kind": a.kind, "count": a.count, "baseline": a.baseline,
+            "class": a.class, "kind": a.kind, "count": a.count, "baseline": a.baseline,
         })).collect::<Vec<_>>(),
         "injected": e.by_size,
         "false_alerts_per_month": e.false_alerts_per_month,
+        "false_crises_per_month": e.false_crises_per_month,
         "seed": seed,
     });
     Ok(out)

@@ -31,6 +31,13 @@ pub struct MessageColumns {
     /// confidence in (0, 1]; 0.0 for explicit parents and no parent. Empty when no message
     /// has an inferred parent.
     pub inferred: Vec<f32>,
+    /// *Orphan replies*: a message that declares a parent (mail `In-Reply-To`/`References`,
+    /// a thread parent in chat and forums) which is not in the snapshot. For each orphan, the
+    /// index of the first orphan (in snapshot order) of the same space that declares the
+    /// same missing parent — itself for the first — so orphans of one missing parent share
+    /// one thread; [`NO_PARENT`] for every other message. Empty when no message is an orphan.
+    /// An orphan continues a thread whose start is elsewhere: it never starts one.
+    pub orphan: Vec<u32>,
 }
 
 impl MessageColumns {
@@ -46,6 +53,27 @@ impl MessageColumns {
     /// it has none.
     pub fn inferred(&self, i: usize) -> Option<f32> {
         self.inferred.get(i).copied().filter(|c| *c > 0.0)
+    }
+
+    /// Whether message `i` is an orphan reply (its declared parent is not in the snapshot).
+    pub fn is_orphan(&self, i: usize) -> bool {
+        self.orphan.get(i).is_some_and(|g| *g != NO_PARENT)
+    }
+
+    /// For an orphan reply, the first orphan of its missing parent (see [`Self::orphan`]).
+    pub fn orphan_group(&self, i: usize) -> Option<u32> {
+        self.orphan.get(i).copied().filter(|g| *g != NO_PARENT)
+    }
+
+    /// Whether message `i` starts a thread: it has no parent and declares none (an orphan
+    /// reply continues a thread that is not in the snapshot).
+    pub fn starts_thread(&self, i: usize) -> bool {
+        self.parent[i] == NO_PARENT && !self.is_orphan(i)
+    }
+
+    /// How many messages are orphan replies.
+    pub fn orphan_count(&self) -> usize {
+        self.orphan.iter().filter(|g| **g != NO_PARENT).count()
     }
 
     /// The persons message `i` mentions (each once).

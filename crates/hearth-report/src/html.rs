@@ -30,6 +30,8 @@ pub struct HtmlReport {
     pub people: u64,
     pub members: u64,
     pub brand: u64,
+    /// Replies whose parent is not in the data (they never start a thread).
+    pub orphan_replies: u64,
     pub series: Vec<SeriesPoint>,
     pub survival: Vec<(f64, f64)>,
     pub survival_median_hours: Option<f64>,
@@ -70,8 +72,9 @@ pub struct SocialSection {
     pub voices: Vec<Vec<String>>,
     /// Weekly brand mentions (week label, count).
     pub timeline: Vec<(String, u64)>,
-    /// Alerts on the timeline: (index into `timeline`, what happened).
-    pub alerts: Vec<(usize, String)>,
+    /// Alerts on the timeline: (index into `timeline`, a crisis rather than a notice, what
+    /// happened).
+    pub alerts: Vec<(usize, bool, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -300,6 +303,13 @@ pub fn render_html(r: &HtmlReport) -> String {
         r.members,
         r.brand
     );
+    if r.orphan_replies > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"sub\">{}.</p>",
+            esc(&crate::orphan_line(r.orphan_replies))
+        );
+    }
     verdict(&mut s, r);
     picture(&mut s, r);
     charts(&mut s, r);
@@ -896,14 +906,30 @@ fn social_section(s: &mut String, x: &SocialSection) {
                 esc(label)
             );
         }
-        for (k, what) in &x.alerts {
+        // Notices first (a grey tick above the bar), crises over them (a red line and dot).
+        for (k, crisis, what) in x
+            .alerts
+            .iter()
+            .filter(|a| !a.1)
+            .chain(x.alerts.iter().filter(|a| a.1))
+        {
             let cx = left + (*k as f64 + 0.5) * bw;
-            let _ = write!(
-                s,
-                "<g class=\"alert\"><line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#e03131\" stroke-dasharray=\"3 2\"/><circle cx=\"{cx:.1}\" cy=\"{top}\" r=\"4\" fill=\"#e03131\"><title>{}</title></circle></g>",
-                h - bottom,
-                esc(what)
-            );
+            if *crisis {
+                let _ = write!(
+                    s,
+                    "<g class=\"alert crisis\"><line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#e03131\" stroke-dasharray=\"3 2\"/><circle cx=\"{cx:.1}\" cy=\"{top}\" r=\"4\" fill=\"#e03131\"><title>{}</title></circle></g>",
+                    h - bottom,
+                    esc(what)
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    "<g class=\"alert notice\"><line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#868e96\" stroke-width=\"2\"><title>{}</title></line></g>",
+                    top - 6.0,
+                    top + 2.0,
+                    esc(what)
+                );
+            }
         }
         let first = x.timeline.first().map_or("", |t| t.0.as_str());
         let last = x.timeline.last().map_or("", |t| t.0.as_str());
@@ -921,8 +947,10 @@ fn social_section(s: &mut String, x: &SocialSection) {
         );
         let _ = write!(
             s,
-            "<figcaption>Mentions of the brand per week; red marks are crisis alerts ({}), each with the messages that explain it in <code>hearth alerts</code>.</figcaption></figure>",
-            num("how they are found", "alerts")
+            "<figcaption>Mentions of the brand per week; red marks are crises ({crises}: the negative share of the brand's mentions rising, from several people), grey ticks are volume notices ({notices}: many messages on one topic); each with the messages that explain it in <code>hearth alerts</code> ({}).</figcaption></figure>",
+            num("how they are found", "alerts"),
+            crises = x.alerts.iter().filter(|a| a.1).count(),
+            notices = x.alerts.iter().filter(|a| !a.1).count(),
         );
     }
     s.push_str("</section>\n");

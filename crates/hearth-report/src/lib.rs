@@ -120,6 +120,9 @@ pub fn render_text(r: &CommunityReport) -> String {
         r.counts.brand,
         r.counts.bots
     );
+    if r.counts.orphan_replies > 0 {
+        let _ = writeln!(s, "  {}", orphan_line(r.counts.orphan_replies));
+    }
     let _ = writeln!(s);
     if i.inferred_replies > 0 {
         let _ = writeln!(
@@ -247,3 +250,14 @@ construction. Add to hearth.toml in the data directory (one of these is enough):
     brand_accounts = [\"support@example.com\"]   # addresses or platform ids (`hearth people list`)
     brand_platform_roles = [\"Team\"]            # platform roles that mean brand (Discord's)
 ";
+
+/// The report's line on orphan replies (text and HTML say the same).
+pub fn orphan_line(n: u64) -> String {
+    if n == 1 {
+        "1 reply answers a message that is not in the data (an orphan reply): it stays in its thread but never counts as a new question".to_owned()
+    } else {
+        format!(
+            "{n} replies answer messages that are not in the data (orphan replies): they stay in their threads but never count as new questions"
+        )
+    }
+}

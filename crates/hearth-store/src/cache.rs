@@ -4,7 +4,7 @@
 //! file carries the store generation it was built from; the store bumps its generation in
 //! every write transaction, so a cache from another generation is never used (it is rebuilt).
 //! A cache that does not parse is ignored and rebuilt too: it can cost time, never
-//! correctness. Layout (little-endian): magic, format, generation, message count, the seven
+//! correctness. Layout (little-endian): magic, format, generation, message count, the eight
 //! integer columns, then people, spaces and identity actions as JSON.
 
 use crate::{Store, StoreError};
@@ -13,7 +13,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"HEARTHSC";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// The cache file's name in the data directory.
 pub const CACHE_FILE: &str = "snapshot.cache";
 
@@ -106,6 +106,7 @@ fn write(path: &Path, generation: i64, s: &Snapshot) -> std::io::Result<()> {
     put_u32s(&mut out, &m.mention_person)?;
     let inferred: Vec<u32> = m.inferred.iter().map(|c| c.to_bits()).collect();
     put_u32s(&mut out, &inferred)?;
+    put_u32s(&mut out, &m.orphan)?;
     let rest = serde_json::to_vec(&RestRef {
         persons: &s.persons,
         spaces: &s.spaces,
@@ -179,6 +180,7 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
         mention_start: b.u32s()?,
         mention_person: b.u32s()?,
         inferred: b.u32s()?.into_iter().map(f32::from_bits).collect(),
+        orphan: b.u32s()?,
     };
     let n = messages.id.len();
     let columns_agree = [
@@ -190,7 +192,8 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
     .iter()
     .all(|l| *l == n)
         && (messages.mention_start.is_empty() || messages.mention_start.len() == n + 1)
-        && (messages.inferred.is_empty() || messages.inferred.len() == n);
+        && (messages.inferred.is_empty() || messages.inferred.len() == n)
+        && (messages.orphan.is_empty() || messages.orphan.len() == n);
     let rest_len = b.len(1)?;
     let rest: Rest = serde_json::from_slice(b.take(rest_len)?).ok()?;
     // Every index must point inside the snapshot, or the cache is not trusted.
@@ -203,6 +206,10 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
             .parent
             .iter()
             .all(|p| *p == hearth_model::NO_PARENT || (*p as usize) < n)
+        && messages
+            .orphan
+            .iter()
+            .all(|g| *g == hearth_model::NO_PARENT || (*g as usize) < n)
         && messages.mention_person.iter().all(|p| *p < people)
         && messages
             .mention_start

@@ -86,6 +86,8 @@ impl Store {
         let mut ids: Vec<i64> = Vec::with_capacity(count);
         let mut parent_ids: Vec<Option<i64>> = Vec::with_capacity(count);
         let mut inferred: Vec<f32> = Vec::with_capacity(count);
+        // Messages that declare a parent: (position, the parent's export id while unlinked).
+        let mut declared: Vec<(u32, Option<String>)> = Vec::new();
         let mut messages = MessageColumns {
             id: Vec::new(),
             time: Vec::with_capacity(count),
@@ -97,7 +99,9 @@ impl Store {
         {
             let mut stmt = self.conn.prepare(
                 "SELECT m.id, m.time, m.account_id, COALESCE(m.parent_id, r.parent_id), m.space_id,
-                        CASE WHEN m.parent_id IS NULL THEN r.confidence END
+                        CASE WHEN m.parent_id IS NULL THEN r.confidence END,
+                        m.parent_native IS NOT NULL,
+                        CASE WHEN m.parent_id IS NULL THEN m.parent_native END
                    FROM messages m LEFT JOIN inferred_replies r ON r.message_id = m.id
                   ORDER BY m.id",
             )?;
@@ -117,6 +121,9 @@ impl Store {
                 messages.space.push(space);
                 let confidence: Option<f64> = r.get(5)?;
                 inferred.push(confidence.map_or(0.0, |c| c.clamp(1e-6, 1.0) as f32));
+                if r.get::<_, bool>(6)? {
+                    declared.push((ids.len() as u32 - 1, r.get(7)?));
+                }
             }
         }
         // Rows come in id order, so a parent's position is found by binary search.
@@ -127,6 +134,7 @@ impl Store {
                     .map_or(NO_PARENT, |i| i as u32)
             })
             .collect();
+        messages.orphan = orphans(&declared, &messages.parent, &messages.space);
         // Mentions, as compressed rows per message (persons deduplicated per message).
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         {
@@ -169,6 +177,29 @@ impl Store {
             identity_actions: self.identity_actions()?,
         })
     }
+}
+
+/// The orphan column (see [`MessageColumns::orphan`]): of the messages that declare a
+/// parent, those whose parent is not in the snapshot, grouped by (space, missing parent).
+/// `NO_PARENT` everywhere else; empty when there is no orphan.
+fn orphans(declared: &[(u32, Option<String>)], parent: &[u32], space: &[u32]) -> Vec<u32> {
+    let mut column = Vec::new();
+    let mut first: HashMap<(u32, &str), u32> = HashMap::new();
+    for (i, native) in declared {
+        let k = *i as usize;
+        if parent[k] != NO_PARENT {
+            continue;
+        }
+        if column.is_empty() {
+            column = vec![NO_PARENT; parent.len()];
+        }
+        column[k] = match native {
+            // A parent linked in the store but left out of the snapshot: a thread of its own.
+            None => *i,
+            Some(native) => *first.entry((space[k], native.as_str())).or_insert(*i),
+        };
+    }
+    column
 }
 
 impl Store {

@@ -273,7 +273,7 @@ fn routing(bencher: Bencher) {
 /// the evaluation with 120 injected spikes: days per second.
 #[divan::bench(sample_count = 20)]
 fn alerts_detect(bencher: Bencher) {
-    use hearth_analysis::social::alerts::{Day, detect, evaluate};
+    use hearth_analysis::social::alerts::{Day, Watched, detect, evaluate};
     let (_dir, store) = stored();
     let snapshot = store.snapshot().expect("snapshot");
     let times = &snapshot.messages.time;
@@ -287,8 +287,8 @@ fn alerts_detect(bencher: Bencher) {
         .counter(ItemsCount::new(days.len()))
         .bench_local(|| {
             black_box((
-                detect(first, &days, &|_| Vec::new()),
-                evaluate(&days, 20, 1),
+                detect(first, &days, Watched::Messages, &|_| Vec::new()),
+                evaluate(&days, Watched::Messages, 20, 1),
             ))
         });
 }

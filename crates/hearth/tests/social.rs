@@ -150,12 +150,14 @@ fn response_times_and_share_of_voice() {
     );
     let dir = data_dir(Some(&rules));
     let f = dir.path().join("talk.jsonl");
-    // Staff posts at 00:00; three members reply to it (addressed to the brand); staff answer
-    // the first after 1 h and the second after 3 h; the third waits (10 h at the last message).
+    // Staff posts at 00:00; four members reply to it (addressed to the brand); staff answer
+    // the first after 1 h and the second after 3 h; the third waits (10 h at the last message);
+    // the fourth only says thanks: it waits for nothing, so it is no item (`not_waiting`).
     let lines = [
         r#"{"id": "s0", "time": "2024-03-04T00:00:00Z", "author": "staff", "text": "Hearth 2.0 is out."}"#,
         r#"{"id": "a", "time": "2024-03-04T01:00:00Z", "author": "ann", "parent": "s0", "text": "Hearth is great, but does it read Acme exports?"}"#,
-        r#"{"id": "b", "time": "2024-03-04T02:00:00Z", "author": "bob", "parent": "s0", "text": "I moved from Acme to Hearth."}"#,
+        r#"{"id": "b", "time": "2024-03-04T02:00:00Z", "author": "bob", "parent": "s0", "text": "Can I move from Acme to Hearth?"}"#,
+        r#"{"id": "e", "time": "2024-03-04T03:30:00Z", "author": "ed", "parent": "s0", "text": "Thanks, that works!"}"#,
         r#"{"id": "c", "time": "2024-03-04T03:00:00Z", "author": "cy", "parent": "s0", "text": "Hearth crashes on my laptop."}"#,
         r#"{"id": "r1", "time": "2024-03-04T02:00:00Z", "author": "staff", "parent": "a", "text": "Yes."}"#,
         r#"{"id": "r2", "time": "2024-03-04T05:00:00Z", "author": "staff", "parent": "b", "text": "Welcome."}"#,
@@ -165,6 +167,7 @@ fn response_times_and_share_of_voice() {
     ingest(dir.path(), "jsonl", &f);
     let r = json(dir.path(), &["social", "responses", "--json"]);
     assert_eq!(r["items"], 3);
+    assert_eq!(r["not_waiting"], 1);
     assert_eq!(r["answered"], 2);
     assert!(approx(&r["response_rate"], 2.0 / 3.0));
     assert!(approx(&r["median_hours"], 2.0));

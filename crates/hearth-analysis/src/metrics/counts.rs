@@ -2,7 +2,12 @@
 //!
 //! - `messages`: messages whose time is in the window.
 //! - `threads`: distinct thread roots among those messages (a thread started before the
-//!   window but answered inside it counts).
+//!   window but answered inside it counts). Orphan replies of one missing parent are one
+//!   thread.
+//! - `orphan_replies`: messages whose declared parent (`In-Reply-To`/`References`, a thread
+//!   parent) is not in the store. They stay in their thread and in people's activity, but
+//!   never start a thread: not for first response, survival, newcomers, brand dependence,
+//!   the unanswered queues or routing.
 //! - `people`: distinct authors of those messages, split by role into `members`, `brand`,
 //!   `bots`.
 
@@ -14,6 +19,7 @@ use serde::Serialize;
 pub struct Counts {
     pub messages: u64,
     pub threads: u64,
+    pub orphan_replies: u64,
     pub people: u64,
     pub members: u64,
     pub brand: u64,
@@ -27,6 +33,7 @@ pub fn counts(cx: &Context<'_>) -> Counts {
     let mut c = Counts::default();
     for i in cx.in_window() {
         c.messages += 1;
+        c.orphan_replies += u64::from(m.is_orphan(i));
         let r = cx.roots[i] as usize;
         if !seen_root[r] {
             seen_root[r] = true;

@@ -1,7 +1,8 @@
 //! **First response** and **brand dependence** for threads started by members.
 //!
 //! A *member thread* is a thread whose root message is in the window and whose author is a
-//! member. Its *first response* is the earliest message anywhere in the thread (a reply or a
+//! member. An orphan reply (its declared parent is not in the store) never starts one: its
+//! thread began elsewhere. Its *first response* is the earliest message anywhere in the thread (a reply or a
 //! reply to a reply), not later than the window's end, whose author is neither the starter
 //! nor a bot. The responder's class is that author's role (`member` or `brand`); a thread
 //! with no such message is `unanswered`.
@@ -67,7 +68,7 @@ pub fn first_responses(cx: &Context<'_>) -> Vec<ThreadFirst> {
     let mut threads: Vec<ThreadFirst> = Vec::new();
     let mut first_at: Vec<Option<(i64, usize)>> = Vec::new();
     for i in cx.in_window() {
-        if cx.roots[i] as usize == i && cx.role(m.author[i]) == Role::Member {
+        if cx.starts_thread(i) && cx.role(m.author[i]) == Role::Member {
             slot[i] = threads.len() as u32;
             threads.push(ThreadFirst {
                 root: i as u32,

@@ -9,6 +9,10 @@
 //! after their first message (any later message, in the space).
 //!
 //! - `newcomers`, `answered`, `answered_by_member`, `answered_by_brand`, `unanswered`.
+//! - `answer_unknown`: newcomers whose first message is an orphan reply (it answers a message
+//!   that is not in the store) and that nobody here replied to. Their thread began outside
+//!   the store, so whether they were answered is not known: they are neither answered nor
+//!   unanswered, not waiting, and only in the overall `came_back_rate`.
 //! - `median_hours_to_answer`: over answered newcomers.
 //! - `came_back`: newcomers who came back; `came_back_rate` = came_back ÷ newcomers.
 //! - `came_back_rate_answered_by_member`, `…_by_brand`, `…_unanswered`: the same rate within
@@ -33,6 +37,7 @@ pub struct Newcomers {
     pub answered_by_member: u64,
     pub answered_by_brand: u64,
     pub unanswered: u64,
+    pub answer_unknown: u64,
     pub median_hours_to_answer: Option<f64>,
     pub came_back: u64,
     pub still_in_return_window: u64,
@@ -60,6 +65,16 @@ pub struct Newcomer {
     pub answer: Option<(i64, u32, u32)>,
     /// `Some(true)` came back, `Some(false)` did not, `None` 30 days not over yet.
     pub came_back: Option<bool>,
+    /// The first message is an orphan reply (it answers a message that is not in the store).
+    pub orphan_first: bool,
+}
+
+impl Newcomer {
+    /// Still waiting for an answer: nobody answered, and the first message started something
+    /// (an orphan reply nobody answered is `answer_unknown`, not waiting).
+    pub fn is_waiting(&self) -> bool {
+        self.answer.is_none() && !self.orphan_first
+    }
 }
 
 pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
@@ -91,6 +106,7 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
             time,
             answer: None,
             came_back: None,
+            orphan_first: m.is_orphan(i),
         })
         .collect();
     list.sort_by_key(|n| (n.time, n.first_message));
@@ -123,7 +139,10 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
             Some(parent)
         } else {
             let root = cx.roots[i];
-            (root as usize != i && by_message.contains_key(&root)).then_some(root)
+            (root as usize != i
+                && cx.starts_thread(root as usize)
+                && by_message.contains_key(&root))
+            .then_some(root)
         };
         let Some(target) = target else { continue };
         let k = by_message[&target];
@@ -170,6 +189,12 @@ pub fn newcomers(cx: &Context<'_>) -> Newcomers {
                     0
                 }
             }
+            // A first message that continues a thread begun outside the store, and that no
+            // one here replied to: whether it was answered is not known.
+            None if n.orphan_first => {
+                out.answer_unknown += 1;
+                3
+            }
             None => {
                 out.unanswered += 1;
                 out.waiting.push(Waiting {
@@ -182,10 +207,14 @@ pub fn newcomers(cx: &Context<'_>) -> Newcomers {
         };
         match n.came_back {
             Some(b) => {
-                groups[group].1 += 1;
+                if let Some(g) = groups.get_mut(group) {
+                    g.1 += 1;
+                }
                 all.1 += 1;
                 if b {
-                    groups[group].0 += 1;
+                    if let Some(g) = groups.get_mut(group) {
+                        g.0 += 1;
+                    }
                     all.0 += 1;
                     out.came_back += 1;
                 }

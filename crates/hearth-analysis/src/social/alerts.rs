@@ -1,5 +1,5 @@
-//! **Crisis alerts**: days when mention volume, or the negative share of mentions, jumps
-//! far above what is usual for that weekday.
+//! **Alerts**: days when mention volume, or the negative share of mentions, jumps far above
+//! what is usual for that weekday — told apart as a *volume notice* or a *crisis*.
 //!
 //! The stream is a daily count (UTC days): the brand's mentions, or — for a community
 //! without `[brand] names` — the members' messages. For each day with at least
@@ -16,6 +16,14 @@
 //! - **cooldown**: after an alert of a kind, none of the same kind for `COOLDOWN_DAYS` (3)
 //!   days (one crisis is one alert, not three).
 //!
+//! **Notice or crisis.** A volume jump is a **volume notice**: many messages on one topic (on
+//! a technical list, nearly always a burst of one problem or one release), worth a look, not
+//! an emergency. A **crisis** is a negative-share alert on the stream of the brand's
+//! mentions (`[brand] names`) whose negative messages come from at least
+//! `MIN_CRISIS_PEOPLE` (3) people: more people than usual speak badly of the brand. A
+//! negative-share jump of the members' messages (no brand named) or of one or two people is a
+//! notice too. The crisis queue and the report's red marks take crises only.
+//!
 //! Each alert carries the day, the count, the baseline, z, and what explains it: example
 //! messages (most negative first for a negative-share alert, else the day's first) and the
 //! words most over-represented that day against the baseline days: for a word in n of the
@@ -31,12 +39,15 @@ pub const Z: f64 = 4.0;
 pub const MIN_COUNT: u64 = 5;
 pub const MIN_NEGATIVE: u64 = 3;
 pub const COOLDOWN_DAYS: i64 = 3;
+pub const MIN_CRISIS_PEOPLE: u64 = 3;
 
 /// One day of the stream.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Day {
     pub count: u64,
     pub negative: u64,
+    /// Distinct authors of the day's negative messages.
+    pub negative_people: u64,
     /// The day's messages (snapshot indices) with their sentiment compound, for examples.
     pub messages: Vec<(u32, f64)>,
 }
@@ -48,11 +59,31 @@ pub enum Kind {
     NegativeShare,
 }
 
+/// What an alert means for the team (see the module header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Many messages, or a sour day, on one topic: worth a look.
+    Notice,
+    /// The negative share of the brand's mentions rising, from several people.
+    Crisis,
+}
+
+/// The daily stream watched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watched {
+    /// Mentions of the brand (`[brand] names`): crises are possible.
+    Mentions,
+    /// Members' messages (no brand named): notices only.
+    Messages,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
     /// Day index (days since 1970-01-01, UTC).
     pub day: i64,
     pub kind: Kind,
+    pub class: Class,
     pub count: u64,
     pub negative: u64,
     pub baseline: f64,
@@ -67,10 +98,27 @@ fn median(v: &mut [f64]) -> f64 {
     crate::metrics::first_response::median(v).unwrap_or(0.0)
 }
 
+/// The class of an alert of `kind` on `day` of the `watched` stream.
+pub fn class(kind: Kind, day: &Day, watched: Watched) -> Class {
+    if kind == Kind::NegativeShare
+        && watched == Watched::Mentions
+        && day.negative_people >= MIN_CRISIS_PEOPLE
+    {
+        Class::Crisis
+    } else {
+        Class::Notice
+    }
+}
+
 /// The alerts of a daily stream `days` (first day index `start`, one entry a day). `words`
 /// gives the words of a message (for the explanation); pass a closure returning nothing to
 /// skip them.
-pub fn detect(start: i64, days: &[Day], words: &dyn Fn(u32) -> Vec<String>) -> Vec<Alert> {
+pub fn detect(
+    start: i64,
+    days: &[Day],
+    watched: Watched,
+    words: &dyn Fn(u32) -> Vec<String>,
+) -> Vec<Alert> {
     let mut out: Vec<Alert> = Vec::new();
     let mut last: HashMap<Kind, i64> = HashMap::new();
     for (k, day) in days.iter().enumerate() {
@@ -93,7 +141,7 @@ pub fn detect(start: i64, days: &[Day], words: &dyn Fn(u32) -> Vec<String>) -> V
         };
         if z >= Z && day.count >= MIN_COUNT && cooled(Kind::Volume, &last) {
             last.insert(Kind::Volume, d);
-            out.push(alert(d, Kind::Volume, day, m, z, &history, words));
+            out.push(alert(d, Kind::Volume, day, m, z, &history, watched, words));
         }
         let base_n: u64 = history.iter().map(|h| h.count).sum();
         let base_neg: u64 = history.iter().map(|h| h.negative).sum();
@@ -107,7 +155,16 @@ pub fn detect(start: i64, days: &[Day], words: &dyn Fn(u32) -> Vec<String>) -> V
             let zn = (p - p0) / (p0 * (1.0 - p0) / x).sqrt();
             if zn >= Z && p >= 2.0 * p0 && cooled(Kind::NegativeShare, &last) {
                 last.insert(Kind::NegativeShare, d);
-                out.push(alert(d, Kind::NegativeShare, day, p0, zn, &history, words));
+                out.push(alert(
+                    d,
+                    Kind::NegativeShare,
+                    day,
+                    p0,
+                    zn,
+                    &history,
+                    watched,
+                    words,
+                ));
             }
         }
     }
@@ -122,6 +179,7 @@ const STOP: &[&str] = &[
     "like", "thanks", "thank", "regards", "hi", "hello", "does", "did", "don't",
 ];
 
+#[allow(clippy::too_many_arguments)]
 fn alert(
     day: i64,
     kind: Kind,
@@ -129,6 +187,7 @@ fn alert(
     baseline: f64,
     z: f64,
     history: &[&Day],
+    watched: Watched,
     words: &dyn Fn(u32) -> Vec<String>,
 ) -> Alert {
     let mut msgs = d.messages.clone();
@@ -176,6 +235,7 @@ fn alert(
     Alert {
         day,
         kind,
+        class: class(kind, d, watched),
         count: d.count,
         negative: d.negative,
         baseline,
@@ -192,11 +252,16 @@ pub struct Evaluation {
     pub days: usize,
     pub alerts_real: usize,
     pub alerts_per_month_real: f64,
+    /// Of the real stream's alerts, the crises (the rest are notices), and crises per 30 days.
+    pub crises_real: usize,
+    pub crises_per_month_real: f64,
     /// (spike added as a multiple of the day's baseline median (at least 1 message) — or
     /// an absolute count when `absolute`, injected, detected).
     pub by_size: Vec<SizeResult>,
     /// Alerts on days with nothing injected, in the injected runs, per 30 days.
     pub false_alerts_per_month: f64,
+    /// Crises among those false alerts, per 30 days.
+    pub false_crises_per_month: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -205,6 +270,9 @@ pub struct SizeResult {
     pub injected: usize,
     pub detected: usize,
     pub detection_rate: f64,
+    /// Injected days whose alert is a crisis (each injected negative message is written by
+    /// another person, so a negative burst on the mentions stream can be one).
+    pub as_crisis: usize,
 }
 
 /// A small seeded generator (SplitMix64) so evaluations repeat exactly.
@@ -222,9 +290,9 @@ impl Rng {
 
 /// Injects `per_size` spikes of each size at seeded random days (with a full baseline, at
 /// least 14 days apart, not on a day that already alerts) and measures detection.
-pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
+pub fn evaluate(days: &[Day], watched: Watched, per_size: usize, seed: u64) -> Evaluation {
     let none = |_: u32| Vec::new();
-    let real = detect(0, days, &none);
+    let real = detect(0, days, watched, &none);
     let real_days: std::collections::HashSet<i64> = real.iter().map(|a| a.day).collect();
     let months = days.len() as f64 / 30.0;
     // (label, size, absolute, negative): a negative burst adds that many negative messages
@@ -241,6 +309,7 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
     let mut rng = Rng(seed);
     let mut by_size = Vec::new();
     let mut false_alerts = 0usize;
+    let mut false_crises = 0usize;
     let mut runs = 0usize;
     for (label, size, absolute, negative) in sizes {
         // Choose days: spread out, with history, not alerting already.
@@ -265,9 +334,10 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
             injected[k].count += add as u64;
             if negative {
                 injected[k].negative += add as u64;
+                injected[k].negative_people += add as u64;
             }
         }
-        let got = detect(0, &injected, &none);
+        let got = detect(0, &injected, watched, &none);
         let alert_days: std::collections::HashSet<i64> = got
             .iter()
             .filter(|a| negative || a.kind == Kind::Volume)
@@ -277,8 +347,15 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
             .iter()
             .filter(|&&k| alert_days.contains(&(k as i64)))
             .count();
+        let as_crisis = chosen
+            .iter()
+            .filter(|&&k| {
+                got.iter()
+                    .any(|a| a.day == k as i64 && a.class == Class::Crisis)
+            })
+            .count();
         // Alerts away from the injected days and from the real stream's own alerts.
-        false_alerts += got
+        let false_here: Vec<&Alert> = got
             .iter()
             .filter(|a| {
                 !chosen
@@ -286,6 +363,11 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
                     .any(|&k| (a.day - k as i64).abs() <= COOLDOWN_DAYS)
                     && !real_days.contains(&a.day)
             })
+            .collect();
+        false_alerts += false_here.len();
+        false_crises += false_here
+            .iter()
+            .filter(|a| a.class == Class::Crisis)
             .count();
         runs += 1;
         by_size.push(SizeResult {
@@ -297,8 +379,11 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
             } else {
                 detected as f64 / chosen.len() as f64
             },
+            as_crisis,
         });
     }
+    let per_month = |n: usize| if months > 0.0 { n as f64 / months } else { 0.0 };
+    let crises_real = real.iter().filter(|a| a.class == Class::Crisis).count();
     Evaluation {
         days: days.len(),
         alerts_real: real.len(),
@@ -307,9 +392,16 @@ pub fn evaluate(days: &[Day], per_size: usize, seed: u64) -> Evaluation {
         } else {
             0.0
         },
+        crises_real,
+        crises_per_month_real: per_month(crises_real),
         by_size,
         false_alerts_per_month: if months > 0.0 && runs > 0 {
             false_alerts as f64 / runs as f64 / months
+        } else {
+            0.0
+        },
+        false_crises_per_month: if months > 0.0 && runs > 0 {
+            false_crises as f64 / runs as f64 / months
         } else {
             0.0
         },
@@ -336,7 +428,7 @@ mod tests {
         let mut days = flat(90, 10);
         days[60].count = 30;
         days[61].count = 30;
-        let a = detect(0, &days, &|_| Vec::new());
+        let a = detect(0, &days, Watched::Mentions, &|_| Vec::new());
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].day, 60);
         assert_eq!(a[0].baseline, 10.0);
@@ -344,7 +436,7 @@ mod tests {
         // 16 is z = 1.9: no alert.
         let mut calm = flat(90, 10);
         calm[60].count = 16;
-        assert!(detect(0, &calm, &|_| Vec::new()).is_empty());
+        assert!(detect(0, &calm, Watched::Mentions, &|_| Vec::new()).is_empty());
     }
 
     /// A quiet stream (1 a day) does not alert on 4: below MIN_COUNT.
@@ -352,21 +444,44 @@ mod tests {
     fn low_volume_needs_a_real_count() {
         let mut days = flat(90, 1);
         days[70].count = 4;
-        assert!(detect(0, &days, &|_| Vec::new()).is_empty());
+        assert!(detect(0, &days, Watched::Mentions, &|_| Vec::new()).is_empty());
         days[70].count = 6; // z = 5, count 6
-        assert_eq!(detect(0, &days, &|_| Vec::new()).len(), 1);
+        assert_eq!(
+            detect(0, &days, Watched::Mentions, &|_| Vec::new()).len(),
+            1
+        );
     }
 
+    /// A volume jump is a notice, never a crisis.
+    #[test]
+    fn a_volume_jump_is_a_notice() {
+        let mut days = flat(90, 10);
+        days[60].count = 30;
+        let a = detect(0, &days, Watched::Mentions, &|_| Vec::new());
+        assert_eq!((a[0].kind, a[0].class), (Kind::Volume, Class::Notice));
+    }
+
+    /// 12 of 20 mentions negative against a usual 1 in 20: a crisis when at least three
+    /// people wrote them, on the brand's mentions; a notice from two people, or on members'
+    /// messages.
     #[test]
     fn negative_share() {
         let mut days = flat(90, 20);
         for d in &mut days {
             d.negative = 1; // 5 % usual
+            d.negative_people = 1;
         }
         days[80].negative = 12; // 60 %
-        let a = detect(0, &days, &|_| Vec::new());
+        days[80].negative_people = 5;
+        let a = detect(0, &days, Watched::Mentions, &|_| Vec::new());
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].kind, Kind::NegativeShare);
+        assert_eq!(a[0].class, Class::Crisis);
+        let on_messages = detect(0, &days, Watched::Messages, &|_| Vec::new());
+        assert_eq!(on_messages[0].class, Class::Notice);
+        days[80].negative_people = 2;
+        let two = detect(0, &days, Watched::Mentions, &|_| Vec::new());
+        assert_eq!(two[0].class, Class::Notice);
     }
 
     #[test]
@@ -377,8 +492,8 @@ mod tests {
                 ..Day::default()
             })
             .collect();
-        let a = evaluate(&days, 10, 7);
-        assert_eq!(a, evaluate(&days, 10, 7));
+        let a = evaluate(&days, Watched::Mentions, 10, 7);
+        assert_eq!(a, evaluate(&days, Watched::Mentions, 10, 7));
         let big = a
             .by_size
             .iter()

@@ -4,7 +4,12 @@
 //! brand person's message or @-mentions a brand person. Its *response* is the first later
 //! message by a brand person that replies to it (explicit or inferred parent), or — when
 //! the item starts a thread — the first brand message anywhere in that thread, not later
-//! than the as-of moment.
+//! than the as-of moment. An orphan reply (declared parent not in the store) starts no
+//! thread: only direct replies answer it.
+//!
+//! Only messages that wait for an answer are items: with the messages' intents at hand
+//! (`waits`, see [`crate::text::intent`]), a closing thanks, an announcement or praise
+//! addressed to the brand is counted in `not_waiting`, not as an unanswered item.
 //!
 //! - `response_rate` = answered ÷ items (unanswered items count as such, never dropped);
 //! - `median_hours`, `p90_hours`: over answered items (nearest-rank p90);
@@ -25,6 +30,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Responses {
     pub items: u64,
+    /// Messages addressed to the brand whose intent waits for nothing (thanks, news, praise,
+    /// answers): left out of the items.
+    pub not_waiting: u64,
     pub answered: u64,
     pub unanswered: u64,
     pub response_rate: Option<f64>,
@@ -110,25 +118,45 @@ impl BusinessHours {
     }
 }
 
-pub fn responses(cx: &Context<'_>, hours: Option<BusinessHours>) -> Responses {
+/// Members' messages in the window addressed to the brand (a reply to a brand person, or an
+/// @-mention of one): the candidate items, before intents.
+pub fn addressed(cx: &Context<'_>) -> Vec<u32> {
     let m = &cx.snapshot.messages;
-    let as_of = cx.as_of();
     let brand = |p: u32| cx.role(p) == Role::Brand;
-    let mut items: Vec<usize> = cx
-        .in_window()
+    cx.in_window()
         .filter(|&i| cx.role(m.author[i]) == Role::Member)
         .filter(|&i| {
             let p = m.parent[i];
             (p != NO_PARENT && brand(m.author[p as usize]))
                 || m.mentions(i).iter().any(|&q| brand(q))
         })
+        .map(|i| i as u32)
+        .collect()
+}
+
+/// The responses to the [`addressed`] messages that wait for an answer (`waits`; `None`
+/// takes every one).
+pub fn responses(
+    cx: &Context<'_>,
+    hours: Option<BusinessHours>,
+    waits: Option<&dyn Fn(u32) -> bool>,
+) -> Responses {
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let brand = |p: u32| cx.role(p) == Role::Brand;
+    let all = addressed(cx);
+    let mut items: Vec<usize> = all
+        .iter()
+        .filter(|&&i| waits.is_none_or(|w| w(i)))
+        .map(|&i| i as usize)
         .collect();
+    let not_waiting = (all.len() - items.len()) as u64;
     items.sort_by_key(|&i| (m.time[i], i));
     let index: HashMap<usize, usize> = items.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     let roots: HashMap<u32, usize> = items
         .iter()
         .enumerate()
-        .filter(|(_, i)| m.parent[**i] == NO_PARENT)
+        .filter(|(_, i)| m.starts_thread(**i))
         .map(|(k, &i)| (i as u32, k))
         .collect();
     let mut first: Vec<Option<i64>> = vec![None; items.len()];
@@ -191,6 +219,7 @@ pub fn responses(cx: &Context<'_>, hours: Option<BusinessHours>) -> Responses {
     });
     Responses {
         items: n,
+        not_waiting,
         answered: a,
         unanswered: n - a,
         response_rate: (n > 0).then(|| a as f64 / n as f64),

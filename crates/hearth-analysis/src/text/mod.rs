@@ -1,4 +1,5 @@
 //! Measures read off message text (the store hands the text in; analysis does no IO).
 
+pub mod intent;
 pub mod sentiment;
 pub mod themes;

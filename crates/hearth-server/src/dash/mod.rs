@@ -52,7 +52,7 @@ details > summary { cursor: pointer; color: #1a5fb4; }
 .msg .meta { font-size: .85rem; color: var(--muted); }
 .msg .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: .2rem 0 0; }
 .tag { font-size: .75rem; border-radius: 4px; padding: 0 .35rem; background: #e9ecef; margin-left: .3rem; }
-.tag.brand { background: #ffe8cc; } .tag.first { background: #d0ebff; }
+.tag.brand { background: #ffe8cc; } .tag.first { background: #d0ebff; } .tag.crisis { background: #ffc9c9; }
 .heat td { text-align: center; font-size: .75rem; padding: .15rem; min-width: 1.6rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
 main { overflow-wrap: anywhere; }

@@ -18,6 +18,7 @@ const KINDS: &[&str] = &[
     "thank",
     "introduce",
     "alert",
+    "notice",
     "support",
     "crisis",
     "social:respond",

@@ -108,11 +108,16 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
         }
         section {
             h2 { "Alerts" }
+            @if v["alerts"]["alerts"].as_array().is_some_and(|l| !l.is_empty()) {
+                p.muted { (s(&v["alerts"]["crises"])) " crises (the negative share of the brand's mentions rising, from several people) and " (s(&v["alerts"]["notices"])) " volume notices (many messages on one topic) in this window." }
+            }
             @match v["alerts"]["alerts"].as_array() {
                 Some(list) if !list.is_empty() => {
                     ul { @for a in list.iter().rev().take(20) {
                         li {
-                            strong { (s(&a["day"])) } " — " (s(&a["kind"])) ": " (s(&a["count"])) " (usual " (format!("{:.1}", a["baseline"].as_f64().unwrap_or(0.0))) ", z " (format!("{:.1}", a["z"].as_f64().unwrap_or(0.0))) ")"
+                            strong { (s(&a["day"])) } " "
+                            @if a["class"] == "crisis" { span.tag.crisis { "crisis" } } @else { span.tag { "notice" } }
+                            " — " (s(&a["kind"])) ": " (s(&a["count"])) " (usual " (format!("{:.1}", a["baseline"].as_f64().unwrap_or(0.0))) ", z " (format!("{:.1}", a["z"].as_f64().unwrap_or(0.0))) ")"
                             @if let Some(w) = a["words"].as_array() { " · words: " (w.iter().map(s).collect::<Vec<_>>().join(", ")) }
                             ul { @for m in a["examples"].as_array().into_iter().flatten() { li { (message_line(m, None, &scope)) } } }
                         }

@@ -1,0 +1,364 @@
+//! **Message intent**: what an inbound message wants — and whether it waits for an answer.
+//!
+//! Each message gets one intent from its own words (quotes, the quoted history and pasted
+//! output left out, see [`super::sentiment::own_words`]), by the first rule that holds, in
+//! this order; the rule's name is shown with the message:
+//!
+//! 1. `announcement` — tells news, no question mark: `announce`, `released`, `release of`,
+//!    `now available`, `is out`, `we are hiring`, `looking to fill`, `positions`.
+//! 2. `thanks` — a closing, in a reply without a question mark: a "solved" phrase in the
+//!    first 40 words (`that works`, `works now`, `is solved`, `managed to`, `was able to`,
+//!    `exactly what I needed`, `glad`, `no problem`; not after `hopefully`), or thanks
+//!    (`thanks`, `thank you`, `cheers`, …) in a message of at most 40 words with no problem
+//!    word.
+//! 3. `request` — asks for something of the writer's own: `could I get`, `can I get`,
+//!    `please add|share|provide|send`, `would be useful|great|nice|a good`, `feature request`,
+//!    `gather any`.
+//! 4. `problem` — the writer's own trouble (a thread start, or more first-person words — `I`,
+//!    `my`, `we` — than second-person ones: an answer speaks of *your* problem) with two or
+//!    more problem words (`error`, `fails`, `doesn't work`, `unable`, `issue`, `trouble`,
+//!    `crash`, …), or one and no question mark.
+//! 5. `question` — a question mark in the own words (links left out); in a reply, unless
+//!    every question only asks the asker back (`have you`, `did you`, `are you sure`, `what
+//!    version`: a helper's, so `other`). Or, for the writer's own trouble, a question opener
+//!    (`how`, `what`, `is there` first; `has anyone`, `I was wondering`, `looking for`,
+//!    `trying to`, `I want to`, … anywhere), or one problem word.
+//! 6. `praise` — praise words (`great`, `awesome`, `love`, `cool idea`, `well done`, …).
+//! 7. `question` — any other thread start of three words or more: a member opens a thread to
+//!    be answered.
+//! 8. `other` — answers, discussion, everything else.
+//!
+//! Only `question`, `problem` and `request` **wait for an answer**: the social response rate
+//! counts only those items, and the routing's `unanswered` and the question queue take only
+//! those. Measured on 200 real messages labelled by hand before the rules were written
+//! (`fixtures/intents/labels.jsonl`, drawn by `fixtures/intents/draw.py`); precision and
+//! recall per intent are in docs/metrics.md and checked by `intents_match_the_hand_labels`.
+
+use serde::Serialize;
+
+/// What a message wants.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    Question,
+    Problem,
+    Request,
+    Thanks,
+    Announcement,
+    Praise,
+    #[default]
+    Other,
+}
+
+impl Intent {
+    pub const ALL: [Intent; 7] = [
+        Intent::Question,
+        Intent::Problem,
+        Intent::Request,
+        Intent::Thanks,
+        Intent::Announcement,
+        Intent::Praise,
+        Intent::Other,
+    ];
+
+    /// Whether a message of this intent waits for an answer.
+    pub fn waits(self) -> bool {
+        matches!(self, Intent::Question | Intent::Problem | Intent::Request)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Intent::Question => "question",
+            Intent::Problem => "problem",
+            Intent::Request => "request",
+            Intent::Thanks => "thanks",
+            Intent::Announcement => "announcement",
+            Intent::Praise => "praise",
+            Intent::Other => "other",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Intent> {
+        Intent::ALL.into_iter().find(|i| i.name() == name)
+    }
+}
+
+/// An intent and the rule that gave it (shown with the message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Classified {
+    pub intent: Intent,
+    pub rule: &'static str,
+}
+
+/// Closings that hold even with a problem word ("I was able to fix the bug").
+const SOLVED: &[&str] = &[
+    "that works",
+    "that worked",
+    "works now",
+    "it works",
+    "is solved",
+    "problem solved",
+    "issue solved",
+    "now solved",
+    "that solved",
+    "is resolved",
+    "managed to",
+    "was able to",
+    "exactly what i needed",
+    "exactly the info i needed",
+    "glad",
+    "not a problem",
+    "no problem",
+];
+/// Thanks: a closing when the message is short and reports no problem.
+const THANKS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "thank u",
+    "thx",
+    "many thanks",
+    "cheers",
+];
+/// Words of a short thanks.
+const SHORT: usize = 40;
+const REQUEST: &[&str] = &[
+    "could i get",
+    "can i get",
+    "please add",
+    "please share",
+    "please provide",
+    "please send",
+    "would be useful",
+    "would be great",
+    "would be nice",
+    "would be a good",
+    "feature request",
+    "gather any",
+];
+const ANNOUNCE: &[&str] = &[
+    "announce",
+    "announcing",
+    "released",
+    "release of",
+    "now available",
+    "is out",
+    "we are hiring",
+    "we're hiring",
+    "looking to fill",
+    "positions",
+];
+const PROBLEM: &[&str] = &[
+    "error",
+    "errors",
+    "fail",
+    "fails",
+    "failed",
+    "failing",
+    "failure",
+    "crash",
+    "crashes",
+    "crashed",
+    "broken",
+    "doesn't work",
+    "does not work",
+    "not working",
+    "stopped working",
+    "won't",
+    "unable",
+    "not able",
+    "can't",
+    "cannot",
+    "bug",
+    "stuck",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "trouble",
+    "warning",
+    "warnings",
+    "doesn't fix",
+    "no data",
+    "not been able",
+    "haven't received",
+    "lost",
+    "dip",
+];
+/// Openers of a question when a message starts with them.
+const OPENERS: &[&str] = &[
+    "how",
+    "what",
+    "why",
+    "which",
+    "where",
+    "is there",
+    "are there",
+];
+/// Phrases of a question anywhere in a message.
+const ASKING: &[&str] = &[
+    "does anyone",
+    "has anyone",
+    "anyone",
+    "can anyone",
+    "i was wondering",
+    "wondering",
+    "i would like to know",
+    "i'd like to know",
+    "looking for",
+    "i am looking",
+    "i'm looking",
+    "trying to figure out",
+    "any suggestions",
+    "any idea",
+    "any ideas",
+    "curious",
+    "not sure how",
+    "trying to",
+    "i want to",
+    "i would like",
+    "i'd like",
+];
+/// Questions that ask the asker back: a helper's, in a reply.
+const ASK_BACK: &[&str] = &[
+    "have you",
+    "did you",
+    "are you sure",
+    "are you",
+    "what version",
+    "what type",
+    "what sample",
+    "which version",
+];
+const PRAISE: &[&str] = &[
+    "great",
+    "awesome",
+    "amazing",
+    "excellent",
+    "fantastic",
+    "brilliant",
+    "love",
+    "cool idea",
+    "good insight",
+    "well done",
+    "nice work",
+    "impressed",
+    "kudos",
+];
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| w.trim_matches(['\'', '’']).replace('’', "'").to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn has(hay: &[String], phrases: &[&str]) -> usize {
+    phrases
+        .iter()
+        .filter(|p| {
+            let needle = words(p);
+            !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle.as_slice())
+        })
+        .count()
+}
+
+/// The sentences of `text` that end in a question mark (links left out).
+fn questions(text: &str) -> Vec<String> {
+    let cleaned: String = text
+        .split_whitespace()
+        .filter(|w| !w.contains("://") && !w.starts_with("www."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, c) in cleaned.char_indices() {
+        if matches!(c, '.' | '!' | '?' | '\n') {
+            if c == '?' {
+                out.push(cleaned[start..k].trim().to_lowercase());
+            }
+            start = k + c.len_utf8();
+        }
+    }
+    out
+}
+
+/// The intent of a message from its own words; `starts_thread` is whether it opens a thread
+/// (a reply's questions and problem words are often a helper's, about the asker's problem).
+pub fn classify(own: &str, starts_thread: bool) -> Classified {
+    let w = words(own);
+    let asked = questions(own);
+    let problems = has(&w, PROBLEM);
+    let c = |intent, rule| Classified { intent, rule };
+    let count = |set: &[&str]| w.iter().filter(|x| set.contains(&x.as_str())).count();
+    // Whose trouble is it? The writer's ("I", "my", "we") or the reader's ("you", "your").
+    let own_trouble = starts_thread
+        || count(&["i", "i'm", "i've", "i'd", "my", "me", "we", "our", "us"])
+            > count(&["you", "your", "you're", "you'll", "you've"]);
+    let opener = OPENERS.iter().any(|o| w.starts_with(&words(o))) || has(&w, ASKING) > 0;
+    if asked.is_empty() && has(&w, ANNOUNCE) > 0 {
+        return c(Intent::Announcement, "tells news");
+    }
+    // A closing says so early ("Thanks, that works"; "I was able to fix it"), in a reply.
+    let head = &w[..w.len().min(SHORT)];
+    if asked.is_empty()
+        && !starts_thread
+        && !head.iter().any(|x| x == "hopefully")
+        && (has(head, SOLVED) > 0 || (has(&w, THANKS) > 0 && problems == 0 && w.len() <= SHORT))
+    {
+        return c(Intent::Thanks, "thanks or solved, no question");
+    }
+    if has(&w, REQUEST) > 0 && own_trouble {
+        return c(Intent::Request, "asks for something");
+    }
+    if own_trouble && (problems >= 2 || (problems == 1 && asked.is_empty())) {
+        return c(Intent::Problem, "reports a problem of the writer's");
+    }
+    if !asked.is_empty() {
+        let ask_back = |q: &String| {
+            let qw = words(q);
+            ASK_BACK.iter().any(|a| {
+                let needle = words(a);
+                qw.windows(needle.len()).any(|x| x == needle.as_slice())
+            })
+        };
+        if !starts_thread && asked.iter().all(ask_back) {
+            return c(Intent::Other, "a reply that asks the asker back");
+        }
+        return c(Intent::Question, "asks a question");
+    }
+    if opener && own_trouble {
+        return c(Intent::Question, "opens like a question");
+    }
+    if problems >= 1 && own_trouble {
+        return c(Intent::Problem, "reports a problem of the writer's");
+    }
+    if has(&w, PRAISE) > 0 {
+        return c(Intent::Praise, "praises");
+    }
+    if starts_thread && w.len() >= 3 {
+        return c(Intent::Question, "opens a thread");
+    }
+    c(Intent::Other, "none of the above")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule() {
+        let i = |t: &str, root: bool| classify(t, root).intent;
+        assert_eq!(i("Great, thanks! That works.", false), Intent::Thanks);
+        assert_eq!(i("How do I flush the buffer?", true), Intent::Question);
+        assert_eq!(i("Have you tried a newer UHD?", false), Intent::Other);
+        assert_eq!(i("The build fails with an error.", true), Intent::Problem);
+        assert_eq!(i("Could I get an example pls", false), Intent::Request);
+        assert_eq!(
+            i("We are hiring: two positions.", true),
+            Intent::Announcement
+        );
+        assert_eq!(i("cool idea, good insight", false), Intent::Praise);
+        assert_eq!(i("There'll be aliasing.", false), Intent::Other);
+        assert!(Intent::Question.waits() && !Intent::Thanks.waits());
+    }
+}
