@@ -138,6 +138,8 @@ pub fn item_json(loaded: &Loaded, r: &Routed) -> Value {
             "newcomer": s.newcomer,
             "influential": s.influential,
             "people_talked_with": s.people_talked_with,
+            "intent": s.intent,
+            "intent_rule": s.intent_rule,
             "unanswered": s.unanswered,
             "channel": s.channel,
             "crisis_words": s.crisis_words,

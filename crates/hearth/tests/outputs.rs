@@ -360,10 +360,13 @@ fn the_report_shows_the_social_side_beside_the_community() {
         &["--since", "2024-01-01", "--until", "2026-01-01"],
     );
     assert!(page.contains("id=\"mention-timeline\""));
+    // Bursts of one topic are grey notices; no red crisis mark in these two years.
     assert!(
-        count(&page, "<g class=\"alert\">") >= 5,
-        "alerts on the timeline"
+        count(&page, "<g class=\"alert notice\">") >= 5,
+        "notices on the timeline"
     );
+    assert_eq!(count(&page, "<g class=\"alert crisis\">"), 0);
+    assert!(page.contains("red marks are crises (0:"));
     // The community side keeps its own numbers: the peer share is in both tables' rows.
     assert!(
         page.contains("Community (many-to-many)") && page.contains("Social media (one-to-many)")

@@ -41,6 +41,15 @@ impl Interactions {
 pub fn interactions(cx: &Context<'_>) -> Interactions {
     let mut c = Interactions::default();
     for it in cx.interactions() {
+        c.add(it);
+    }
+    c
+}
+
+impl Interactions {
+    /// Counts one more interaction.
+    pub fn add(&mut self, it: &hearth_model::Interaction) {
+        let c = self;
         c.total += 1;
         match it.kind {
             InteractionKind::Reply => c.replies += 1,
@@ -56,5 +65,4 @@ pub fn interactions(cx: &Context<'_>) -> Interactions {
             InteractionClass::Bot => c.bot += 1,
         }
     }
-    c
 }

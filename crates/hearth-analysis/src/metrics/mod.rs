@@ -36,6 +36,7 @@ const DEFINITIONS: &[(&str, &str)] = &[
     ("absence", include_str!("absence.rs")),
     ("series", include_str!("series.rs")),
     ("sentiment", include_str!("../text/sentiment.rs")),
+    ("intent", include_str!("../text/intent.rs")),
     ("themes", include_str!("../text/themes.rs")),
     ("reply_inference", include_str!("../replies/mod.rs")),
     ("role_audit", include_str!("../audit.rs")),

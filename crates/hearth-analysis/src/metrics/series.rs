@@ -7,8 +7,14 @@
 //! `median_hours_first_response` (over answered threads) and `brand_dependence`. Periods run
 //! from the first to the last message of the window, quiet periods included (zeros).
 
-use super::first_response::first_response;
-use super::interactions::interactions;
+//!
+//! Cost: one pass over the scope's messages and one over the space's for all periods
+//! together (each member thread's earliest responses are found once; a period's "answered by
+//! its end" compares them with the period's end), so a weekly series over decades costs
+//! about what the monthly one does.
+
+use super::first_response::median;
+use super::interactions::Interactions;
 use super::peer_share::peer_share;
 use crate::calendar::Period;
 use crate::{Context, Prepared, Window};
@@ -28,6 +34,15 @@ pub struct SeriesRow {
     pub answered_share: Option<f64>,
     pub median_hours_first_response: Option<f64>,
     pub brand_dependence: Option<f64>,
+}
+
+/// A member thread of the whole window and its earliest responses over the whole window
+/// (first: time, message index, responder; the earliest by a member and by the brand).
+struct Thread {
+    start: i64,
+    first: Option<(i64, u32, u32)>,
+    member_at: Option<i64>,
+    brand_at: Option<i64>,
 }
 
 pub fn series(
@@ -55,39 +70,107 @@ pub fn series(
     if lo > hi {
         return Vec::new();
     }
-    let mut new_by_period: HashMap<i64, u64> = HashMap::new();
+    let (k0, k1) = (period.index(lo), period.index(hi));
+    let n = (k1 - k0 + 1) as usize;
+    let slot_of = |t: i64| (period.index(t) - k0) as usize;
+    let mut new_members = vec![0u64; n];
     for t in first.values() {
-        *new_by_period.entry(period.index(*t)).or_default() += 1;
+        let k = period.index(*t);
+        if (k0..=k1).contains(&k) {
+            new_members[(k - k0) as usize] += 1;
+        }
     }
-    (period.index(lo)..=period.index(hi))
+    // Messages, active members and interactions, by the period of the message.
+    let mut messages = vec![0u64; n];
+    let mut active: Vec<(usize, u32)> = Vec::new();
+    for i in whole.in_window() {
+        let k = slot_of(m.time[i]);
+        messages[k] += 1;
+        if whole.role(m.author[i]) == Role::Member {
+            active.push((k, m.author[i]));
+        }
+    }
+    active.sort_unstable();
+    active.dedup();
+    let mut active_members = vec![0u64; n];
+    for (k, _) in &active {
+        active_members[*k] += 1;
+    }
+    let mut interactions = vec![Interactions::default(); n];
+    for it in whole.interactions() {
+        interactions[slot_of(m.time[it.message as usize])].add(it);
+    }
+    // Member threads of the whole window, with their earliest responses (one pass).
+    let mut slot = HashMap::new();
+    let mut threads: Vec<Thread> = Vec::new();
+    for i in whole.in_window() {
+        if whole.starts_thread(i) && whole.role(m.author[i]) == Role::Member {
+            slot.insert(i as u32, threads.len());
+            threads.push(Thread {
+                start: m.time[i],
+                first: None,
+                member_at: None,
+                brand_at: None,
+            });
+        }
+    }
+    for i in whole.in_space() {
+        let root = whole.roots[i];
+        if root as usize == i || !whole.window.not_after(m.time[i]) {
+            continue;
+        }
+        let Some(&k) = slot.get(&root) else { continue };
+        let author = m.author[i];
+        if author == m.author[root as usize] {
+            continue;
+        }
+        let t = &mut threads[k];
+        let time = m.time[i];
+        let at = match whole.role(author) {
+            Role::Bot => continue,
+            Role::Member => &mut t.member_at,
+            Role::Brand => &mut t.brand_at,
+        };
+        *at = Some(at.map_or(time, |a| a.min(time)));
+        if t.first
+            .is_none_or(|(ft, fi, _)| (time, i as u32) < (ft, fi))
+        {
+            t.first = Some((time, i as u32, author));
+        }
+    }
+    let mut by_period: Vec<Vec<&Thread>> = (0..n).map(|_| Vec::new()).collect();
+    for t in &threads {
+        by_period[slot_of(t.start)].push(t);
+    }
+    (k0..=k1)
         .map(|k| {
-            let w = Window {
-                since: Some(period.start(k).max(window.since.unwrap_or(i64::MIN))),
-                until: Some(period.start(k + 1).min(window.until.unwrap_or(i64::MAX))),
-            };
-            let cx = Context::new(snapshot, prepared, w, space);
-            let mut active = std::collections::HashSet::new();
-            let mut messages = 0;
-            for i in cx.in_window() {
-                messages += 1;
-                if cx.role(m.author[i]) == Role::Member {
-                    active.insert(m.author[i]);
+            let s = (k - k0) as usize;
+            let end = period.start(k + 1).min(window.until.unwrap_or(i64::MAX));
+            let (mut answered, mut brand_only) = (0u64, 0u64);
+            let mut hours = Vec::new();
+            for t in &by_period[s] {
+                let Some((time, _, _)) = t.first.filter(|f| f.0 < end) else {
+                    continue;
+                };
+                answered += 1;
+                hours.push((time - t.start).max(0) as f64 / 3600.0);
+                if t.member_at.is_none_or(|a| a >= end) {
+                    brand_only += 1;
                 }
             }
-            let fr = first_response(&cx);
-            let answered = fr.first_by_member + fr.first_by_brand;
+            let member_threads = by_period[s].len() as u64;
             SeriesRow {
                 period: period.label(k),
                 since: period.start(k),
-                messages,
-                active_members: active.len() as u64,
-                new_members: new_by_period.get(&k).copied().unwrap_or(0),
-                peer_share: peer_share(&interactions(&cx)),
-                member_threads: fr.member_threads,
-                answered_share: (fr.member_threads > 0)
-                    .then(|| answered as f64 / fr.member_threads as f64),
-                median_hours_first_response: fr.median_hours_any,
-                brand_dependence: fr.brand_dependence,
+                messages: messages[s],
+                active_members: active_members[s],
+                new_members: new_members[s],
+                peer_share: peer_share(&interactions[s]),
+                member_threads,
+                answered_share: (member_threads > 0)
+                    .then(|| answered as f64 / member_threads as f64),
+                median_hours_first_response: median(&mut hours),
+                brand_dependence: (answered > 0).then(|| brand_only as f64 / answered as f64),
             }
         })
         .collect()

@@ -568,6 +568,8 @@ pub async fn routing(call: Call) -> Result<Response, Problem> {
                     div.why { strong { (s(&q["queue"])) } " — rule " (s(&q["rule"])) ": " (s(&q["reason"])) }
                 }
                 @if it["queues"].as_array().is_some_and(Vec::is_empty) { div.why { "unrouted" } }
+                div.why.muted { "intent: " strong { (s(&it["signals"]["intent"])) } " (" (s(&it["signals"]["intent_rule"])) ")"
+                    @if it["signals"]["unanswered"] == true { " · waiting for an answer" } }
             }
         } }
     };
