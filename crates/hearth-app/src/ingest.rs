@@ -69,12 +69,15 @@ pub fn ingest(
         crate::bail!("no {format} files found in {}", show_paths(paths));
     }
     crate::config::ensure_template(data)?;
-    let limits = crate::config::load(data)?.limits;
+    let config = crate::config::load(data)?;
+    let limits = &config.limits;
     hearth_sources::limits::set(limits.record_bytes, limits.file_bytes);
     // One ingest at a time per data directory; readers that find pending work leave it to
     // the ingest holding this.
     let _lock = ingest_lock(data)?;
     let mut store = Store::open(data)?;
+    // Text measures computed while each message's text is in memory.
+    store.set_measurer(crate::measures::measurer(&config));
     if let Some(batch) = std::env::var("HEARTH_INGEST_BATCH")
         .ok()
         .and_then(|b| b.parse().ok())
@@ -212,6 +215,18 @@ fn lock_file(data: &Path) -> Result<std::fs::File> {
 
 /// Waits for, then holds, the data directory's ingest lock (released when dropped, or when
 /// the process ends however it ends).
+/// The ingest lock of `data` if no ingest holds it (`None` while one runs).
+pub(crate) fn try_lock(data: &Path) -> Result<Option<std::fs::File>> {
+    let file = lock_file(data)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(AppError::io("cannot lock", &data.join(LOCK_FILE), e))
+        }
+    }
+}
+
 fn ingest_lock(data: &Path) -> Result<std::fs::File> {
     std::fs::create_dir_all(data).map_err(|e| AppError::io("cannot create", data, e))?;
     let file = lock_file(data)?;

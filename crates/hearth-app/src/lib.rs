@@ -16,6 +16,7 @@ pub mod export;
 pub mod html;
 pub mod ingest;
 pub mod init;
+pub mod measures;
 pub mod members;
 pub mod metrics;
 pub mod people;

@@ -301,32 +301,71 @@ pub fn sentiment_summary(
     let mut by_month: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
     let mut scored: Vec<(f64, i64, sentiment::Scored)> = Vec::new();
     let mut k = 0;
-    map_texts(
-        &loaded.store,
-        &only,
-        |_subject, body| sentiment::score(body),
-        |id, s| {
-            while k < ids.len() && ids[k].0 < id {
-                k += 1;
-            }
-            let Some(&(_, i)) = ids.get(k) else { return };
-            sum += s.compound;
-            let month = calendar::month(cx.snapshot.messages.time[i as usize]);
+    if crate::measures::measured(loaded) {
+        // Stored at ingest: only the shown examples' words are read from their text.
+        let m = &cx.snapshot.messages;
+        let mut picked: Vec<(f64, i64)> = Vec::new();
+        for &(id, i) in &ids {
+            let Some(x) = m.measure(i as usize) else {
+                continue;
+            };
+            sum += x.compound;
+            let month = calendar::month(m.time[i as usize]);
             let e = by_month.entry(month).or_default();
             e.0 += 1;
-            match s.label {
-                "positive" => pos += 1,
-                "negative" => {
+            match x.label {
+                1 => pos += 1,
+                -1 => {
                     neg += 1;
                     e.1 += 1;
                 }
                 _ => neu += 1,
             }
-            if examples > 0 && s.label != "neutral" {
-                scored.push((s.compound, id, s));
+            if examples > 0 && x.label != 0 {
+                picked.push((x.compound, id));
             }
-        },
-    )?;
+        }
+        picked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut shown: Vec<i64> = picked
+            .iter()
+            .take(examples)
+            .chain(picked.iter().rev().take(examples))
+            .map(|x| x.1)
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        loaded.store.for_each_text(&shown, |id, _, body| {
+            let s = sentiment::score(body);
+            scored.push((s.compound, id, s));
+        })?;
+    } else {
+        map_texts(
+            &loaded.store,
+            &only,
+            |_subject, body| sentiment::score(body),
+            |id, s| {
+                while k < ids.len() && ids[k].0 < id {
+                    k += 1;
+                }
+                let Some(&(_, i)) = ids.get(k) else { return };
+                sum += s.compound;
+                let month = calendar::month(cx.snapshot.messages.time[i as usize]);
+                let e = by_month.entry(month).or_default();
+                e.0 += 1;
+                match s.label {
+                    "positive" => pos += 1,
+                    "negative" => {
+                        neg += 1;
+                        e.1 += 1;
+                    }
+                    _ => neu += 1,
+                }
+                if examples > 0 && s.label != "neutral" {
+                    scored.push((s.compound, id, s));
+                }
+            },
+        )?;
+    }
     let n = pos + neg + neu;
     let mut v = json!({
         "scored": n,

@@ -393,7 +393,7 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
         .collect();
     let roots: Vec<u32> = questions.iter().map(|t| t.root).collect();
     let intents = crate::social::intents(loaded, &roots)?;
-    questions.retain(|t| intents.get(&t.root).is_none_or(|c| c.intent.waits()));
+    questions.retain(|t| intents.get(&t.root).is_none_or(|c| c.waits()));
     // Routed items.
     let routed_items = routed(loaded, recent, config)?;
     for n in &waiting {

@@ -82,6 +82,7 @@ pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
     let window = window(scope.since.as_deref(), scope.until.as_deref())?;
     let config = config::load(data)?;
     let store = open_store(data)?;
+    crate::measures::refresh_if_idle(data, &store, &config)?;
     let snapshot = resolved_snapshot(&store, &config)?;
     let space = match &scope.space {
         None => None,

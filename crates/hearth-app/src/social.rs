@@ -176,14 +176,29 @@ pub fn best_time_json(loaded: &Loaded, config: &Config) -> Result<Value> {
     }))
 }
 
-/// The intents of `messages` (snapshot indices), read from their text: one pass over the
-/// store's text of just those messages.
+/// The intents of `messages` (snapshot indices): stored at ingest, or read from their text
+/// (one pass over the store's text of just those messages) when the store's measures are
+/// not complete.
 pub fn intents(
     loaded: &Loaded,
     messages: &[u32],
-) -> Result<HashMap<u32, hearth_analysis::text::intent::Classified>> {
-    use hearth_analysis::text::{intent, sentiment};
+) -> Result<HashMap<u32, hearth_analysis::text::intent::Intent>> {
+    use hearth_analysis::text::{intent, measures, sentiment};
     let m = &loaded.snapshot.messages;
+    if crate::measures::measured(loaded) {
+        return Ok(messages
+            .iter()
+            .filter_map(|&i| {
+                let x = m.measure(i as usize)?;
+                let code = if m.starts_thread(i as usize) {
+                    x.intent_root
+                } else {
+                    x.intent_reply
+                };
+                Some((i, measures::intent_of(code)))
+            })
+            .collect());
+    }
     let mut by_id: Vec<(i64, u32)> = messages.iter().map(|&i| (m.id[i as usize], i)).collect();
     by_id.sort_unstable();
     by_id.dedup();
@@ -193,7 +208,10 @@ pub fn intents(
     loaded.store.for_each_text(&ids, |id, _, body| {
         if let Some(&i) = index.get(&id) {
             let own = sentiment::own_words(body);
-            out.insert(i, intent::classify(&own, m.starts_thread(i as usize)));
+            out.insert(
+                i,
+                intent::classify(&own, m.starts_thread(i as usize)).intent,
+            );
         }
     })?;
     Ok(out)
@@ -207,7 +225,7 @@ pub fn responses(
 ) -> Result<response::Responses> {
     let intents = intents(loaded, &response::addressed(cx))?;
     // A message without stored text keeps waiting: nothing says it does not.
-    let waits = |i: u32| intents.get(&i).is_none_or(|c| c.intent.waits());
+    let waits = |i: u32| intents.get(&i).is_none_or(|c| c.waits());
     Ok(response::responses(cx, hours, Some(&waits)))
 }
 
@@ -256,6 +274,10 @@ pub(crate) fn mentions_in(
 ) -> Result<(Mentions, Texts)> {
     let cx =
         hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
+    if crate::measures::measured(loaded) && config.brand == loaded.config.brand {
+        // Stored at ingest: no text to read (callers read the few texts they show).
+        return Ok((mentions::mentions_stored(&cx, &config.brand), Texts::new()));
+    }
     let m = &loaded.snapshot.messages;
     let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
         .into_iter()
@@ -360,6 +382,17 @@ pub fn stream_in(
             .iter()
             .map(|x| (x.time, x.message, x.negative, x.compound))
             .collect()
+    } else if crate::measures::measured(loaded) {
+        let mut v: Vec<(i64, u32, bool, f64)> = mentions::candidates(&cx)
+            .into_iter()
+            .filter(|&i| cx.role(msgs.author[i as usize]) == hearth_model::Role::Member)
+            .filter_map(|i| {
+                let x = msgs.measure(i as usize)?;
+                Some((msgs.time[i as usize], i, x.label == -1, x.compound))
+            })
+            .collect();
+        v.sort_by_key(|a| (a.0, a.1));
+        v
     } else {
         let mut v: Vec<(i64, u32, bool, f64)> = texts
             .iter()
@@ -411,6 +444,42 @@ pub fn stream_in(
     })
 }
 
+/// The (subject, body) of the messages of each alert's day and of its baseline days.
+fn alert_texts(
+    loaded: &Loaded,
+    start: i64,
+    days: &[Day],
+    watched: alerts::Watched,
+) -> Result<Texts> {
+    let m = &loaded.snapshot.messages;
+    let mut wanted: Vec<(i64, u32)> = Vec::new();
+    for a in alerts::detect(start, days, watched, &|_| Vec::new()) {
+        let k = (a.day - start) as usize;
+        let mut take = |j: usize| {
+            if let Some(d) = days.get(j) {
+                wanted.extend(d.messages.iter().map(|(i, _)| (m.id[*i as usize], *i)));
+            }
+        };
+        take(k);
+        for w in 1..=alerts::BASELINE_WEEKS {
+            if let Some(j) = k.checked_sub(7 * w) {
+                take(j);
+            }
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let index: HashMap<i64, u32> = wanted.iter().copied().collect();
+    let ids: Vec<i64> = wanted.iter().map(|x| x.0).collect();
+    let mut texts = Texts::with_capacity(ids.len());
+    loaded.store.for_each_text(&ids, |id, subject, body| {
+        if let Some(&i) = index.get(&id) {
+            texts.insert(i, (subject.to_owned(), body.to_owned()));
+        }
+    })?;
+    Ok(texts)
+}
+
 /// `hearth alerts`: the days when the stream (mentions, or members' messages) or its negative
 /// share jumped, with the messages and words that explain each.
 pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) -> Result<Value> {
@@ -419,9 +488,14 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
         watched,
         start,
         days,
-        texts,
+        mut texts,
         ..
     } = stream(loaded, config, stream_kind)?;
+    if texts.is_empty() {
+        // Measures stored: read only the texts that explain the alerts (their days and the
+        // baseline days before them).
+        texts = alert_texts(loaded, start, &days, watched)?;
+    }
     let words = |i: u32| {
         texts
             .get(&i)

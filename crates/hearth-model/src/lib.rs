@@ -20,4 +20,5 @@ pub use raw::{PostMetrics, RawAccount, RawMessage};
 pub use role::{Interaction, InteractionClass, InteractionKind, Role};
 pub use snapshot::{
     AccountInfo, IdentityAction, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo,
+    TextMeasure,
 };

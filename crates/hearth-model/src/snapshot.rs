@@ -38,6 +38,42 @@ pub struct MessageColumns {
     /// one thread; [`NO_PARENT`] for every other message. Empty when no message is an orphan.
     /// An orphan continues a thread whose start is elsewhere: it never starts one.
     pub orphan: Vec<u32>,
+    /// Text measures stored at ingest (see `hearth_analysis::text::measures`), filled only
+    /// when every message has them for `measure_key`; empty otherwise. The sentiment
+    /// compound of each message;
+    pub sentiment: Vec<f64>,
+    /// its label + 1 (bits 0–1), intent as a thread start (bits 4–7) and as a reply
+    /// (bits 8–11);
+    pub text_codes: Vec<u32>,
+    /// and the name groups it names, for the messages that name any: (index, bit mask), in
+    /// index order.
+    pub names: Vec<(u32, u64)>,
+    /// (lexicon version, names key) the measures were computed with; `None` when the
+    /// snapshot carries none.
+    pub measure_key: Option<(i64, i64)>,
+}
+
+/// The text measures of one message.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TextMeasure {
+    pub compound: f64,
+    /// -1 negative, 0 neutral, 1 positive.
+    pub label: i8,
+    /// Intent (an index into `hearth_analysis::text::intent::Intent::ALL`) if the message
+    /// starts a thread, and if it is a reply.
+    pub intent_root: u8,
+    pub intent_reply: u8,
+    /// Bit k: the message names name group k (the brand's names first, then competitors).
+    pub names: u64,
+}
+
+impl TextMeasure {
+    /// Label, intents packed as in [`MessageColumns::text_codes`].
+    pub fn codes(&self) -> u32 {
+        (self.label + 1) as u32 & 0x3
+            | (u32::from(self.intent_root) & 0xf) << 4
+            | (u32::from(self.intent_reply) & 0xf) << 8
+    }
 }
 
 impl MessageColumns {
@@ -74,6 +110,22 @@ impl MessageColumns {
     /// How many messages are orphan replies.
     pub fn orphan_count(&self) -> usize {
         self.orphan.iter().filter(|g| **g != NO_PARENT).count()
+    }
+
+    /// The stored text measures of message `i`, when the snapshot carries them.
+    pub fn measure(&self, i: usize) -> Option<TextMeasure> {
+        let (&compound, &codes) = (self.sentiment.get(i)?, self.text_codes.get(i)?);
+        let names = self
+            .names
+            .binary_search_by_key(&(i as u32), |x| x.0)
+            .map_or(0, |k| self.names[k].1);
+        Some(TextMeasure {
+            compound,
+            label: (codes & 0x3) as i8 - 1,
+            intent_root: ((codes >> 4) & 0xf) as u8,
+            intent_reply: ((codes >> 8) & 0xf) as u8,
+            names,
+        })
     }
 
     /// The persons message `i` mentions (each once).

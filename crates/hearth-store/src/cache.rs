@@ -5,7 +5,7 @@
 //! every write transaction, so a cache from another generation is never used (it is rebuilt).
 //! A cache that does not parse is ignored and rebuilt too: it can cost time, never
 //! correctness. Layout (little-endian): magic, format, generation, message count, the eight
-//! integer columns, then people, spaces and identity actions as JSON.
+//! integer columns, the text measures (when complete), then people, spaces and identity actions as JSON.
 
 use crate::{Store, StoreError};
 use hearth_model::{IdentityAction, MessageColumns, PersonInfo, Snapshot, SpaceInfo};
@@ -13,7 +13,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"HEARTHSC";
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// The cache file's name in the data directory.
 pub const CACHE_FILE: &str = "snapshot.cache";
 
@@ -107,6 +107,15 @@ fn write(path: &Path, generation: i64, s: &Snapshot) -> std::io::Result<()> {
     let inferred: Vec<u32> = m.inferred.iter().map(|c| c.to_bits()).collect();
     put_u32s(&mut out, &inferred)?;
     put_u32s(&mut out, &m.orphan)?;
+    let sentiment: Vec<i64> = m.sentiment.iter().map(|c| c.to_bits() as i64).collect();
+    put_i64s(&mut out, &sentiment)?;
+    put_u32s(&mut out, &m.text_codes)?;
+    let name_at: Vec<u32> = m.names.iter().map(|x| x.0).collect();
+    let name_mask: Vec<i64> = m.names.iter().map(|x| x.1 as i64).collect();
+    put_u32s(&mut out, &name_at)?;
+    put_i64s(&mut out, &name_mask)?;
+    let key = m.measure_key.map_or(vec![], |(a, b)| vec![a, b]);
+    put_i64s(&mut out, &key)?;
     let rest = serde_json::to_vec(&RestRef {
         persons: &s.persons,
         spaces: &s.spaces,
@@ -181,6 +190,27 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
         mention_person: b.u32s()?,
         inferred: b.u32s()?.into_iter().map(f32::from_bits).collect(),
         orphan: b.u32s()?,
+        sentiment: b
+            .i64s()?
+            .into_iter()
+            .map(|x| f64::from_bits(x as u64))
+            .collect(),
+        text_codes: b.u32s()?,
+        names: {
+            let at = b.u32s()?;
+            let mask = b.i64s()?;
+            if at.len() != mask.len() {
+                return None;
+            }
+            at.into_iter()
+                .zip(mask.into_iter().map(|x| x as u64))
+                .collect()
+        },
+        measure_key: match b.i64s()?.as_slice() {
+            [] => None,
+            [a, k] => Some((*a, *k)),
+            _ => return None,
+        },
     };
     let n = messages.id.len();
     let columns_agree = [
@@ -193,7 +223,11 @@ fn read(path: &Path, generation: i64) -> Option<Snapshot> {
     .all(|l| *l == n)
         && (messages.mention_start.is_empty() || messages.mention_start.len() == n + 1)
         && (messages.inferred.is_empty() || messages.inferred.len() == n)
-        && (messages.orphan.is_empty() || messages.orphan.len() == n);
+        && (messages.orphan.is_empty() || messages.orphan.len() == n)
+        && messages.sentiment.len() == messages.text_codes.len()
+        && (messages.sentiment.is_empty() || messages.sentiment.len() == n)
+        && messages.names.iter().all(|x| (x.0 as usize) < n)
+        && messages.names.windows(2).all(|w| w[0].0 < w[1].0);
     let rest_len = b.len(1)?;
     let rest: Rest = serde_json::from_slice(b.take(rest_len)?).ok()?;
     // Every index must point inside the snapshot, or the cache is not trusted.

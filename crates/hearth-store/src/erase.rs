@@ -154,6 +154,8 @@ impl Store {
         self.conn.execute_batch("PRAGMA secure_delete = ON")?;
         let tx = self.conn.transaction()?;
         let erased = erase_in(&tx, accounts, drop, actor, now)?;
+        // Changed text is measured again on the next refresh.
+        crate::measures::invalidate(&tx)?;
         crate::bump_generation(&tx)?;
         tx.commit()?;
         // Rebuild the file (no free page keeps a deleted byte) and empty the log.
@@ -246,6 +248,7 @@ fn erase_in(
         )?;
         for table in [
             "message_text",
+            "text_measures",
             "mentions",
             "post_metrics",
             "inferred_replies",
@@ -274,6 +277,11 @@ fn erase_in(
             let to = anon[&a.source_id];
             tx.execute(
                 "UPDATE message_text SET body = ''
+                  WHERE message_id IN (SELECT id FROM messages WHERE account_id = ?1)",
+                [a.id],
+            )?;
+            tx.execute(
+                "DELETE FROM text_measures
                   WHERE message_id IN (SELECT id FROM messages WHERE account_id = ?1)",
                 [a.id],
             )?;
@@ -584,6 +592,7 @@ fn scrub_messages(tx: &Connection, terms: &[String]) -> Result<u64, StoreError> 
                 "UPDATE message_text SET body = ?2 WHERE message_id = ?1",
                 params![id, clean],
             )?;
+            tx.execute("DELETE FROM text_measures WHERE message_id = ?1", [id])?;
             changed.insert(id);
         }
     }
@@ -604,6 +613,7 @@ fn scrub_messages(tx: &Connection, terms: &[String]) -> Result<u64, StoreError> 
                 "UPDATE messages SET subject = ?2 WHERE id = ?1",
                 params![id, clean],
             )?;
+            tx.execute("DELETE FROM text_measures WHERE message_id = ?1", [id])?;
             changed.insert(id);
         }
     }

@@ -116,6 +116,7 @@ impl Store {
                     &mut spaces,
                     &mut accounts,
                     on_progress,
+                    self.measurer.as_ref(),
                 )?;
                 read_pipelined(reader, path, &mut sink)?;
                 let file = std::mem::take(&mut sink.summary);
@@ -351,12 +352,16 @@ struct IngestSink<'c, 'p> {
     upsert_metrics: Statement<'c>,
     find_message: Statement<'c>,
     insert_mention: Statement<'c>,
+    /// Text measures of each new message, computed while its text is here.
+    measurer: Option<&'c crate::measures::Measurer>,
+    insert_measure: Statement<'c>,
     in_batch: usize,
     linked: u64,
     summary: FileSummary,
 }
 
 impl<'c, 'p> IngestSink<'c, 'p> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         conn: &'c Connection,
         batch: usize,
@@ -365,8 +370,15 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         spaces: &'p mut HashMap<String, i64>,
         accounts: &'p mut HashMap<String, KnownAccount>,
         on_progress: &'p mut dyn FnMut(Progress<'_>),
+        measurer: Option<&'c crate::measures::Measurer>,
     ) -> Result<Self, StoreError> {
+        // Messages measured with another key (or not at all) leave the measures incomplete.
+        if measurer.map(|m| m.key) != crate::measures::state(conn)? {
+            crate::measures::invalidate(conn)?;
+        }
         Ok(IngestSink {
+            measurer,
+            insert_measure: conn.prepare(crate::measures::INSERT)?,
             conn,
             batch,
             source_id,
@@ -627,6 +639,10 @@ impl<'c, 'p> IngestSink<'c, 'p> {
             self.write_metrics(id, metrics)?;
         }
         self.insert_text.execute(params![id, m.text])?;
+        if let Some(measurer) = self.measurer {
+            let measure = (measurer.measure)(m.subject.as_deref().unwrap_or(""), &m.text);
+            crate::measures::insert(&mut self.insert_measure, id, measurer.key, &measure)?;
+        }
         for mentioned in &m.mentions {
             let Some(account) = self.author_id(&RawAccount {
                 native_id: mentioned.clone(),

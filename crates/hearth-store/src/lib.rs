@@ -13,6 +13,7 @@ mod erase;
 mod error;
 pub mod export;
 mod ingest;
+pub mod measures;
 mod migrate;
 mod posts;
 mod queue;
@@ -40,6 +41,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     batch: usize,
+    /// Computes a message's text measures at ingest (set by the application layer).
+    measurer: Option<measures::Measurer>,
 }
 
 impl Store {
@@ -68,6 +71,7 @@ impl Store {
             conn,
             path,
             batch: BATCH,
+            measurer: None,
         };
         migrate::run(&mut store.conn)?;
         Ok(store)

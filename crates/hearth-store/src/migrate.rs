@@ -45,6 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-12-02-10_pending",
         include_str!("../migrations/2026-12-02-10_pending.sql"),
     ),
+    (
+        "2026-12-02-11_text_measures",
+        include_str!("../migrations/2026-12-02-11_text_measures.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -166,6 +166,7 @@ impl Store {
             messages.mention_start = start;
             messages.mention_person = pairs.into_iter().map(|(_, p)| p).collect();
         }
+        self.load_measures(&ids, &mut messages)?;
         messages.id = ids;
         if inferred.iter().any(|c| *c > 0.0) {
             messages.inferred = inferred;
@@ -176,6 +177,51 @@ impl Store {
             spaces,
             identity_actions: self.identity_actions()?,
         })
+    }
+}
+
+impl Store {
+    /// The text measures, as columns, when they are complete for the store's key (else the
+    /// columns stay empty and readers compute from the text).
+    fn load_measures(&self, ids: &[i64], messages: &mut MessageColumns) -> Result<(), StoreError> {
+        let Some(key) = crate::measures::state(&self.conn)? else {
+            return Ok(());
+        };
+        let n = ids.len();
+        let mut sentiment = vec![f64::NAN; n];
+        let mut codes = vec![u32::MAX; n];
+        let mut names = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT message_id, compound, label, intent_root, intent_reply, names
+               FROM text_measures WHERE lexicon = ?1 AND names_key = ?2 ORDER BY message_id",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![key.0, key.1])?;
+        while let Some(r) = rows.next()? {
+            let Ok(i) = ids.binary_search(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            let m = hearth_model::TextMeasure {
+                compound: r.get(1)?,
+                label: r.get(2)?,
+                intent_root: r.get(3)?,
+                intent_reply: r.get(4)?,
+                names: r.get::<_, i64>(5)? as u64,
+            };
+            sentiment[i] = m.compound;
+            codes[i] = m.codes();
+            if m.names != 0 {
+                names.push((i as u32, m.names));
+            }
+        }
+        if codes.contains(&u32::MAX) {
+            tracing::warn!("text measures incomplete although recorded complete; reading text");
+            return Ok(());
+        }
+        messages.sentiment = sentiment;
+        messages.text_codes = codes;
+        messages.names = names;
+        messages.measure_key = Some(key);
+        Ok(())
     }
 }
 

@@ -14,8 +14,8 @@
 //! Example: 30 messages name the brand, 10 a competitor: share of voice 75 % and 25 %.
 
 use crate::Context;
-use crate::route::{contains, untagged, words};
-use crate::text::sentiment::{own_words, score};
+use crate::text::measures::{Names, label_name};
+use crate::text::sentiment::score;
 use hearth_model::{BrandRules, Role};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -65,57 +65,52 @@ pub fn mentions(
     brand: &BrandRules,
     texts: &HashMap<u32, (String, String)>,
 ) -> Mentions {
-    let m = &cx.snapshot.messages;
-    let mut names: Vec<(String, bool, Vec<Vec<String>>)> = Vec::new();
-    let brand_name = brand
-        .names
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "brand".into());
-    names.push((
-        brand_name,
-        true,
-        brand
-            .names
-            .iter()
-            .map(|n| words(n))
-            .filter(|w| !w.is_empty())
-            .collect(),
-    ));
-    for (name, list) in &brand.competitors {
-        let mut ws: Vec<Vec<String>> = list
-            .iter()
-            .map(|n| words(n))
-            .filter(|w| !w.is_empty())
-            .collect();
-        if ws.is_empty() {
-            ws.push(words(name));
+    let names = Names::new(brand);
+    tally(cx, &names, |i| {
+        let (subject, body) = texts.get(&i)?;
+        let mask = names.hits(subject, body);
+        if mask == 0 {
+            return Some((0, "neutral", 0.0));
         }
-        names.push((name.clone(), false, ws));
-    }
+        let s = score(body);
+        Some((mask, s.label, s.compound))
+    })
+}
+
+/// The same from the text measures stored at ingest (the snapshot must carry them, for
+/// these `brand` rules).
+pub fn mentions_stored(cx: &Context<'_>, brand: &BrandRules) -> Mentions {
+    let names = Names::new(brand);
+    let m = &cx.snapshot.messages;
+    tally(cx, &names, |i| {
+        m.measure(i as usize)
+            .map(|x| (x.names, label_name(x.label), x.compound))
+    })
+}
+
+/// Counts the candidates' mentions: `hit(i)` gives the name groups message `i` names, its
+/// sentiment label and compound (`None`: no text).
+fn tally(
+    cx: &Context<'_>,
+    names: &Names,
+    hit: impl Fn(u32) -> Option<(u64, &'static str, f64)>,
+) -> Mentions {
+    let m = &cx.snapshot.messages;
+    let names = &names.groups;
     let mut counts = vec![[0u64; 4]; names.len()]; // mentions, pos, neutral, neg
     let mut weeks: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let mut brand_mentions = Vec::new();
     let mut ids: Vec<u32> = candidates(cx);
     ids.sort_by_key(|&i| (m.time[i as usize], i));
     for i in ids {
-        let Some((subject, body)) = texts.get(&i) else {
+        let Some((mask, label, compound)) = hit(i) else {
             continue;
         };
-        let own = own_words(body);
-        let mut w = words(&untagged(subject));
-        w.extend(words(&own));
-        let hits: Vec<usize> = names
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, _, ws))| ws.iter().any(|n| contains(&w, n)))
-            .map(|(k, _)| k)
-            .collect();
-        if hits.is_empty() {
+        if mask == 0 {
             continue;
         }
-        let s = score(body);
-        let slot = match s.label {
+        let hits: Vec<usize> = (0..names.len()).filter(|k| mask & (1 << k) != 0).collect();
+        let slot = match label {
             "positive" => 1,
             "negative" => 3,
             _ => 2,
@@ -134,7 +129,7 @@ pub fn mentions(
                 message: i,
                 time: t,
                 negative: slot == 3,
-                compound: s.compound,
+                compound,
             });
         }
     }

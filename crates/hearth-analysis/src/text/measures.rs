@@ -1,0 +1,145 @@
+//! **Text measures**, computed once per message while its text is in memory (at ingest) and
+//! stored: the sentiment (compound and label), the intent — as a thread's first message and
+//! as a reply, since reply inference may give a chat message its parent later — and which of
+//! the `[brand] names` and competitors it names.
+//!
+//! Each stored measure records what computed it: [`LEXICON`] (the sentiment lexicon and the
+//! intent rules; bumped when either changes) and the [`Names::key`] of the names looked for.
+//! When `hearth.toml` changes the names, or a new Hearth changes the lexicon, the measures
+//! that depend on it are computed again from the stored text, once; until then, and for a
+//! store in the middle of an ingest, every measure falls back to reading the text.
+//!
+//! The measures are the same functions the text-reading paths call ([`sentiment::score`],
+//! [`intent::classify`], the mention rule of `social/mentions.rs`), so both give the same
+//! numbers (`tests/measures.rs` in the CLI compares them on usrp-users).
+
+use super::{intent, sentiment};
+use crate::route::{contains, untagged, words};
+use hearth_model::{BrandRules, TextMeasure};
+
+/// The version of the sentiment lexicon and intent rules the stored measures come from.
+pub const LEXICON: i64 = 1;
+
+/// The name groups mentions look for: the brand's names first, then each competitor's (in
+/// `hearth.toml`'s order of competitors, sorted by name). At most 64 groups are measured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    pub groups: Vec<(String, bool, Vec<Vec<String>>)>,
+}
+
+impl Names {
+    pub fn new(brand: &BrandRules) -> Self {
+        let mut groups = Vec::new();
+        let brand_name = brand
+            .names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "brand".into());
+        groups.push((
+            brand_name,
+            true,
+            brand
+                .names
+                .iter()
+                .map(|n| words(n))
+                .filter(|w| !w.is_empty())
+                .collect(),
+        ));
+        for (name, list) in &brand.competitors {
+            let mut ws: Vec<Vec<String>> = list
+                .iter()
+                .map(|n| words(n))
+                .filter(|w| !w.is_empty())
+                .collect();
+            if ws.is_empty() {
+                ws.push(words(name));
+            }
+            groups.push((name.clone(), false, ws));
+        }
+        groups.truncate(64);
+        Names { groups }
+    }
+
+    /// A stable fingerprint of the word lists (FNV-1a), stored with each measure.
+    pub fn key(&self) -> i64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |b: &[u8]| {
+            for x in b {
+                h ^= u64::from(*x);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for (name, brand, lists) in &self.groups {
+            eat(name.as_bytes());
+            eat(&[u8::from(*brand), 0xff]);
+            for l in lists {
+                for w in l {
+                    eat(w.as_bytes());
+                    eat(&[0xfe]);
+                }
+                eat(&[0xfd]);
+            }
+            eat(&[0xfc]);
+        }
+        (h >> 1) as i64
+    }
+
+    /// Which groups a message names: bit k for group k (subject without mailing-list tags,
+    /// and the own words of the body).
+    pub fn hits(&self, subject: &str, body: &str) -> u64 {
+        let own = sentiment::own_words(body);
+        let mut w = words(&untagged(subject));
+        w.extend(words(&own));
+        let mut mask = 0u64;
+        for (k, (_, _, lists)) in self.groups.iter().enumerate() {
+            if lists.iter().any(|n| contains(&w, n)) {
+                mask |= 1 << k;
+            }
+        }
+        mask
+    }
+}
+
+/// The label as stored: -1 negative, 0 neutral, 1 positive.
+pub fn label_code(label: &str) -> i8 {
+    match label {
+        "negative" => -1,
+        "positive" => 1,
+        _ => 0,
+    }
+}
+
+pub fn label_name(code: i8) -> &'static str {
+    match code {
+        -1 => "negative",
+        1 => "positive",
+        _ => "neutral",
+    }
+}
+
+/// Every measure of one message.
+pub fn measure(subject: &str, body: &str, names: &Names) -> TextMeasure {
+    let s = sentiment::score(body);
+    let own = sentiment::own_words(body);
+    let code = |i: intent::Intent| {
+        intent::Intent::ALL
+            .iter()
+            .position(|x| *x == i)
+            .unwrap_or(6) as u8
+    };
+    TextMeasure {
+        compound: s.compound,
+        label: label_code(s.label),
+        intent_root: code(intent::classify(&own, true).intent),
+        intent_reply: code(intent::classify(&own, false).intent),
+        names: names.hits(subject, body),
+    }
+}
+
+/// The intent stored as `code` (an index into [`intent::Intent::ALL`]).
+pub fn intent_of(code: u8) -> intent::Intent {
+    intent::Intent::ALL
+        .get(code as usize)
+        .copied()
+        .unwrap_or(intent::Intent::Other)
+}
