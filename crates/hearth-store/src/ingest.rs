@@ -1,6 +1,7 @@
 //! Reading exports into the store: batched transactions, duplicate detection, parent linking.
 
 use crate::{Store, StoreError};
+use hearth_model::TextMeasure;
 use hearth_model::{RawAccount, RawMessage};
 use hearth_sources::{Diagnostic, ReadError, Reader, Severity, Sink, SinkError};
 use rusqlite::{Connection, OptionalExtension, Statement, params};
@@ -104,6 +105,8 @@ impl Store {
         };
         let mut spaces = HashMap::new();
         let mut accounts = HashMap::new();
+        // A first ingest that measures every message leaves the measures complete.
+        let fresh = self.measurer.is_some() && self.message_count()? == 0;
         for path in units {
             tracing::debug!(path = %path.display(), "reading");
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -159,6 +162,12 @@ impl Store {
                     return Err(e);
                 }
             }
+        }
+        if let (true, Some(m)) = (fresh, &self.measurer) {
+            let tx = self.conn.unchecked_transaction()?;
+            crate::measures::complete(&tx, m.key)?;
+            crate::bump_generation(&tx)?;
+            tx.commit()?;
         }
         let started = std::time::Instant::now();
         summary.parents_linked += self.link_parents(source_id)?;
@@ -223,13 +232,16 @@ const GROUP: usize = 256;
 /// Groups in flight between the two threads (bounds memory).
 const GROUPS_IN_FLIGHT: usize = 16;
 
-/// The reading thread's sink: groups events and sends them to the writer.
-struct ChannelSink {
-    tx: std::sync::mpsc::SyncSender<Vec<Event>>,
+/// The reading thread's sink: groups events, measures the messages' text when the ingest
+/// measures (on the reading thread: the writer's thread is the idle one), and sends each
+/// group to the writer.
+struct ChannelSink<'m> {
+    tx: std::sync::mpsc::SyncSender<Measured>,
+    measurer: Option<&'m crate::measures::Measurer>,
     group: Vec<Event>,
 }
 
-impl ChannelSink {
+impl ChannelSink<'_> {
     fn push(&mut self, e: Event) -> Result<(), SinkError> {
         self.group.push(e);
         if self.group.len() >= GROUP {
@@ -243,13 +255,25 @@ impl ChannelSink {
             return Ok(());
         }
         let group = std::mem::replace(&mut self.group, Vec::with_capacity(GROUP));
+        let measures = match self.measurer {
+            Some(me) => group
+                .iter()
+                .map(|e| match e {
+                    Event::Message(m) => {
+                        Some((me.measure)(m.subject.as_deref().unwrap_or(""), &m.text))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         self.tx
-            .send(group)
+            .send((group, measures))
             .map_err(|_| SinkError::from("the store stopped taking messages"))
     }
 }
 
-impl Sink for ChannelSink {
+impl Sink for ChannelSink<'_> {
     fn message(&mut self, message: RawMessage) -> Result<(), SinkError> {
         self.push(Event::Message(message))
     }
@@ -263,20 +287,25 @@ impl Sink for ChannelSink {
     }
 }
 
-/// Reads one file on a second thread while this thread writes to SQLite: parsing and
-/// storing overlap on two cores. Order is kept (one channel, one reader). A store error
-/// stops the reader (its next send fails); a read error arrives after the messages read
-/// before it, which are written.
+/// A group of events and, when the ingest measures, each message's text measures.
+type Measured = (Vec<Event>, Vec<Option<TextMeasure>>);
+
+/// Reads one file on a second thread while this thread writes to SQLite: parsing (and
+/// measuring the text) and storing overlap on two cores. Order is kept (one channel, one
+/// reader). A store error stops the reader (its next send fails); a read error arrives after
+/// the messages read before it, which are written.
 fn read_pipelined(
     reader: &dyn Reader,
     path: &Path,
     sink: &mut IngestSink<'_, '_>,
 ) -> Result<(), StoreError> {
+    let measurer = sink.measurer;
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(GROUPS_IN_FLIGHT);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Measured>(GROUPS_IN_FLIGHT);
         let handle = scope.spawn(move || {
             let mut channel = ChannelSink {
                 tx,
+                measurer,
                 group: Vec::with_capacity(GROUP),
             };
             let result = reader.read(path, &mut channel);
@@ -289,10 +318,10 @@ fn read_pipelined(
             })
         });
         let mut written: Result<(), StoreError> = Ok(());
-        'groups: for group in rx.iter() {
-            for event in group {
+        'groups: for (group, measures) in rx.iter() {
+            for (n, event) in group.into_iter().enumerate() {
                 let step = match event {
-                    Event::Message(m) => sink.store(m),
+                    Event::Message(m) => sink.store(m, measures.get(n).copied().flatten()),
                     Event::Diagnostic(d) => {
                         sink.diagnostic(d);
                         Ok(())
@@ -567,7 +596,13 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         }
     }
 
-    fn store(&mut self, mut m: RawMessage) -> Result<(), StoreError> {
+    /// Stores one message; `measured` are its text measures when a measuring thread computed
+    /// them (else the measurer, if any, runs here).
+    fn store(
+        &mut self,
+        mut m: RawMessage,
+        measured: Option<TextMeasure>,
+    ) -> Result<(), StoreError> {
         let space = self.space_id(&m)?;
         let account = match self.author_id(&m.author)? {
             Some(a) => a,
@@ -578,11 +613,11 @@ impl<'c, 'p> IngestSink<'c, 'p> {
                 return Ok(());
             }
         };
-        if self
+        let erased = self
             .erased_seen
             .get(&m.author.native_id)
-            .is_some_and(Option::is_some)
-        {
+            .is_some_and(Option::is_some);
+        if erased {
             // Erased: kept as an anonymous, textless record (counted, never shown).
             m.text.clear();
             m.subject = None;
@@ -640,7 +675,11 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         }
         self.insert_text.execute(params![id, m.text])?;
         if let Some(measurer) = self.measurer {
-            let measure = (measurer.measure)(m.subject.as_deref().unwrap_or(""), &m.text);
+            // An erased author's text was emptied after it was measured: measure it again.
+            let measure = match measured {
+                Some(x) if !erased => x,
+                _ => (measurer.measure)(m.subject.as_deref().unwrap_or(""), &m.text),
+            };
             crate::measures::insert(&mut self.insert_measure, id, measurer.key, &measure)?;
         }
         for mentioned in &m.mentions {
@@ -667,7 +706,8 @@ impl<'c, 'p> IngestSink<'c, 'p> {
 
 impl Sink for IngestSink<'_, '_> {
     fn message(&mut self, message: RawMessage) -> Result<(), SinkError> {
-        self.store(message).map_err(|e| Box::new(e) as SinkError)
+        self.store(message, None)
+            .map_err(|e| Box::new(e) as SinkError)
     }
 
     fn diagnostic(&mut self, d: Diagnostic) {

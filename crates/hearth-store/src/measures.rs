@@ -62,6 +62,15 @@ pub(crate) fn state(conn: &rusqlite::Connection) -> Result<Option<(i64, i64)>, S
         .optional()?)
 }
 
+/// Records that every message has its measures for `key`.
+pub(crate) fn complete(conn: &rusqlite::Connection, key: (i64, i64)) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO measures_state (one, lexicon, names_key) VALUES (1, ?1, ?2)",
+        params![key.0, key.1],
+    )?;
+    Ok(())
+}
+
 /// Forgets that the measures are complete (they are computed again on the next refresh).
 pub(crate) fn invalidate(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     conn.execute("DELETE FROM measures_state", [])?;
@@ -133,10 +142,7 @@ impl Store {
             progress(done, total as u64);
         }
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT OR REPLACE INTO measures_state (one, lexicon, names_key) VALUES (1, ?1, ?2)",
-            params![key.0, key.1],
-        )?;
+        complete(&tx, key)?;
         crate::bump_generation(&tx)?;
         tx.commit()?;
         Ok(done)

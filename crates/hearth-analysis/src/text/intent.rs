@@ -34,6 +34,7 @@
 //! (`fixtures/intents/labels.jsonl`, drawn by `fixtures/intents/draw.py`); precision and
 //! recall per intent are in docs/metrics.md and checked by `intents_match_the_hand_labels`.
 
+use super::sentiment::Fnv;
 use serde::Serialize;
 
 /// What a message wants.
@@ -252,14 +253,119 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn has(hay: &[String], phrases: &[&str]) -> usize {
-    phrases
-        .iter()
-        .filter(|p| {
-            let needle = words(p);
-            !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle.as_slice())
-        })
-        .count()
+/// The lists the rules look for, in one index by first word (one lookup a word).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Problem,
+    Solved,
+    Thanks,
+    Request,
+    Announce,
+    Openers,
+    Asking,
+    AskBack,
+    Praise,
+}
+
+const LISTS: [(List, &[&str]); 9] = [
+    (List::Problem, PROBLEM),
+    (List::Solved, SOLVED),
+    (List::Thanks, THANKS),
+    (List::Request, REQUEST),
+    (List::Announce, ANNOUNCE),
+    (List::Openers, OPENERS),
+    (List::Asking, ASKING),
+    (List::AskBack, ASK_BACK),
+    (List::Praise, PRAISE),
+];
+
+/// Phrases by first word: (list, index in the list, the words after the first).
+type ByFirst = std::collections::HashMap<String, Vec<(List, usize, Vec<String>)>, Fnv>;
+
+/// Each phrase of every list, indexed by its first word.
+struct Phrases {
+    by_first: ByFirst,
+}
+
+/// What a scan found: distinct phrases of each list; `Solved` counts only in the first
+/// `SHORT` words and `Openers` only at the start.
+#[derive(Default)]
+struct Found {
+    counts: [usize; 9],
+}
+
+impl Found {
+    fn of(&self, list: List) -> usize {
+        self.counts[list as usize]
+    }
+}
+
+impl Phrases {
+    fn new() -> Self {
+        let mut by_first = ByFirst::default();
+        for (list, phrases) in LISTS {
+            for (k, p) in phrases.iter().enumerate() {
+                let w = words(p);
+                if let Some((first, rest)) = w.split_first() {
+                    by_first
+                        .entry(first.clone())
+                        .or_default()
+                        .push((list, k, rest.to_vec()));
+                }
+            }
+        }
+        Phrases { by_first }
+    }
+
+    fn scan(&self, hay: &[&str]) -> Found {
+        let mut found = Found::default();
+        let mut seen: Vec<(List, usize)> = Vec::new();
+        for (at, w) in hay.iter().enumerate() {
+            let Some(list) = self.by_first.get(*w) else {
+                continue;
+            };
+            for (l, k, rest) in list {
+                let counts = match l {
+                    List::Solved => at < SHORT,
+                    List::Openers => at == 0,
+                    _ => true,
+                };
+                if counts && !seen.contains(&(*l, *k)) && follows(&hay[at + 1..], rest) {
+                    seen.push((*l, *k));
+                    found.counts[*l as usize] += 1;
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Whether `hay` starts with the words `rest`.
+fn follows(hay: &[&str], rest: &[String]) -> bool {
+    hay.len() >= rest.len() && rest.iter().zip(hay).all(|(a, b)| a == b)
+}
+
+/// The text lowercased, with typographic apostrophes made plain (one allocation).
+pub(crate) fn normalized(text: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.contains('’') {
+        lower.replace('’', "'")
+    } else {
+        lower
+    }
+}
+
+/// Words of normalized text, as slices of it.
+pub(crate) fn tokens(norm: &str) -> Vec<&str> {
+    norm.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn phrases() -> &'static Phrases {
+    static PHRASES: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(Phrases::new)
 }
 
 /// The sentences of `text` that end in a question mark (links left out).
@@ -282,60 +388,102 @@ fn questions(text: &str) -> Vec<String> {
     out
 }
 
+/// What the rules look at in a message's own words, found once (a message is classified as
+/// a thread start and as a reply from the same features).
+#[derive(Debug, Clone)]
+pub struct Features {
+    words: usize,
+    asked: bool,
+    asks_only_back: bool,
+    problems: usize,
+    first_person: usize,
+    second_person: usize,
+    opener: bool,
+    announce: bool,
+    hopefully_early: bool,
+    solved_early: bool,
+    thanks: bool,
+    request: bool,
+    praise: bool,
+}
+
+/// The features of a message's own words.
+pub fn features(own: &str) -> Features {
+    let norm = normalized(own);
+    features_of(own, &tokens(&norm))
+}
+
+/// [`features`] from the own words and their [`tokens`] (computed once by the caller).
+pub(crate) fn features_of(own: &str, w: &[&str]) -> Features {
+    let p = phrases();
+    let asked = questions(own);
+    let count = |set: &[&str]| w.iter().filter(|x| set.contains(x)).count();
+    let found = p.scan(w);
+    Features {
+        words: w.len(),
+        asks_only_back: !asked.is_empty()
+            && asked.iter().all(|q| {
+                let qn = normalized(q);
+                p.scan(&tokens(&qn)).of(List::AskBack) > 0
+            }),
+        asked: !asked.is_empty(),
+        problems: found.of(List::Problem),
+        first_person: count(&["i", "i'm", "i've", "i'd", "my", "me", "we", "our", "us"]),
+        second_person: count(&["you", "your", "you're", "you'll", "you've"]),
+        opener: found.of(List::Openers) > 0 || found.of(List::Asking) > 0,
+        announce: found.of(List::Announce) > 0,
+        hopefully_early: w[..w.len().min(SHORT)].contains(&"hopefully"),
+        solved_early: found.of(List::Solved) > 0,
+        thanks: found.of(List::Thanks) > 0,
+        request: found.of(List::Request) > 0,
+        praise: found.of(List::Praise) > 0,
+    }
+}
+
 /// The intent of a message from its own words; `starts_thread` is whether it opens a thread
 /// (a reply's questions and problem words are often a helper's, about the asker's problem).
 pub fn classify(own: &str, starts_thread: bool) -> Classified {
-    let w = words(own);
-    let asked = questions(own);
-    let problems = has(&w, PROBLEM);
+    decide(&features(own), starts_thread)
+}
+
+/// The intent from a message's [`features`].
+pub fn decide(f: &Features, starts_thread: bool) -> Classified {
     let c = |intent, rule| Classified { intent, rule };
-    let count = |set: &[&str]| w.iter().filter(|x| set.contains(&x.as_str())).count();
     // Whose trouble is it? The writer's ("I", "my", "we") or the reader's ("you", "your").
-    let own_trouble = starts_thread
-        || count(&["i", "i'm", "i've", "i'd", "my", "me", "we", "our", "us"])
-            > count(&["you", "your", "you're", "you'll", "you've"]);
-    let opener = OPENERS.iter().any(|o| w.starts_with(&words(o))) || has(&w, ASKING) > 0;
-    if asked.is_empty() && has(&w, ANNOUNCE) > 0 {
+    let own_trouble = starts_thread || f.first_person > f.second_person;
+    if !f.asked && f.announce {
         return c(Intent::Announcement, "tells news");
     }
     // A closing says so early ("Thanks, that works"; "I was able to fix it"), in a reply.
-    let head = &w[..w.len().min(SHORT)];
-    if asked.is_empty()
+    if !f.asked
         && !starts_thread
-        && !head.iter().any(|x| x == "hopefully")
-        && (has(head, SOLVED) > 0 || (has(&w, THANKS) > 0 && problems == 0 && w.len() <= SHORT))
+        && !f.hopefully_early
+        && (f.solved_early || (f.thanks && f.problems == 0 && f.words <= SHORT))
     {
         return c(Intent::Thanks, "thanks or solved, no question");
     }
-    if has(&w, REQUEST) > 0 && own_trouble {
+    if f.request && own_trouble {
         return c(Intent::Request, "asks for something");
     }
-    if own_trouble && (problems >= 2 || (problems == 1 && asked.is_empty())) {
+    if own_trouble && (f.problems >= 2 || (f.problems == 1 && !f.asked)) {
         return c(Intent::Problem, "reports a problem of the writer's");
     }
-    if !asked.is_empty() {
-        let ask_back = |q: &String| {
-            let qw = words(q);
-            ASK_BACK.iter().any(|a| {
-                let needle = words(a);
-                qw.windows(needle.len()).any(|x| x == needle.as_slice())
-            })
-        };
-        if !starts_thread && asked.iter().all(ask_back) {
+    if f.asked {
+        if !starts_thread && f.asks_only_back {
             return c(Intent::Other, "a reply that asks the asker back");
         }
         return c(Intent::Question, "asks a question");
     }
-    if opener && own_trouble {
+    if f.opener && own_trouble {
         return c(Intent::Question, "opens like a question");
     }
-    if problems >= 1 && own_trouble {
+    if f.problems >= 1 && own_trouble {
         return c(Intent::Problem, "reports a problem of the writer's");
     }
-    if has(&w, PRAISE) > 0 {
+    if f.praise {
         return c(Intent::Praise, "praises");
     }
-    if starts_thread && w.len() >= 3 {
+    if starts_thread && f.words >= 3 {
         return c(Intent::Question, "opens a thread");
     }
     c(Intent::Other, "none of the above")

@@ -14,7 +14,7 @@
 //! numbers (`tests/measures.rs` in the CLI compares them on usrp-users).
 
 use super::{intent, sentiment};
-use crate::route::{contains, untagged, words};
+use crate::route::{untagged, words};
 use hearth_model::{BrandRules, TextMeasure};
 
 /// The version of the sentiment lexicon and intent rules the stored measures come from.
@@ -87,12 +87,32 @@ impl Names {
     /// Which groups a message names: bit k for group k (subject without mailing-list tags,
     /// and the own words of the body).
     pub fn hits(&self, subject: &str, body: &str) -> u64 {
-        let own = sentiment::own_words(body);
-        let mut w = words(&untagged(subject));
-        w.extend(words(&own));
+        self.hits_own(subject, &sentiment::own_words(body))
+    }
+
+    /// The same from the body's own words.
+    pub fn hits_own(&self, subject: &str, own: &str) -> u64 {
+        let norm = intent::normalized(own);
+        self.hits_tokens(subject, &intent::tokens(&norm))
+    }
+
+    /// The same from the tokens of the body's own words ([`intent::tokens`]: the words
+    /// `route::words` gives, as slices).
+    pub fn hits_tokens(&self, subject: &str, own: &[&str]) -> u64 {
+        if self.groups.iter().all(|g| g.2.is_empty()) {
+            return 0;
+        }
+        let subject = intent::normalized(&untagged(subject));
+        let mut w: Vec<&str> = intent::tokens(&subject);
+        w.extend_from_slice(own);
         let mut mask = 0u64;
         for (k, (_, _, lists)) in self.groups.iter().enumerate() {
-            if lists.iter().any(|n| contains(&w, n)) {
+            let named = lists.iter().any(|n| {
+                !n.is_empty()
+                    && w.windows(n.len())
+                        .any(|x| x.iter().zip(n).all(|(a, b)| a == b))
+            });
+            if named {
                 mask |= 1 << k;
             }
         }
@@ -119,8 +139,11 @@ pub fn label_name(code: i8) -> &'static str {
 
 /// Every measure of one message.
 pub fn measure(subject: &str, body: &str, names: &Names) -> TextMeasure {
-    let s = sentiment::score(body);
     let own = sentiment::own_words(body);
+    let s = sentiment::score_own(&own);
+    let norm = intent::normalized(&own);
+    let tokens = intent::tokens(&norm);
+    let f = intent::features_of(&own, &tokens);
     let code = |i: intent::Intent| {
         intent::Intent::ALL
             .iter()
@@ -130,9 +153,9 @@ pub fn measure(subject: &str, body: &str, names: &Names) -> TextMeasure {
     TextMeasure {
         compound: s.compound,
         label: label_code(s.label),
-        intent_root: code(intent::classify(&own, true).intent),
-        intent_reply: code(intent::classify(&own, false).intent),
-        names: names.hits(subject, body),
+        intent_root: code(intent::decide(&f, true).intent),
+        intent_reply: code(intent::decide(&f, false).intent),
+        names: names.hits_tokens(subject, &tokens),
     }
 }
 

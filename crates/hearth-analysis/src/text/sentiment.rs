@@ -370,8 +370,13 @@ enum Kind {
 }
 
 pub fn score(text: &str) -> Scored {
+    score_own(&own_words(text))
+}
+
+/// [`score`] of text already reduced to its [`own_words`].
+pub fn score_own(own: &str) -> Scored {
     let t = tables();
-    let clean = own_words(text).to_lowercase();
+    let clean = own.to_lowercase();
     // Words as slices of the cleaned text; "n't" becomes "not"; a code-looking token is one
     // empty word (it separates, and says nothing).
     let mut words: Vec<&str> = Vec::new();
