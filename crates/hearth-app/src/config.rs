@@ -70,6 +70,20 @@ business_hours = ""
 business_days = ["mon", "tue", "wed", "thu", "fri"]
 # Fewest posts in a weekday x hour slot, format or length to compare it.
 min_posts_per_slot = 5
+# Posts published from Hearth (hearth post, hearth publish): "required" makes a second
+# person (an admin or one of approvers) approve a post before it can be scheduled; its
+# author never can.
+approval = "none"
+approvers = []
+# Mastodon's length limit when the instance does not state its own.
+mastodon_characters = 500
+
+[social.utm]
+# Added to every link of a published post; {network} and {post} are filled in; "" adds none.
+source = "{network}"
+medium = "social"
+campaign = ""
+content = "hearth-post-{post}"
 
 # [limits]
 # The most bytes one record may take (a JSON element, a line, a mail message); a larger one
@@ -164,6 +178,36 @@ pub fn problems(config: &Config) -> Vec<String> {
                 &format!("[social] followers.{account:?}"),
                 n.to_string(),
                 "a count of 0 or more",
+            );
+        }
+    }
+    if !["none", "required"].contains(&so.approval.as_str()) {
+        bad(
+            "[social] approval",
+            format!("{:?}", so.approval),
+            "\"none\" or \"required\"",
+        );
+    }
+    if so.mastodon_characters < 1 {
+        bad(
+            "[social] mastodon_characters",
+            so.mastodon_characters.to_string(),
+            "1 or more",
+        );
+    }
+    for (name, v) in [
+        ("source", &so.utm.source),
+        ("medium", &so.utm.medium),
+        ("campaign", &so.utm.campaign),
+        ("content", &so.utm.content),
+    ] {
+        if v.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "&#?".contains(c))
+        {
+            bad(
+                &format!("[social.utm] {name}"),
+                format!("{v:?}"),
+                "a value without spaces, &, # or ?",
             );
         }
     }

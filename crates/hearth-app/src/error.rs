@@ -13,6 +13,15 @@ pub enum AppError {
     /// The thing asked for (a person, a queue item, a metric) does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The caller may not do this (the author approving their own post).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing changed meanwhile, or is in a state that does not allow this.
+    #[error("{0}")]
+    Conflict(String),
+    /// A network (Bluesky, Mastodon) did not take a request.
+    #[error(transparent)]
+    Publish(#[from] hearth_publish::PublishError),
     /// The data directory holds no store yet.
     #[error("no store in {dir} yet: read an export first (hearth --data {dir} ingest mbox PATH)")]
     NoStore { dir: String },

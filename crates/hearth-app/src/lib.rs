@@ -6,6 +6,7 @@
 //! `--json` prints and `/api/v1` serves, byte for byte the same; errors are [`AppError`]s whose
 //! kind says whether the caller can fix them.
 
+pub mod accounts;
 pub mod audit;
 pub mod check_job;
 pub mod config;
@@ -19,7 +20,9 @@ pub mod init;
 pub mod measures;
 pub mod members;
 pub mod metrics;
+pub mod outbox;
 pub mod people;
+pub mod publish;
 pub mod queue;
 pub mod report;
 pub mod route;

@@ -49,6 +49,7 @@ impl Role {
             Permission::Read => true,
             Permission::Admin => self == Role::Admin,
             Permission::People => matches!(self, Role::Admin | Role::Community),
+            Permission::Posts => matches!(self, Role::Admin | Role::Social),
             Permission::Queue(team) => match self {
                 Role::Admin => true,
                 Role::Community => team == Team::Community,
@@ -85,6 +86,8 @@ pub enum Permission {
     Queue(Team),
     /// Merge and split people.
     People,
+    /// Write, review, schedule and publish the brand's posts; connect its accounts.
+    Posts,
     /// Users, tokens, locks, the audit log, ingest.
     Admin,
 }

@@ -356,6 +356,38 @@ pub struct SocialRules {
     pub business_days: Vec<String>,
     /// Fewest posts in a weekday × hour slot (or a format, or a length) to compare it.
     pub min_posts_per_slot: usize,
+    /// `"none"`: the author may schedule their own post; `"required"`: a second person (an
+    /// admin or one of `approvers`) approves it first, and never its author.
+    pub approval: String,
+    /// Who may approve besides admins: team user names (`alice`) or audit actors
+    /// (`cli:alice`).
+    pub approvers: Vec<String>,
+    /// Mastodon's length limit when the instance does not say its own.
+    pub mastodon_characters: usize,
+    /// UTM parameters added to every link of a post Hearth publishes.
+    pub utm: UtmRules,
+}
+
+/// The UTM parameters of links in published posts. `{network}` becomes `bluesky` or
+/// `mastodon`, `{post}` the post's number; an empty value adds no parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UtmRules {
+    pub source: String,
+    pub medium: String,
+    pub campaign: String,
+    pub content: String,
+}
+
+impl Default for UtmRules {
+    fn default() -> Self {
+        UtmRules {
+            source: "{network}".to_owned(),
+            medium: "social".to_owned(),
+            campaign: String::new(),
+            content: "hearth-post-{post}".to_owned(),
+        }
+    }
 }
 
 impl Default for SocialRules {
@@ -369,6 +401,10 @@ impl Default for SocialRules {
                 .map(String::from)
                 .to_vec(),
             min_posts_per_slot: 5,
+            approval: "none".to_owned(),
+            approvers: Vec::new(),
+            mastodon_characters: 500,
+            utm: UtmRules::default(),
         }
     }
 }

@@ -13,7 +13,7 @@ mod snapshot;
 
 pub use config::{
     BrandRules, Config, IdentityRules, QueueRules, ROUTE_QUEUES, RoleRules, RouteRule, RouteRules,
-    SocialRules, When, default_route_rules,
+    SocialRules, UtmRules, When, default_route_rules,
 };
 pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
 pub use raw::{PostMetrics, RawAccount, RawMessage};

@@ -96,6 +96,7 @@ pub fn authorize(route: &Route, who: Option<&Principal>) -> Result<(), Problem> 
         Access::Public => return Ok(()),
         Access::Read | Access::Queue | Access::Session => Permission::Read,
         Access::People => Permission::People,
+        Access::Posts => Permission::Posts,
         Access::Admin => Permission::Admin,
     };
     let Some(who) = who else {

@@ -37,6 +37,9 @@ pub struct Options {
     pub max_body: usize,
     /// The unit of the login throttle's waits (1 s; tests shorten it).
     pub login_delay_unit: std::time::Duration,
+    /// How often the server publishes the posts whose time has come (`None`: never; then
+    /// `hearth publish` from cron does it).
+    pub publish_every: Option<std::time::Duration>,
 }
 
 impl Options {
@@ -47,6 +50,7 @@ impl Options {
             limits: SessionLimits::default(),
             max_body: 256 * 1024 * 1024,
             login_delay_unit: std::time::Duration::from_secs(1),
+            publish_every: Some(std::time::Duration::from_secs(60)),
         }
     }
 }
@@ -151,6 +155,38 @@ pub async fn serve(
             }
         })
     };
+    // Scheduled posts are published when their time comes, exactly once (the outbox's
+    // deliveries and a lock file keep this run and `hearth publish` from meeting twice).
+    let publisher = state.options.publish_every.map(|every| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let actor = hearth_app::outbox::Actor {
+                name: "server:publisher".to_owned(),
+                admin: false,
+            };
+            loop {
+                let (data, actor2) = (state.data().to_path_buf(), actor.clone());
+                let run = tokio::task::spawn_blocking(move || {
+                    hearth_app::publish::publish_due(
+                        &data,
+                        &actor2,
+                        &hearth_app::publish::Options::default(),
+                    )
+                })
+                .await;
+                match run {
+                    Ok(Ok(v)) if v["due"].as_u64().unwrap_or(0) > 0 => {
+                        tracing::info!(posts = %v["posts"], "published what was due");
+                        state.cache.clear();
+                    }
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!("publishing: {e}"),
+                    Err(e) => tracing::warn!("publishing stopped: {e}"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
+    });
     let app = routes::router(state);
     let out = axum::serve(
         listener,
@@ -159,6 +195,9 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
+    if let Some(p) = publisher {
+        p.abort();
+    }
     out
 }
 

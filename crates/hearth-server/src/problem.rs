@@ -74,6 +74,9 @@ impl From<AppError> for Problem {
         match e {
             AppError::Invalid(_) => Problem::bad_request(detail),
             AppError::NotFound(_) => Problem::not_found(detail),
+            AppError::Forbidden(_) => Problem::forbidden(detail),
+            AppError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            AppError::Publish(_) => Problem::new(StatusCode::BAD_GATEWAY, "network", detail),
             AppError::NoStore { .. } => {
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "no-store", detail)
             }

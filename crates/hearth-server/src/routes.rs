@@ -31,6 +31,8 @@ pub enum Access {
     Queue,
     /// Community and admin: merges and splits.
     People,
+    /// Social and admin: the brand's posts (approval rules are the handler's).
+    Posts,
     /// Admin only.
     Admin,
 }
@@ -43,6 +45,7 @@ impl Access {
             Access::Session => "any logged-in user",
             Access::Queue => "community (community items), social (social items), admin",
             Access::People => "community, admin",
+            Access::Posts => "social, admin",
             Access::Admin => "admin",
         }
     }
@@ -255,7 +258,9 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/threads/{id}", Read, "pages", "A thread: its messages in order, first responder and brand people marked, response times.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::thread),
     route!("GET", "/metrics", Read, "pages", "Every community metric with its value.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::metrics),
     route!("GET", "/metrics/{name}", Read, "pages", "One metric: definition, value, what is behind it.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::metric),
-    route!("GET", "/social", Read, "pages", "The social media side: posts, best time, responses, share of voice, alerts.", query: ["since", "until", "space"], kind: Html, run: crate::dash::social::page),
+    route!("GET", "/social", Read, "pages", "The social media side: publishing (composer, review list, calendar), posts, best time, responses, share of voice, alerts.", query: ["since", "until", "space", "done", "error"], kind: Html, run: crate::dash::social::page),
+    route!("POST", "/social/compose", Posts, "pages", "A new draft from the composer (multipart form: text, network, bluesky_text, mastodon_text, image, alt).", query: [], body: BodyKind::Upload, kind: Html, run: crate::dash::publishing::compose),
+    route!("POST", "/social/posts/act", Posts, "pages", "Submit, approve, schedule (at, or best) or cancel a post from the review list (fields id, action, at, best).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::publishing::act),
     route!("GET", "/audit", Read, "pages", "The role audit.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::audit),
     route!("GET", "/routing", Read, "pages", "Inbound items with queue and reason.", query: ["since", "until", "space", "all"], kind: Html, run: crate::dash::community::routing),
     route!("GET", "/jobs", Read, "pages", "The job-posting check: paste a description.", query: [], kind: Html, run: crate::dash::social::jobs),
@@ -289,6 +294,13 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/api/v1/social/mentions", Read, "social", "Mentions and share of voice, as `hearth social mentions --json`.", query: ["since", "until", "space"], run: social_mentions),
     route!("GET", "/api/v1/alerts", Read, "social", "Alert days with their explanations, as `hearth alerts --json`.", query: ["since", "until", "space", "stream"], run: alerts),
     route!("POST", "/api/v1/check-job", Read, "social", "Check a job description (plain text body), as `hearth check-job - --json`.", query: [], body: BodyKind::Text, run: check_job),
+    route!("GET", "/api/v1/posts", Read, "publishing", "The brand's posts, newest first, as `hearth post list --json` (state: only those).", query: ["state"], pages: "/posts", run: posts_list),
+    route!("POST", "/api/v1/posts", Posts, "publishing", "A new draft, as `hearth post draft` (fields text, networks: a list or comma-separated, bluesky_text, mastodon_text, images: [{name, alt, base64}]).", query: [], body: BodyKind::Fields(POST_FIELDS), run: post_draft),
+    route!("GET", "/api/v1/posts/{id}", Read, "publishing", "One post: its text per network with length and limit, images, time, deliveries; as `hearth post show ID --json`.", query: [], run: post_show),
+    route!("POST", "/api/v1/posts/{id}", Posts, "publishing", "Edit a post (same fields as a draft; absent ones are kept); it goes back to draft.", query: [], body: BodyKind::Fields(POST_FIELDS), run: post_edit),
+    route!("POST", "/api/v1/posts/{id}/{action}", Posts, "publishing", "Move a post: action submit, approve, schedule (field at: a time in the brand's zone or RFC 3339, or best: true) or cancel (field reason); as `hearth post ACTION ID`.", query: [], body: BodyKind::Fields(&["at", "best", "reason"]), run: post_action),
+    route!("POST", "/api/v1/publish", Posts, "publishing", "Publish every scheduled post whose time has come, exactly once; as `hearth publish --json`.", query: [], body: BodyKind::Fields(&[]), run: publish_due),
+    route!("GET", "/api/v1/accounts", Read, "publishing", "The connected Bluesky and Mastodon accounts (never their secrets).", query: [], run: accounts),
     route!("POST", "/api/v1/ingest", Admin, "admin", "Read an uploaded export file (the body) into the store; format auto tells it from the file.", query: ["format", "name"], body: BodyKind::Upload, run: ingest),
     route!("GET", "/api/v1/audit/log", Admin, "admin", "The audit log of every change, newest first.", query: [], pages: "", run: audit_log),
     route!("GET", "/api/v1/users", Admin, "admin", "Users and their roles.", query: [], run: users),
@@ -1493,4 +1505,194 @@ async fn lock_clear(call: Call) -> Result<Response, Problem> {
         .with_store(move |s| hearth_app::team::clear_lock(s, &s2, &actor))
         .await?;
     ok(&json!({"cleared": subject}))
+}
+
+// ---- publishing ----------------------------------------------------------------------
+
+/// The fields of a draft or an edit.
+const POST_FIELDS: &[&str] = &[
+    "text",
+    "networks",
+    "bluesky_text",
+    "mastodon_text",
+    "images",
+];
+
+/// Who is acting on a post, for the approval rule.
+fn post_actor(call: &Call) -> Result<hearth_app::outbox::Actor, Problem> {
+    let who = call.who()?;
+    Ok(hearth_app::outbox::Actor {
+        name: who.actor(),
+        admin: who.role == Role::Admin,
+    })
+}
+
+/// A draft's or an edit's fields as the outbox takes them.
+fn compose(f: &serde_json::Map<String, Value>) -> Result<hearth_app::outbox::Compose, Problem> {
+    use base64::Engine as _;
+    let networks = match f.get("networks") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        Some(Value::Array(a)) => Some(
+            a.iter()
+                .map(|v| {
+                    v.as_str().map(str::to_owned).ok_or_else(|| {
+                        Problem::bad_request("networks is a list of names: bluesky, mastodon")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => {
+            return Err(Problem::bad_request(
+                "networks is a list of names: bluesky, mastodon",
+            ));
+        }
+    };
+    let mut versions = std::collections::BTreeMap::new();
+    for network in ["bluesky", "mastodon"] {
+        if let Some(t) = text_field(f, &format!("{network}_text")) {
+            versions.insert(network.to_owned(), t);
+        }
+    }
+    let images = match f.get("images") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(list)) => Some(
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(s("base64").as_bytes())
+                        .map_err(|e| {
+                            Problem::bad_request(format!("images[{i}].base64 is not base64: {e}"))
+                        })?;
+                    Ok(hearth_app::outbox::Image {
+                        file_name: Some(s("name"))
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or_else(|| format!("image-{}", i + 1)),
+                        alt: s("alt"),
+                        bytes,
+                    })
+                })
+                .collect::<Result<Vec<_>, Problem>>()?,
+        ),
+        Some(_) => {
+            return Err(Problem::bad_request(
+                "images is a list of {name, alt, base64}",
+            ));
+        }
+    };
+    Ok(hearth_app::outbox::Compose {
+        text: text_field(f, "text"),
+        networks,
+        versions,
+        images,
+    })
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> hearth_app::Result<T> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Problem::internal(e.to_string()))?
+        .map_err(Problem::from)
+}
+
+fn post_id(call: &Call) -> Result<i64, Problem> {
+    let id = call.param("id");
+    id.parse()
+        .map_err(|_| Problem::not_found(format!("no post {id:?}: post ids are numbers")))
+}
+
+async fn posts_list(call: Call) -> Result<Response, Problem> {
+    #[derive(serde::Deserialize)]
+    struct Q {
+        state: Option<String>,
+    }
+    let q: Q = call.q()?;
+    let data = call.data();
+    let out = blocking(move || hearth_app::outbox::list_json(&data, q.state.as_deref())).await?;
+    ok(&out)
+}
+
+async fn post_draft(call: Call) -> Result<Response, Problem> {
+    let c = compose(&call.fields()?)?;
+    let (data, actor) = (call.data(), post_actor(&call)?);
+    let out = blocking(move || hearth_app::outbox::draft(&data, c, &actor)).await?;
+    Ok(json_response(StatusCode::CREATED, &out))
+}
+
+async fn post_show(call: Call) -> Result<Response, Problem> {
+    let (data, id) = (call.data(), post_id(&call)?);
+    ok(&blocking(move || hearth_app::outbox::show_json(&data, id)).await?)
+}
+
+async fn post_edit(call: Call) -> Result<Response, Problem> {
+    let c = compose(&call.fields()?)?;
+    let (data, id, actor) = (call.data(), post_id(&call)?, post_actor(&call)?);
+    ok(&blocking(move || hearth_app::outbox::edit(&data, id, c, &actor)).await?)
+}
+
+async fn post_action(call: Call) -> Result<Response, Problem> {
+    use hearth_app::outbox::{self, When};
+    let f = call.fields()?;
+    let (data, id, actor) = (call.data(), post_id(&call)?, post_actor(&call)?);
+    let action = call.param("action");
+    let best = matches!(f.get("best"), Some(Value::Bool(true)))
+        || text_field(&f, "best").is_some_and(|v| v == "true" || v == "on");
+    let at = text_field(&f, "at").filter(|s| !s.trim().is_empty());
+    let reason = text_field(&f, "reason").filter(|s| !s.trim().is_empty());
+    let out = blocking(move || match action.as_str() {
+        "submit" => outbox::submit(&data, id, &actor),
+        "approve" => outbox::approve(&data, id, &actor),
+        "schedule" => {
+            let when = match (best, at) {
+                (true, _) => When::Best,
+                (false, Some(at)) => {
+                    let config = hearth_app::config::load(&data)?;
+                    When::At(outbox::parse_time(&config, &at)?)
+                }
+                (false, None) => {
+                    return Err(hearth_app::AppError::Invalid(
+                        "schedule needs at (a time) or best: true".to_owned(),
+                    ));
+                }
+            };
+            outbox::schedule(&data, id, when, &actor)
+        }
+        "cancel" => outbox::cancel(&data, id, reason.as_deref(), &actor),
+        other => Err(hearth_app::AppError::NotFound(format!(
+            "no action {other:?}: submit, approve, schedule or cancel"
+        ))),
+    })
+    .await?;
+    ok(&out)
+}
+
+async fn publish_due(call: Call) -> Result<Response, Problem> {
+    call.fields()?;
+    let (data, actor) = (call.data(), post_actor(&call)?);
+    let out = blocking(move || {
+        hearth_app::publish::publish_due(&data, &actor, &hearth_app::publish::Options::default())
+    })
+    .await?;
+    ok(&out)
+}
+
+async fn accounts(call: Call) -> Result<Response, Problem> {
+    let data = call.data();
+    let out = blocking(move || {
+        Ok(hearth_app::accounts::to_json(&hearth_app::accounts::load(
+            &data,
+        )?))
+    })
+    .await?;
+    ok(&out)
 }

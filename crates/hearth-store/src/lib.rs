@@ -15,6 +15,7 @@ pub mod export;
 mod ingest;
 pub mod measures;
 mod migrate;
+pub mod outbox;
 mod posts;
 mod queue;
 mod replies;

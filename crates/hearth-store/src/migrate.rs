@@ -49,6 +49,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-12-02-11_text_measures",
         include_str!("../migrations/2026-12-02-11_text_measures.sql"),
     ),
+    (
+        "2026-12-02-12_outbox",
+        include_str!("../migrations/2026-12-02-12_outbox.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

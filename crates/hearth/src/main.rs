@@ -101,6 +101,22 @@ enum Command {
         /// The new file.
         file: std::path::PathBuf,
     },
+    /// The brand's own posts: draft, review, approve, schedule (at a time or the best
+    /// time), for Bluesky and Mastodon.
+    Post {
+        #[command(subcommand)]
+        command: commands::post::Command,
+    },
+    /// Publish every scheduled post whose time has come, exactly once (re-runs publish
+    /// nothing twice).
+    #[command(after_help = commands::post::PUBLISH_EXIT_CODES)]
+    Publish(commands::post::PublishArgs),
+    /// The brand's accounts to publish with; their secrets go to secrets.toml (owner only),
+    /// never to hearth.toml.
+    Connect {
+        #[command(subcommand)]
+        command: commands::post::ConnectCommand,
+    },
     /// Tokens for scripts (`Authorization: Bearer TOKEN`).
     Token {
         #[command(subcommand)]
@@ -167,6 +183,9 @@ fn main() -> ExitCode {
             .map_err(anyhow::Error::from),
         Command::User { command } => commands::users::run_user(&cli.data, command),
         Command::Token { command } => commands::users::run_token(&cli.data, command),
+        Command::Post { command } => commands::post::run(&cli.data, command),
+        Command::Publish(args) => commands::post::run_publish(&cli.data, args),
+        Command::Connect { command } => commands::post::run_connect(&cli.data, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

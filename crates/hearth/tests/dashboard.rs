@@ -662,3 +662,151 @@ async fn the_shareable_report_reads_on_a_phone() {
     .expect("png");
     c.close().await.expect("close");
 }
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// The social team's own work in the browser, with `[social] approval = "required"`: write a
+/// post with an image and its alt text in the composer, send it for review, be refused as its
+/// approver, have an admin approve it and schedule it at the best time the @ADHOrg export
+/// suggests, and find it in the calendar. The page passes axe and reads at 390 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_social_team_writes_reviews_and_schedules_posts() {
+    common::setup_test_tools();
+    let axe_source =
+        std::fs::read_to_string(repo().join(".tools/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core");
+    let dir = data_dir(Some("[social]\napproval = \"required\"\n"));
+    let x = repo().join("../shared/data/social/twitter-adho");
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "auto", x.to_str().expect("p")],
+    );
+    assert_eq!(code, 0, "{err}");
+    add_user(dir.path(), "sol", "social");
+    add_user(dir.path(), "ada", "admin");
+    let server = Server::start(dir.path());
+    let base = server.base.clone();
+    let (_driver, webdriver) = chromedriver();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = browser(&webdriver, profile.path()).await;
+    login(&c, &base, "sol").await;
+    c.goto(&format!("{base}/social")).await.expect("social");
+    c.find(Locator::Id("post-text"))
+        .await
+        .expect("the composer")
+        .send_keys("Hearth's verdict on our community: https://example.org/report <script>alert(1)</script>")
+        .await
+        .expect("type");
+    let png = repo().join("docs/img/report-verdict.png");
+    c.find(Locator::Id("post-image"))
+        .await
+        .expect("image field")
+        .send_keys(png.to_str().expect("utf-8"))
+        .await
+        .expect("choose the image");
+    c.find(Locator::Id("post-alt"))
+        .await
+        .expect("alt field")
+        .send_keys("The verdict: a community")
+        .await
+        .expect("type alt");
+    click(&c, "form.compose button[type=submit]").await;
+    assert_eq!(
+        text_of(&c, "#publishing .flash").await,
+        "Post 1 saved as a draft."
+    );
+    let item = text_of(&c, "#post-1").await;
+    assert!(item.contains("bluesky") && item.contains("/ 300"), "{item}");
+    assert!(
+        item.contains("<script>alert(1)</script>"),
+        "hostile text shows as text: {item}"
+    );
+    assert!(item.contains("alt: “The verdict: a community”"), "{item}");
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('#publishing script').length"
+        )
+        .await,
+        0
+    );
+    click(&c, "#post-1 form input[value=submit] ~ button").await;
+    assert_eq!(
+        text_of(&c, "#publishing .flash").await,
+        "Post 1 is in review."
+    );
+    // The author may not approve their own post.
+    click(&c, "#post-1 form input[value=approve] ~ button").await;
+    let refused = text_of(&c, "#publishing .flash.error").await;
+    assert!(
+        refused.contains("someone other than its author"),
+        "{refused}"
+    );
+    let violations = axe(&c, &axe_source).await;
+    assert!(
+        violations.is_empty(),
+        "/social with the composer: {violations:#?}"
+    );
+    tab_walk(&c, "/social").await;
+    let shot = c.screenshot().await.expect("screenshot");
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshots dir");
+    std::fs::write(shots.join("dash-publishing.png"), &shot).expect("png");
+    logout(&c).await;
+
+    // An admin approves it and schedules it at the best time.
+    login(&c, &base, "ada").await;
+    c.goto(&format!("{base}/social")).await.expect("social");
+    click(&c, "#post-1 form input[value=approve] ~ button").await;
+    assert_eq!(
+        text_of(&c, "#publishing .flash").await,
+        "Post 1 is approved."
+    );
+    click(&c, "#post-1 form button[name=best]").await;
+    let scheduled = text_of(&c, "#publishing .flash").await;
+    assert!(
+        scheduled.starts_with("Post 1 is scheduled for "),
+        "{scheduled}"
+    );
+    let calendar = text_of(&c, "table.calendar").await;
+    assert!(calendar.contains("post 1"), "{calendar}");
+    assert!(calendar.contains("best time: "), "{calendar}");
+    js(
+        &c,
+        "document.getElementById('to-review').scrollIntoView(); return 0",
+    )
+    .await;
+    let shot = c.screenshot().await.expect("screenshot");
+    std::fs::write(shots.join("dash-publishing-calendar.png"), &shot).expect("png");
+    if std::env::var("HEARTH_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::write(repo().join("docs/img/dash-publishing.png"), &shot).expect("png");
+    }
+    c.set_window_size(390, 844).await.expect("phone");
+    c.goto(&format!("{base}/social")).await.expect("social");
+    let overflow = js(
+        &c,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    )
+    .await;
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "/social scrolls sideways at 390 px"
+    );
+    // The API says the same, and the audit log has every step.
+    let (code, out, _) = hearth(dir.path(), &["post", "show", "1", "--json"]);
+    assert_eq!(code, 0);
+    let post: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(post["state"], "scheduled");
+    assert_eq!(post["author"], "user:sol");
+    assert_eq!(post["approved_by"], "user:ada");
+    assert_eq!(post["images"][0]["alt"], "The verdict: a community");
+    c.close().await.expect("close");
+}

@@ -9,6 +9,7 @@ mod common;
 
 use common::{PASSWORD, Server, VENDOR_RULES, add_user, data_dir, hearth, repo, usrp_users};
 use hearth_server::routes::{Access, BodyKind, Kind, ROUTES};
+use serde_json::json;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -296,6 +297,7 @@ fn every_route_refuses_without_login_and_follows_the_role_matrix() {
                 Access::Public | Access::Read | Access::Session => true,
                 Access::Queue => role != "viewer",
                 Access::People => role == "community" || role == "admin",
+                Access::Posts => role == "social" || role == "admin",
                 Access::Admin => role == "admin",
             };
             if allowed {
@@ -883,4 +885,104 @@ fn every_form_and_change_refuses_a_session_without_its_csrf_token() {
             ("posting", "Community Manager: welcome newcomers."),
         ]));
     assert_eq!(ok.status, 200, "{}", ok.body);
+}
+
+/// The brand's posts over the API, with `[social] approval = "required"`: a social token
+/// drafts (with an image as base64) and submits; the same token may not approve its own
+/// post; a viewer may not draft; an admin approves and schedules; the answers are the CLI's.
+#[test]
+fn posts_over_the_api_follow_the_approval_rule() {
+    use base64::Engine as _;
+    let dir = data_dir(Some("[social]\napproval = \"required\"\n"));
+    let d = dir.path();
+    let token = |name: &str, role: &str| {
+        let (code, out, err) = hearth(d, &["token", "create", name, "--role", role]);
+        assert_eq!(code, 0, "{err}");
+        out.trim().to_owned()
+    };
+    let (social, admin, viewer) = (
+        token("sol", "social"),
+        token("ada", "admin"),
+        token("vic", "viewer"),
+    );
+    let server = Server::start(d);
+    let png = std::fs::read(repo().join("docs/img/report-verdict.png")).expect("png");
+    let draft = json!({
+        "text": "Our verdict: https://example.org/r",
+        "networks": ["bluesky", "mastodon"],
+        "mastodon_text": "Our verdict, in full: https://example.org/r",
+        "images": [{"name": "verdict.png", "alt": "The verdict", "base64": base64::engine::general_purpose::STANDARD.encode(&png)}],
+    });
+    let refused = post_json(&server.url("/api/v1/posts"), Some(&viewer), &draft);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let made = post_json(&server.url("/api/v1/posts"), Some(&social), &draft);
+    assert_eq!(made.status, 201, "{}", made.body);
+    let p = made.json();
+    assert_eq!(
+        (p["id"].as_i64(), p["author"].as_str()),
+        (Some(1), Some("token:sol"))
+    );
+    assert_eq!(p["images"][0]["bytes"].as_u64(), Some(png.len() as u64));
+    assert_eq!(
+        p["versions"]["mastodon"],
+        "Our verdict, in full: https://example.org/r"
+    );
+    let unknown = post_json(
+        &server.url("/api/v1/posts"),
+        Some(&social),
+        &json!({"text": "x", "colour": "red"}),
+    );
+    assert_eq!(unknown.status, 400);
+    let submit = post_json(
+        &server.url("/api/v1/posts/1/submit"),
+        Some(&social),
+        &json!({}),
+    );
+    assert_eq!(submit.json()["state"], "in_review");
+    let own = post_json(
+        &server.url("/api/v1/posts/1/approve"),
+        Some(&social),
+        &json!({}),
+    );
+    assert_eq!(own.status, 403, "{}", own.body);
+    assert!(
+        own.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("other than its author"))
+    );
+    let ok = post_json(
+        &server.url("/api/v1/posts/1/approve"),
+        Some(&admin),
+        &json!({}),
+    );
+    assert_eq!(
+        (ok.status, ok.json()["approved_by"].as_str()),
+        (200, Some("token:ada"))
+    );
+    let again = post_json(
+        &server.url("/api/v1/posts/1/approve"),
+        Some(&admin),
+        &json!({}),
+    );
+    assert_eq!(again.status, 400, "{}", again.body);
+    let at = post_json(
+        &server.url("/api/v1/posts/1/schedule"),
+        Some(&social),
+        &json!({"at": "2030-06-01 09:30"}),
+    );
+    assert_eq!(at.json()["scheduled_at"], "2030-06-01T09:30:00+00:00");
+    let list = get(&server.url("/api/v1/posts?state=scheduled"), Some(&viewer));
+    assert_eq!(list.status, 200);
+    let (code, cli, _) = hearth(d, &["post", "list", "--state", "scheduled", "--json"]);
+    assert_eq!(code, 0);
+    let cli: serde_json::Value = serde_json::from_str(&cli).expect("json");
+    assert_eq!(
+        list.json()["posts"],
+        cli["posts"],
+        "the API answers what the CLI prints"
+    );
+    let none = get(&server.url("/api/v1/posts/999"), Some(&viewer));
+    assert_eq!(none.status, 404);
+    let accounts = get(&server.url("/api/v1/accounts"), Some(&viewer));
+    assert_eq!(accounts.json(), json!({"bluesky": null, "mastodon": null}));
 }

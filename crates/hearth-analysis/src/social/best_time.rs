@@ -85,6 +85,27 @@ pub fn weekday_hour(t: i64, offset: i64) -> (usize, usize) {
     (weekday, hour)
 }
 
+/// (weekday, hour) of a slot label such as `Tue 14:00`.
+pub fn slot_of(label: &str) -> Option<(usize, usize)> {
+    let (day, hour) = label.split_once(' ')?;
+    let weekday = DAYS.iter().position(|d| *d == day)?;
+    let hour: usize = hour.strip_suffix(":00")?.parse().ok()?;
+    (hour < 24).then_some((weekday, hour))
+}
+
+/// The first time after `after` (UTC seconds) when `weekday` × `hour` starts at `offset`.
+pub fn next_slot(after: i64, offset: i64, weekday: usize, hour: usize) -> i64 {
+    let local = after + offset;
+    let day = local.div_euclid(86_400);
+    let today = (day + 3).rem_euclid(7) as usize;
+    let ahead = (weekday + 7 - today) % 7;
+    let mut start = (day + ahead as i64) * 86_400 + hour as i64 * 3600;
+    if start <= local {
+        start += 7 * 86_400;
+    }
+    start - offset
+}
+
 /// The median of a non-empty group.
 fn median(v: &mut [f64]) -> f64 {
     crate::metrics::first_response::median(v).unwrap_or(0.0)
@@ -212,6 +233,26 @@ pub fn best_time(posts: &[Post<'_>], offset: i64, min_per_slot: usize) -> BestTi
 mod tests {
     use super::*;
     use hearth_model::PostMetrics;
+
+    #[test]
+    fn the_next_slot_is_the_next_start_of_that_weekday_and_hour() {
+        assert_eq!(slot_of("Tue 14:00"), Some((1, 14)));
+        assert_eq!(slot_of("Xyz 14:00"), None);
+        // 2021-04-30 09:32 UTC, a Friday. Next Friday 09:00 at UTC is a week on less 32 min.
+        let t = 1_619_775_120;
+        assert_eq!(next_slot(t, 0, 4, 9), t - 32 * 60 + 7 * 86_400);
+        // Friday 10:00 UTC is the same day; Saturday 00:00 at +10:00 is Friday 14:00 UTC.
+        assert_eq!(next_slot(t, 0, 4, 10), t + 28 * 60);
+        assert_eq!(
+            next_slot(t, 36_000, 5, 0),
+            t - 9 * 3600 - 32 * 60 + 5 * 3600 + 9 * 3600
+        );
+        for (d, h) in [(0, 0), (3, 23), (6, 12)] {
+            let n = next_slot(t, -19_800, d, h);
+            assert!(n > t && n <= t + 7 * 86_400);
+            assert_eq!(weekday_hour(n, -19_800), (d, h));
+        }
+    }
 
     #[test]
     fn offsets_and_weekdays() {

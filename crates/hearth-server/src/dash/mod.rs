@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod community;
+pub mod publishing;
 pub mod queues;
 pub mod social;
 
@@ -61,6 +62,16 @@ main { overflow-wrap: anywhere; }
 pre.toml { white-space: pre-wrap; }
 textarea.toml { width: 100%; min-height: 28rem; font-family: ui-monospace, monospace; font-size: .85rem; }
 .muted { color: var(--muted); }
+form.compose > label, form.compose details > label { display: block; margin-top: .6rem; }
+form.compose fieldset { margin-top: .6rem; border: 1px solid var(--line); border-radius: 6px; }
+.posts { list-style: none; padding: 0; }
+.post { border: 1px solid var(--line); border-radius: 8px; padding: .6rem .75rem; margin: .5rem 0; }
+.post blockquote { margin: .2rem 0 .4rem; padding-left: .6rem; border-left: 3px solid var(--line); white-space: pre-wrap; }
+.post .over { color: #b02a37; font-weight: 600; } .post .error { color: #b02a37; }
+table.calendar { table-layout: fixed; width: 100%; }
+.calendar td { vertical-align: top; min-width: 6.5rem; font-size: .85rem; border: 1px solid var(--line); }
+.calendar td.today { background: #f1f8ff; }
+.calendar .slot { margin-top: .3rem; padding: .2rem; background: #fff3bf; border-radius: 4px; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: .5rem; top: .5rem; background: #fff; padding: .3rem; }
 "#;
 

@@ -24,6 +24,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
         }))
     })
     .await?;
+    let publishing = super::publishing::section(&call).await?;
     let posts = &v["posts"];
     let r = &v["responses"];
     let bt = &v["best_time"];
@@ -43,6 +44,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     let body = html! {
         h1 { "The social media side" }
         p.muted { "One-to-many work, measured apart from the community numbers and never folded into the verdict." }
+        (publishing)
         section {
             h2 { "Posts" }
             @if posts["posts"] == 0 {

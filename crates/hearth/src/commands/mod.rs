@@ -25,6 +25,7 @@ pub mod init;
 pub mod members;
 pub mod metrics;
 pub mod people;
+pub mod post;
 pub mod queue;
 pub mod report;
 pub mod route;

@@ -18,6 +18,10 @@ pub struct Args {
     /// Days a session lasts at most.
     #[arg(long, default_value_t = 7)]
     session_days: i64,
+    /// Seconds between two runs of the publisher, which sends the scheduled posts whose
+    /// time has come (0: the server publishes nothing; run `hearth publish` instead).
+    #[arg(long, default_value_t = 60)]
+    publish_every: u64,
     /// Milliseconds in a second of the login throttle's waits (for tests).
     #[arg(long, default_value_t = 1000, hide = true)]
     login_delay_ms: u64,
@@ -43,6 +47,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         absolute: args.session_days * 86_400,
     };
     options.login_delay_unit = std::time::Duration::from_millis(args.login_delay_ms);
+    options.publish_every =
+        (args.publish_every > 0).then(|| std::time::Duration::from_secs(args.publish_every));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
