@@ -82,7 +82,14 @@ impl Http {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .or_else(|| {
+                // Mastodon states when its window resets (`X-RateLimit-Reset`, ISO 8601).
+                let reset = resp.headers().get("x-ratelimit-reset")?.to_str().ok()?;
+                let at = chrono::DateTime::parse_from_rfc3339(reset.trim()).ok()?;
+                let secs = at.timestamp() - chrono::Utc::now().timestamp();
+                Some(secs.max(1) as u64)
+            });
         let text = resp
             .body_mut()
             .with_config()

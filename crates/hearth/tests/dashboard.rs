@@ -663,6 +663,19 @@ async fn the_shareable_report_reads_on_a_phone() {
     c.close().await.expect("close");
 }
 
+/// Clicks `css` (a form's button) and waits for the page that answers it.
+async fn submit(c: &Client, css: &str) {
+    js(c, "document.body.dataset.before = '1'; return 0").await;
+    click(c, css).await;
+    for _ in 0..100 {
+        if js(c, "return document.body && document.body.dataset.before === undefined && document.readyState === 'complete'").await == true {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no new page after {css}");
+}
+
 async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
@@ -717,7 +730,7 @@ async fn the_social_team_writes_reviews_and_schedules_posts() {
         .send_keys("The verdict: a community")
         .await
         .expect("type alt");
-    click(&c, "form.compose button[type=submit]").await;
+    submit(&c, "form.compose button[type=submit]").await;
     assert_eq!(
         text_of(&c, "#publishing .flash").await,
         "Post 1 saved as a draft."
@@ -737,17 +750,32 @@ async fn the_social_team_writes_reviews_and_schedules_posts() {
         .await,
         0
     );
-    click(&c, "#post-1 form input[value=submit] ~ button").await;
+    submit(&c, "#post-1 form input[value=submit] ~ button").await;
     assert_eq!(
         text_of(&c, "#publishing .flash").await,
         "Post 1 is in review."
     );
     // The author may not approve their own post.
-    click(&c, "#post-1 form input[value=approve] ~ button").await;
+    submit(&c, "#post-1 form input[value=approve] ~ button").await;
     let refused = text_of(&c, "#publishing .flash.error").await;
     assert!(
         refused.contains("someone other than its author"),
         "{refused}"
+    );
+    // An edit sends it back to draft; it goes for review again.
+    click(&c, "#post-1 details.edit summary").await;
+    let area = c.find(Locator::Id("edit-1")).await.expect("edit field");
+    area.clear().await.expect("clear");
+    area.send_keys("Hearth's verdict on our community, revised: https://example.org/report")
+        .await
+        .expect("type");
+    submit(&c, "#post-1 details.edit button[type=submit]").await;
+    assert_eq!(text_of(&c, "#publishing .flash").await, "Post 1 is draft.");
+    assert!(text_of(&c, "#post-1").await.contains("revised"));
+    submit(&c, "#post-1 form input[value=submit] ~ button").await;
+    assert_eq!(
+        text_of(&c, "#publishing .flash").await,
+        "Post 1 is in review."
     );
     let violations = axe(&c, &axe_source).await;
     assert!(
@@ -764,12 +792,12 @@ async fn the_social_team_writes_reviews_and_schedules_posts() {
     // An admin approves it and schedules it at the best time.
     login(&c, &base, "ada").await;
     c.goto(&format!("{base}/social")).await.expect("social");
-    click(&c, "#post-1 form input[value=approve] ~ button").await;
+    submit(&c, "#post-1 form input[value=approve] ~ button").await;
     assert_eq!(
         text_of(&c, "#publishing .flash").await,
         "Post 1 is approved."
     );
-    click(&c, "#post-1 form button[name=best]").await;
+    submit(&c, "#post-1 form button[name=best]").await;
     let scheduled = text_of(&c, "#publishing .flash").await;
     assert!(
         scheduled.starts_with("Post 1 is scheduled for "),

@@ -158,6 +158,17 @@ fn post_item(call: &Call, p: &Value, may_write: bool) -> Markup {
                     }
                 }
                 (action("cancel", "Cancel"))
+                details.edit {
+                    summary { "Edit" }
+                    form method="post" action="/social/posts/act" {
+                        (csrf(call))
+                        input type="hidden" name="id" value=(id);
+                        input type="hidden" name="action" value="edit";
+                        label for=(format!("edit-{id}")) { "Text (an edit sends the post back to draft)" }
+                        textarea id=(format!("edit-{id}")) name="text" rows="4" style="width:100%" { (s(&p["text"])) }
+                        button type="submit" { "Save" }
+                    }
+                }
             }
         }
     }
@@ -290,14 +301,15 @@ pub async fn compose(call: Call) -> Result<Response, Problem> {
     })
 }
 
-/// `POST /social/posts/act`: submit, approve, schedule (at, or best) or cancel one post.
+/// `POST /social/posts/act`: submit, approve, schedule (at, or best), edit (text) or cancel
+/// one post.
 pub async fn act(call: Call) -> Result<Response, Problem> {
     let form = super::form_of(&call)?;
     let get = |k: &str| super::field(&form, k);
     let id: i64 = get("id")
         .parse()
         .map_err(|_| Problem::bad_request("id is a post number"))?;
-    let (action, at, best) = (get("action"), get("at"), get("best") == "true");
+    let (action, at, best, text) = (get("action"), get("at"), get("best") == "true", get("text"));
     let (data, who) = (call.state.data().to_path_buf(), actor(&call)?);
     let out = tokio::task::spawn_blocking(move || -> hearth_app::Result<String> {
         use hearth_app::outbox;
@@ -305,6 +317,15 @@ pub async fn act(call: Call) -> Result<Response, Problem> {
             "submit" => outbox::submit(&data, id, &who)?,
             "approve" => outbox::approve(&data, id, &who)?,
             "cancel" => outbox::cancel(&data, id, None, &who)?,
+            "edit" => outbox::edit(
+                &data,
+                id,
+                Compose {
+                    text: Some(text.replace("\r\n", "\n")),
+                    ..Compose::default()
+                },
+                &who,
+            )?,
             "schedule" => {
                 let when = if best {
                     When::Best
