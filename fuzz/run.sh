@@ -22,7 +22,7 @@ TARGET_DIR="${HEARTH_FUZZ_TARGET_DIR:-$HOME/.cache/hearth-fuzz-target}"
 SE=../shared/data/stackexchange/conlang.meta.stackexchange.com
 SLACK=../shared/data/slack/clojurians-log-demo
 ASKCI=../shared/data/discourse/askci/data/2019-10-19
-TARGETS=(mbox mailtext stackexchange slack discourse github discord reddit telegram generic irc job_check social config server_request)
+TARGETS=(mbox mailtext stackexchange slack discourse github discord reddit telegram generic irc job_check social config server_request compose)
 cargo fuzz build --target-dir "$TARGET_DIR"
 for target in "${TARGETS[@]}"; do
   corpus="$TARGET_DIR/corpus/$target"
@@ -49,6 +49,7 @@ for target in "${TARGETS[@]}"; do
     github) cp ../shared/data/github/gialog-issues/*.json "$corpus/" 2>/dev/null || true ;;
     config) cp fuzz/seeds/config/*.toml "$corpus/" ;;
     server_request) cp fuzz/seeds/server_request/* "$corpus/" ;;
+    compose) cp fixtures/social/*.csv "$corpus/"; head -c 20000 README.md > "$corpus/readme.md" ;;
     *) cp fixtures/mbox/*.mbox "$corpus/" 2>/dev/null || true ;;
   esac
   echo "== fuzz $target (${LIMIT[*]})"

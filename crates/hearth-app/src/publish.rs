@@ -118,7 +118,16 @@ pub fn publish_due(data: &Path, actor: &Actor, options: &Options) -> Result<Valu
         let Some(post) = store.outbox_post(id)? else {
             continue;
         };
-        report.push(run.post(&post, actor)?);
+        match run.post(&post, actor) {
+            Ok(v) => report.push(v),
+            // Cancelled or edited while it was being sent: what went out is recorded in its
+            // deliveries; the other due posts still go.
+            Err(AppError::Conflict(m)) => {
+                tracing::warn!("{m}");
+                report.push(json!({"id": id, "state": "changed", "sent": [], "uris": [], "waiting": [], "failed": [m]}));
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(json!({"due": report.len(), "posts": report}))
 }
