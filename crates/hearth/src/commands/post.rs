@@ -46,33 +46,41 @@ pub enum Command {
     Draft {
         #[command(flatten)]
         content: ContentArgs,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Change a post (it goes back to draft: an approval or a time was for the old text).
     Edit {
+        /// The post's number (`hearth post list`).
         id: i64,
         #[command(flatten)]
         content: ContentArgs,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Send a draft for review.
     Submit {
+        /// The post's number (`hearth post list`).
         id: i64,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Approve a post in review (with `[social] approval = "required"`: an admin or a named
     /// approver, never its author).
     Approve {
+        /// The post's number (`hearth post list`).
         id: i64,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Schedule a post: at a time in the brand's zone ("2026-12-08 14:00") or RFC 3339, or
     /// at the best time the best-time analysis suggests (--best).
     Schedule {
+        /// The post's number (`hearth post list`).
         id: i64,
         /// "YYYY-MM-DD HH:MM" in the brand's zone ([brand] utc_offset), or RFC 3339.
         #[arg(required_unless_present_any = ["best", "now"])]
@@ -83,6 +91,7 @@ pub enum Command {
         /// Due at once: the next `hearth publish` sends it.
         #[arg(long, conflicts_with = "at")]
         now: bool,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -91,22 +100,27 @@ pub enum Command {
         /// Only posts in this state.
         #[arg(long, value_parser = ["draft", "in_review", "approved", "scheduled", "published", "failed", "cancelled"])]
         state: Option<String>,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// One post: its text as each network gets it, length and limit, images, time,
     /// deliveries.
     Show {
+        /// The post's number (`hearth post list`).
         id: i64,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Cancel a post that is not published yet.
     Cancel {
+        /// The post's number (`hearth post list`).
         id: i64,
         /// Why (kept with the post and in the audit log).
         #[arg(long)]
         reason: Option<String>,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -122,6 +136,7 @@ pub struct PublishArgs {
     /// Calls per request before a failure that may pass is left for the next run.
     #[arg(long, default_value_t = 3)]
     attempts: u32,
+    /// Print JSON.
     #[arg(long)]
     json: bool,
 }
@@ -149,6 +164,7 @@ pub enum ConnectCommand {
     },
     /// The connected accounts (never their secrets).
     List {
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
