@@ -203,6 +203,29 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Records the network's answer to the delivery's request: sent, with its address and
+    /// id, or what the failure means.
+    fn conclude(
+        &self,
+        mut d: Delivery,
+        sent: std::result::Result<(String, String), PublishError>,
+    ) -> Result<Outcome> {
+        match sent {
+            Ok((uri, id)) => {
+                crash_point();
+                d.state = "sent".to_owned();
+                d.uri = Some(uri);
+                d.remote_id = Some(id);
+                d.error = None;
+                d.attempts += 1;
+                d.updated_at = now();
+                self.record(&d)?;
+                Ok(Outcome::Sent)
+            }
+            Err(e) => self.settle(d, e),
+        }
+    }
+
     /// What a failed call means for the delivery.
     fn settle(&self, mut d: Delivery, e: PublishError) -> Result<Outcome> {
         d.attempts += 1;
@@ -269,7 +292,7 @@ impl Run<'_> {
                 })
                 .collect()
         };
-        let mut d = match existing.filter(|d| d.state == "sending") {
+        let d = match existing.filter(|d| d.state == "sending") {
             Some(d) => {
                 // A run stopped after it wrote the key: does the network have the post?
                 match with_retries(attempts, max_wait, || session.get_record(&d.key)) {
@@ -340,20 +363,8 @@ impl Run<'_> {
             }
         };
         let record: Value = serde_json::from_str(&d.request)?;
-        match with_retries(attempts, max_wait, || session.create_at(&d.key, &record)) {
-            Ok(w) => {
-                crash_point();
-                d.state = "sent".to_owned();
-                d.uri = Some(w.uri);
-                d.remote_id = Some(w.cid);
-                d.error = None;
-                d.attempts += 1;
-                d.updated_at = now();
-                self.record(&d)?;
-                Ok(Outcome::Sent)
-            }
-            Err(e) => self.settle(d, e),
-        }
+        let sent = with_retries(attempts, max_wait, || session.create_at(&d.key, &record));
+        self.conclude(d, sent.map(|w| (w.uri, w.cid)))
     }
 
     fn mastodon(&mut self, post: &OutboxPost, existing: Option<Delivery>) -> Result<Outcome> {
@@ -371,7 +382,7 @@ impl Run<'_> {
         let limit = acc
             .max_characters
             .unwrap_or(self.config.social.mastodon_characters);
-        let mut d = match existing.filter(|d| d.state == "sending") {
+        let d = match existing.filter(|d| d.state == "sending") {
             // The same key and body again: the instance answers with the status it made.
             Some(d) => d,
             None => {
@@ -409,19 +420,7 @@ impl Run<'_> {
             }
         };
         let body: Value = serde_json::from_str(&d.request)?;
-        match with_retries(attempts, max_wait, || account.post_status(&d.key, &body)) {
-            Ok(s) => {
-                crash_point();
-                d.state = "sent".to_owned();
-                d.uri = Some(s.url);
-                d.remote_id = Some(s.id);
-                d.error = None;
-                d.attempts += 1;
-                d.updated_at = now();
-                self.record(&d)?;
-                Ok(Outcome::Sent)
-            }
-            Err(e) => self.settle(d, e),
-        }
+        let sent = with_retries(attempts, max_wait, || account.post_status(&d.key, &body));
+        self.conclude(d, sent.map(|s| (s.url, s.id)))
     }
 }

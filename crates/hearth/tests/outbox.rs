@@ -4,29 +4,13 @@
 //! (Publishing itself is tested against a real PDS in `publish.rs`.)
 
 mod common;
-use common::{data_dir, repo};
+use common::{data_dir, hearth_with, repo};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// `hearth --data DIR ARGS` as the OS user `user` (the audit log's `cli:USER`).
 fn run_as(user: &str, dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .arg("--data")
-        .arg(dir)
-        .args(args)
-        .env_remove("HEARTH_DATA")
-        .env("USER", user)
-        .env("LOGNAME", user)
-        .env("NO_COLOR", "1")
-        .current_dir(repo())
-        .output()
-        .expect("run hearth");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    hearth_with(dir, args, "", &[("USER", user), ("LOGNAME", user)])
 }
 
 fn json_as(user: &str, dir: &Path, args: &[&str]) -> Value {

@@ -7,10 +7,9 @@
 //! reason; an unreachable network leaves it for the next run.
 
 mod common;
-use common::{data_dir, hearth, json, repo};
+use common::{data_dir, hearth, hearth_with, json, repo};
 use serde_json::{Value, json};
-use std::io::{BufRead as _, Write as _};
-use std::path::Path;
+use std::io::BufRead as _;
 use std::process::{Command, Stdio};
 
 /// The PDS and PLC, stopped when dropped.
@@ -131,38 +130,6 @@ impl Drop for Pds {
     }
 }
 
-fn with_stdin(
-    dir: &Path,
-    args: &[&str],
-    input: &str,
-    env: &[(&str, &str)],
-) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    cmd.arg("--data")
-        .arg(dir)
-        .args(args)
-        .env_remove("HEARTH_DATA")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("hearth");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn a_post_reaches_bluesky_exactly_once_across_a_crash() {
     let pds = Pds::start();
@@ -177,7 +144,7 @@ fn a_post_reaches_bluesky_exactly_once_across_a_crash() {
 
     let dir = data_dir(None);
     let d = dir.path();
-    let (code, out, err) = with_stdin(
+    let (code, out, err) = hearth_with(
         d,
         &[
             "connect",
@@ -228,7 +195,7 @@ fn a_post_reaches_bluesky_exactly_once_across_a_crash() {
     json(d, &["post", "schedule", "1", "--now", "--json"]);
 
     // Stopped dead after the PDS took the record and before Hearth wrote that down.
-    let (code, _, err) = with_stdin(d, &["publish"], "", &[("HEARTH_FAULT", "after-send")]);
+    let (code, _, err) = hearth_with(d, &["publish"], "", &[("HEARTH_FAULT", "after-send")]);
     assert_ne!(code, 0, "the run was to stop: {err}");
     let after_crash = json(d, &["post", "show", "1", "--json"]);
     assert_eq!(after_crash["state"], "scheduled");
@@ -336,7 +303,7 @@ fn a_refused_login_fails_the_post_and_a_silent_network_leaves_it_for_later() {
     let dir = data_dir(None);
     let d = dir.path();
     // A wrong password is refused at connection, with the PDS's words.
-    let (code, _, err) = with_stdin(
+    let (code, _, err) = hearth_with(
         d,
         &[
             "connect",
@@ -352,7 +319,7 @@ fn a_refused_login_fails_the_post_and_a_silent_network_leaves_it_for_later() {
     assert_eq!(code, 1);
     assert!(err.contains("refused the account's login"), "{err}");
     assert!(!d.join("secrets.toml").exists());
-    let (code, _, err) = with_stdin(
+    let (code, _, err) = hearth_with(
         d,
         &[
             "connect",

@@ -8,12 +8,10 @@
 //! wait a 429's `Retry-After` asks for, and a 422 failing the post with the instance's words.
 
 mod common;
-use common::{data_dir, hearth, json, repo};
+use common::{data_dir, hearth, hearth_with, json, repo};
 use serde_json::Value;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 /// One request as Hearth sent it.
@@ -116,38 +114,6 @@ fn replay(exchanges: Vec<Value>) -> (String, Arc<Mutex<Vec<Seen>>>) {
     (base, seen)
 }
 
-fn with_stdin(
-    dir: &Path,
-    args: &[&str],
-    input: &str,
-    env: &[(&str, &str)],
-) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    cmd.arg("--data")
-        .arg(dir)
-        .args(args)
-        .env_remove("HEARTH_DATA")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("hearth");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn statuses_reach_mastodon_once_with_their_idempotency_key() {
     let recorded: Value = serde_json::from_str(
@@ -163,7 +129,7 @@ fn statuses_reach_mastodon_once_with_their_idempotency_key() {
     let dir = data_dir(None);
     let d = dir.path();
     let token = "mastodon-token-for-the-test";
-    let (code, out, err) = with_stdin(
+    let (code, out, err) = hearth_with(
         d,
         &["connect", "mastodon", &base, "--token-stdin"],
         &format!("{token}\n"),
@@ -227,7 +193,7 @@ fn statuses_reach_mastodon_once_with_their_idempotency_key() {
 
     // Post 1, stopped dead after the instance took it.
     json(d, &["post", "schedule", "1", "--now", "--json"]);
-    let (code, _, _) = with_stdin(d, &["publish"], "", &[("HEARTH_FAULT", "after-send")]);
+    let (code, _, _) = hearth_with(d, &["publish"], "", &[("HEARTH_FAULT", "after-send")]);
     assert_ne!(code, 0);
     assert_eq!(
         json(d, &["post", "show", "1", "--json"])["deliveries"][0]["state"],

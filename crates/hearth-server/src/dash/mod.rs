@@ -361,6 +361,20 @@ pub fn markdown(text: &str) -> Markup {
     PreEscaped(hearth_report::html::markdown(text, true))
 }
 
+/// A multipart form carries its CSRF token inside the body, where the guard cannot read
+/// it: its handler checks the `csrf` field it read against the session's.
+pub fn check_multipart_csrf(call: &Call, token: Option<&str>) -> Result<(), Problem> {
+    let expected = call.who.as_ref().and_then(|w| w.csrf.as_deref());
+    if expected.is_some() && token != expected {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "the CSRF token does not match this session",
+        ));
+    }
+    Ok(())
+}
+
 /// The fields of a page form's body.
 pub fn form_of(call: &Call) -> Result<Vec<(String, String)>, Problem> {
     serde_urlencoded::from_bytes(&call.body)

@@ -270,15 +270,7 @@ pub async fn compose(call: Call) -> Result<Response, Problem> {
             _ => {}
         }
     }
-    // The guard could not read a token inside a multipart body: check it here.
-    let expected = call.who.as_ref().and_then(|w| w.csrf.clone());
-    if expected.is_some() && token != expected {
-        return Err(Problem::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "csrf",
-            "the CSRF token does not match this session",
-        ));
-    }
+    super::check_multipart_csrf(&call, token.as_deref())?;
     c.networks = Some(networks);
     if let Some(bytes) = image {
         c.images = Some(vec![Image {

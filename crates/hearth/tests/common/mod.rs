@@ -41,15 +41,38 @@ pub fn data_dir(rules: Option<&str>) -> tempfile::TempDir {
 
 /// Runs `hearth --data DIR ARGS...`, returning (exit code, stdout, stderr).
 pub fn hearth(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .arg("--data")
+    hearth_with(data, args, "", &[])
+}
+
+/// [`hearth`] with `input` on standard input and more environment variables (`USER` for
+/// the audit log's `cli:USER`, `HEARTH_FAULT`, …).
+pub fn hearth_with(
+    data: &Path,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    cmd.arg("--data")
         .arg(data)
         .args(args)
         .env_remove("HEARTH_DATA")
         .env("NO_COLOR", "1")
         .current_dir(repo())
-        .output()
-        .expect("run hearth");
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("run hearth");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // A command that reads nothing may end before its input is written.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().expect("run hearth");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
