@@ -116,6 +116,7 @@ pub fn save(data: &Path, accounts: &Accounts) -> Result<()> {
     let p = path(data);
     let text =
         toml::to_string(accounts).map_err(|e| crate::invalid!("cannot write accounts: {e}"))?;
+    std::fs::create_dir_all(data).map_err(|e| AppError::io("cannot make", data, e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(data)
         .map_err(|e| AppError::io("cannot write into", data, e))?;
     #[cfg(unix)]
