@@ -986,3 +986,45 @@ fn posts_over_the_api_follow_the_approval_rule() {
     let accounts = get(&server.url("/api/v1/accounts"), Some(&viewer));
     assert_eq!(accounts.json(), json!({"bluesky": null, "mastodon": null}));
 }
+
+/// The composer's multipart form carries its CSRF token in the body, where the guard cannot
+/// read it: the handler refuses a session's form without it, or with another, and takes it
+/// with the session's own.
+#[test]
+fn the_composer_refuses_a_multipart_form_without_its_csrf_token() {
+    let dir = data_dir(None);
+    add_user(dir.path(), "sol", "social");
+    let server = Server::start(dir.path());
+    let (session, csrf) = login(&server, "sol", PASSWORD).expect("login");
+    let compose = |token: Option<&str>| -> Got {
+        let b = "hearth-test-boundary";
+        let mut body = String::new();
+        if let Some(t) = token {
+            body.push_str(&format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{t}\r\n"
+            ));
+        }
+        body.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nHello\r\n--{b}\r\nContent-Disposition: form-data; name=\"network\"\r\n\r\nbluesky\r\n--{b}--\r\n"
+        ));
+        got(agent()
+            .post(&server.url("/social/compose"))
+            .header("Cookie", &format!("hearth_session={session}"))
+            .content_type(format!("multipart/form-data; boundary={b}"))
+            .send(body))
+    };
+    for token in [None, Some("0011")] {
+        let r = compose(token);
+        assert_eq!(r.status, 403, "{token:?}: {}", r.body);
+    }
+    let (code, out, _) = hearth(dir.path(), &["post", "list", "--json"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"posts\": []"), "nothing saved: {out}");
+    let ok = compose(Some(&csrf));
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert!(
+        ok.header("location").starts_with("/social?done="),
+        "{}",
+        ok.header("location")
+    );
+}
