@@ -42,7 +42,7 @@ for target in "${TARGETS[@]}"; do
     generic) cp fixtures/generic/* "$corpus/" ;;
     telegram) cp fixtures/telegram/*.json "$corpus/" ;;
     job_check) cp fixtures/jobs/*.md "$corpus/" ;;
-    social) cp fixtures/social/*.csv "$corpus/"; head -c 20000 ../shared/data/social/mastodon-archive/outbox.json > "$corpus/outbox.json" ;;
+    social) cp fixtures/social/*.csv "$corpus/"; head -c 20000 ../shared/data/social/mastodon-archive/outbox.json > "$corpus/outbox.json"; cp fixtures/bluesky/*.json fixtures/mastodon/brand.mastodon.json "$corpus/" ;;
     irc) head -c 20000 ../shared/data/irc-ubuntu/dev/2004-11-15_03.raw.txt > "$corpus/seed.log" ;;
     reddit) cp fixtures/reddit/*.ndjson "$corpus/" ;;
     discord) cp fixtures/discord/*.json "$corpus/" ;;

@@ -5,8 +5,11 @@
 #   older, and @atproto/pds needs 22 or newer), into .tools/pds/node;
 # - @atproto/dev-env 0.6.7 and @atproto/pds 0.5.35 as pinned by scripts/pds/package-lock.json,
 #   into .tools/pds/env, with better-sqlite3 built against that Node's own headers.
-# Idempotent: a second run with the same lockfile and start script does nothing. The test
-# that needs it (crates/hearth/tests/publish.rs) runs it itself.
+# - with --appview, also PostgreSQL and Redis from Debian's packages (when missing), which
+#   the AppView needs: start.mjs --appview runs a private server of each in a temporary
+#   folder on loopback, for the listening tests (replies, mentions, counts).
+# Idempotent: a second run with the same lockfile does nothing. The tests that need it
+# (crates/hearth/tests/publish.rs, listen.rs) run it themselves.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools/pds"
@@ -20,7 +23,25 @@ fi
 export PATH="$node_dir/bin:$PATH"
 # Native modules compile against this Node's headers, not the machine's.
 export npm_config_nodedir="$node_dir"
-stamp="$(cat "$root/scripts/pds/package-lock.json" "$root/scripts/pds/start.mjs" | sha256sum | cut -c1-16)"
+if [ "${1:-}" = "--appview" ]; then
+  missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >"$tools/apt.log" 2>&1 || {
+        (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}") >>"$tools/apt.log" 2>&1 || {
+          tail -20 "$tools/apt.log" >&2
+          exit 1
+        }
+      }
+    else
+      echo "the AppView needs ${missing[*]} (Debian packages); install them and run again" >&2
+      exit 1
+    fi
+  fi
+fi
+stamp="$(sha256sum <"$root/scripts/pds/package-lock.json" | cut -c1-16)"
 env_dir="$tools/env"
 if [ "$(cat "$env_dir/.installed" 2>/dev/null)" != "$stamp" ]; then
   mkdir -p "$env_dir"
@@ -36,4 +57,5 @@ if [ "$(cat "$env_dir/.installed" 2>/dev/null)" != "$stamp" ]; then
   }
   echo "$stamp" >"$env_dir/.installed"
 fi
-echo "$node_dir/bin/node $env_dir/start.mjs PDS_PORT PLC_PORT"
+cp "$root/scripts/pds/start.mjs" "$env_dir/start.mjs"
+echo "$node_dir/bin/node $env_dir/start.mjs PDS_PORT PLC_PORT [--appview BSKY_PORT]"

@@ -1,5 +1,6 @@
-//! The social analytics readers (one CSV engine, five column maps) and the Mastodon outbox
-//! reader on arbitrary bytes: never panic, always conform.
+//! The social analytics readers (one CSV engine, five column maps), the Mastodon outbox and
+//! REST API readers and the Bluesky AppView reader on arbitrary bytes: never panic, always
+//! conform.
 #![no_main]
 
 use hearth_sources::{conformance, facebook, instagram, linkedin, social, socialcsv, twitter};
@@ -28,5 +29,19 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Err(e) = conformance::check_stream(outbox, data, read, true) {
         panic!("mastodon conformance: {e}");
+    }
+    let api = Path::new("brand.mastodon.json");
+    let read = |input: &mut dyn std::io::BufRead, sink: &mut conformance::CollectSink| {
+        hearth_sources::mastodon::read_api(api, input, sink)
+    };
+    if let Err(e) = conformance::check_stream(api, data, read, true) {
+        panic!("mastodon API conformance: {e}");
+    }
+    let answers = Path::new("brand.bluesky.json");
+    let read = |input: &mut dyn std::io::BufRead, sink: &mut conformance::CollectSink| {
+        hearth_sources::bluesky::read_answers(answers, input, sink)
+    };
+    if let Err(e) = conformance::check_stream(answers, data, read, true) {
+        panic!("bluesky conformance: {e}");
     }
 });

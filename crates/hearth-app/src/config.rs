@@ -45,7 +45,7 @@ utc_offset = "+00:00"
 
 [route]
 # Sources whose spaces are social media; every other space is community.
-social_sources = ["twitter", "x", "mastodon", "facebook", "instagram", "linkedin", "social"]
+social_sources = ["twitter", "x", "mastodon", "bluesky", "facebook", "instagram", "linkedin", "social"]
 # People talked with (all time) from which an author counts as influential.
 influential_people = 20
 # Hearth's default rules apply while no [[route.rules]] is written here. A rule sends an item

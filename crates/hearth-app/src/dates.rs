@@ -19,6 +19,13 @@ pub fn parse(s: &str) -> crate::Result<i64> {
     }
 }
 
+/// UTC seconds as RFC 3339 (`2026-12-02T20:00:00Z`); empty for a time that is not one.
+pub fn utc(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

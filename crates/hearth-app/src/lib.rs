@@ -29,6 +29,7 @@ pub mod route;
 pub mod scope;
 pub mod search;
 pub mod social;
+pub mod sync;
 pub mod team;
 pub mod threads;
 

@@ -652,6 +652,8 @@ fn one_json(
         "scheduled_at": time_json(config, post.scheduled_at),
         "schedule_note": post.schedule_note,
         "reason": post.reason,
+        "reply_to": post.reply_to,
+        "queue_item": post.queue_key,
         "deliveries": deliveries.iter().map(|d| json!({
             "network": d.network, "account": d.account, "key": d.key, "state": d.state,
             "uri": d.uri, "id": d.remote_id, "error": d.error, "attempts": d.attempts,
@@ -704,4 +706,87 @@ pub fn list_json(data: &Path, state: Option<&str>) -> Result<Value> {
         })
         .collect();
     Ok(json!({"approval": config.social.approval, "posts": out}))
+}
+
+/// The network and message a queue item answers, from its key: the `bluesky:…` or
+/// `mastodon:…` reference it ends with (`social:respond:bluesky:at://…`,
+/// `question:mastodon:https://…`).
+pub fn reply_target(key: &str) -> Option<(&'static str, &str)> {
+    let mut at = 0;
+    for part in key.split(':') {
+        for n in NETWORKS {
+            if part == *n && key.len() > at + n.len() + 1 {
+                return Some((n, &key[at + n.len() + 1..]));
+            }
+        }
+        at += part.len() + 1;
+    }
+    None
+}
+
+/// Answers a queue item on its network: a post that replies to the item's message, under
+/// the same rules as any post. Without required approval it is published now (exactly once)
+/// and the item is closed with the reply's address; with `[social] approval = "required"` it
+/// waits in review, and publishing it closes the item.
+pub fn reply(
+    data: &Path,
+    item: &str,
+    text: &str,
+    actor: &Actor,
+    options: &crate::publish::Options,
+) -> Result<Value> {
+    let loaded = crate::scope::load(data, &crate::scope::Scope::default())?;
+    let (key, _, title) = crate::queue::find(&loaded, item)?;
+    drop(loaded);
+    let Some((network, native)) = reply_target(&key) else {
+        bail!("{title}: not a Bluesky or Mastodon message, so Hearth cannot answer it there");
+    };
+    let (config, store) = open(data)?;
+    let mut text = text.trim().to_owned();
+    if text.is_empty() {
+        bail!("a reply needs text");
+    }
+    // Mastodon tells the author of a reply only when the reply names them.
+    if network == "mastodon"
+        && let Some(handle) = store.author_username(network, native)?
+        && !text.contains(&handle)
+    {
+        text = format!("{handle} {text}");
+    }
+    let required = config.social.approval == "required";
+    let t = now();
+    let post = OutboxPost {
+        state: if required { "in_review" } else { "scheduled" }.to_owned(),
+        text,
+        networks: vec![network.to_owned()],
+        author: actor.name.clone(),
+        approved_by: (!required).then(|| actor.name.clone()),
+        scheduled_at: (!required).then_some(t),
+        reply_to: Some(format!("{network}:{native}")),
+        queue_key: Some(key.clone()),
+        created_at: t,
+        updated_at: t,
+        ..OutboxPost::default()
+    };
+    let problems = problems(&config, &post, mastodon_limit(data, &config));
+    if !problems.is_empty() {
+        bail!("the reply cannot go out: {}", problems.join("; "));
+    }
+    let change = Change::new(
+        &actor.name,
+        "post.reply",
+        "",
+        json!({"to": post.reply_to, "item": key, "review": required}),
+    );
+    let id = store.add_outbox_post(&post, &[], &change)?;
+    drop(store);
+    let published = if required {
+        Value::Null
+    } else {
+        crate::publish::publish_one(data, id, actor, options)?
+    };
+    let mut v = show_json(data, id)?;
+    v["item"] = json!(crate::queue::short_id(&key));
+    v["publish"] = published;
+    Ok(v)
 }

@@ -81,6 +81,7 @@ enum Outcome {
 }
 
 struct Run<'a> {
+    data: &'a Path,
     store: &'a Store,
     config: &'a Config,
     accounts: Accounts,
@@ -91,6 +92,17 @@ struct Run<'a> {
 
 /// Publishes every scheduled post whose time has come; what happened, post by post.
 pub fn publish_due(data: &Path, actor: &Actor, options: &Options) -> Result<Value> {
+    publish(data, None, actor, options)
+}
+
+/// Publishes post `id` now if it is scheduled and due (a reply from the queue); what
+/// happened to it.
+pub fn publish_one(data: &Path, id: i64, actor: &Actor, options: &Options) -> Result<Value> {
+    let v = publish(data, Some(id), actor, options)?;
+    Ok(v["posts"].get(0).cloned().unwrap_or(Value::Null))
+}
+
+fn publish(data: &Path, only: Option<i64>, actor: &Actor, options: &Options) -> Result<Value> {
     let config = crate::config::load(data)?;
     let store = hearth_store::Store::open(data)?;
     // One run at a time (the server's own and `hearth publish` may meet): the second waits
@@ -104,8 +116,13 @@ pub fn publish_due(data: &Path, actor: &Actor, options: &Options) -> Result<Valu
         .map_err(|e| AppError::io("cannot open", &lock_path, e))?;
     lock.lock()
         .map_err(|e| AppError::io("cannot lock", &lock_path, e))?;
-    let due = store.outbox_due(now())?;
+    let due: Vec<i64> = store
+        .outbox_due(now())?
+        .into_iter()
+        .filter(|id| only.is_none_or(|o| o == *id))
+        .collect();
     let mut run = Run {
+        data,
         store: &store,
         config: &config,
         accounts: accounts::load(data)?,
@@ -187,6 +204,11 @@ impl Run<'_> {
                     post.id
                 )));
             }
+            if state == "published"
+                && let Some(key) = &post.queue_key
+            {
+                self.close_item(key, post.id, &uris, actor)?;
+            }
         }
         Ok(json!({
             "id": post.id,
@@ -196,6 +218,27 @@ impl Run<'_> {
             "waiting": later,
             "failed": failed,
         }))
+    }
+
+    /// The queue item a reply answered: done, with the reply's address as its note.
+    fn close_item(&self, key: &str, id: i64, uris: &[&str], actor: &Actor) -> Result<()> {
+        let note = format!("answered by post {id}: {}", uris.join(" "));
+        let change = hearth_store::QueueChange {
+            status: Some("done".to_owned()),
+            snoozed_until: Some(None),
+            note: Some(Some(note.clone())),
+            ..Default::default()
+        };
+        let audit = Change::new(
+            &actor.name,
+            "queue.done",
+            key,
+            json!({"note": note, "post": id}),
+        );
+        // Its own connection: the run holds the store shared.
+        let mut store = hearth_store::Store::open(self.data)?;
+        store.update_queue_state(key, &change, now(), &audit)?;
+        Ok(())
     }
 
     fn record(&self, d: &Delivery) -> Result<()> {
@@ -343,8 +386,34 @@ impl Run<'_> {
                     .map_or(0, |d| d.as_micros() as u64);
                 let mut seed = [0u8; 2];
                 getrandom::fill(&mut seed).map_err(|e| crate::invalid!("no randomness: {e}"))?;
-                let record =
-                    bluesky::post_record(&rendered, &rfc3339_ms(clock), &dids, &images, None);
+                let reply = match post
+                    .reply_to
+                    .as_deref()
+                    .and_then(|r| r.strip_prefix("bluesky:"))
+                {
+                    None => None,
+                    Some(uri) => {
+                        match with_retries(attempts, max_wait, || session.get_posts(&[uri])) {
+                            Ok(found) => match found.first().and_then(bluesky::reply_ref) {
+                                Some(r) => Some(r),
+                                None => {
+                                    return Ok(Outcome::Failed(format!(
+                                        "the post it answers ({uri}) is gone or hidden"
+                                    )));
+                                }
+                            },
+                            Err(e) if e.is_transient() => return Ok(Outcome::Later(e.to_string())),
+                            Err(e) => return Ok(Outcome::Failed(e.to_string())),
+                        }
+                    }
+                };
+                let record = bluesky::post_record(
+                    &rendered,
+                    &rfc3339_ms(clock),
+                    &dids,
+                    &images,
+                    reply.as_ref(),
+                );
                 let t = now();
                 let d = Delivery {
                     post_id: post.id,
@@ -401,6 +470,25 @@ impl Run<'_> {
                     .into_iter()
                     .find(|r| r.network == "mastodon")
                     .ok_or_else(|| crate::invalid!("post {} does not go to mastodon", post.id))?;
+                let in_reply_to = match post
+                    .reply_to
+                    .as_deref()
+                    .and_then(|r| r.strip_prefix("mastodon:"))
+                {
+                    None => None,
+                    Some(uri) => {
+                        match with_retries(attempts, max_wait, || account.status_id_of(uri)) {
+                            Ok(Some(id)) => Some(id),
+                            Ok(None) => {
+                                return Ok(Outcome::Failed(format!(
+                                    "the status it answers ({uri}) is gone or hidden"
+                                )));
+                            }
+                            Err(e) if e.is_transient() => return Ok(Outcome::Later(e.to_string())),
+                            Err(e) => return Ok(Outcome::Failed(e.to_string())),
+                        }
+                    }
+                };
                 let mut seed = [0u8; 8];
                 getrandom::fill(&mut seed).map_err(|e| crate::invalid!("no randomness: {e}"))?;
                 let t = now();
@@ -410,7 +498,12 @@ impl Run<'_> {
                     account: name,
                     key: format!("hearth-post-{}-{:016x}", post.id, u64::from_le_bytes(seed)),
                     state: "sending".to_owned(),
-                    request: mastodon::Account::status_body(&rendered.text, &ids, None).to_string(),
+                    request: mastodon::Account::status_body(
+                        &rendered.text,
+                        &ids,
+                        in_reply_to.as_deref(),
+                    )
+                    .to_string(),
                     created_at: t,
                     updated_at: t,
                     ..Delivery::default()

@@ -154,6 +154,7 @@ impl Default for RouteRules {
                 "twitter",
                 "x",
                 "mastodon",
+                "bluesky",
                 "facebook",
                 "instagram",
                 "linkedin",

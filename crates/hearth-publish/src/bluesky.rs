@@ -185,6 +185,91 @@ impl Session {
     }
 }
 
+impl Session {
+    /// One page of an XRPC query (`params` already encoded), with the next page's cursor.
+    fn page(
+        &self,
+        method: &str,
+        params: &str,
+        list: &str,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<Value>, Option<String>), PublishError> {
+        let mut url = format!("{}?{params}", self.url(method));
+        if let Some(c) = cursor {
+            url.push_str(&format!("&cursor={}", encode(c)));
+        }
+        let a = self.http.call("GET", &url, &self.auth(), Body::None)?;
+        let items = a
+            .body
+            .get(list)
+            .and_then(|r| r.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let next = a
+            .body
+            .get("cursor")
+            .and_then(|c| c.as_str())
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        Ok((items, next))
+    }
+
+    /// The account's own posts and replies, newest first, with their counts
+    /// (`app.bsky.feed.getAuthorFeed`, answered by the AppView through the PDS).
+    pub fn author_feed(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<Value>, Option<String>), PublishError> {
+        self.page(
+            "app.bsky.feed.getAuthorFeed",
+            &format!(
+                "actor={}&limit=100&filter=posts_with_replies",
+                encode(&self.did)
+            ),
+            "feed",
+            cursor,
+        )
+    }
+
+    /// What others did to the account, newest first (`app.bsky.notification.listNotifications`):
+    /// replies, mentions and quotes among likes, reposts and follows.
+    pub fn notifications(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<Value>, Option<String>), PublishError> {
+        self.page(
+            "app.bsky.notification.listNotifications",
+            "limit=100",
+            "notifications",
+            cursor,
+        )
+    }
+
+    /// The post views of `uris` (at most 25), with their `cid` and record
+    /// (`app.bsky.feed.getPosts`).
+    pub fn get_posts(&self, uris: &[&str]) -> Result<Vec<Value>, PublishError> {
+        let params: Vec<String> = uris.iter().map(|u| format!("uris={}", encode(u))).collect();
+        Ok(self
+            .page("app.bsky.feed.getPosts", &params.join("&"), "posts", None)?
+            .0)
+    }
+}
+
+/// The `reply` of a post answering `parent` (a post view from [`Session::get_posts`]): its
+/// root is the parent's root, or the parent itself when that starts the thread.
+pub fn reply_ref(parent: &Value) -> Option<Value> {
+    let uri = parent["uri"].as_str()?;
+    let cid = parent["cid"].as_str()?;
+    let own = json!({"uri": uri, "cid": cid});
+    let root = &parent["record"]["reply"]["root"];
+    let root = if root["uri"].is_string() && root["cid"].is_string() {
+        json!({"uri": root["uri"], "cid": root["cid"]})
+    } else {
+        own.clone()
+    };
+    Some(json!({"root": root, "parent": own}))
+}
+
 fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -112,6 +112,75 @@ impl Account {
             .ok_or_else(|| PublishError::Permanent(format!("media upload answered {}", a.body)))
     }
 
+    fn get(&self, path_and_query: &str) -> Result<Value, PublishError> {
+        Ok(self
+            .http
+            .call(
+                "GET",
+                &format!("{}{path_and_query}", self.instance),
+                &self.auth(),
+                Body::None,
+            )?
+            .body)
+    }
+
+    /// The token's account, whole (`GET /api/v1/accounts/verify_credentials`).
+    pub fn me(&self) -> Result<Value, PublishError> {
+        self.get("/api/v1/accounts/verify_credentials")
+    }
+
+    /// A page of an account's statuses, newest first, older than `max_id` when given
+    /// (`GET /api/v1/accounts/:id/statuses`).
+    pub fn statuses(
+        &self,
+        account_id: &str,
+        max_id: Option<&str>,
+    ) -> Result<Vec<Value>, PublishError> {
+        let mut q = format!("/api/v1/accounts/{}/statuses?limit=40", encode(account_id));
+        if let Some(m) = max_id {
+            q.push_str(&format!("&max_id={}", encode(m)));
+        }
+        Ok(self.get(&q)?.as_array().cloned().unwrap_or_default())
+    }
+
+    /// A page of mention notifications (replies and mentions), newest first, newer than
+    /// `since_id` and older than `max_id` when given (`GET /api/v1/notifications`).
+    pub fn mentions(
+        &self,
+        since_id: Option<&str>,
+        max_id: Option<&str>,
+    ) -> Result<Vec<Value>, PublishError> {
+        let mut q = "/api/v1/notifications?types[]=mention&limit=40".to_owned();
+        if let Some(s) = since_id {
+            q.push_str(&format!("&since_id={}", encode(s)));
+        }
+        if let Some(m) = max_id {
+            q.push_str(&format!("&max_id={}", encode(m)));
+        }
+        Ok(self.get(&q)?.as_array().cloned().unwrap_or_default())
+    }
+
+    /// One status by its id on this instance (`GET /api/v1/statuses/:id`).
+    pub fn status(&self, id: &str) -> Result<Value, PublishError> {
+        self.get(&format!("/api/v1/statuses/{}", encode(id)))
+    }
+
+    /// This instance's id of the status at `uri` (`GET /api/v2/search` with `resolve`), the id
+    /// a reply names in `in_reply_to_id`.
+    pub fn status_id_of(&self, uri: &str) -> Result<Option<String>, PublishError> {
+        let v = self.get(&format!(
+            "/api/v2/search?q={}&type=statuses&resolve=true&limit=1",
+            encode(uri)
+        ))?;
+        Ok(v["statuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["uri"].as_str() == Some(uri) || s["url"].as_str() == Some(uri))
+            .and_then(|s| s["id"].as_str())
+            .map(str::to_owned))
+    }
+
     /// The request body of a status.
     pub fn status_body(text: &str, media_ids: &[String], in_reply_to: Option<&str>) -> Value {
         let mut v = json!({"status": text, "visibility": "public"});
@@ -154,4 +223,8 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
     })
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

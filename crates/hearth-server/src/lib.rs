@@ -40,6 +40,9 @@ pub struct Options {
     /// How often the server publishes the posts whose time has come (`None`: never; then
     /// `hearth publish` from cron does it).
     pub publish_every: Option<std::time::Duration>,
+    /// How often the server syncs the connected accounts (listening; `None`: never, then
+    /// `hearth sync` from cron does it).
+    pub sync_every: Option<std::time::Duration>,
 }
 
 impl Options {
@@ -51,6 +54,7 @@ impl Options {
             max_body: 256 * 1024 * 1024,
             login_delay_unit: std::time::Duration::from_secs(1),
             publish_every: Some(std::time::Duration::from_secs(60)),
+            sync_every: Some(std::time::Duration::from_secs(600)),
         }
     }
 }
@@ -187,6 +191,37 @@ pub async fn serve(
             }
         })
     });
+    // Listening: each connected account's new posts, counts, replies and mentions.
+    let listener_task = state.options.sync_every.map(|every| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let data = state.data().to_path_buf();
+                let run = tokio::task::spawn_blocking(move || {
+                    hearth_app::sync::sync_connected(&data, "server:sync")
+                })
+                .await;
+                match run {
+                    Ok(Ok(results)) => {
+                        let mut added = 0;
+                        for r in &results {
+                            match r {
+                                Ok(v) => added += v["added"].as_u64().unwrap_or(0),
+                                Err(e) => tracing::warn!("sync: {e}"),
+                            }
+                        }
+                        if added > 0 {
+                            tracing::info!(added, "synced the connected accounts");
+                            state.cache.clear();
+                        }
+                    }
+                    Ok(Err(e)) => tracing::warn!("sync: {e}"),
+                    Err(e) => tracing::warn!("sync stopped: {e}"),
+                }
+            }
+        })
+    });
     let app = routes::router(state);
     let out = axum::serve(
         listener,
@@ -197,6 +232,9 @@ pub async fn serve(
     sweeper.abort();
     if let Some(p) = publisher {
         p.abort();
+    }
+    if let Some(l) = listener_task {
+        l.abort();
     }
     out
 }

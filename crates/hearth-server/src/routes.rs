@@ -287,7 +287,7 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/api/v1/audit/roles", Read, "community", "The role audit, as `hearth audit roles --json`.", query: ["since", "until", "space", "limit", "examples", "min_messages"], run: audit_roles),
     route!("GET", "/api/v1/route", Read, "queues", "Inbound items routed to queues with reasons, as `hearth route --json`.", query: ["since", "until", "space", "days", "queue", "all", "limit"], pages: "/items", run: route_items),
     route!("GET", "/api/v1/queue", Read, "queues", "The work queues with state, as `hearth queue --json` (mine=true: items assigned to me).", query: ["since", "until", "space", "kind", "assignee", "state", "all", "mine"], pages: "/items", run: queue),
-    route!("POST", "/api/v1/queue/{id}/{action}", Queue, "queues", "Change an item: action done, snooze (until or days), assign (who), note (text) or reopen; as `hearth queue ACTION ID`.", query: [], body: BodyKind::Fields(&["note", "until", "days", "who", "text"]), run: queue_change),
+    route!("POST", "/api/v1/queue/{id}/{action}", Queue, "queues", "Change an item: action done, snooze (until or days), assign (who), note (text) or reopen; as `hearth queue ACTION ID`. Action reply (field text; the social and admin roles) answers the item's Bluesky or Mastodon message: published now, or in review with required approval, and the item closed once published; as `hearth queue reply ID --text`.", query: [], body: BodyKind::Fields(&["note", "until", "days", "who", "text"]), run: queue_change),
     route!("GET", "/api/v1/social/posts", Read, "social", "Post metrics with named formulas, as `hearth social posts --json`.", query: ["since", "until", "space", "rate", "limit", "top"], run: social_posts),
     route!("GET", "/api/v1/social/best-time", Read, "social", "Best time to post, as `hearth social best-time --json`.", query: ["since", "until", "space"], run: social_best_time),
     route!("GET", "/api/v1/social/responses", Read, "social", "Response rate and time, as `hearth social responses --json`.", query: ["since", "until", "space"], run: social_responses),
@@ -300,6 +300,8 @@ pub static ROUTES: &[Route] = &[
     route!("POST", "/api/v1/posts/{id}", Posts, "publishing", "Edit a post (same fields as a draft; absent ones are kept); it goes back to draft.", query: [], body: BodyKind::Fields(POST_FIELDS), run: post_edit),
     route!("POST", "/api/v1/posts/{id}/{action}", Posts, "publishing", "Move a post: action submit, approve, schedule (field at: a time in the brand's zone or RFC 3339, or best: true) or cancel (field reason); as `hearth post ACTION ID`.", query: [], body: BodyKind::Fields(&["at", "best", "reason"]), run: post_action),
     route!("POST", "/api/v1/publish", Posts, "publishing", "Publish every scheduled post whose time has come, exactly once; as `hearth publish --json`.", query: [], body: BodyKind::Fields(&[]), run: publish_due),
+    route!("POST", "/api/v1/sync/{network}", Posts, "publishing", "Sync the connected account of network bluesky or mastodon: its posts with their counts, and the replies and mentions addressed to it, new since the last sync; as `hearth sync NETWORK --json`.", query: [], body: BodyKind::Fields(&["full"]), run: sync_network),
+    route!("GET", "/api/v1/sync", Read, "publishing", "Where each account's sync stopped, stream by stream; as `hearth sync --json`.", query: [], run: sync_status),
     route!("GET", "/api/v1/accounts", Read, "publishing", "The connected Bluesky and Mastodon accounts (never their secrets).", query: [], run: accounts),
     route!("POST", "/api/v1/ingest", Admin, "admin", "Read an uploaded export file (the body) into the store; format auto tells it from the file.", query: ["format", "name"], body: BodyKind::Upload, run: ingest),
     route!("GET", "/api/v1/audit/log", Admin, "admin", "The audit log of every change, newest first.", query: [], pages: "", run: audit_log),
@@ -1241,6 +1243,29 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
     use hearth_app::queue::Action;
     let f = call.fields()?;
     let id = call.param("id");
+    if call.param("action") == "reply" {
+        // A reply is the brand speaking: the publishing roles only.
+        if !call.who()?.role.may(Permission::Posts) {
+            return Err(Problem::forbidden(format!(
+                "the {} role may not publish replies",
+                call.who()?.role.as_str()
+            )));
+        }
+        let text = text_field(&f, "text").unwrap_or_default();
+        let (data, actor) = (call.data(), post_actor(&call)?);
+        let out = blocking(move || {
+            hearth_app::outbox::reply(
+                &data,
+                &id,
+                &text,
+                &actor,
+                &hearth_app::publish::Options::default(),
+            )
+        })
+        .await?;
+        call.state.cache.clear();
+        return ok(&out);
+    }
     let action = match call.param("action").as_str() {
         "done" => Action::Done {
             note: text_field(&f, "note"),
@@ -1684,6 +1709,29 @@ async fn publish_due(call: Call) -> Result<Response, Problem> {
     })
     .await?;
     ok(&out)
+}
+
+async fn sync_network(call: Call) -> Result<Response, Problem> {
+    let f = call.fields()?;
+    let network = call.param("network");
+    let full = matches!(f.get("full"), Some(Value::Bool(true)))
+        || text_field(&f, "full").is_some_and(|v| v == "true");
+    let (data, actor) = (call.data(), post_actor(&call)?);
+    let out = blocking(move || {
+        let options = hearth_app::sync::Options {
+            full,
+            ..Default::default()
+        };
+        hearth_app::sync::sync(&data, &network, &actor.name, &options, &mut |_| {})
+    })
+    .await?;
+    call.state.cache.clear();
+    ok(&out)
+}
+
+async fn sync_status(call: Call) -> Result<Response, Problem> {
+    let data = call.data();
+    ok(&blocking(move || hearth_app::sync::status_json(&data)).await?)
 }
 
 async fn accounts(call: Call) -> Result<Response, Problem> {

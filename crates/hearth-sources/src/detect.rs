@@ -80,6 +80,12 @@ fn detect_file(path: &Path) -> Option<&'static str> {
             "csv"
         });
     }
+    if name.ends_with(crate::mastodon::API_SUFFIX) {
+        return Some("mastodon");
+    }
+    if name.ends_with(".bluesky.json") {
+        return Some("bluesky");
+    }
     if name == "outbox.json" {
         return Some("mastodon");
     }

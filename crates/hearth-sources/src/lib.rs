@@ -6,6 +6,7 @@
 //! [`Diagnostic`] (file, line, byte offset, reason) instead of failing or panicking.
 //! [`conformance`] holds the one check every reader passes.
 
+pub mod bluesky;
 pub mod conformance;
 pub mod csv;
 mod detect;
@@ -124,6 +125,7 @@ pub fn reader_for(id: &str) -> Option<Box<dyn Reader>> {
         "csv" => Some(Box::new(csv::CsvReader)),
         "irc" => Some(Box::new(irc::IrcReader)),
         "mastodon" => Some(Box::new(mastodon::MastodonReader)),
+        "bluesky" => Some(Box::new(bluesky::BlueskyReader)),
         "twitter" => Some(Box::new(social::AnalyticsReader(&twitter::TWITTER))),
         "linkedin" => Some(Box::new(social::AnalyticsReader(&linkedin::LINKEDIN))),
         "facebook" => Some(Box::new(social::AnalyticsReader(&facebook::FACEBOOK))),
@@ -155,7 +157,10 @@ pub fn expectation(format: &str) -> &'static str {
         "jsonl" => "Hearth's generic JSON lines (id, time, author, text; docs/generic-format.md)",
         "csv" => "Hearth's generic CSV (columns id, time, author, text; docs/generic-format.md)",
         "irc" => "IRC logs of `[HH:MM] <nick> text` lines, named by date",
-        "mastodon" => "a Mastodon archive's outbox.json (orderedItems)",
+        "mastodon" => {
+            "a Mastodon archive's outbox.json (orderedItems), or the REST API's answers (*.mastodon.json)"
+        }
+        "bluesky" => "the Bluesky AppView's answers (*.bluesky.json: account, feed, notifications)",
         "twitter" => "X/Twitter analytics CSV (Tweet id, impressions, engagements)",
         "linkedin" => "LinkedIn page analytics CSV (Post link, impressions)",
         "facebook" => "Facebook page post insights CSV (Post ID, Page name)",
@@ -179,6 +184,7 @@ pub const FORMATS: &[&str] = &[
     "csv",
     "irc",
     "mastodon",
+    "bluesky",
     "twitter",
     "linkedin",
     "facebook",

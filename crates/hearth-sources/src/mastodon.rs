@@ -20,6 +20,16 @@
 //! project has.
 //!
 //! **Checked against:** `../shared/data/social/mastodon-archive/outbox.json` (1,511 items).
+//!
+//! **The REST API's answers** (a file ending `.mastodon.json`: what `hearth sync mastodon`
+//! fetches) read too: a JSON object with `account` (the brand's `Account`), `ids` (status id →
+//! its `uri`, for the statuses the file's replies answer), `notifications` (of type `mention`:
+//! replies and mentions addressed to the brand), `replied_to` (statuses those answer) and
+//! `statuses` (the brand's own, with `favourites_count`, `reblogs_count` and
+//! `replies_count` → reactions, shares and comments). A status's `uri` is its id, the same as
+//! the archive's, so an archive and a sync of one account meet in one space; its
+//! `in_reply_to_id` becomes the parent's `uri` when the file knows it. Boosts, and
+//! notifications that are not posts (favourites, boosts, follows), are passed over with a note.
 
 use crate::jsonstream::{Mapped, read_array};
 use crate::text::{html_to_text, parse_time};
@@ -39,12 +49,20 @@ impl Reader for MastodonReader {
     fn units(&self, paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         Ok(crate::expand_paths(paths, &["json"])?
             .into_iter()
-            .filter(|p| p.file_name().is_some_and(|n| n == "outbox.json"))
+            .filter(|p| {
+                p.file_name().is_some_and(|n| {
+                    n == "outbox.json" || n.to_string_lossy().ends_with(API_SUFFIX)
+                })
+            })
             .collect())
     }
 
     fn read(&self, unit: &Path, sink: &mut dyn Sink) -> Result<(), ReadError> {
-        read_outbox(unit, &mut crate::open(unit)?, sink)
+        if unit.to_string_lossy().ends_with(API_SUFFIX) {
+            read_api(unit, &mut crate::open(unit)?, sink)
+        } else {
+            read_outbox(unit, &mut crate::open(unit)?, sink)
+        }
     }
 }
 
@@ -73,11 +91,191 @@ pub fn read_outbox(
     Ok(())
 }
 
+/// The file-name ending of the REST API's answers.
+pub const API_SUFFIX: &str = ".mastodon.json";
+
+/// Reads the REST API's answers from `input` (`path` names it in diagnostics).
+pub fn read_api(
+    path: &Path,
+    input: &mut dyn std::io::BufRead,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadError> {
+    use crate::jsonstream::{emit, read_records};
+    // Status ids met so far, for parents the file's `ids` does not name.
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    read_records(
+        path,
+        input,
+        sink,
+        &[&["notifications"], &["replied_to"], &["statuses"]],
+        "Mastodon API answers (account, notifications, statuses)",
+        &mut |context, which, record, place, sink| {
+            let brand = &context.get("account").cloned().unwrap_or(Value::Null);
+            let ids = context.get("ids").unwrap_or(&Value::Null);
+            let (status, what) = if which == 0 {
+                match record["type"].as_str() {
+                    Some("mention") => (&record["status"], ""),
+                    other => (&Value::Null, other.unwrap_or("unknown")),
+                }
+            } else {
+                (&record, "")
+            };
+            // No status (another kind of notification), or a boost of someone else's.
+            let mapped = if status.is_null() || !status["reblog"].is_null() {
+                Ok(None)
+            } else {
+                let m = api_status(status, brand, ids, &seen);
+                if let (Ok(Some(m)), Some(id)) = (&m, status["id"].as_str()) {
+                    seen.insert(id.to_owned(), m.native_id.clone());
+                }
+                m
+            };
+            emit(path, place, sink, mapped, || {
+                if what.is_empty() {
+                    format!(
+                        "a boost ({}), not a post the brand or others wrote",
+                        status["id"].as_str().unwrap_or("")
+                    )
+                } else {
+                    format!("a {what} notification, not a post")
+                }
+            })
+        },
+    )?;
+    Ok(())
+}
+
+/// An account's id in the model: its ActivityPub `uri` (what the archive names actors by),
+/// else its profile `url`.
+fn api_account_id(a: &Value) -> Option<&str> {
+    a["uri"]
+        .as_str()
+        .or_else(|| a["url"].as_str())
+        .filter(|s| !s.is_empty())
+}
+
+fn api_status(
+    o: &Value,
+    brand: &Value,
+    ids: &Value,
+    seen: &std::collections::HashMap<String, String>,
+) -> Mapped {
+    let id = o["uri"]
+        .as_str()
+        .or_else(|| o["url"].as_str())
+        .filter(|s| !s.is_empty())
+        .ok_or((SkipReason::NotARecord, "expected a status's uri".to_owned()))?;
+    let time = o["created_at"]
+        .as_str()
+        .and_then(parse_time)
+        .filter(|t| *t >= MIN_TIME)
+        .ok_or_else(|| {
+            (
+                SkipReason::MissingTime,
+                format!("expected created_at on {id}"),
+            )
+        })?;
+    let a = &o["account"];
+    let actor = api_account_id(a).ok_or_else(|| {
+        (
+            SkipReason::MissingAuthor,
+            format!("expected account.uri on {id}"),
+        )
+    })?;
+    let brand_actor = api_account_id(brand).unwrap_or(actor);
+    let owner = a["id"].as_str().is_some() && a["id"] == brand["id"];
+    // Mentions by the accounts' ids where the file knows them (the brand), else their URLs.
+    let mentions = o["mentions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            if m["id"].as_str().is_some() && m["id"] == brand["id"] {
+                Some(brand_actor)
+            } else {
+                m["url"].as_str()
+            }
+        })
+        .filter(|h| *h != actor)
+        .map(str::to_owned)
+        .collect();
+    let parent = o["in_reply_to_id"].as_str().and_then(|p| {
+        ids[p]
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| seen.get(p).cloned())
+    });
+    let count = |k: &str| o[k].as_f64();
+    let format = if o["media_attachments"]
+        .as_array()
+        .is_some_and(|m| !m.is_empty())
+    {
+        o["media_attachments"][0]["type"]
+            .as_str()
+            .map(|t| if t == "image" { "photo" } else { t })
+            .unwrap_or("photo")
+    } else if o["card"].is_object() {
+        "link"
+    } else {
+        "text"
+    };
+    let name = a["acct"]
+        .as_str()
+        .map(|acct| {
+            if acct.contains('@') {
+                format!("@{acct}")
+            } else {
+                handle(actor)
+            }
+        })
+        .unwrap_or_else(|| handle(actor));
+    let brand_name = api_account_id(brand).map_or_else(|| name.clone(), handle);
+    Ok(Some(RawMessage {
+        native_id: id.to_owned(),
+        space: format!("mastodon:{brand_actor}"),
+        space_name: format!("{brand_name} on Mastodon"),
+        author: RawAccount {
+            native_id: actor.to_owned(),
+            display_name: a["display_name"]
+                .as_str()
+                .filter(|n| !n.trim().is_empty())
+                .map(str::to_owned)
+                .or_else(|| Some(name.clone())),
+            email: None,
+            username: Some(name),
+            flags: if owner {
+                vec!["owner".to_owned()]
+            } else {
+                vec![]
+            },
+        },
+        time,
+        subject: o["spoiler_text"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        text: html_to_text(o["content"].as_str().unwrap_or("")),
+        parent,
+        mentions,
+        metrics: owner.then(|| hearth_model::PostMetrics {
+            reactions: count("favourites_count"),
+            shares: count("reblogs_count"),
+            comments: count("replies_count"),
+            format: Some(format.to_owned()),
+            ..Default::default()
+        }),
+    }))
+}
+
 /// `https://host/users/name` → `@name@host`.
 fn handle(actor: &str) -> String {
     let rest = actor.split("://").nth(1).unwrap_or(actor);
     let host = rest.split('/').next().unwrap_or("");
-    let name = rest.rsplit('/').next().unwrap_or(rest);
+    let name = rest
+        .rsplit('/')
+        .next()
+        .unwrap_or(rest)
+        .trim_start_matches('@');
     if host.is_empty() || name.is_empty() || name == host {
         actor.to_owned()
     } else {

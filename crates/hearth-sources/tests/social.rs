@@ -228,6 +228,8 @@ fn auto_detection_knows_the_analytics_exports() {
             "../shared/data/social/mastodon-archive/outbox.json",
             "mastodon",
         ),
+        ("fixtures/mastodon/brand.mastodon.json", "mastodon"),
+        ("fixtures/bluesky/brand.bluesky.json", "bluesky"),
     ] {
         assert_eq!(hearth_sources::detect(&repo(path)), Ok(format), "{path}");
     }
@@ -247,4 +249,61 @@ fn fuzz_social_epoch_zero_time_is_skipped() {
     .expect("conforms");
     assert_eq!(got.messages.len(), 1);
     assert_eq!(got.diagnostics[0].reason, SkipReason::MissingTime);
+}
+
+/// What `hearth sync` fetched from a real PDS and AppView (Bluesky) and from the recorded
+/// Mastodon exchanges, read back by the sources' readers: every record conforms, the brand's
+/// posts carry their counts, and replies name their parents.
+#[test]
+fn synced_answers_read_back_with_counts_and_parents() {
+    let bluesky = repo("fixtures/bluesky/brand.bluesky.json");
+    let got = conformance::check(&hearth_sources::bluesky::BlueskyReader, &bluesky, false)
+        .expect("bluesky conforms");
+    assert_eq!(got.messages.len(), 3, "the launch, a reply and a mention");
+    let launch = got
+        .messages
+        .iter()
+        .find(|m| m.metrics.is_some())
+        .expect("the brand's post");
+    let m = launch.metrics.as_ref().expect("counts");
+    assert_eq!(
+        (m.reactions, m.comments, m.shares),
+        (Some(1.0), Some(1.0), Some(1.0))
+    );
+    assert!(
+        got.messages
+            .iter()
+            .any(|m| m.parent.as_deref() == Some(launch.native_id.as_str()))
+    );
+    assert_eq!(
+        got.diagnostics.len(),
+        2,
+        "the like and the repost are noted: {:?}",
+        got.diagnostics
+    );
+
+    let mastodon = repo("fixtures/mastodon/brand.mastodon.json");
+    let got = conformance::check(&MastodonReader, &mastodon, false).expect("mastodon conforms");
+    assert_eq!(got.messages.len(), 4);
+    assert!(
+        got.messages
+            .iter()
+            .all(|m| m.space == "mastodon:https://social.example/users/ettus")
+    );
+    let parents: Vec<_> = got
+        .messages
+        .iter()
+        .filter_map(|m| m.parent.clone())
+        .collect();
+    assert_eq!(
+        parents.len(),
+        2,
+        "both replies name their parent's uri: {parents:?}"
+    );
+    assert!(
+        parents
+            .iter()
+            .all(|p| p.starts_with("https://social.example/users/ettus/statuses/"))
+    );
+    assert_eq!(got.diagnostics.len(), 1, "the boost is noted");
 }

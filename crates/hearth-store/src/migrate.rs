@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-12-02-12_outbox",
         include_str!("../migrations/2026-12-02-12_outbox.sql"),
     ),
+    (
+        "2026-12-02-13_listening",
+        include_str!("../migrations/2026-12-02-13_listening.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -31,6 +31,10 @@ pub struct OutboxPost {
     pub reason: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The stored message this post answers (`source:native_id`): published as a reply to it.
+    pub reply_to: Option<String>,
+    /// The work-queue item closed when the post is published.
+    pub queue_key: Option<String>,
     /// The images, in order (bytes only when read with [`Store::outbox_media`]).
     pub media: Vec<OutboxMedia>,
 }
@@ -44,6 +48,19 @@ pub struct OutboxMedia {
     pub size: usize,
     #[serde(skip)]
     pub bytes: Vec<u8>,
+}
+
+/// Where one account's sync of one stream stopped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncCursor {
+    pub network: String,
+    pub account: String,
+    /// `feed` (the account's own posts) or `notifications` (replies and mentions).
+    pub stream: String,
+    /// The network's own marker of the newest item seen.
+    pub position: String,
+    /// UTC seconds.
+    pub synced_at: i64,
 }
 
 /// One post's delivery to one network.
@@ -69,7 +86,7 @@ pub struct Delivery {
 }
 
 const POST_COLUMNS: &str = "id, state, text, networks, author, approved_by, scheduled_at, \
-     schedule_note, reason, created_at, updated_at";
+     schedule_note, reason, created_at, updated_at, reply_to, queue_key";
 
 fn post_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxPost> {
     let networks: String = r.get(3)?;
@@ -89,6 +106,8 @@ fn post_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxPost> {
         reason: r.get(8)?,
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
+        reply_to: r.get(11)?,
+        queue_key: r.get(12)?,
         ..OutboxPost::default()
     })
 }
@@ -156,8 +175,8 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO outbox_posts (state, text, networks, author, approved_by, scheduled_at,
-                 schedule_note, reason, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 schedule_note, reason, created_at, updated_at, reply_to, queue_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 post.state,
                 post.text,
@@ -168,7 +187,9 @@ impl Store {
                 post.schedule_note,
                 post.reason,
                 post.created_at,
-                post.updated_at
+                post.updated_at,
+                post.reply_to,
+                post.queue_key
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -367,5 +388,83 @@ impl Store {
             ],
         )?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Where the sync of `network`/`account`/`stream` stopped, if it ran before.
+    pub fn sync_cursor(
+        &self,
+        network: &str,
+        account: &str,
+        stream: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT position FROM sync_cursors
+                  WHERE network = ?1 AND account = ?2 AND stream = ?3",
+                params![network, account, stream],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Moves a sync cursor on (after the messages it covers are committed).
+    pub fn set_sync_cursor(
+        &self,
+        network: &str,
+        account: &str,
+        stream: &str,
+        position: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sync_cursors (network, account, stream, position, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (network, account, stream)
+             DO UPDATE SET position = excluded.position, synced_at = excluded.synced_at",
+            params![network, account, stream, position, at],
+        )?;
+        Ok(())
+    }
+
+    /// The username (`@name@instance`, `@handle`) of the author of the message
+    /// `source:native_id`, when it is stored.
+    pub fn author_username(
+        &self,
+        source: &str,
+        native_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT a.username FROM messages m
+                   JOIN sources s ON s.id = m.source_id
+                   JOIN accounts a ON a.id = m.account_id
+                  WHERE s.kind = ?1 AND m.native_id = ?2",
+                params![source, native_id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Every sync cursor, by network, account and stream.
+    pub fn sync_cursors(&self) -> Result<Vec<SyncCursor>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT network, account, stream, position, synced_at FROM sync_cursors
+              ORDER BY network, account, stream",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SyncCursor {
+                network: r.get(0)?,
+                account: r.get(1)?,
+                stream: r.get(2)?,
+                position: r.get(3)?,
+                synced_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

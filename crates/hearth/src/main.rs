@@ -117,6 +117,9 @@ enum Command {
         #[command(subcommand)]
         command: commands::post::ConnectCommand,
     },
+    /// Listening: the connected account's posts with their counts, and the replies and
+    /// mentions addressed to it, into the store (only what is new since the last sync).
+    Sync(commands::sync::Args),
     /// Tokens for scripts (`Authorization: Bearer TOKEN`).
     Token {
         #[command(subcommand)]
@@ -186,6 +189,7 @@ fn main() -> ExitCode {
         Command::Post { command } => commands::post::run(&cli.data, command),
         Command::Publish(args) => commands::post::run_publish(&cli.data, args),
         Command::Connect { command } => commands::post::run_connect(&cli.data, command),
+        Command::Sync(args) => commands::sync::run(&cli.data, args, ui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

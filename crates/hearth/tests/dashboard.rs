@@ -838,3 +838,108 @@ async fn the_social_team_writes_reviews_and_schedules_posts() {
     assert_eq!(post["images"][0]["alt"], "The verdict: a community");
     c.close().await.expect("close");
 }
+
+/// Answering a mention from the queue in the browser, on a real Bluesky network (PDS, PLC
+/// and AppView on loopback: see `tests/listen.rs`): the synced mention waits in the social
+/// queue, a social user writes the reply in the item's own form, the reply is published in
+/// the asker's thread and the item is done. The page passes axe with the form open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_is_answered_from_the_queue_page() {
+    use common::pds::Pds;
+    common::setup_test_tools();
+    let axe_source =
+        std::fs::read_to_string(repo().join(".tools/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core");
+    let mut pds = Pds::with_appview();
+    let (brand_did, brand_jwt) = pds.account("brand.test");
+    let (asker_did, asker_jwt) = pds.account("asker.test");
+    let password = pds.app_password(&brand_jwt);
+    let dir = data_dir(Some("[brand]\nnames = [\"Hearth\"]\n"));
+    let d = dir.path();
+    let (code, _, err) = common::hearth_with(
+        d,
+        &[
+            "connect",
+            "bluesky",
+            "brand.test",
+            "--service",
+            &pds.base,
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (mention, _) = pds.create(
+        &asker_did,
+        &asker_jwt,
+        "app.bsky.feed.post",
+        serde_json::json!({"$type": "app.bsky.feed.post",
+            "text": "@brand.test can Hearth read our Discord export?",
+            "createdAt": "2026-12-02T12:00:00.000Z",
+            "facets": [{"index": {"byteStart": 0, "byteEnd": 11},
+                        "features": [{"$type": "app.bsky.richtext.facet#mention", "did": brand_did}]}]}),
+    );
+    pds.process();
+    let (code, _, err) = hearth(d, &["-q", "sync", "bluesky"]);
+    assert_eq!(code, 0, "{err}");
+    add_user(d, "sol", "social");
+    let server = Server::start(d);
+    let base = server.base.clone();
+    let (_driver, webdriver) = chromedriver();
+    let profile = tempfile::tempdir().expect("profile");
+    let c = browser(&webdriver, profile.path()).await;
+    login(&c, &base, "sol").await;
+    c.goto(&format!("{base}/queues?kind=social:respond"))
+        .await
+        .expect("queues");
+    let item = text_of(&c, ".item").await;
+    assert!(
+        item.contains("can Hearth read our Discord export?"),
+        "{item}"
+    );
+    click(&c, ".item details.reply summary").await;
+    c.find(Locator::Css(".item details.reply textarea"))
+        .await
+        .expect("the reply field")
+        .send_keys("Yes: hearth ingest discord reads DiscordChatExporter's JSON")
+        .await
+        .expect("type");
+    let violations = axe(&c, &axe_source).await;
+    assert!(
+        violations.is_empty(),
+        "/queues with a reply form: {violations:#?}"
+    );
+    let shot = c.screenshot().await.expect("screenshot");
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard-screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshots dir");
+    std::fs::write(shots.join("dash-reply.png"), &shot).expect("png");
+    if std::env::var("HEARTH_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::write(repo().join("docs/img/dash-reply.png"), &shot).expect("png");
+    }
+    submit(&c, ".item details.reply button[type=submit]").await;
+    let flash = text_of(&c, ".flash").await;
+    assert!(
+        flash.starts_with("Replied (post 1): at://") && flash.ends_with("The item is done."),
+        "{flash}"
+    );
+    let records = pds.posts(&brand_did);
+    assert_eq!(records.len(), 1, "published once");
+    assert_eq!(
+        records[0]["value"]["reply"]["parent"]["uri"],
+        mention.as_str()
+    );
+    assert_eq!(
+        records[0]["value"]["text"],
+        "Yes: hearth ingest discord reads DiscordChatExporter's JSON"
+    );
+    // Done for the whole team: the open list no longer has it.
+    c.goto(&format!("{base}/queues?kind=social:respond"))
+        .await
+        .expect("queues");
+    assert_eq!(
+        js(&c, "return document.querySelectorAll('.item').length").await,
+        0
+    );
+    c.close().await.expect("close");
+}

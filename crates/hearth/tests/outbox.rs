@@ -314,3 +314,83 @@ fn the_best_time_comes_from_the_real_export_with_its_sample_size() {
         "{err}"
     );
 }
+
+/// With `[social] approval = "required"`, a reply from the queue waits in review like any
+/// post (the item stays open until it is published), and an item whose message is not on
+/// Bluesky or Mastodon is refused with why. The messages are a sync's answers read from a
+/// file (`hearth ingest bluesky`).
+#[test]
+fn a_reply_from_the_queue_waits_for_approval_when_approval_is_required() {
+    let dir = data_dir(Some(
+        "[brand]\nnames = [\"Hearth\"]\n[social]\napproval = \"required\"\n",
+    ));
+    let d = dir.path();
+    let answers = repo().join("fixtures/bluesky/brand.bluesky.json");
+    let (code, _, err) = run_as(
+        "alice",
+        d,
+        &["ingest", "bluesky", answers.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mail = repo().join("fixtures/mbox/usrp-users-2026-excerpt.mbox");
+    let (code, _, err) = run_as(
+        "alice",
+        d,
+        &["ingest", "mbox", mail.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let q = json_as("alice", d, &["queue", "--json"]);
+    let items = q["items"].as_array().expect("items");
+    let mention = items
+        .iter()
+        .find(|i| i["kind"] == "social:respond")
+        .unwrap_or_else(|| panic!("a social:respond item: {q}"));
+    let id = mention["id"].as_str().expect("id");
+    let v = json_as(
+        "alice",
+        d,
+        &[
+            "queue",
+            "reply",
+            id,
+            "--text",
+            "Print the HTML report to PDF",
+            "--json",
+        ],
+    );
+    assert_eq!(v["state"], "in_review", "{v}");
+    assert_eq!(v["networks"][0], "bluesky");
+    assert!(
+        v["reply_to"]
+            .as_str()
+            .expect("reply_to")
+            .starts_with("bluesky:at://")
+    );
+    assert!(v["publish"].is_null(), "nothing was sent: {v}");
+    let open = json_as("alice", d, &["queue", "--kind", "social:respond", "--json"]);
+    assert_eq!(
+        open["items"][0]["status"], "open",
+        "the item waits for the reply"
+    );
+    // The author may not approve it; an item from the mailing list cannot be answered there.
+    let (code, _, err) = run_as("alice", d, &["post", "approve", "1"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("someone other than its author"), "{err}");
+    let mail_item = items
+        .iter()
+        .find(|i| i["key"].as_str().is_some_and(|k| k.contains(":mbox:")))
+        .unwrap_or_else(|| panic!("an item from the mailing list: {q}"));
+    let (code, _, err) = run_as(
+        "alice",
+        d,
+        &[
+            "queue",
+            "reply",
+            mail_item["id"].as_str().expect("id"),
+            "--text",
+            "Hi",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("not a Bluesky or Mastodon message"), "{err}");
+}

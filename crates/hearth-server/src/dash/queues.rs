@@ -1,6 +1,7 @@
 //! `/queues`: the work lists, filtered by queue, assignee and state, with actions on one item
 //! or a selection (done, snooze until a date, assign, note, reopen), shared by the team and
-//! written to the audit log. Plain forms: it works without JavaScript.
+//! written to the audit log; an item whose message is on Bluesky or Mastodon is answered
+//! there from its own form (the publishing roles). Plain forms: it works without JavaScript.
 
 use super::{Page, csrf, flash, here, message_line, param, person_link, render, s, scope_of};
 use crate::problem::Problem;
@@ -127,6 +128,10 @@ fn list(
     back: &str,
     may: &dyn Fn(&str) -> bool,
 ) -> Markup {
+    let may_reply = call
+        .who
+        .as_ref()
+        .is_some_and(|w| w.role.may(Permission::Posts));
     let mut groups: Vec<(String, Vec<&Value>)> = Vec::new();
     for item in items {
         let k = s(&item["kind"]);
@@ -138,7 +143,7 @@ fn list(
     html! {
         @for (k, list) in &groups {
             h2 { (kind_title(k)) " (" (list.len()) ")" span.tag { (team_of(k)) } }
-            @for item in list { (one(call, item, scope, back, may(k))) }
+            @for item in list { (one(call, item, scope, back, may(k), may_reply)) }
         }
         @if items.is_empty() { p { "Nothing here." } }
     }
@@ -150,8 +155,18 @@ fn one(
     scope: &hearth_app::scope::Scope,
     back: &str,
     may: bool,
+    may_reply: bool,
 ) -> Markup {
     let id = s(&item["id"]);
+    let reply_on = hearth_app::outbox::reply_target(item["key"].as_str().unwrap_or(""))
+        .map(|(network, _)| {
+            if network == "bluesky" {
+                "Bluesky"
+            } else {
+                "Mastodon"
+            }
+        })
+        .filter(|_| may_reply && item["status"] == "open");
     let status = s(&item["status"]);
     let d = &item["detail"];
     let message = if d["message"].is_object() {
@@ -184,6 +199,21 @@ fn one(
                             button type="submit" name="action" value="done" { "Done" }
                         } @else {
                             button type="submit" name="action" value="reopen" { "Reopen" }
+                        }
+                    }
+                    @if let Some(network) = reply_on {
+                        details.reply {
+                            summary { "Reply on " (network) }
+                            form method="post" action="/queues/act" {
+                                (csrf(call))
+                                input type="hidden" name="ids" value=(id);
+                                input type="hidden" name="back" value=(back);
+                                label for=(format!("reply-{id}")) { "Your reply, as the brand" }
+                                br;
+                                textarea id=(format!("reply-{id}")) name="text" rows="3" cols="48" required {}
+                                br;
+                                button type="submit" name="action" value="reply" { "Publish the reply" }
+                            }
                         }
                     }
                     details {
@@ -234,6 +264,9 @@ pub async fn act(call: Call) -> Result<Response, Problem> {
         ));
     }
     let text = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+    if get("action").as_deref() == Some("reply") {
+        return reply(&call, &ids, text("text"), &back).await;
+    }
     let action = match get("action").as_deref() {
         Some("done") => Action::Done { note: None },
         Some("reopen") => Action::Reopen,
@@ -288,5 +321,82 @@ pub async fn act(call: Call) -> Result<Response, Problem> {
             ),
         ),
         Err(e) => super::back_with(&back, "error", &e),
+    })
+}
+
+/// `POST /queues/act` with `action=reply`: the item's message answered on its network.
+async fn reply(
+    call: &Call,
+    ids: &[String],
+    text: Option<String>,
+    back: &str,
+) -> Result<Response, Problem> {
+    let who = call.who.clone().ok_or_else(Problem::unauthorized)?;
+    if !who.role.may(Permission::Posts) {
+        return Ok(super::back_with(
+            back,
+            "error",
+            &format!("The {} role may not publish replies.", who.role.as_str()),
+        ));
+    }
+    let ([id], Some(text)) = (ids, text) else {
+        return Ok(super::back_with(
+            back,
+            "error",
+            "A reply answers one item and needs its text.",
+        ));
+    };
+    let (id, data) = (id.clone(), call.state.data().to_path_buf());
+    let actor = hearth_app::outbox::Actor {
+        name: who.actor(),
+        admin: who.role == hearth_app::team::Role::Admin,
+    };
+    let out = tokio::task::spawn_blocking(move || {
+        hearth_app::outbox::reply(
+            &data,
+            &id,
+            &text,
+            &actor,
+            &hearth_app::publish::Options::default(),
+        )
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))?;
+    call.state.cache.clear();
+    Ok(match out {
+        Ok(v) => match v["state"].as_str() {
+            Some("published") => super::back_with(
+                back,
+                "done",
+                &format!(
+                    "Replied (post {}): {}. The item is done.",
+                    v["id"],
+                    v["publish"]["uris"][0].as_str().unwrap_or("")
+                ),
+            ),
+            Some("in_review") => super::back_with(
+                back,
+                "done",
+                &format!(
+                    "The reply (post {}) waits for approval on the social page; publishing it closes the item.",
+                    v["id"]
+                ),
+            ),
+            _ => super::back_with(
+                back,
+                "error",
+                &format!(
+                    "The reply (post {}) is {}: {}",
+                    v["id"],
+                    s(&v["state"]),
+                    v["publish"]["failed"]
+                        .as_array()
+                        .or(v["publish"]["waiting"].as_array())
+                        .map(|l| l.iter().map(s).collect::<Vec<_>>().join("; "))
+                        .unwrap_or_default()
+                ),
+            ),
+        },
+        Err(e) => super::back_with(back, "error", &e.to_string()),
     })
 }

@@ -31,6 +31,7 @@ pub mod report;
 pub mod route;
 pub mod serve;
 pub mod social;
+pub mod sync;
 pub mod text;
 pub mod users;
 

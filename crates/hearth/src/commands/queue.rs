@@ -68,6 +68,18 @@ enum Command {
     Note { id: String, text: String },
     /// Open an item again.
     Reopen { id: String },
+    /// Answer an item's Bluesky or Mastodon message: the reply is published now (exactly
+    /// once) and the item closed with its address; with `[social] approval = "required"` it
+    /// waits in review, and publishing it closes the item.
+    Reply {
+        id: String,
+        /// The reply's text.
+        #[arg(long)]
+        text: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
@@ -112,6 +124,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
             },
         ),
         Some(Command::Reopen { id }) => (id, Action::Reopen),
+        Some(Command::Reply { id, text, json }) => return reply(data, &id, &text, json),
     };
     let (id, action) = action;
     let s = hearth_app::queue::change(data, &id, &action, &super::cli_actor())?;
@@ -131,6 +144,63 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
             .unwrap_or_default(),
     );
     Ok(())
+}
+
+fn reply(data: &Path, id: &str, text: &str, json: bool) -> anyhow::Result<()> {
+    let actor = hearth_app::outbox::Actor {
+        name: super::cli_actor(),
+        admin: true,
+    };
+    let v = hearth_app::outbox::reply(
+        data,
+        id,
+        text,
+        &actor,
+        &hearth_app::publish::Options::default(),
+    )?;
+    if json {
+        print_json(&v);
+    } else {
+        let t = |v: &Value| v.as_str().unwrap_or("").to_owned();
+        match v["state"].as_str() {
+            Some("published") => {
+                outln!("replied: post {}  published", v["id"]);
+                for u in v["publish"]["uris"].as_array().into_iter().flatten() {
+                    outln!("  {}", t(u));
+                }
+                outln!("item {} done", t(&v["item"]));
+            }
+            Some("in_review") => outln!(
+                "reply: post {} waits for approval (hearth post approve {}); publishing it closes item {}",
+                v["id"],
+                v["id"],
+                t(&v["item"])
+            ),
+            _ => {
+                outln!("reply: post {}  {}", v["id"], t(&v["state"]));
+                for w in v["publish"]["waiting"].as_array().into_iter().flatten() {
+                    outln!("  waits: {}", t(w));
+                }
+                for f in v["publish"]["failed"].as_array().into_iter().flatten() {
+                    outln!("  failed: {}", t(f));
+                }
+            }
+        }
+    }
+    match v["state"].as_str() {
+        Some("failed") => Err(super::Exit {
+            code: 3,
+            message: "the reply failed: the network refused it (see its reason)".to_owned(),
+        }
+        .into()),
+        Some("scheduled") => Err(super::Exit {
+            code: 4,
+            message: "the reply waits for the next publishing run (the network did not answer)"
+                .to_owned(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 fn list(data: &Path, args: &ListArgs) -> anyhow::Result<()> {

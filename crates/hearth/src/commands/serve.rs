@@ -22,6 +22,11 @@ pub struct Args {
     /// time has come (0: the server publishes nothing; run `hearth publish` instead).
     #[arg(long, default_value_t = 60)]
     publish_every: u64,
+    /// Seconds between two syncs of the connected Bluesky and Mastodon accounts (their
+    /// posts' counts, replies and mentions; 0: the server does not sync; run `hearth sync`
+    /// instead).
+    #[arg(long, default_value_t = 600)]
+    sync_every: u64,
     /// Milliseconds in a second of the login throttle's waits (for tests).
     #[arg(long, default_value_t = 1000, hide = true)]
     login_delay_ms: u64,
@@ -49,6 +54,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
     options.login_delay_unit = std::time::Duration::from_millis(args.login_delay_ms);
     options.publish_every =
         (args.publish_every > 0).then(|| std::time::Duration::from_secs(args.publish_every));
+    options.sync_every =
+        (args.sync_every > 0).then(|| std::time::Duration::from_secs(args.sync_every));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -1,6 +1,9 @@
 //! Helpers shared by the CLI tests: run the real binary, redact paths, find real data.
 #![allow(dead_code)]
 
+pub mod pds;
+pub mod replay;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
