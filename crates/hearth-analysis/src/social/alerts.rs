@@ -121,10 +121,14 @@ pub fn detect(
 ) -> Vec<Alert> {
     let mut out: Vec<Alert> = Vec::new();
     let mut last: HashMap<Kind, i64> = HashMap::new();
+    // Each day's word counts, computed once: an alert day's baseline days are the baseline of
+    // the alerts around it too.
+    let mut counted = WordCounts::new(words);
     for (k, day) in days.iter().enumerate() {
-        let history: Vec<&Day> = (1..=BASELINE_WEEKS)
-            .filter_map(|w| k.checked_sub(7 * w).map(|j| &days[j]))
+        let history: Vec<usize> = (1..=BASELINE_WEEKS)
+            .filter_map(|w| k.checked_sub(7 * w))
             .collect();
+        let history: Vec<&Day> = history.iter().map(|&j| &days[j]).collect();
         if history.len() < MIN_HISTORY_WEEKS {
             continue;
         }
@@ -141,7 +145,16 @@ pub fn detect(
         };
         if z >= Z && day.count >= MIN_COUNT && cooled(Kind::Volume, &last) {
             last.insert(Kind::Volume, d);
-            out.push(alert(d, Kind::Volume, day, m, z, &history, watched, words));
+            out.push(alert(
+                d,
+                Kind::Volume,
+                (k, day),
+                m,
+                z,
+                (k, &history),
+                watched,
+                &mut counted,
+            ));
         }
         let base_n: u64 = history.iter().map(|h| h.count).sum();
         let base_neg: u64 = history.iter().map(|h| h.negative).sum();
@@ -158,12 +171,12 @@ pub fn detect(
                 out.push(alert(
                     d,
                     Kind::NegativeShare,
-                    day,
+                    (k, day),
                     p0,
                     zn,
-                    &history,
+                    (k, &history),
                     watched,
-                    words,
+                    &mut counted,
                 ));
             }
         }
@@ -179,42 +192,63 @@ const STOP: &[&str] = &[
     "like", "thanks", "thank", "regards", "hi", "hello", "does", "did", "don't",
 ];
 
+/// Per day, in how many of its messages each word appears (stop words and words under 3
+/// letters left out), computed the first time a day is asked for.
+struct WordCounts<'a> {
+    words: &'a dyn Fn(u32) -> Vec<String>,
+    days: HashMap<usize, HashMap<String, f64>>,
+}
+
+impl<'a> WordCounts<'a> {
+    fn new(words: &'a dyn Fn(u32) -> Vec<String>) -> Self {
+        WordCounts {
+            words,
+            days: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, k: usize, day: &Day) -> &HashMap<String, f64> {
+        let words = self.words;
+        self.days.entry(k).or_insert_with(|| {
+            let mut c: HashMap<String, f64> = HashMap::new();
+            for (i, _) in &day.messages {
+                let mut seen: Vec<String> = words(*i);
+                seen.sort();
+                seen.dedup();
+                for w in seen {
+                    if w.chars().count() >= 3 && !STOP.contains(&w.as_str()) {
+                        *c.entry(w).or_default() += 1.0;
+                    }
+                }
+            }
+            c
+        })
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn alert(
     day: i64,
     kind: Kind,
-    d: &Day,
+    (k, d): (usize, &Day),
     baseline: f64,
     z: f64,
-    history: &[&Day],
+    (at, history): (usize, &[&Day]),
     watched: Watched,
-    words: &dyn Fn(u32) -> Vec<String>,
+    counted: &mut WordCounts<'_>,
 ) -> Alert {
     let mut msgs = d.messages.clone();
     if kind == Kind::NegativeShare {
         msgs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     }
-    let count_words = |list: &[(u32, f64)]| {
-        let mut c: HashMap<String, f64> = HashMap::new();
-        for (i, _) in list {
-            let mut seen: Vec<String> = words(*i);
-            seen.sort();
-            seen.dedup();
-            for w in seen {
-                if w.chars().count() >= 3 && !STOP.contains(&w.as_str()) {
-                    *c.entry(w).or_default() += 1.0;
-                }
-            }
-        }
-        c
-    };
-    let today = count_words(&d.messages);
+    let today = counted.of(k, d).clone();
     let mut base: HashMap<String, f64> = HashMap::new();
     let mut base_n = 0.0;
-    for h in history {
+    for (w, h) in history.iter().enumerate() {
         base_n += h.messages.len() as f64;
-        for (w, n) in count_words(&h.messages) {
-            *base.entry(w).or_default() += n;
+        // The w-th baseline day is (w + 1) weeks before the alert day.
+        for (word, n) in counted.of(at - 7 * (w + 1), h) {
+            *base.entry(word.clone()).or_default() += n;
         }
     }
     // Over-represented: the word's share of the day's messages against its share of the
