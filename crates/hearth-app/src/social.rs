@@ -500,11 +500,12 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
         texts
             .get(&i)
             .map(|(s, b)| {
-                let own = hearth_analysis::text::sentiment::own_words(b).to_lowercase();
+                let own = hearth_analysis::text::sentiment::own_words(b);
                 format!("{s} {own}")
+                    .to_lowercase()
                     .split(|c: char| !c.is_alphanumeric() && c != '\'')
                     .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
+                    .map(str::to_owned)
                     .collect()
             })
             .unwrap_or_default()

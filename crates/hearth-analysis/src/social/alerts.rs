@@ -210,20 +210,30 @@ impl<'a> WordCounts<'a> {
     fn of(&mut self, k: usize, day: &Day) -> &HashMap<String, f64> {
         let words = self.words;
         self.days.entry(k).or_insert_with(|| {
-            let mut c: HashMap<String, f64> = HashMap::new();
+            // (messages with the word, the last message that counted it): a word repeated in
+            // one message counts once, without sorting the message's words.
+            let mut c: HashMap<String, (f64, u32)> = HashMap::new();
             for (i, _) in &day.messages {
-                let mut seen: Vec<String> = words(*i);
-                seen.sort();
-                seen.dedup();
-                for w in seen {
-                    if w.chars().count() >= 3 && !STOP.contains(&w.as_str()) {
-                        *c.entry(w).or_default() += 1.0;
+                for w in words(*i) {
+                    if w.chars().count() < 3 || stop_words().contains(w.as_str()) {
+                        continue;
+                    }
+                    let e = c.entry(w).or_insert((0.0, u32::MAX));
+                    if e.1 != *i {
+                        *e = (e.0 + 1.0, *i);
                     }
                 }
             }
-            c
+            c.into_iter().map(|(w, (n, _))| (w, n)).collect()
         })
     }
+}
+
+/// [`STOP`] as a set (a word is looked up once per message it is in).
+fn stop_words() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP.iter().copied().collect())
 }
 
 #[allow(clippy::too_many_arguments)]
