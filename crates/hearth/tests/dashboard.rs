@@ -890,6 +890,12 @@ async fn a_mention_is_answered_from_the_queue_page() {
     let profile = tempfile::tempdir().expect("profile");
     let c = browser(&webdriver, profile.path()).await;
     login(&c, &base, "sol").await;
+    c.goto(&format!("{base}/social")).await.expect("social");
+    let listening = text_of(&c, "#listening").await;
+    assert!(
+        listening.contains("bluesky notifications synced 20"),
+        "{listening}"
+    );
     c.goto(&format!("{base}/queues?kind=social:respond"))
         .await
         .expect("queues");

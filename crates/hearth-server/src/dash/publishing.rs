@@ -25,8 +25,8 @@ fn actor(call: &Call) -> Result<Actor, Problem> {
 /// action must show at once.
 pub async fn section(call: &Call) -> Result<Markup, Problem> {
     let data = call.state.data().to_path_buf();
-    let (list, offset, accounts) =
-        tokio::task::spawn_blocking(move || -> hearth_app::Result<(Value, i64, Value)> {
+    let (list, offset, accounts, synced) =
+        tokio::task::spawn_blocking(move || -> hearth_app::Result<(Value, i64, Value, Value)> {
             let list = hearth_app::outbox::list_json(&data, None)?;
             let config = hearth_app::config::load(&data)?;
             let offset = hearth_analysis::social::best_time::parse_offset(&config.brand.utc_offset)
@@ -34,7 +34,8 @@ pub async fn section(call: &Call) -> Result<Markup, Problem> {
             let accounts = hearth_app::accounts::load(&data)
                 .map(|a| hearth_app::accounts::to_json(&a))
                 .unwrap_or(Value::Null);
-            Ok((list, offset, accounts))
+            let synced = hearth_app::sync::status_json(&data)?;
+            Ok((list, offset, accounts, synced))
         })
         .await
         .map_err(|e| Problem::internal(e.to_string()))??;
@@ -64,6 +65,17 @@ pub async fn section(call: &Call) -> Result<Markup, Problem> {
                 ". Accounts: Bluesky " (if connected("bluesky") { s(&accounts["bluesky"]["handle"]) } else { "not connected".into() })
                 ", Mastodon " (if connected("mastodon") { s(&accounts["mastodon"]["account"]) } else { "not connected".into() })
                 " (" code { "hearth connect" } ")."
+            }
+            p.muted #listening {
+                "Listening (replies, mentions and counts, by " code { "hearth sync" } " and by the server on a schedule): "
+                @let streams = synced.as_array().cloned().unwrap_or_default();
+                @if streams.is_empty() { "no sync has run yet." }
+                @for (k, c) in streams.iter().enumerate() {
+                    @if k > 0 { "; " }
+                    (s(&c["network"])) " " (s(&c["stream"])) " synced "
+                    (hearth_app::dates::utc(c["synced_at"].as_i64().unwrap_or(0)))
+                }
+                @if !streams.is_empty() { "." }
             }
             @if may_write {
                 details open[open.is_empty()] {
