@@ -228,13 +228,7 @@ fn fetch_bluesky(store: &Store, session: &Session, options: &Options) -> Result<
         .filter(|i| i["post"]["author"]["did"].as_str() == Some(account.as_str()))
         .filter_map(|i| time_of(&i["post"]["record"]["createdAt"]))
         .max();
-    let mut cursors = Vec::new();
-    if let Some(p) = newest_notification {
-        cursors.push(("notifications", p));
-    }
-    if let Some(t) = newest_post {
-        cursors.push(("feed", t.to_string()));
-    }
+    let cursors = cursors(newest_notification, newest_post);
     let (posts, count) = (feed.len(), notifications.len());
     let mut document = Map::new();
     document.insert(
@@ -250,6 +244,18 @@ fn fetch_bluesky(store: &Store, session: &Session, options: &Options) -> Result<
         notifications: count,
         cursors,
     })
+}
+
+/// Where the streams' cursors go: the newest notification's marker, the newest own post's time.
+fn cursors(notification: Option<String>, post: Option<i64>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(p) = notification {
+        out.push(("notifications", p));
+    }
+    if let Some(t) = post {
+        out.push(("feed", t.to_string()));
+    }
+    out
 }
 
 /// Mastodon ids are numbers in strings: the larger is the newer.
@@ -378,13 +384,7 @@ fn fetch_mastodon(
         .filter(|s| s["account"]["id"].as_str() == Some(my_id.as_str()))
         .filter_map(|s| time_of(&s["created_at"]))
         .max();
-    let mut cursors = Vec::new();
-    if let Some(p) = newest_notification {
-        cursors.push(("notifications", p));
-    }
-    if let Some(t) = newest_post {
-        cursors.push(("feed", t.to_string()));
-    }
+    let cursors = cursors(newest_notification, newest_post);
     let (posts, count) = (statuses.len(), notifications.len());
     let mut document = Map::new();
     document.insert("account".into(), me);

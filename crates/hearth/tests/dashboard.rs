@@ -856,20 +856,7 @@ async fn a_mention_is_answered_from_the_queue_page() {
     let password = pds.app_password(&brand_jwt);
     let dir = data_dir(Some("[brand]\nnames = [\"Hearth\"]\n"));
     let d = dir.path();
-    let (code, _, err) = common::hearth_with(
-        d,
-        &[
-            "connect",
-            "bluesky",
-            "brand.test",
-            "--service",
-            &pds.base,
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-        &[],
-    );
-    assert_eq!(code, 0, "{err}");
+    pds.connect(d, "brand.test", &password);
     let (mention, _) = pds.create(
         &asker_did,
         &asker_jwt,

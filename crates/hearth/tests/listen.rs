@@ -9,7 +9,7 @@
 
 mod common;
 use common::pds::Pds;
-use common::{data_dir, hearth, hearth_with, json};
+use common::{data_dir, hearth, json};
 use serde_json::json;
 
 fn now() -> String {
@@ -56,20 +56,7 @@ fn replies_mentions_and_counts_come_back_and_a_mention_is_answered_from_the_queu
 
     let dir = data_dir(Some("[brand]\nnames = [\"Hearth\"]\n"));
     let d = dir.path();
-    let (code, _, err) = hearth_with(
-        d,
-        &[
-            "connect",
-            "bluesky",
-            "brand.test",
-            "--service",
-            &pds.base,
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-        &[],
-    );
-    assert_eq!(code, 0, "{err}");
+    pds.connect(d, "brand.test", &password);
     // Nothing to sync before the account has done anything.
     let first = json(d, &["sync", "bluesky", "--json"]);
     assert_eq!(first["added"], 0, "{first}");

@@ -172,6 +172,24 @@ impl Pds {
         )
     }
 
+    /// `hearth connect bluesky HANDLE` to this PDS with the account's app password.
+    pub fn connect(&self, data: &std::path::Path, handle: &str, password: &str) {
+        let (code, _, err) = super::hearth_with(
+            data,
+            &[
+                "connect",
+                "bluesky",
+                handle,
+                "--service",
+                &self.base,
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+            &[],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+
     pub fn posts(&self, did: &str) -> Vec<Value> {
         self.call(
             &format!(
