@@ -160,28 +160,16 @@ impl Session {
         collection: &str,
         cursor: Option<&str>,
     ) -> Result<(Vec<Value>, Option<String>), PublishError> {
-        let mut url = format!(
-            "{}?repo={}&collection={}&limit=100",
-            self.url("com.atproto.repo.listRecords"),
-            encode(repo),
-            encode(collection)
-        );
-        if let Some(c) = cursor {
-            url.push_str(&format!("&cursor={}", encode(c)));
-        }
-        let a = self.http.call("GET", &url, &self.auth(), Body::None)?;
-        let records = a
-            .body
-            .get("records")
-            .and_then(|r| r.as_array())
-            .cloned()
-            .unwrap_or_default();
-        let next = a
-            .body
-            .get("cursor")
-            .and_then(|c| c.as_str())
-            .map(str::to_owned);
-        Ok((records, next))
+        self.page(
+            "com.atproto.repo.listRecords",
+            &format!(
+                "repo={}&collection={}&limit=100",
+                encode(repo),
+                encode(collection)
+            ),
+            "records",
+            cursor,
+        )
     }
 }
 

@@ -1544,7 +1544,7 @@ const POST_FIELDS: &[&str] = &[
 ];
 
 /// Who is acting on a post, for the approval rule.
-fn post_actor(call: &Call) -> Result<hearth_app::outbox::Actor, Problem> {
+pub(crate) fn post_actor(call: &Call) -> Result<hearth_app::outbox::Actor, Problem> {
     let who = call.who()?;
     Ok(hearth_app::outbox::Actor {
         name: who.actor(),

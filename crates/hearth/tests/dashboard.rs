@@ -910,6 +910,20 @@ async fn a_mention_is_answered_from_the_queue_page() {
     if std::env::var("HEARTH_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
         std::fs::write(repo().join("docs/img/dash-reply.png"), &shot).expect("png");
     }
+    // On a phone the open reply form fits the width.
+    c.set_window_size(390, 844).await.expect("phone");
+    let overflow = js(
+        &c,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    )
+    .await;
+    assert_eq!(
+        overflow, 0,
+        "/queues with a reply form scrolls sideways at 390 px"
+    );
+    let shot = c.screenshot().await.expect("screenshot");
+    std::fs::write(shots.join("dash-reply-phone.png"), &shot).expect("png");
+    c.set_window_size(1280, 900).await.expect("desktop");
     submit(&c, ".item details.reply button[type=submit]").await;
     let flash = text_of(&c, ".flash").await;
     assert!(

@@ -210,7 +210,7 @@ fn one(
                                 input type="hidden" name="back" value=(back);
                                 label for=(format!("reply-{id}")) { "Your reply, as the brand" }
                                 br;
-                                textarea id=(format!("reply-{id}")) name="text" rows="3" cols="48" required {}
+                                textarea id=(format!("reply-{id}")) name="text" rows="3" style="width:100%" required {}
                                 br;
                                 button type="submit" name="action" value="reply" { "Publish the reply" }
                             }
@@ -347,10 +347,7 @@ async fn reply(
         ));
     };
     let (id, data) = (id.clone(), call.state.data().to_path_buf());
-    let actor = hearth_app::outbox::Actor {
-        name: who.actor(),
-        admin: who.role == hearth_app::team::Role::Admin,
-    };
+    let actor = crate::routes::post_actor(call)?;
     let out = tokio::task::spawn_blocking(move || {
         hearth_app::outbox::reply(
             &data,
