@@ -42,7 +42,7 @@
 //! has shares 0.10 / 0.80 / 0.10 and the verdict *talks to many (mostly answering)*.
 
 use crate::Context;
-use crate::text::sentiment::own_words;
+use crate::text::sentiment::{Fnv, own_words};
 use hearth_model::{NO_PARENT, Role};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -75,6 +75,11 @@ pub const WELCOME_PHRASES: &[&str] = &[
     "glad you joined",
     "glad you found us",
 ];
+
+/// Whether lower-cased own words use one of the [`WELCOME_PHRASES`].
+pub fn welcomes(own_lower: &str) -> bool {
+    WELCOME_PHRASES.iter().any(|w| own_lower.contains(w))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -231,8 +236,9 @@ pub struct Audit {
 
 /// Classifies every brand message in scope. `texts` holds the body of brand messages (by
 /// snapshot index); a message without text is still classified (it just names no one and
-/// welcomes no one).
-pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>) -> Audit {
+/// welcomes no one). With `stored`, welcomes are the flags stored at ingest (when the
+/// snapshot's measures are this lexicon's) instead of the phrases looked for in the text.
+pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Audit {
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     let known = |i: usize| m.time[i] < as_of;
@@ -240,14 +246,14 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>) -> Audit {
 
     // Threads of the space, each in time order; first message of each member; and every
     // member-to-member contact (reply or mention), per member, in time order.
-    let mut threads: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut threads = Threads::default();
     let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
     let mut contacts: HashMap<u32, Vec<(i64, u32, u32)>> = HashMap::new();
     for i in cx.in_space() {
         if !known(i) {
             continue;
         }
-        threads.entry(cx.roots[i]).or_default().push(i as u32);
+        threads.lists.entry(cx.roots[i]).or_default().push(i as u32);
         let a = m.author[i];
         if member(a) {
             let c = (m.time[i], i as u32);
@@ -268,9 +274,7 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>) -> Audit {
             }
         }
     }
-    for list in threads.values_mut() {
-        list.sort_by_key(|&i| (m.time[i as usize], i));
-    }
+    threads.index(m);
     for list in contacts.values_mut() {
         list.sort_unstable();
         list.dedup();
@@ -283,10 +287,26 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>) -> Audit {
         .filter(|&i| cx.role(m.author[i]) == Role::Brand)
         .collect();
     scope.sort_by_key(|&i| (m.time[i], i));
+    // The welcome flag stored at ingest, when the snapshot's measures are this lexicon's.
+    let stored_welcome = stored
+        && m.measure_key
+            .is_some_and(|k| k.0 == crate::text::measures::LEXICON);
     for i in scope {
         let text = texts.get(&(i as u32)).map(|t| own_words(t).to_lowercase());
-        let (activity, reason) =
-            classify(cx, i, text.as_deref(), &threads, &first, &contacts, &names);
+        let welcome = match (stored_welcome, &text) {
+            (true, _) => m.measure(i).is_some_and(|x| x.welcome),
+            (false, Some(t)) => welcomes(t),
+            (false, None) => false,
+        };
+        let (activity, reason) = classify(
+            cx,
+            i,
+            (text.as_deref(), welcome),
+            &threads,
+            &first,
+            &contacts,
+            &names,
+        );
         by_person.entry(m.author[i]).or_default().push(Classified {
             message: i as u32,
             activity,
@@ -329,8 +349,8 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>) -> Audit {
 fn classify(
     cx: &Context<'_>,
     i: usize,
-    text: Option<&str>,
-    threads: &HashMap<u32, Vec<u32>>,
+    (text, welcome): (Option<&str>, bool),
+    threads: &Threads,
     first: &HashMap<u32, (i64, u32)>,
     contacts: &HashMap<u32, Vec<(i64, u32, u32)>>,
     names: &NameIndex,
@@ -396,10 +416,10 @@ fn classify(
 
     // Welcome: a reply to a member's first message that welcomes them, after which the
     // newcomer talks with members.
-    if let (Some(newcomer), Some(text)) = (parent_author, text)
+    if let Some(newcomer) = parent_author
+        && welcome
         && member(newcomer)
         && first.get(&newcomer).is_some_and(|&(_, f)| f == p)
-        && WELCOME_PHRASES.iter().any(|w| text.contains(w))
         && let Some(&(_, _, message)) = contacts.get(&newcomer).and_then(|list| {
             list.iter()
                 .find(|(ct, _, _)| *ct >= t && *ct <= t + INTRODUCTION_DAYS * 86_400)
@@ -413,22 +433,12 @@ fn classify(
 
     // Members joined the thread and answered members.
     let root = cx.roots[i];
-    if let Some(thread) = threads.get(&root) {
-        let mut seen: HashSet<u32> = HashSet::new();
+    if let Some(after) = threads.after(root, i) {
         let mut joined: Vec<u32> = Vec::new();
         let mut first_reply = None;
-        let mut after = false;
-        for &j in thread {
+        for &j in after {
             let j = j as usize;
             let a = m.author[j];
-            if !after {
-                if j == i {
-                    after = true;
-                } else {
-                    seen.insert(a);
-                }
-                continue;
-            }
             if m.time[j] > t + FOLLOW_DAYS * 86_400 || cx.role(a) == Role::Brand {
                 break;
             }
@@ -437,7 +447,8 @@ fn classify(
             // message below it — not a message the thread had before (a member answering the
             // original question in parallel was not brought in by it).
             let follows = q != NO_PARENT && (m.time[q as usize] > t || descends(m, q, i, t));
-            if member(a) && !seen.contains(&a) && follows && !same_name(cx, a, author) {
+            // A member new to the thread: this is their first message in it.
+            if member(a) && threads.first_here[j] && follows && !same_name(cx, a, author) {
                 let to = m.author[q as usize];
                 if to != a && member(to) {
                     if !joined.contains(&a) {
@@ -446,7 +457,6 @@ fn classify(
                     first_reply.get_or_insert(j as u32);
                 }
             }
-            seen.insert(a);
         }
         if let Some(message) = first_reply {
             return (
@@ -467,6 +477,41 @@ fn classify(
                 (Activity::Broadcasting, Reason::InBrandThread)
             }
         }
+    }
+}
+
+/// The threads of the space, each in time order, indexed so that finding what follows a
+/// message is one lookup (a thread of n messages costs n, not n² over its brand messages).
+#[derive(Default)]
+struct Threads {
+    /// Root → the thread's messages in time order.
+    lists: HashMap<u32, Vec<u32>>,
+    /// Message → its position in its thread (`u32::MAX` outside every thread).
+    pos: Vec<u32>,
+    /// Message → whether it is its author's first message in its thread.
+    first_here: Vec<bool>,
+}
+
+impl Threads {
+    fn index(&mut self, m: &hearth_model::MessageColumns) {
+        self.pos = vec![u32::MAX; m.len()];
+        self.first_here = vec![false; m.len()];
+        let mut seen: HashSet<u32> = HashSet::new();
+        for list in self.lists.values_mut() {
+            list.sort_by_key(|&i| (m.time[i as usize], i));
+            seen.clear();
+            for (k, &j) in list.iter().enumerate() {
+                self.pos[j as usize] = k as u32;
+                self.first_here[j as usize] = seen.insert(m.author[j as usize]);
+            }
+        }
+    }
+
+    /// The messages after `i` in the thread of `root`.
+    fn after(&self, root: u32, i: usize) -> Option<&[u32]> {
+        let list = self.lists.get(&root)?;
+        let k = *self.pos.get(i)? as usize;
+        list.get(k + 1..)
     }
 }
 
@@ -499,17 +544,23 @@ fn same_name(cx: &Context<'_>, a: u32, b: u32) -> bool {
 /// Members' names as they are written in messages: full display names (two words or more)
 /// and `@username`s, lower case, each naming one member only.
 struct NameIndex {
-    /// Name as a sequence of words → member (ambiguous names are dropped).
-    names: HashMap<Vec<String>, Option<u32>>,
+    /// Name (its words joined by one space) → member (ambiguous names are dropped).
+    names: HashMap<String, Option<u32>, Fnv>,
+    /// The first word of every name: most words start none, and cost one lookup.
+    firsts: HashSet<String, Fnv>,
     longest: usize,
 }
 
 impl NameIndex {
     fn new(cx: &Context<'_>, members: &HashMap<u32, (i64, u32)>) -> Self {
-        let mut names: HashMap<Vec<String>, Option<u32>> = HashMap::new();
+        let mut names: HashMap<String, Option<u32>, Fnv> = HashMap::default();
+        let mut firsts: HashSet<String, Fnv> = HashSet::default();
+        let mut longest = 0;
         let mut add = |words: Vec<String>, p: u32| {
+            longest = longest.max(words.len());
+            firsts.insert(words[0].clone());
             names
-                .entry(words)
+                .entry(words.join(" "))
                 .and_modify(|e| {
                     if *e != Some(p) {
                         *e = None;
@@ -521,7 +572,9 @@ impl NameIndex {
             let Some(info) = cx.snapshot.persons.get(p as usize) else {
                 continue;
             };
-            let words = words_of(&info.display_name);
+            let words: Vec<String> = words_of(&info.display_name)
+                .map(str::to_lowercase)
+                .collect();
             if words.len() >= 2
                 && words.iter().all(|w| w.chars().count() >= 2)
                 && !words.iter().any(|w| w.contains('@'))
@@ -534,17 +587,29 @@ impl NameIndex {
                 }
             }
         }
-        let longest = names.keys().map(Vec::len).max().unwrap_or(0).min(4);
-        NameIndex { names, longest }
+        NameIndex {
+            names,
+            firsts,
+            longest: longest.min(4),
+        }
     }
 
     /// The members named in `text` (lower case).
     fn find(&self, text: &str) -> Vec<u32> {
-        let words = words_of(text);
+        let words: Vec<&str> = words_of(text).collect();
         let mut out = Vec::new();
+        let mut key = String::new();
         for start in 0..words.len() {
+            if !self.firsts.contains(words[start]) {
+                continue;
+            }
+            key.clear();
             for len in 1..=self.longest.min(words.len() - start) {
-                if let Some(Some(p)) = self.names.get(&words[start..start + len]) {
+                if len > 1 {
+                    key.push(' ');
+                }
+                key.push_str(words[start + len - 1]);
+                if let Some(Some(p)) = self.names.get(key.as_str()) {
                     out.push(*p);
                 }
             }
@@ -553,13 +618,9 @@ impl NameIndex {
     }
 }
 
-/// Lower-case words; `@` and inner `.`/`-`/`_` stay part of a word.
-fn words_of(text: &str) -> Vec<String> {
+/// Words as written (the caller lower-cases); `@` and inner `.`/`-`/`_` stay part of a word.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '\'')))
-        .map(|w| {
-            w.trim_matches(|c| matches!(c, '.' | '-' | '_' | '\''))
-                .to_lowercase()
-        })
+        .map(|w| w.trim_matches(|c| matches!(c, '.' | '-' | '_' | '\'')))
         .filter(|w| !w.is_empty())
-        .collect()
 }

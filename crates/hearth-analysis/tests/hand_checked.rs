@@ -382,7 +382,7 @@ fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
     ]
     .into_iter()
     .collect();
-    let result = audit(&cx, &texts);
+    let result = audit(&cx, &texts, false);
     assert_eq!(result.people.len(), 1);
     let staff = &result.people[0];
     let got: Vec<(u32, Activity)> = staff

@@ -25,7 +25,7 @@ pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Resu
             texts.insert(i, body.to_owned());
         }
     })?;
-    let result: Audit = audit::audit(&cx, &texts);
+    let result: Audit = audit::audit(&cx, &texts, crate::measures::measured(loaded));
     let people: Vec<Value> = result
         .people
         .iter()

@@ -8,7 +8,7 @@ use hearth_analysis::metrics::{
     structure, survival,
 };
 use hearth_analysis::text::sentiment;
-use hearth_analysis::text::themes::{Themes, message_words};
+use hearth_analysis::text::themes::{TermThemes, Themes, message_words};
 use hearth_analysis::{Period, calendar};
 use hearth_model::Role;
 use serde_json::{Map, Value, json};
@@ -406,6 +406,27 @@ pub fn sentiment_summary(
 fn themes(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> Result<Value> {
     let ids = member_messages(cx);
     let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
+    let month_of = |i: u32| calendar::month(cx.snapshot.messages.time[i as usize]);
+    if crate::measures::measured(loaded) {
+        // The stored theme terms: a few bytes a message instead of its text.
+        let mut themes = TermThemes::default();
+        let mut labels: std::collections::HashMap<i64, String> = Default::default();
+        let mut k = 0;
+        loaded.store.for_each_terms(&only, |id, terms| {
+            while k < ids.len() && ids[k].0 < id {
+                k += 1;
+            }
+            let Some(&(_, i)) = ids.get(k) else { return };
+            let month = month_of(i);
+            let label = labels
+                .entry(month)
+                .or_insert_with(|| Period::Month.label(month));
+            themes.add(label, terms);
+        })?;
+        return Ok(serde_json::to_value(
+            themes.finish(&loaded.store.term_words()?),
+        )?);
+    }
     let mut themes = Themes::default();
     let mut k = 0;
     map_texts(
@@ -417,7 +438,7 @@ fn themes(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> Result<Value> {
                 k += 1;
             }
             let Some(&(_, i)) = ids.get(k) else { return };
-            let label = Period::Month.label(calendar::month(cx.snapshot.messages.time[i as usize]));
+            let label = Period::Month.label(month_of(i));
             themes.add_words(&label, words);
         },
     )?;

@@ -19,6 +19,6 @@ pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
 pub use raw::{PostMetrics, RawAccount, RawMessage};
 pub use role::{Interaction, InteractionClass, InteractionKind, Role};
 pub use snapshot::{
-    AccountInfo, IdentityAction, MessageColumns, NO_PARENT, PersonInfo, Snapshot, SpaceInfo,
-    TextMeasure,
+    AccountInfo, IdentityAction, Measured, MessageColumns, NO_PARENT, PersonInfo, Snapshot,
+    SpaceInfo, TextMeasure,
 };

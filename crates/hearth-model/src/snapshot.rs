@@ -43,7 +43,7 @@ pub struct MessageColumns {
     /// compound of each message;
     pub sentiment: Vec<f64>,
     /// its label + 1 (bits 0–1), intent as a thread start (bits 4–7) and as a reply
-    /// (bits 8–11);
+    /// (bits 8–11), and whether it uses a welcome phrase (bit 12);
     pub text_codes: Vec<u32>,
     /// and the name groups it names, for the messages that name any: (index, bit mask), in
     /// index order.
@@ -65,6 +65,16 @@ pub struct TextMeasure {
     pub intent_reply: u8,
     /// Bit k: the message names name group k (the brand's names first, then competitors).
     pub names: u64,
+    /// The message's own words use a welcome phrase (the role audit's welcomes).
+    pub welcome: bool,
+}
+
+/// What the measuring of one message gives: its measures and its theme terms (the words the
+/// themes metric counts, each once, sorted).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measured {
+    pub measure: TextMeasure,
+    pub terms: Vec<String>,
 }
 
 impl TextMeasure {
@@ -73,6 +83,7 @@ impl TextMeasure {
         (self.label + 1) as u32 & 0x3
             | (u32::from(self.intent_root) & 0xf) << 4
             | (u32::from(self.intent_reply) & 0xf) << 8
+            | u32::from(self.welcome) << 12
     }
 }
 
@@ -125,6 +136,7 @@ impl MessageColumns {
             intent_root: ((codes >> 4) & 0xf) as u8,
             intent_reply: ((codes >> 8) & 0xf) as u8,
             names,
+            welcome: codes & (1 << 12) != 0,
         })
     }
 

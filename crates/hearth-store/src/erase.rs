@@ -154,8 +154,10 @@ impl Store {
         self.conn.execute_batch("PRAGMA secure_delete = ON")?;
         let tx = self.conn.transaction()?;
         let erased = erase_in(&tx, accounts, drop, actor, now)?;
-        // Changed text is measured again on the next refresh.
+        // Changed text is measured again on the next refresh; words only their text used
+        // leave the theme terms' vocabulary.
         crate::measures::invalidate(&tx)?;
+        crate::terms::collect_garbage(&tx)?;
         crate::bump_generation(&tx)?;
         tx.commit()?;
         // Rebuild the file (no free page keeps a deleted byte) and empty the log.

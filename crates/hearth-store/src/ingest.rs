@@ -1,7 +1,6 @@
 //! Reading exports into the store: batched transactions, duplicate detection, parent linking.
 
 use crate::{Store, StoreError};
-use hearth_model::TextMeasure;
 use hearth_model::{RawAccount, RawMessage};
 use hearth_sources::{Diagnostic, ReadError, Reader, Severity, Sink, SinkError};
 use rusqlite::{Connection, OptionalExtension, Statement, params};
@@ -107,6 +106,12 @@ impl Store {
         let mut accounts = HashMap::new();
         // A first ingest that measures every message leaves the measures complete.
         let fresh = self.measurer.is_some() && self.message_count()? == 0;
+        // New words of a file rolled back go with it: the ingest stops there.
+        let mut vocab = if self.measurer.is_some() {
+            crate::terms::Vocab::load(&self.conn)?
+        } else {
+            crate::terms::Vocab::default()
+        };
         for path in units {
             tracing::debug!(path = %path.display(), "reading");
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -120,6 +125,7 @@ impl Store {
                     &mut accounts,
                     on_progress,
                     self.measurer.as_ref(),
+                    &mut vocab,
                 )?;
                 read_pipelined(reader, path, &mut sink)?;
                 let file = std::mem::take(&mut sink.summary);
@@ -288,7 +294,7 @@ impl Sink for ChannelSink<'_> {
 }
 
 /// A group of events and, when the ingest measures, each message's text measures.
-type Measured = (Vec<Event>, Vec<Option<TextMeasure>>);
+type Measured = (Vec<Event>, Vec<Option<hearth_model::Measured>>);
 
 /// Reads one file on a second thread while this thread writes to SQLite: parsing (and
 /// measuring the text) and storing overlap on two cores. Order is kept (one channel, one
@@ -318,10 +324,13 @@ fn read_pipelined(
             })
         });
         let mut written: Result<(), StoreError> = Ok(());
-        'groups: for (group, measures) in rx.iter() {
+        'groups: for (group, mut measures) in rx.iter() {
             for (n, event) in group.into_iter().enumerate() {
                 let step = match event {
-                    Event::Message(m) => sink.store(m, measures.get(n).copied().flatten()),
+                    Event::Message(m) => {
+                        let measured = measures.get_mut(n).and_then(Option::take);
+                        sink.store(m, measured)
+                    }
                     Event::Diagnostic(d) => {
                         sink.diagnostic(d);
                         Ok(())
@@ -384,6 +393,8 @@ struct IngestSink<'c, 'p> {
     /// Text measures of each new message, computed while its text is here.
     measurer: Option<&'c crate::measures::Measurer>,
     insert_measure: Statement<'c>,
+    /// The theme terms' vocabulary (loaded once an ingest).
+    vocab: &'p mut crate::terms::Vocab,
     in_batch: usize,
     linked: u64,
     summary: FileSummary,
@@ -400,6 +411,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         accounts: &'p mut HashMap<String, KnownAccount>,
         on_progress: &'p mut dyn FnMut(Progress<'_>),
         measurer: Option<&'c crate::measures::Measurer>,
+        vocab: &'p mut crate::terms::Vocab,
     ) -> Result<Self, StoreError> {
         // Messages measured with another key (or not at all) leave the measures incomplete.
         if measurer.map(|m| m.key) != crate::measures::state(conn)? {
@@ -407,6 +419,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
         }
         Ok(IngestSink {
             measurer,
+            vocab,
             insert_measure: conn.prepare(crate::measures::INSERT)?,
             conn,
             batch,
@@ -601,7 +614,7 @@ impl<'c, 'p> IngestSink<'c, 'p> {
     fn store(
         &mut self,
         mut m: RawMessage,
-        measured: Option<TextMeasure>,
+        measured: Option<hearth_model::Measured>,
     ) -> Result<(), StoreError> {
         let space = self.space_id(&m)?;
         let account = match self.author_id(&m.author)? {
@@ -680,7 +693,14 @@ impl<'c, 'p> IngestSink<'c, 'p> {
                 Some(x) if !erased => x,
                 _ => (measurer.measure)(m.subject.as_deref().unwrap_or(""), &m.text),
             };
-            crate::measures::insert(&mut self.insert_measure, id, measurer.key, &measure)?;
+            crate::measures::insert(
+                self.conn,
+                &mut self.insert_measure,
+                self.vocab,
+                id,
+                measurer.key,
+                &measure,
+            )?;
         }
         for mentioned in &m.mentions {
             let Some(account) = self.author_id(&RawAccount {

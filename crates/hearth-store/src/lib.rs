@@ -21,6 +21,7 @@ mod queue;
 mod replies;
 mod snapshot;
 mod team;
+pub mod terms;
 
 pub use erase::{ERASED, Erased, scrub, signature_lines};
 pub use error::StoreError;

@@ -7,11 +7,11 @@
 //! the snapshot only carries measures that are complete and current.
 
 use crate::{Store, StoreError};
-use hearth_model::TextMeasure;
+use hearth_model::{Measured, TextMeasure};
 use rusqlite::{OptionalExtension, params};
 
-/// Computes a message's measures from (subject, body).
-pub type MeasureFn = dyn Fn(&str, &str) -> TextMeasure + Send + Sync;
+/// Computes a message's measures and theme terms from (subject, body).
+pub type MeasureFn = dyn Fn(&str, &str) -> Measured + Send + Sync;
 
 /// What computes a message's measures, and the key they are stored under: (lexicon version,
 /// names key).
@@ -29,26 +29,48 @@ impl std::fmt::Debug for Measurer {
 }
 
 pub(crate) const INSERT: &str = "INSERT OR REPLACE INTO text_measures
-    (message_id, lexicon, names_key, compound, label, intent_root, intent_reply, names)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    (message_id, lexicon, names_key, compound, label, intent_root, intent_reply, names, flags,
+     terms)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// `flags` bit 0: the message uses a welcome phrase.
+const WELCOME: i64 = 1;
 
 pub(crate) fn insert(
+    conn: &rusqlite::Connection,
     stmt: &mut rusqlite::Statement<'_>,
+    vocab: &mut crate::terms::Vocab,
     id: i64,
     key: (i64, i64),
-    m: &TextMeasure,
+    m: &Measured,
 ) -> Result<(), StoreError> {
+    let terms = vocab.encode(conn, &m.terms)?;
+    let x = &m.measure;
     stmt.execute(params![
         id,
         key.0,
         key.1,
-        m.compound,
-        m.label,
-        m.intent_root,
-        m.intent_reply,
-        m.names as i64
+        x.compound,
+        x.label,
+        x.intent_root,
+        x.intent_reply,
+        x.names as i64,
+        if x.welcome { WELCOME } else { 0 },
+        terms
     ])?;
     Ok(())
+}
+
+/// A stored row's measure (`flags` as written by [`insert`]).
+pub(crate) fn from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<TextMeasure> {
+    Ok(TextMeasure {
+        compound: r.get(first)?,
+        label: r.get(first + 1)?,
+        intent_root: r.get(first + 2)?,
+        intent_reply: r.get(first + 3)?,
+        names: r.get::<_, i64>(first + 4)? as u64,
+        welcome: r.get::<_, i64>(first + 5)? & WELCOME != 0,
+    })
 }
 
 /// The key every message's measures are complete for, if any.
@@ -106,6 +128,8 @@ impl Store {
         )?;
         let mut done = 0u64;
         let mut after = 0i64;
+        // A failed batch rolls back its new words with it; this refresh then stops.
+        let mut vocab = crate::terms::Vocab::load(&self.conn)?;
         loop {
             let ids: Vec<i64> = {
                 let mut stmt = self.conn.prepare(&format!(
@@ -116,27 +140,29 @@ impl Store {
             };
             let Some(&last) = ids.last() else { break };
             after = last;
-            let mut computed: Vec<(i64, TextMeasure)> = Vec::with_capacity(ids.len());
+            let mut computed: Vec<(i64, Measured)> = Vec::with_capacity(ids.len());
             self.for_each_text(&ids, |id, subject, body| {
                 computed.push((id, (measurer.measure)(subject, body)));
             })?;
             // A message without a text row measures as empty text.
             let empty = (measurer.measure)("", "");
             let tx = self.conn.unchecked_transaction()?;
-            {
+            let outcome = (|| -> Result<(), StoreError> {
                 let mut stmt = tx.prepare_cached(INSERT)?;
                 let mut k = 0;
                 for id in &ids {
                     let m = match computed.get(k) {
                         Some((cid, m)) if cid == id => {
                             k += 1;
-                            *m
+                            m
                         }
-                        _ => empty,
+                        _ => &empty,
                     };
-                    insert(&mut stmt, *id, key, &m)?;
+                    insert(&tx, &mut stmt, &mut vocab, *id, key, m)?;
                 }
-            }
+                Ok(())
+            })();
+            outcome?;
             tx.commit()?;
             done += ids.len() as u64;
             progress(done, total as u64);

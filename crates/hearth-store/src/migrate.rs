@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "2026-12-02-13_listening",
         include_str!("../migrations/2026-12-02-13_listening.sql"),
     ),
+    (
+        "2026-12-03-14_theme_terms",
+        include_str!("../migrations/2026-12-03-14_theme_terms.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

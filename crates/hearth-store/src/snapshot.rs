@@ -192,7 +192,7 @@ impl Store {
         let mut codes = vec![u32::MAX; n];
         let mut names = Vec::new();
         let mut stmt = self.conn.prepare(
-            "SELECT message_id, compound, label, intent_root, intent_reply, names
+            "SELECT message_id, compound, label, intent_root, intent_reply, names, flags
                FROM text_measures WHERE lexicon = ?1 AND names_key = ?2 ORDER BY message_id",
         )?;
         let mut rows = stmt.query(rusqlite::params![key.0, key.1])?;
@@ -200,13 +200,7 @@ impl Store {
             let Ok(i) = ids.binary_search(&r.get::<_, i64>(0)?) else {
                 continue;
             };
-            let m = hearth_model::TextMeasure {
-                compound: r.get(1)?,
-                label: r.get(2)?,
-                intent_root: r.get(3)?,
-                intent_reply: r.get(4)?,
-                names: r.get::<_, i64>(5)? as u64,
-            };
+            let m = crate::measures::from_row(r, 1)?;
             sentiment[i] = m.compound;
             codes[i] = m.codes();
             if m.names != 0 {

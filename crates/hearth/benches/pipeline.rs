@@ -237,7 +237,7 @@ fn role_audit(bencher: Bencher) {
     );
     bencher
         .counter(ItemsCount::new(STORED))
-        .bench_local(|| black_box(hearth_analysis::audit::audit(&cx, &bodies)));
+        .bench_local(|| black_box(hearth_analysis::audit::audit(&cx, &bodies, true)));
 }
 
 /// Routing every inbound item of usrp-users (all time, texts in memory).

@@ -111,8 +111,72 @@ fn erasing_a_member_leaves_no_byte_of_them_and_others_numbers_unchanged() {
     assert_ne!(code, 0);
     assert!(err.contains("--yes"), "{err}");
 
+    let vocabulary = || {
+        let conn = rusqlite::Connection::open(data.join("hearth.sqlite")).expect("store");
+        let words: std::collections::BTreeMap<u32, String> = conn
+            .prepare("SELECT id, word FROM terms")
+            .expect("terms")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
+        let mut used = std::collections::BTreeSet::new();
+        let mut ids = Vec::new();
+        let mut stmt = conn
+            .prepare("SELECT terms FROM text_measures WHERE terms IS NOT NULL")
+            .expect("measures");
+        let mut rows = stmt.query([]).expect("rows");
+        while let Some(r) = rows.next().expect("row") {
+            ids.clear();
+            hearth_store::terms::decode(
+                r.get_ref(0).expect("blob").as_blob().expect("blob"),
+                &mut ids,
+            );
+            used.extend(ids.iter().copied());
+        }
+        (words, used)
+    };
+    let (words, used) = vocabulary();
+    assert!(
+        words.values().any(|w| w == "leech"),
+        "their name is a theme term before"
+    );
+    assert_eq!(
+        words
+            .keys()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        used
+    );
+
     let erased = json(&data, &["people", "erase", ADDRESS, "--yes", "--json"]);
     assert_eq!(erased["messages"], 2330, "{erased}");
+    // The theme terms' vocabulary keeps only words some message still uses: their name goes.
+    let (words, used) = vocabulary();
+    assert_eq!(
+        words
+            .keys()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        used
+    );
+    // A part of their name stays a term only where someone else's remaining text still
+    // writes it (as "Hi Marcus": the erasure scrubs their names, not every first name).
+    let conn = rusqlite::Connection::open(data.join("hearth.sqlite")).expect("store");
+    for part in ["leech", "marcus"] {
+        let written: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM message_text t JOIN messages m ON m.id = t.message_id
+                  WHERE t.body LIKE ?1 OR m.subject LIKE ?1",
+                [format!("%{part}%")],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert!(
+            written > 0 || !words.values().any(|w| w == part),
+            "{part} is a term no text uses"
+        );
+    }
     assert_eq!(erased["queue_states_removed"], 1, "{erased}");
     assert_eq!(erased["queue_notes_scrubbed"], 1, "{erased}");
     let person = erased["person"].clone();

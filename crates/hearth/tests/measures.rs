@@ -1,5 +1,5 @@
 //! Text measures stored at ingest give the same answers as reading the text: every command
-//! that uses sentiment, intents or mentions prints the same bytes with the stored measures
+//! that uses sentiment, intents, mentions, welcomes or theme terms prints the same bytes with the stored measures
 //! and with `HEARTH_TEXT_MEASURES=off` (which makes them read and score the text), on
 //! usrp-users 2024–2026 with the brand named. A change of `[brand] names` is measured again from the
 //! stored text by the next command, and answers follow the new names.
@@ -40,6 +40,8 @@ const COMMANDS: &[&[&str]] = &[
     &["metrics", "sentiment", "--json"],
     &["social", "responses", "--json"],
     &["queue", "--json"],
+    &["audit", "roles", "--json"],
+    &["metrics", "themes", "--json"],
 ];
 
 #[test]

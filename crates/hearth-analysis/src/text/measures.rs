@@ -1,7 +1,9 @@
 //! **Text measures**, computed once per message while its text is in memory (at ingest) and
 //! stored: the sentiment (compound and label), the intent — as a thread's first message and
-//! as a reply, since reply inference may give a chat message its parent later — and which of
-//! the `[brand] names` and competitors it names.
+//! as a reply, since reply inference may give a chat message its parent later — which of
+//! the `[brand] names` and competitors it names, whether it uses a welcome phrase (the role
+//! audit's welcomes), and its theme terms (the words the themes metric counts; stored as ids
+//! into a vocabulary by `hearth-store`).
 //!
 //! Each stored measure records what computed it: [`LEXICON`] (the sentiment lexicon and the
 //! intent rules; bumped when either changes) and the [`Names::key`] of the names looked for.
@@ -13,12 +15,13 @@
 //! [`intent::classify`], the mention rule of `social/mentions.rs`), so both give the same
 //! numbers (`tests/measures.rs` in the CLI compares them on usrp-users).
 
-use super::{intent, sentiment};
+use super::{intent, sentiment, themes};
 use crate::route::{untagged, words};
-use hearth_model::{BrandRules, TextMeasure};
+use hearth_model::{BrandRules, Measured, TextMeasure};
 
 /// The version of the sentiment lexicon and intent rules the stored measures come from.
-pub const LEXICON: i64 = 1;
+/// 2: the welcome flag and the theme terms are stored too.
+pub const LEXICON: i64 = 2;
 
 /// The name groups mentions look for: the brand's names first, then each competitor's (in
 /// `hearth.toml`'s order of competitors, sorted by name). At most 64 groups are measured.
@@ -137,8 +140,8 @@ pub fn label_name(code: i8) -> &'static str {
     }
 }
 
-/// Every measure of one message.
-pub fn measure(subject: &str, body: &str, names: &Names) -> TextMeasure {
+/// Every measure of one message, and its theme terms.
+pub fn measure(subject: &str, body: &str, names: &Names) -> Measured {
     let own = sentiment::own_words(body);
     let s = sentiment::score_own(&own);
     let norm = intent::normalized(&own);
@@ -150,12 +153,17 @@ pub fn measure(subject: &str, body: &str, names: &Names) -> TextMeasure {
             .position(|x| *x == i)
             .unwrap_or(6) as u8
     };
-    TextMeasure {
+    let measure = TextMeasure {
         compound: s.compound,
         label: label_code(s.label),
         intent_root: code(intent::decide(&f, true).intent),
         intent_reply: code(intent::decide(&f, false).intent),
         names: names.hits_tokens(subject, &tokens),
+        welcome: crate::audit::welcomes(&own.to_lowercase()),
+    };
+    Measured {
+        measure,
+        terms: themes::subject_and_body_words(subject, &own),
     }
 }
 

@@ -268,6 +268,14 @@ pub struct Scored {
 /// The text without quoted lines and the `On … wrote:` lines that introduce them.
 pub fn own_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    own_words_to(text, &mut out);
+    out
+}
+
+/// [`own_words`] appended to `out`; true when the text ended at a quoted history or a
+/// signature (so that nothing after it is the writer's either). Lines are taken one by one,
+/// so the own words of `a` then `b` are those of `a`, then, unless `a` ended, those of `b`.
+pub fn own_words_to(text: &str, out: &mut String) -> bool {
     for line in text.lines() {
         let t = line.trim_start();
         if t.starts_with('>') {
@@ -281,7 +289,7 @@ pub fn own_words(text: &str) -> String {
             || t.starts_with("From: ")
             || line == "-- "
         {
-            break;
+            return true;
         }
         if looks_like_output(t) {
             continue;
@@ -289,7 +297,7 @@ pub fn own_words(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out
+    false
 }
 
 /// Pasted terminal output and logs (`[INFO] …`, `user@host:~$ …`, lines mostly of symbols

@@ -8,7 +8,7 @@
 //! and a period's own subject rises; with a single period, counts rank. Words of 4 to 20
 //! characters; links, addresses and encoded text are dropped; a word needs 2 messages. The top [`TOP`] words of each period with at least 2 messages are kept.
 
-use super::sentiment::{Fnv, own_words};
+use super::sentiment::{Fnv, own_words, own_words_to};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -195,30 +195,55 @@ fn stop() -> &'static HashSet<&'static str, Fnv> {
 
 /// The words of one message, each once, sorted.
 pub fn message_words(text: &str) -> Vec<String> {
-    let own = own_words(text).to_lowercase();
-    let stop = stop();
-    let mut words: Vec<&str> = own
-        .split_whitespace()
-        // Links, addresses and encoded text are not themes.
-        .filter(|t| {
-            !(t.contains("://")
-                || t.contains('%')
-                || t.contains('@')
-                || t.contains('=')
-                || t.starts_with("www."))
-        })
-        .flat_map(|t| t.split(|c: char| !(c.is_alphanumeric() || c == '\'')))
-        .map(|w| w.trim_matches('\''))
-        .filter(|w| {
-            let n = w.chars().count();
-            (4..=20).contains(&n)
-                && !w.chars().all(|c| c.is_ascii_digit() || c == '\'')
-                && !stop.contains(w)
-        })
-        .collect();
+    let mut words = words_of_own(&own_words(text));
     words.sort_unstable();
-    words.dedup();
-    words.into_iter().map(str::to_owned).collect()
+    words
+}
+
+/// The words of a message of `subject` and `body` (what [`message_words`] gives for the
+/// subject, a line break and the body), from the body's own words (`own_body`, as
+/// [`own_words`] gives them): the own words are taken line by line, so the body's need not be
+/// found twice. Each word once, in the order they first appear.
+pub fn subject_and_body_words(subject: &str, own_body: &str) -> Vec<String> {
+    let mut own = String::with_capacity(subject.len() + own_body.len() + 1);
+    if !own_words_to(subject, &mut own) {
+        own.push('\n');
+        own.push_str(own_body);
+    }
+    words_of_own(&own)
+}
+
+/// The theme words of some own words.
+fn words_of_own(own: &str) -> Vec<String> {
+    let own = own.to_lowercase();
+    let stop = stop();
+    let mut seen: HashSet<&str, Fnv> = HashSet::default();
+    let mut out = Vec::new();
+    for t in own.split_whitespace() {
+        // Links, addresses and encoded text are not themes.
+        if t.contains("://")
+            || t.bytes().any(|b| matches!(b, b'%' | b'@' | b'='))
+            || t.starts_with("www.")
+        {
+            continue;
+        }
+        for w in t.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+            let w = w.trim_matches('\'');
+            let n = if w.is_ascii() {
+                w.len()
+            } else {
+                w.chars().count()
+            };
+            if (4..=20).contains(&n)
+                && !w.bytes().all(|b| b.is_ascii_digit() || b == b'\'')
+                && !stop.contains(w)
+                && seen.insert(w)
+            {
+                out.push(w.to_owned());
+            }
+        }
+    }
+    out
 }
 
 /// Accumulates messages by period label, then ranks words.
@@ -252,52 +277,119 @@ impl Themes {
     }
 
     pub fn finish(self) -> Vec<PeriodThemes> {
-        let total = self.periods.len() as f64;
-        let mut df: HashMap<&str, u64> = HashMap::new();
-        for (_, words) in self.periods.values() {
-            for w in words.keys() {
-                *df.entry(w.as_str()).or_default() += 1;
-            }
-        }
-        self.periods
-            .iter()
-            .filter(|(_, (n, _))| *n >= 2)
-            .map(|(label, (n, words))| {
-                let mut ranked: Vec<(&String, u64, f64)> = words
-                    .iter()
-                    .filter(|(_, c)| **c >= 2)
-                    .map(|(w, c)| {
-                        // A word of every period weighs 0; with one period, counts rank.
-                        let idf = if total > 1.0 {
-                            (total / df[w.as_str()] as f64).ln()
-                        } else {
-                            1.0
-                        };
-                        (w, *c, *c as f64 * idf)
-                    })
-                    .collect();
-                ranked.retain(|r| r.2 > 0.0);
-                ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
-                PeriodThemes {
-                    period: label.clone(),
-                    messages: *n,
-                    words: ranked
-                        .into_iter()
-                        .take(TOP)
-                        .map(|(w, c, _)| ThemeWord {
-                            word: w.clone(),
-                            messages: c,
-                        })
-                        .collect(),
-                }
-            })
-            .collect()
+        rank(&self.periods, |w: &String| w.as_str())
     }
+}
+
+/// The same themes from stored theme terms: each message's words as ids into a vocabulary
+/// (`hearth-store`'s `terms`), counted without reading the text; [`TermThemes::finish`]
+/// ranks exactly as [`Themes::finish`] does.
+#[derive(Debug, Default)]
+pub struct TermThemes {
+    periods: BTreeMap<String, (u64, HashMap<u32, u64, Fnv>)>,
+}
+
+impl TermThemes {
+    /// Adds one message by its term ids (each once).
+    pub fn add(&mut self, period: &str, terms: &[u32]) {
+        if !self.periods.contains_key(period) {
+            self.periods.insert(period.to_owned(), Default::default());
+        }
+        let Some(entry) = self.periods.get_mut(period) else {
+            return;
+        };
+        entry.0 += 1;
+        for &t in terms {
+            *entry.1.entry(t).or_default() += 1;
+        }
+    }
+
+    /// Ranks, naming each id by `words` (an id without a word is left out).
+    pub fn finish(mut self, words: &[String]) -> Vec<PeriodThemes> {
+        for (_, counts) in self.periods.values_mut() {
+            counts.retain(|id, _| words.get(*id as usize).is_some_and(|w| !w.is_empty()));
+        }
+        rank(&self.periods, |id: &u32| {
+            words.get(*id as usize).map_or("", String::as_str)
+        })
+    }
+}
+
+/// TF-IDF over periods (see the module documentation), for words keyed by `K`.
+fn rank<'a, K: std::hash::Hash + Eq + 'a>(
+    periods: &'a BTreeMap<String, (u64, HashMap<K, u64, Fnv>)>,
+    word: impl Fn(&'a K) -> &'a str,
+) -> Vec<PeriodThemes> {
+    let total = periods.len() as f64;
+    let mut df: HashMap<&K, u64, Fnv> = HashMap::default();
+    for (_, words) in periods.values() {
+        for w in words.keys() {
+            *df.entry(w).or_default() += 1;
+        }
+    }
+    periods
+        .iter()
+        .filter(|(_, (n, _))| *n >= 2)
+        .map(|(label, (n, words))| {
+            let mut ranked: Vec<(&str, u64, f64)> = words
+                .iter()
+                .filter(|(_, c)| **c >= 2)
+                .map(|(w, c)| {
+                    // A word of every period weighs 0; with one period, counts rank.
+                    let idf = if total > 1.0 {
+                        (total / df[w] as f64).ln()
+                    } else {
+                        1.0
+                    };
+                    (word(w), *c, *c as f64 * idf)
+                })
+                .collect();
+            ranked.retain(|r| r.2 > 0.0);
+            ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+            PeriodThemes {
+                period: label.clone(),
+                messages: *n,
+                words: ranked
+                    .into_iter()
+                    .take(TOP)
+                    .map(|(w, c, _)| ThemeWord {
+                        word: w.to_owned(),
+                        messages: c,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subject_and_body_words_are_the_words_of_the_whole_message() {
+        let cases = [
+            (
+                "Re: [USRP-users] B210 firmware upgrade",
+                "The firmware upgrade failed.\n> quoted reply text\nOn Monday Bob wrote:\nolder words",
+            ),
+            ("", "Only a body, with words"),
+            (
+                "Ideas Bob wrote:",
+                "a body that a signature-like subject ends",
+            ),
+            ("[INFO] pasted output subject", "a body after output"),
+        ];
+        for (subject, body) in cases {
+            let mut words = subject_and_body_words(subject, &own_words(body));
+            words.sort_unstable();
+            assert_eq!(
+                words,
+                message_words(&format!("{subject}\n{body}")),
+                "{subject:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_periods_own_subject_rises() {
