@@ -15,6 +15,11 @@ use std::collections::HashMap;
 /// At most this many people are drawn; the rest are summarised under the picture.
 pub const MAX_NODES: usize = 150;
 
+/// Where the picture's layout is kept: the data directory (beside the store).
+fn graph_dir(loaded: &Loaded) -> Option<&std::path::Path> {
+    loaded.store.path().parent()
+}
+
 fn date(t: i64) -> String {
     hearth_report::iso(t).chars().take(10).collect()
 }
@@ -234,6 +239,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
                     .count() as u64,
             ),
         ],
+        layout: graph_dir(loaded).map(|dir| crate::layout_cache::positions(dir, &graph)),
         graph,
         lapsed: lapsed_rows,
         helpers: helper_rows,

@@ -39,6 +39,9 @@ pub struct HtmlReport {
     /// (label, count) from newcomers to those who came back.
     pub funnel: Vec<(String, u64)>,
     pub graph: Graph,
+    /// The graph's node positions when computed beforehand ([`picture_layout`], kept by the
+    /// application layer between reports); computed here when absent or of another size.
+    pub layout: Option<Vec<(f64, f64)>>,
     pub lapsed: Vec<Vec<String>>,
     pub helpers: Vec<Vec<String>>,
     pub waiting: Vec<Vec<String>>,
@@ -413,6 +416,37 @@ fn hours(h: f64) -> String {
     }
 }
 
+/// Rounds of the picture's force-directed layout.
+const LAYOUT_ROUNDS: usize = 400;
+
+/// The positions of the picture's nodes in the unit square (a pure function of the graph's
+/// size and edges: see [`picture_key`]).
+pub fn picture_layout(g: &Graph) -> Vec<(f64, f64)> {
+    let edges: Vec<(usize, usize, f64)> =
+        g.edges.iter().map(|&(a, b, w)| (a, b, w as f64)).collect();
+    layout(g.nodes.len(), &edges, LAYOUT_ROUNDS)
+}
+
+/// A fingerprint (FNV-1a, 64 bits) of everything [`picture_layout`] depends on: the number of
+/// nodes, the edges and the rounds. Equal keys, equal layouts.
+pub fn picture_key(g: &Graph) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |x: u64| {
+        for b in x.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(LAYOUT_ROUNDS as u64);
+    eat(g.nodes.len() as u64);
+    for &(a, b, w) in &g.edges {
+        eat(a as u64);
+        eat(b as u64);
+        eat(w);
+    }
+    h
+}
+
 fn picture(s: &mut String, r: &HtmlReport) {
     picture_linked(s, r, None);
 }
@@ -424,9 +458,10 @@ fn picture_linked(s: &mut String, r: &HtmlReport, links: Option<&Links>) {
         s.push_str("<p>No interactions between people in this period.</p></section>\n");
         return;
     }
-    let edges: Vec<(usize, usize, f64)> =
-        g.edges.iter().map(|&(a, b, w)| (a, b, w as f64)).collect();
-    let pos = layout(g.nodes.len(), &edges, 400);
+    let pos = match &r.layout {
+        Some(p) if p.len() == g.nodes.len() => p.clone(),
+        _ => picture_layout(g),
+    };
     let (w, h) = (900.0, 620.0);
     let max_msgs = g.nodes.iter().map(|n| n.messages).max().unwrap_or(1).max(1) as f64;
     let max_w = g.edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
