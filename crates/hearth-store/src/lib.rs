@@ -185,23 +185,36 @@ impl Store {
               WHERE t.message_id BETWEEN ?1 AND ?2 ORDER BY t.message_id",
         )?;
         let mut rows = stmt.query([lo, hi])?;
-        let mut k = 0;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            while k < ids.len() && ids[k] < id {
-                k += 1;
-            }
-            if k == ids.len() {
-                break;
-            }
-            if ids[k] == id {
-                let subject = r.get_ref(1)?.as_str().unwrap_or("");
-                let body = r.get_ref(2)?.as_str().unwrap_or("");
-                f(id, subject, body);
-            }
-        }
-        Ok(())
+        for_each_wanted(&mut rows, ids, |id, r| {
+            let subject = r.get_ref(1)?.as_str().unwrap_or("");
+            let body = r.get_ref(2)?.as_str().unwrap_or("");
+            f(id, subject, body);
+            Ok(())
+        })
     }
+}
+
+/// Walks `rows` (in message id order, the id in column 0) and hands `f` those whose id is in
+/// `ids` (sorted ascending): one merge of two sorted lists.
+pub(crate) fn for_each_wanted(
+    rows: &mut rusqlite::Rows<'_>,
+    ids: &[i64],
+    mut f: impl FnMut(i64, &rusqlite::Row<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut k = 0;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        while k < ids.len() && ids[k] < id {
+            k += 1;
+        }
+        if k == ids.len() {
+            break;
+        }
+        if ids[k] == id {
+            f(id, r)?;
+        }
+    }
+    Ok(())
 }
 
 /// Bumps the store's generation inside the caller's transaction.

@@ -174,23 +174,13 @@ impl Store {
               WHERE message_id BETWEEN ?1 AND ?2 AND terms IS NOT NULL ORDER BY message_id",
         )?;
         let mut rows = stmt.query([lo, hi])?;
-        let mut k = 0;
         let mut decoded = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            while k < ids.len() && ids[k] < id {
-                k += 1;
-            }
-            if k == ids.len() {
-                break;
-            }
-            if ids[k] == id {
-                decoded.clear();
-                decode(r.get_ref(1)?.as_blob().unwrap_or(&[]), &mut decoded);
-                f(id, &decoded);
-            }
-        }
-        Ok(())
+        crate::for_each_wanted(&mut rows, ids, |id, r| {
+            decoded.clear();
+            decode(r.get_ref(1)?.as_blob().unwrap_or(&[]), &mut decoded);
+            f(id, &decoded);
+            Ok(())
+        })
     }
 }
 
