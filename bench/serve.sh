@@ -33,7 +33,7 @@ FIRST=$(ls "$REPLAY"/replica-*.mbox | head -n $N)
 LATER=$(ls "$REPLAY"/replica-*.mbox | tail -n $EXTRA)
 fresh_store() {
   rm -rf "$DATA"; mkdir -p "$DATA"
-  printf '[roles]\nbrand_email_domains = ["ettus.com", "ni.com", "emerson.com"]\n' >"$DATA/hearth.toml"
+  printf '[roles]\nbrand_email_domains = ["ettus.com", "ni.com", "emerson.com"]\n\n[brand]\nnames = ["Ettus", "USRP", "UHD", "RFNoC"]\n' >"$DATA/hearth.toml"
   # shellcheck disable=SC2086
   "$BIN" --quiet --data "$DATA" ingest mbox $FIRST >/dev/null
 }
@@ -48,6 +48,8 @@ else
 fi
 "$BIN" --data "$DATA" token revoke bench >/dev/null 2>&1 || true
 TOKEN=$("$BIN" --data "$DATA" token create bench --role viewer)
+"$BIN" --data "$DATA" token revoke bench-act >/dev/null 2>&1 || true
+ACT=$("$BIN" --data "$DATA" token create bench-act --role admin)
 "$BIN" --data "$DATA" user remove bench-admin >/dev/null 2>&1 || true
 echo "bench password 1234" | "$BIN" --data "$DATA" user add bench-admin --role admin --password-stdin 2>/dev/null
 MESSAGES=$("$BIN" --data "$DATA" report --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])')
@@ -81,6 +83,16 @@ for page in / /queues /people/40 /threads/11291 /metrics /metrics/peer_share /so
   first=$(curl -s -o /dev/null -w '%{time_total}' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page")
   rest=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page"; done | sort -n | sed -n 3p)
   printf '  %-22s first %8.3f s   then %6.1f ms\n' "$page" "$first" "$(awk -v t="$rest" 'BEGIN {print t * 1000}')"
+done
+# A queue decision: an item marked done, then the queue read again (the items are kept across
+# decisions; only the states are read again), then reopened.
+ITEM=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/queue?per_page=1" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+for action in done reopen; do
+  t=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "Authorization: Bearer $ACT" "http://127.0.0.1:$PORT/api/v1/queue/$ITEM/$action")
+  after=$(curl -s -o /dev/null -w '%{time_total}' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT/queues")
+  printf '  queue item %s: %s %6.1f ms, then /queues %6.1f ms\n' "$ITEM" "$action" \
+    "$(awk -v t="$t" 'BEGIN {print t * 1000}')" "$(awk -v t="$after" 'BEGIN {print t * 1000}')"
 done
 load "report" /api/v1/report
 load "queue (whole answer)" /api/v1/queue

@@ -479,7 +479,7 @@ fn social(
             .iter()
             .map(|(d, n, _)| (date(d * 86_400), *n))
             .collect();
-        for a in alerts::detect(st.start, &st.days, st.watched, &|_| Vec::new()) {
+        for a in alerts::detect(st.start, &st.days, st.watched, None) {
             let week_start = hearth_analysis::calendar::week(a.day * 86_400) * 7 - 3;
             if let Ok(k) = weeks.binary_search(&week_start) {
                 let crisis = a.class == alerts::Class::Crisis;

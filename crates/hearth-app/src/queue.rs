@@ -116,7 +116,7 @@ pub fn team_of(kind: &str) -> &'static str {
 }
 
 /// One item of a work list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     pub key: String,
     pub kind: String,
@@ -144,12 +144,25 @@ fn now() -> i64 {
 /// The item an id names (short id or full key) among today's items, or among the stored
 /// states of items no longer listed: `(key, kind, title)`.
 pub fn find(loaded: &Loaded, id: &str) -> Result<(String, String, String)> {
-    let items = items(loaded, &loaded.config)?;
+    find_in(&all_items(loaded)?, &loaded.store.queue_states()?, id)
+}
+
+/// [`find`] among items already computed ([`all_items`]), with the stored states read from
+/// the store in `data`.
+pub fn find_with(data: &Path, items: &Items, id: &str) -> Result<(String, String, String)> {
+    find_in(items, &crate::scope::open_store(data)?.queue_states()?, id)
+}
+
+fn find_in(
+    items: &Items,
+    stored: &HashMap<String, QueueState>,
+    id: &str,
+) -> Result<(String, String, String)> {
     let matching: Vec<&Item> = items
+        .items
         .iter()
         .filter(|i| i.key == id || short_id(&i.key) == id)
         .collect();
-    let stored = loaded.store.queue_states()?;
     match matching[..] {
         [one] => Ok((one.key.clone(), one.kind.clone(), one.title.clone())),
         [] => {
@@ -245,19 +258,55 @@ pub fn status_word(s: &QueueState) -> String {
 /// `hearth queue`: the items of every list with their state, the counts per kind and how many
 /// are hidden (done, snoozed).
 pub fn list_json(loaded: &Loaded, args: &QueueQuery) -> Result<Value> {
+    check_state(args)?;
+    list_of(&all_items(loaded)?, &loaded.store.queue_states()?, args)
+}
+
+/// Every item of every list before the team's decisions are laid over it, with the clock
+/// they were chosen by. It depends on the data and `hearth.toml` only, so it can be kept
+/// across queue decisions (the server does).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Items {
+    /// The data's last message (see [`clock`]).
+    pub as_of: i64,
+    pub items: Vec<Item>,
+}
+
+/// The items of `loaded`'s scope ([`Items`]).
+pub fn all_items(loaded: &Loaded) -> Result<Items> {
+    Ok(Items {
+        as_of: loaded.context().as_of(),
+        items: items(loaded, &loaded.config)?,
+    })
+}
+
+/// [`list_json`] from items already computed, with the stored states read from the store in
+/// `data`: a queue decision costs reading the states, not computing the items again.
+pub fn list_with(data: &Path, items: &Items, args: &QueueQuery) -> Result<Value> {
+    check_state(args)?;
+    list_of(
+        items,
+        &crate::scope::open_store(data)?.queue_states()?,
+        args,
+    )
+}
+
+fn check_state(args: &QueueQuery) -> Result<()> {
     if let Some(st) = &args.state
         && !["open", "done", "snoozed"].contains(&st.as_str())
     {
         crate::bail!("state is open, done or snoozed, not {st:?}");
     }
-    let all = items(loaded, &loaded.config)?;
-    let states = loaded.store.queue_states()?;
+    Ok(())
+}
+
+fn list_of(all: &Items, states: &HashMap<String, QueueState>, args: &QueueQuery) -> Result<Value> {
     // One clock for the queue: its items and its snoozes are both as of the data's last
     // message (see `clock`).
-    let now = loaded.context().as_of();
+    let now = all.as_of;
     let mut shown = Vec::new();
     let mut hidden = (0, 0);
-    for item in &all {
+    for item in &all.items {
         let state = states.get(&item.key);
         let visible = match state {
             None => true,
@@ -299,7 +348,7 @@ pub fn list_json(loaded: &Loaded, args: &QueueQuery) -> Result<Value> {
         }
     }
     let out = json!({
-        "as_of": hearth_report::iso(loaded.context().as_of()),
+        "as_of": hearth_report::iso(all.as_of),
         "items": shown.iter().map(|(item, state)| json!({
             "id": short_id(&item.key),
             "key": item.key,
@@ -538,9 +587,8 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
             until: Some(as_of),
         };
         let st = crate::social::stream_in(loaded, w, config, Some("mentions"))?;
-        let none = |_: u32| Vec::new();
         use hearth_analysis::social::alerts;
-        for a in alerts::detect(st.start, &st.days, st.watched, &none) {
+        for a in alerts::detect(st.start, &st.days, st.watched, None) {
             if a.day * 86_400 < as_of - days * 86_400 {
                 continue;
             }

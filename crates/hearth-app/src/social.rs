@@ -444,16 +444,17 @@ pub fn stream_in(
     })
 }
 
-/// The (subject, body) of the messages of each alert's day and of its baseline days.
-fn alert_texts(
+/// The messages of each alert's day and of its baseline days: (store id, snapshot index),
+/// sorted by id.
+fn alert_messages(
     loaded: &Loaded,
     start: i64,
     days: &[Day],
     watched: alerts::Watched,
-) -> Result<Texts> {
+) -> Vec<(i64, u32)> {
     let m = &loaded.snapshot.messages;
     let mut wanted: Vec<(i64, u32)> = Vec::new();
-    for a in alerts::detect(start, days, watched, &|_| Vec::new()) {
+    for a in alerts::detect(start, days, watched, None) {
         let k = (a.day - start) as usize;
         let mut take = |j: usize| {
             if let Some(d) = days.get(j) {
@@ -469,15 +470,45 @@ fn alert_texts(
     }
     wanted.sort_unstable();
     wanted.dedup();
-    let index: HashMap<i64, u32> = wanted.iter().copied().collect();
-    let ids: Vec<i64> = wanted.iter().map(|x| x.0).collect();
-    let mut texts = Texts::with_capacity(ids.len());
-    loaded.store.for_each_text(&ids, |id, subject, body| {
-        if let Some(&i) = index.get(&id) {
-            texts.insert(i, (subject.to_owned(), body.to_owned()));
+    wanted
+}
+
+/// The theme terms of the messages that explain the alerts: stored at ingest, or found in
+/// `texts` (read for the stream) when the measures are not stored.
+fn alert_terms(
+    loaded: &Loaded,
+    start: i64,
+    days: &[Day],
+    watched: alerts::Watched,
+    texts: &Texts,
+) -> Result<alerts::MessageTerms> {
+    let wanted = alert_messages(loaded, start, days, watched);
+    if texts.is_empty() {
+        let mut terms = alerts::MessageTerms::new(loaded.store.term_words()?);
+        let ids: Vec<i64> = wanted.iter().map(|x| x.0).collect();
+        let mut k = 0;
+        loaded.store.for_each_terms(&ids, |id, t| {
+            while k < wanted.len() && wanted[k].0 < id {
+                k += 1;
+            }
+            if let Some(&(w, i)) = wanted.get(k)
+                && w == id
+            {
+                terms.insert(i, t);
+            }
+        })?;
+        return Ok(terms);
+    }
+    let mut terms = alerts::MessageTerms::default();
+    for (_, i) in wanted {
+        if let Some((subject, body)) = texts.get(&i) {
+            terms.insert_words(
+                i,
+                hearth_analysis::text::themes::message_words(&format!("{subject}\n{body}")),
+            );
         }
-    })?;
-    Ok(texts)
+    }
+    Ok(terms)
 }
 
 /// `hearth alerts`: the days when the stream (mentions, or members' messages) or its negative
@@ -488,29 +519,12 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
         watched,
         start,
         days,
-        mut texts,
+        texts,
         ..
     } = stream(loaded, config, stream_kind)?;
-    if texts.is_empty() {
-        // Measures stored: read only the texts that explain the alerts (their days and the
-        // baseline days before them).
-        texts = alert_texts(loaded, start, &days, watched)?;
-    }
-    let words = |i: u32| {
-        texts
-            .get(&i)
-            .map(|(s, b)| {
-                let own = hearth_analysis::text::sentiment::own_words(b);
-                format!("{s} {own}")
-                    .to_lowercase()
-                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let found = alerts::detect(start, &days, watched, &words);
+    let terms = alert_terms(loaded, start, &days, watched, &texts)?;
+    drop(texts);
+    let found = alerts::detect(start, &days, watched, Some(&terms));
     let crises = found
         .iter()
         .filter(|a| a.class == alerts::Class::Crisis)
@@ -559,7 +573,7 @@ pub fn eval_alerts_json(
         ..
     } = stream(loaded, config, stream_kind)?;
     let e = alerts::evaluate(&days, watched, per_size, seed);
-    let real = alerts::detect(start, &days, watched, &|_| Vec::new());
+    let real = alerts::detect(start, &days, watched, None);
     let out = json!({
         "stream": kind,
         "days": e.days,

@@ -577,6 +577,20 @@ where
             .collect::<Vec<_>>()
             .join("&")
     );
+    answer_keyed(call, key, stamp, content_type, compute).await
+}
+
+/// A computed answer under `key` at `stamp` (see [`answer`]).
+async fn answer_keyed<F>(
+    call: &Call,
+    key: String,
+    stamp: crate::cache::Stamp,
+    content_type: &'static str,
+    compute: F,
+) -> Result<Answer, Problem>
+where
+    F: FnOnce(&Path) -> hearth_app::Result<Vec<u8>> + Send + 'static,
+{
     let data = call.data();
     let etag = stamp.etag(&key);
     call.state
@@ -593,6 +607,45 @@ where
             ))
         })
         .await
+}
+
+/// The work queues' items for `scope` before the team's decisions are laid over them
+/// (`hearth_app::queue::Items`, as JSON): kept while the data and `hearth.toml` stay the same,
+/// so a queue decision costs reading the states, not computing every list again.
+pub async fn queue_items(call: &Call, scope: &hearth_app::scope::Scope) -> Result<Answer, Problem> {
+    let stamp = match call.stamp {
+        Some(s) => s,
+        None => stamp(&call.state).await?,
+    }
+    .data_only();
+    let key = format!("queue-items {scope:?}");
+    let scope = scope.clone();
+    answer_keyed(call, key, stamp, "application/json", move |d| {
+        let loaded = hearth_app::scope::load(d, &scope)?;
+        Ok(serde_json::to_vec(&hearth_app::queue::all_items(&loaded)?)?)
+    })
+    .await
+}
+
+/// The items of a [`queue_items`] answer.
+pub fn items_of(answer: &Answer) -> hearth_app::Result<hearth_app::queue::Items> {
+    Ok(serde_json::from_slice(&answer.body)?)
+}
+
+/// Finds a queue item among the kept items, or, when they predate it (an answer of an older
+/// generation stands in while the new one is computed), among items computed now.
+pub fn find_item(
+    data: &Path,
+    items: &hearth_app::queue::Items,
+    id: &str,
+) -> hearth_app::Result<(String, String, String)> {
+    match hearth_app::queue::find_with(data, items, id) {
+        Err(hearth_app::AppError::NotFound(_)) => {
+            let loaded = hearth_app::scope::load(data, &hearth_app::scope::Scope::default())?;
+            hearth_app::queue::find(&loaded, id)
+        }
+        found => found,
+    }
 }
 
 /// A JSON value computed for a page (cached like the API's answers).
@@ -1080,14 +1133,19 @@ async fn queue(call: Call) -> Result<Response, Problem> {
         all: q.all,
     };
     let scope = call.scope()?;
+    let items = queue_items(&call, &scope).await?;
+    // The items' ETag in the key: fresh items make a new answer.
     let extra = if q.mine {
-        format!("|mine={who}")
+        format!("|mine={who}|{}", items.etag)
     } else {
-        String::new()
+        format!("|{}", items.etag)
     };
     cached(&call, &extra, false, move |data| {
-        let loaded = hearth_app::scope::load(data, &scope)?;
-        value_bytes(hearth_app::queue::list_json(&loaded, &query))
+        value_bytes(hearth_app::queue::list_with(
+            data,
+            &items_of(&items)?,
+            &query,
+        ))
     })
     .await
 }
@@ -1266,6 +1324,7 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
         call.state.cache.clear();
         return ok(&out);
     }
+    let items = queue_items(&call, &Scope::default()).await?;
     let action = match call.param("action").as_str() {
         "done" => Action::Done {
             note: text_field(&f, "note"),
@@ -1277,11 +1336,11 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
                     let days: i64 = d.parse().ok().filter(|d| *d >= 1).ok_or_else(|| {
                         Problem::bad_request(format!("days is a whole number from 1, not {d:?}"))
                     })?;
-                    let data = call.data();
-                    let clock =
-                        tokio::task::spawn_blocking(move || hearth_app::queue::clock(&data))
-                            .await
-                            .map_err(|e| Problem::internal(e.to_string()))??;
+                    let kept = items.clone();
+                    let clock = tokio::task::spawn_blocking(move || items_of(&kept))
+                        .await
+                        .map_err(|e| Problem::internal(e.to_string()))??
+                        .as_of;
                     clock + days * 86_400
                 }
                 (None, None) => {
@@ -1311,9 +1370,7 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
     let who = call.who()?.clone();
     let data = call.data();
     let out = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
-        let loaded = hearth_app::scope::load(&data, &Scope::default())?;
-        let (key, kind, title) = hearth_app::queue::find(&loaded, &id)?;
-        drop(loaded);
+        let (key, kind, title) = find_item(&data, &items_of(&items)?, &id)?;
         if !who.role.may(Permission::Queue(Team::of_kind(&kind))) {
             return Err(Problem::forbidden(format!(
                 "the {} role may not change {} items",

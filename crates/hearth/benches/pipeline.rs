@@ -287,7 +287,7 @@ fn alerts_detect(bencher: Bencher) {
         .counter(ItemsCount::new(days.len()))
         .bench_local(|| {
             black_box((
-                detect(first, &days, Watched::Messages, &|_| Vec::new()),
+                detect(first, &days, Watched::Messages, None),
                 evaluate(&days, Watched::Messages, 20, 1),
             ))
         });

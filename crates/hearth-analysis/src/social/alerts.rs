@@ -28,8 +28,10 @@
 //! messages (most negative first for a negative-share alert, else the day's first) and the
 //! words most over-represented that day against the baseline days: for a word in n of the
 //! day's N messages and b of the baseline's B messages, n · ln((n ÷ N) ÷ ((b + 1) ÷ (B + 2)))
-//! (at least 2 messages; stop words and words under 3 letters left out).
+//! (at least 2 messages). A message's words are its theme terms (`text::themes`: 4 to 20
+//! letters, no stop words, links or addresses), stored per message at ingest.
 
+use crate::text::sentiment::Fnv;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -110,20 +112,75 @@ pub fn class(kind: Kind, day: &Day, watched: Watched) -> Class {
     }
 }
 
-/// The alerts of a daily stream `days` (first day index `start`, one entry a day). `words`
-/// gives the words of a message (for the explanation); pass a closure returning nothing to
-/// skip them.
+/// The words of some messages, as ids into a vocabulary: what explains an alert.
+#[derive(Debug, Default)]
+pub struct MessageTerms {
+    /// Message (snapshot index) → its range in `terms`.
+    ranges: HashMap<u32, (u32, u32), Fnv>,
+    terms: Vec<u32>,
+    /// Term id → word (an empty word is never shown).
+    words: Vec<String>,
+    /// Word → term id, for words added by [`MessageTerms::insert_words`].
+    index: HashMap<String, u32, Fnv>,
+}
+
+impl MessageTerms {
+    /// Terms named by the vocabulary `words` (term id → word).
+    pub fn new(words: Vec<String>) -> Self {
+        MessageTerms {
+            words,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the terms of `message` (each once).
+    pub fn insert(&mut self, message: u32, terms: &[u32]) {
+        let from = self.terms.len() as u32;
+        self.terms.extend_from_slice(terms);
+        self.ranges.insert(message, (from, self.terms.len() as u32));
+    }
+
+    /// Sets the terms of `message` from its words (each once), adding new words to the
+    /// vocabulary.
+    pub fn insert_words(&mut self, message: u32, words: Vec<String>) {
+        let from = self.terms.len() as u32;
+        for w in words {
+            let next = self.words.len() as u32;
+            let id = *self.index.entry(w).or_insert_with_key(|w| {
+                self.words.push(w.clone());
+                next
+            });
+            self.terms.push(id);
+        }
+        self.ranges.insert(message, (from, self.terms.len() as u32));
+    }
+
+    fn of(&self, message: u32) -> &[u32] {
+        self.ranges
+            .get(&message)
+            .and_then(|&(a, b)| self.terms.get(a as usize..b as usize))
+            .unwrap_or(&[])
+    }
+
+    fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// The alerts of a daily stream `days` (first day index `start`, one entry a day). `terms`
+/// gives the words of the messages (for the explanation); without them alerts carry no
+/// words.
 pub fn detect(
     start: i64,
     days: &[Day],
     watched: Watched,
-    words: &dyn Fn(u32) -> Vec<String>,
+    terms: Option<&MessageTerms>,
 ) -> Vec<Alert> {
     let mut out: Vec<Alert> = Vec::new();
     let mut last: HashMap<Kind, i64> = HashMap::new();
     // Each day's word counts, computed once: an alert day's baseline days are the baseline of
     // the alerts around it too.
-    let mut counted = WordCounts::new(words);
+    let mut counted = WordCounts::new(terms);
     for (k, day) in days.iter().enumerate() {
         let history: Vec<usize> = (1..=BASELINE_WEEKS)
             .filter_map(|w| k.checked_sub(7 * w))
@@ -184,56 +241,36 @@ pub fn detect(
     out
 }
 
-const STOP: &[&str] = &[
-    "the", "and", "for", "with", "that", "this", "you", "are", "was", "have", "has", "not", "but",
-    "from", "can", "will", "your", "our", "all", "any", "just", "what", "when", "there", "they",
-    "them", "then", "than", "its", "it's", "i'm", "would", "could", "should", "been", "one",
-    "also", "some", "more", "into", "out", "about", "which", "how", "who", "get", "use", "using",
-    "like", "thanks", "thank", "regards", "hi", "hello", "does", "did", "don't",
-];
-
-/// Per day, in how many of its messages each word appears (stop words and words under 3
-/// letters left out), computed the first time a day is asked for.
+/// Per day, in how many of its messages each term appears, computed the first time a day
+/// is asked for.
 struct WordCounts<'a> {
-    words: &'a dyn Fn(u32) -> Vec<String>,
-    days: HashMap<usize, HashMap<String, f64>>,
+    terms: Option<&'a MessageTerms>,
+    days: HashMap<usize, HashMap<u32, f64, Fnv>>,
 }
 
 impl<'a> WordCounts<'a> {
-    fn new(words: &'a dyn Fn(u32) -> Vec<String>) -> Self {
+    fn new(terms: Option<&'a MessageTerms>) -> Self {
         WordCounts {
-            words,
+            terms,
             days: HashMap::new(),
         }
     }
 
-    fn of(&mut self, k: usize, day: &Day) -> &HashMap<String, f64> {
-        let words = self.words;
+    fn of(&mut self, k: usize, day: &Day) -> &HashMap<u32, f64, Fnv> {
+        let terms = self.terms;
         self.days.entry(k).or_insert_with(|| {
-            // (messages with the word, the last message that counted it): a word repeated in
-            // one message counts once, without sorting the message's words.
-            let mut c: HashMap<String, (f64, u32)> = HashMap::new();
-            for (i, _) in &day.messages {
-                for w in words(*i) {
-                    if w.chars().count() < 3 || stop_words().contains(w.as_str()) {
-                        continue;
-                    }
-                    let e = c.entry(w).or_insert((0.0, u32::MAX));
-                    if e.1 != *i {
-                        *e = (e.0 + 1.0, *i);
+            let mut c: HashMap<u32, f64, Fnv> = HashMap::default();
+            if let Some(terms) = terms {
+                // A message's terms are each once: a term counts once per message.
+                for (i, _) in &day.messages {
+                    for &t in terms.of(*i) {
+                        *c.entry(t).or_default() += 1.0;
                     }
                 }
             }
-            c.into_iter().map(|(w, (n, _))| (w, n)).collect()
+            c
         })
     }
-}
-
-/// [`STOP`] as a set (a word is looked up once per message it is in).
-fn stop_words() -> &'static std::collections::HashSet<&'static str> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    SET.get_or_init(|| STOP.iter().copied().collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -251,31 +288,36 @@ fn alert(
     if kind == Kind::NegativeShare {
         msgs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     }
-    let today = counted.of(k, d).clone();
-    let mut base: HashMap<String, f64> = HashMap::new();
+    let today: Vec<(u32, f64)> = counted
+        .of(k, d)
+        .iter()
+        .filter(|(_, n)| **n >= 2.0)
+        .map(|(t, n)| (*t, *n))
+        .collect();
+    let mut base: HashMap<u32, f64, Fnv> = HashMap::default();
     let mut base_n = 0.0;
     for (w, h) in history.iter().enumerate() {
         base_n += h.messages.len() as f64;
         // The w-th baseline day is (w + 1) weeks before the alert day.
-        for (word, n) in counted.of(at - 7 * (w + 1), h) {
-            *base.entry(word.clone()).or_default() += n;
+        for (t, n) in counted.of(at - 7 * (w + 1), h) {
+            *base.entry(*t).or_default() += n;
         }
     }
     // Over-represented: the word's share of the day's messages against its share of the
     // baseline days' messages (words in nearly every message score about 0).
     let day_n = d.messages.len().max(1) as f64;
-    let mut scored: Vec<(f64, String)> = today
+    let name = |t: u32| counted.terms.map_or("", |m| m.word(t));
+    let mut scored: Vec<(f64, &str)> = today
         .into_iter()
-        .filter(|(_, n)| *n >= 2.0)
-        .map(|(w, n)| {
-            let b = base.get(&w).copied().unwrap_or(0.0);
+        .map(|(t, n)| {
+            let b = base.get(&t).copied().unwrap_or(0.0);
             let p_day = n / day_n;
             let p_base = (b + 1.0) / (base_n + 2.0);
-            (n * (p_day / p_base).ln(), w)
+            (n * (p_day / p_base).ln(), name(t))
         })
-        .filter(|(s, _)| *s > 0.0)
+        .filter(|(s, w)| *s > 0.0 && !w.is_empty())
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     Alert {
         day,
         kind,
@@ -285,7 +327,11 @@ fn alert(
         baseline,
         z,
         examples: msgs.iter().take(3).map(|(i, _)| *i).collect(),
-        words: scored.into_iter().take(8).map(|(_, w)| w).collect(),
+        words: scored
+            .into_iter()
+            .take(8)
+            .map(|(_, w)| w.to_owned())
+            .collect(),
     }
 }
 
@@ -335,8 +381,7 @@ impl Rng {
 /// Injects `per_size` spikes of each size at seeded random days (with a full baseline, at
 /// least 14 days apart, not on a day that already alerts) and measures detection.
 pub fn evaluate(days: &[Day], watched: Watched, per_size: usize, seed: u64) -> Evaluation {
-    let none = |_: u32| Vec::new();
-    let real = detect(0, days, watched, &none);
+    let real = detect(0, days, watched, None);
     let real_days: std::collections::HashSet<i64> = real.iter().map(|a| a.day).collect();
     let months = days.len() as f64 / 30.0;
     // (label, size, absolute, negative): a negative burst adds that many negative messages
@@ -381,7 +426,7 @@ pub fn evaluate(days: &[Day], watched: Watched, per_size: usize, seed: u64) -> E
                 injected[k].negative_people += add as u64;
             }
         }
-        let got = detect(0, &injected, watched, &none);
+        let got = detect(0, &injected, watched, None);
         let alert_days: std::collections::HashSet<i64> = got
             .iter()
             .filter(|a| negative || a.kind == Kind::Volume)
@@ -472,7 +517,7 @@ mod tests {
         let mut days = flat(90, 10);
         days[60].count = 30;
         days[61].count = 30;
-        let a = detect(0, &days, Watched::Mentions, &|_| Vec::new());
+        let a = detect(0, &days, Watched::Mentions, None);
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].day, 60);
         assert_eq!(a[0].baseline, 10.0);
@@ -480,7 +525,63 @@ mod tests {
         // 16 is z = 1.9: no alert.
         let mut calm = flat(90, 10);
         calm[60].count = 16;
-        assert!(detect(0, &calm, Watched::Mentions, &|_| Vec::new()).is_empty());
+        assert!(detect(0, &calm, Watched::Mentions, None).is_empty());
+    }
+
+    /// The words that explain an alert are the terms over-represented that day: "firmware"
+    /// in 20 of the spike's 30 messages and in none of the baseline's first; "radio", in
+    /// every message of every day, scores 30 · ln(82 ÷ 81) ≈ 0.37, last; a term in one
+    /// message is left out.
+    #[test]
+    fn alert_words_are_the_days_overrepresented_terms() {
+        let mut terms = MessageTerms::new(vec![
+            "radio".to_owned(),
+            "firmware".to_owned(),
+            "once".to_owned(),
+        ]);
+        let mut days = Vec::new();
+        let mut next = 0u32;
+        for k in 0..90 {
+            let n = if k == 60 { 30 } else { 10 };
+            let mut day = Day {
+                count: n,
+                ..Day::default()
+            };
+            for j in 0..n {
+                let mut t = vec![0];
+                if k == 60 && j < 20 {
+                    t.push(1);
+                }
+                if k == 60 && j == 25 {
+                    t.push(2);
+                }
+                terms.insert(next, &t);
+                day.messages.push((next, 0.0));
+                next += 1;
+            }
+            days.push(day);
+        }
+        let a = detect(0, &days, Watched::Mentions, Some(&terms));
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].words, ["firmware", "radio"]);
+        assert!(
+            detect(0, &days, Watched::Mentions, None)[0]
+                .words
+                .is_empty()
+        );
+        // Words given as text are interned the same way.
+        let mut from_words = MessageTerms::default();
+        for d in &days {
+            for (i, _) in &d.messages {
+                let words = terms
+                    .of(*i)
+                    .iter()
+                    .map(|t| terms.word(*t).to_owned())
+                    .collect();
+                from_words.insert_words(*i, words);
+            }
+        }
+        assert_eq!(detect(0, &days, Watched::Mentions, Some(&from_words)), a);
     }
 
     /// A quiet stream (1 a day) does not alert on 4: below MIN_COUNT.
@@ -488,12 +589,9 @@ mod tests {
     fn low_volume_needs_a_real_count() {
         let mut days = flat(90, 1);
         days[70].count = 4;
-        assert!(detect(0, &days, Watched::Mentions, &|_| Vec::new()).is_empty());
+        assert!(detect(0, &days, Watched::Mentions, None).is_empty());
         days[70].count = 6; // z = 5, count 6
-        assert_eq!(
-            detect(0, &days, Watched::Mentions, &|_| Vec::new()).len(),
-            1
-        );
+        assert_eq!(detect(0, &days, Watched::Mentions, None).len(), 1);
     }
 
     /// A volume jump is a notice, never a crisis.
@@ -501,7 +599,7 @@ mod tests {
     fn a_volume_jump_is_a_notice() {
         let mut days = flat(90, 10);
         days[60].count = 30;
-        let a = detect(0, &days, Watched::Mentions, &|_| Vec::new());
+        let a = detect(0, &days, Watched::Mentions, None);
         assert_eq!((a[0].kind, a[0].class), (Kind::Volume, Class::Notice));
     }
 
@@ -517,14 +615,14 @@ mod tests {
         }
         days[80].negative = 12; // 60 %
         days[80].negative_people = 5;
-        let a = detect(0, &days, Watched::Mentions, &|_| Vec::new());
+        let a = detect(0, &days, Watched::Mentions, None);
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].kind, Kind::NegativeShare);
         assert_eq!(a[0].class, Class::Crisis);
-        let on_messages = detect(0, &days, Watched::Messages, &|_| Vec::new());
+        let on_messages = detect(0, &days, Watched::Messages, None);
         assert_eq!(on_messages[0].class, Class::Notice);
         days[80].negative_people = 2;
-        let two = detect(0, &days, Watched::Mentions, &|_| Vec::new());
+        let two = detect(0, &days, Watched::Mentions, None);
         assert_eq!(two[0].class, Class::Notice);
     }
 

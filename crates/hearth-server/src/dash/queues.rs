@@ -47,9 +47,10 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     } else {
         String::new()
     };
+    let kept = crate::routes::queue_items(&call, &sc).await?;
+    let extra = format!("{extra}|{}", kept.etag);
     let v = cached_value(&call, &extra, move |d| {
-        let loaded = hearth_app::scope::load(d, &sc)?;
-        hearth_app::queue::list_json(&loaded, &query)
+        hearth_app::queue::list_with(d, &crate::routes::items_of(&kept)?, &query)
     })
     .await?;
     let items = v["items"].as_array().cloned().unwrap_or_default();
@@ -286,13 +287,13 @@ pub async fn act(call: Call) -> Result<Response, Problem> {
     let who = call.who.clone().ok_or_else(Problem::unauthorized)?;
     let data = call.state.data().to_path_buf();
     let n = ids.len();
+    let kept = crate::routes::queue_items(&call, &hearth_app::scope::Scope::default()).await?;
     let result = tokio::task::spawn_blocking(move || -> Result<usize, String> {
-        let loaded = hearth_app::scope::load(&data, &hearth_app::scope::Scope::default())
-            .map_err(|e| e.to_string())?;
+        let items = crate::routes::items_of(&kept).map_err(|e| e.to_string())?;
         let mut found = Vec::new();
         for id in &ids {
             let (key, kind, title) =
-                hearth_app::queue::find(&loaded, id).map_err(|e| e.to_string())?;
+                crate::routes::find_item(&data, &items, id).map_err(|e| e.to_string())?;
             if !who.role.may(Permission::Queue(Team::of_kind(&kind))) {
                 return Err(format!(
                     "The {} role may not change {} items ({title}).",
@@ -302,7 +303,6 @@ pub async fn act(call: Call) -> Result<Response, Problem> {
             }
             found.push((key, kind, title));
         }
-        drop(loaded);
         for (key, kind, title) in &found {
             hearth_app::queue::change_found(&data, key, kind, title, &action, &who.actor())
                 .map_err(|e| e.to_string())?;
