@@ -738,6 +738,19 @@ pub fn reply(
     let loaded = crate::scope::load(data, &crate::scope::Scope::default())?;
     let (key, _, title) = crate::queue::find(&loaded, item)?;
     drop(loaded);
+    reply_found(data, &key, &title, text, actor, options)
+}
+
+/// [`reply`] to an item already found (`queue::find`): its key and title.
+pub fn reply_found(
+    data: &Path,
+    key: &str,
+    title: &str,
+    text: &str,
+    actor: &Actor,
+    options: &crate::publish::Options,
+) -> Result<Value> {
+    let key = key.to_owned();
     let Some((network, native)) = reply_target(&key) else {
         bail!("{title}: not a Bluesky or Mastodon message, so Hearth cannot answer it there");
     };

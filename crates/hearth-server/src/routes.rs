@@ -561,23 +561,31 @@ where
     if data_only {
         stamp = stamp.data_only();
     }
+    let key = key_of(call, content_type, key_extra);
+    answer_keyed(call, key, stamp, content_type, move |d| {
+        compute(d).map(|b| (b, None))
+    })
+    .await
+}
+
+/// An answer's cache key: the content type, the path, the sorted query (without the page, and
+/// the flash messages) and `key_extra`.
+fn key_of(call: &Call, content_type: &str, key_extra: &str) -> String {
     let mut pairs: Vec<&(String, String)> = call
         .pairs
         .iter()
         .filter(|(k, _)| k != "page" && k != "per_page" && k != "done" && k != "error")
         .collect();
     pairs.sort();
-    let key = format!(
-        "{} {}?{}{key_extra}",
-        content_type,
+    format!(
+        "{content_type} {}?{}{key_extra}",
         call.path,
         pairs
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("&")
-    );
-    answer_keyed(call, key, stamp, content_type, compute).await
+    )
 }
 
 /// A computed answer under `key` at `stamp` (see [`answer`]).
@@ -589,22 +597,23 @@ async fn answer_keyed<F>(
     compute: F,
 ) -> Result<Answer, Problem>
 where
-    F: FnOnce(&Path) -> hearth_app::Result<Vec<u8>> + Send + 'static,
+    F: FnOnce(&Path) -> hearth_app::Result<(Vec<u8>, Option<Value>)> + Send + 'static,
 {
     let data = call.data();
     let etag = stamp.etag(&key);
     call.state
         .cache
         .get_or_compute(key, stamp, move || async move {
-            let body = tokio::task::spawn_blocking(move || compute(&data))
+            let (body, value) = tokio::task::spawn_blocking(move || compute(&data))
                 .await
                 .map_err(|e| Problem::internal(format!("worker failed: {e}")))?
                 .map_err(Problem::from)?;
-            Ok::<Answer, Problem>(Answer::new(
-                axum::body::Bytes::from(body),
-                content_type,
-                etag.clone(),
-            ))
+            let answer = Answer::new(axum::body::Bytes::from(body), content_type, etag.clone());
+            if let Some(v) = value {
+                // Already parsed: the page that asked for it reads it without parsing.
+                let _ = answer.parsed.set(v);
+            }
+            Ok::<Answer, Problem>(answer)
         })
         .await
 }
@@ -622,7 +631,10 @@ pub async fn queue_items(call: &Call, scope: &hearth_app::scope::Scope) -> Resul
     let scope = scope.clone();
     answer_keyed(call, key, stamp, "application/json", move |d| {
         let loaded = hearth_app::scope::load(d, &scope)?;
-        Ok(serde_json::to_vec(&hearth_app::queue::all_items(&loaded)?)?)
+        Ok((
+            serde_json::to_vec(&hearth_app::queue::all_items(&loaded)?)?,
+            None,
+        ))
     })
     .await
 }
@@ -653,11 +665,26 @@ pub async fn cached_value<F>(call: &Call, key_extra: &str, compute: F) -> Result
 where
     F: FnOnce(&Path) -> hearth_app::Result<Value> + Send + 'static,
 {
-    let a = answer(call, key_extra, false, "application/json", move |d| {
-        value_bytes(compute(d))
-    })
-    .await?;
+    let a = cached_answer(call, key_extra, compute).await?;
     serde_json::from_slice(&a.body).map_err(|e| Problem::internal(e.to_string()))
+}
+
+/// [`cached_value`]'s answer, for a page that reads a large value: [`Answer::json`] parses it
+/// once for every request that gets the same answer.
+pub async fn cached_answer<F>(call: &Call, key_extra: &str, compute: F) -> Result<Answer, Problem>
+where
+    F: FnOnce(&Path) -> hearth_app::Result<Value> + Send + 'static,
+{
+    let key = key_of(call, "application/json", key_extra);
+    let stamp = match call.stamp {
+        Some(s) => s,
+        None => stamp(&call.state).await?,
+    };
+    answer_keyed(call, key, stamp, "application/json", move |d| {
+        let v = compute(d)?;
+        Ok((json_bytes(&v), Some(v)))
+    })
+    .await
 }
 
 /// A read answer: served from the cache while the store and rules are unchanged, with an
@@ -1311,10 +1338,13 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
         }
         let text = text_field(&f, "text").unwrap_or_default();
         let (data, actor) = (call.data(), post_actor(&call)?);
+        let items = queue_items(&call, &Scope::default()).await?;
         let out = blocking(move || {
-            hearth_app::outbox::reply(
+            let (key, _, title) = find_item(&data, &items_of(&items)?, &id)?;
+            hearth_app::outbox::reply_found(
                 &data,
-                &id,
+                &key,
+                &title,
                 &text,
                 &actor,
                 &hearth_app::publish::Options::default(),

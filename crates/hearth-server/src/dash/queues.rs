@@ -5,7 +5,7 @@
 
 use super::{Page, csrf, flash, here, message_line, param, person_link, render, s, scope_of};
 use crate::problem::Problem;
-use crate::routes::{Call, cached_value};
+use crate::routes::{Call, cached_answer};
 use axum::response::Response;
 use hearth_app::queue::{Action, QueueQuery, kind_title, team_of};
 use hearth_app::team::{Permission, Team};
@@ -49,11 +49,12 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     };
     let kept = crate::routes::queue_items(&call, &sc).await?;
     let extra = format!("{extra}|{}", kept.etag);
-    let v = cached_value(&call, &extra, move |d| {
+    let answer = cached_answer(&call, &extra, move |d| {
         hearth_app::queue::list_with(d, &crate::routes::items_of(&kept)?, &query)
     })
     .await?;
-    let items = v["items"].as_array().cloned().unwrap_or_default();
+    let v = answer.json();
+    let items: &[Value] = v["items"].as_array().map_or(&[], Vec::as_slice);
     let back = here(&call);
     let may = |k: &str| who.role.may(Permission::Queue(Team::of_kind(k)));
     let mut keep = vec![];
@@ -106,7 +107,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
                 }
             }
         }
-        (list(&call, &items, &scope, &back, &may))
+        (list(&call, items, &scope, &back, &may))
     };
     render(
         &call,
@@ -348,10 +349,14 @@ async fn reply(
     };
     let (id, data) = (id.clone(), call.state.data().to_path_buf());
     let actor = crate::routes::post_actor(call)?;
+    let kept = crate::routes::queue_items(call, &hearth_app::scope::Scope::default()).await?;
     let out = tokio::task::spawn_blocking(move || {
-        hearth_app::outbox::reply(
+        let items = crate::routes::items_of(&kept)?;
+        let (key, _, title) = crate::routes::find_item(&data, &items, &id)?;
+        hearth_app::outbox::reply_found(
             &data,
-            &id,
+            &key,
+            &title,
             &text,
             &actor,
             &hearth_app::publish::Options::default(),
