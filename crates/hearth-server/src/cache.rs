@@ -101,6 +101,10 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Cache {
     entries: Mutex<HashMap<String, Entry>>,
+    /// Answers computed since the server started.
+    computed: std::sync::atomic::AtomicU64,
+    /// How many times the cache was emptied ([`Cache::clear`]).
+    cleared: std::sync::atomic::AtomicU64,
 }
 
 enum Plan {
@@ -120,6 +124,10 @@ impl Cache {
 
     /// Records a finished computation.
     fn finish(&self, key: String, stamp: Stamp, answer: Option<&Answer>) {
+        if answer.is_some() {
+            self.computed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         let mut entries = self.lock();
         let e = entries.entry(key).or_default();
         if e.inflight.as_ref().is_some_and(|(s, _)| *s == stamp) {
@@ -134,11 +142,14 @@ impl Cache {
         }
     }
 
-    /// The answer for `key` at `stamp`, computing it with `compute` when there is none.
+    /// The answer for `key` at `stamp`, computing it with `compute` when there is none. With
+    /// `wait_fresh`, an older answer never stands in: the caller waits for this stamp's (the
+    /// warm-up, which must leave a computed answer behind).
     pub async fn get_or_compute<F, Fut, E>(
         self: &Arc<Self>,
         key: String,
         stamp: Stamp,
+        wait_fresh: bool,
         compute: F,
     ) -> Result<Answer, E>
     where
@@ -171,7 +182,7 @@ impl Cache {
                 .latest
                 .as_ref()
                 .filter(|(s, at, _)| {
-                    s.may_stand_in_for(stamp) && now.duration_since(*at) < MAX_STALE
+                    !wait_fresh && s.may_stand_in_for(stamp) && now.duration_since(*at) < MAX_STALE
                 })
                 .map(|l| l.2.clone());
             let running = e
@@ -220,6 +231,18 @@ impl Cache {
     /// Forgets everything.
     pub fn clear(&self) {
         self.lock().clear();
+        self.cleared
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Answers computed since the server started.
+    pub fn computed(&self) -> u64 {
+        self.computed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many times the cache was emptied.
+    pub fn cleared(&self) -> u64 {
+        self.cleared.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -245,7 +268,12 @@ mod tests {
 
     async fn ask(cache: &Arc<Cache>, s: Stamp, what: &'static str) -> String {
         let got: Result<Answer, ()> = cache
-            .get_or_compute("k".into(), s, move || async move { Ok(answer(what)) })
+            .get_or_compute(
+                "k".into(),
+                s,
+                false,
+                move || async move { Ok(answer(what)) },
+            )
             .await;
         got.map(|a| a.etag).unwrap_or_default()
     }
@@ -259,7 +287,7 @@ mod tests {
         // Generation 2: the last answer at once, the new one computed in the background.
         let (finish_tx, finish_rx) = tokio::sync::oneshot::channel::<()>();
         let got: Result<Answer, ()> = cache
-            .get_or_compute("k".into(), stamp(2, 0), || async move {
+            .get_or_compute("k".into(), stamp(2, 0), false, || async move {
                 let _ = finish_rx.await;
                 Ok(answer("g2"))
             })
@@ -275,6 +303,24 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         panic!("generation 2 was never served");
+    }
+
+    #[tokio::test]
+    async fn the_warm_up_waits_for_the_new_generation() {
+        let cache = Arc::new(Cache::default());
+        assert_eq!(ask(&cache, stamp(1, 0), "g1").await, "g1");
+        let got: Result<Answer, ()> = cache
+            .get_or_compute(
+                "k".into(),
+                stamp(2, 0),
+                true,
+                || async move { Ok(answer("g2")) },
+            )
+            .await;
+        assert_eq!(got.map(|a| a.etag).ok().as_deref(), Some("g2"));
+        // Left behind for the next request.
+        assert_eq!(ask(&cache, stamp(2, 0), "never").await, "g2");
+        assert_eq!(cache.computed(), 2);
     }
 
     #[tokio::test]

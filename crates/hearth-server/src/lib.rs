@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod routes;
+pub mod warm;
 
 use hearth_app::team::SessionLimits;
 use hearth_store::Store;
@@ -43,6 +44,9 @@ pub struct Options {
     /// How often the server syncs the connected accounts (listening; `None`: never, then
     /// `hearth sync` from cron does it).
     pub sync_every: Option<std::time::Duration>,
+    /// How long the data must stay unchanged before the main pages' answers are computed
+    /// ahead of any visit (`None`: never; see [`warm`]).
+    pub warm_after: Option<std::time::Duration>,
 }
 
 impl Options {
@@ -55,6 +59,7 @@ impl Options {
             login_delay_unit: std::time::Duration::from_secs(1),
             publish_every: Some(std::time::Duration::from_secs(60)),
             sync_every: Some(std::time::Duration::from_secs(600)),
+            warm_after: Some(warm::SETTLE),
         }
     }
 }
@@ -69,6 +74,8 @@ pub struct State {
     pub ingest_lock: tokio::sync::Mutex<()>,
     /// Uploads read in the background from the data page, by job number.
     pub jobs: Mutex<Vec<Arc<Job>>>,
+    /// See [`State::warmed`].
+    warmed: Mutex<Option<(i64, usize)>>,
 }
 
 /// An upload being read (or read) in the background: what the data page shows.
@@ -92,7 +99,23 @@ impl State {
             cache: Arc::default(),
             ingest_lock: tokio::sync::Mutex::new(()),
             jobs: Mutex::new(Vec::new()),
+            warmed: Mutex::new(None),
         })
+    }
+
+    /// The generation whose main pages were last computed ahead, and how many pages.
+    pub fn warmed(&self) -> Option<(i64, usize)> {
+        match self.warmed.lock() {
+            Ok(w) => *w,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    fn set_warmed(&self, generation: i64, pages: usize) {
+        match self.warmed.lock() {
+            Ok(mut w) => *w = Some((generation, pages)),
+            Err(poisoned) => *poisoned.into_inner() = Some((generation, pages)),
+        }
     }
 
     pub fn data(&self) -> &Path {
@@ -222,6 +245,11 @@ pub async fn serve(
             }
         })
     });
+    // The main pages' answers, computed once the data has settled after a change.
+    let warmer = state.options.warm_after.map(|settle| {
+        let state = state.clone();
+        tokio::spawn(warm::run(state, settle))
+    });
     let app = routes::router(state);
     let out = axum::serve(
         listener,
@@ -235,6 +263,9 @@ pub async fn serve(
     }
     if let Some(l) = listener_task {
         l.abort();
+    }
+    if let Some(w) = warmer {
+        w.abort();
     }
     out
 }

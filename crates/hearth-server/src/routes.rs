@@ -129,6 +129,8 @@ pub struct Call {
     pub path: String,
     /// The store's and rules' stamp, read with the credentials (GET routes).
     pub stamp: Option<Stamp>,
+    /// Wait for answers at `stamp` rather than take an older one meanwhile (the warm-up).
+    pub fresh: bool,
 }
 
 impl Call {
@@ -470,6 +472,7 @@ async fn run(state: Arc<State>, route: &'static Route, req: Request) -> Result<R
         addr,
         path,
         stamp,
+        fresh: false,
     };
     (route.run)(call).await
 }
@@ -511,7 +514,7 @@ pub fn config_stamp(data: &Path) -> (i128, u64) {
 }
 
 /// The stamp of the store and rules as they are now.
-async fn stamp(state: &Arc<State>) -> Result<Stamp, Problem> {
+pub(crate) async fn stamp(state: &Arc<State>) -> Result<Stamp, Problem> {
     let config = config_stamp(state.data());
     let (generation, last_change) = state
         .with_store(|s| Ok((s.generation()?, s.last_change()?)))
@@ -603,7 +606,7 @@ where
     let etag = stamp.etag(&key);
     call.state
         .cache
-        .get_or_compute(key, stamp, move || async move {
+        .get_or_compute(key, stamp, call.fresh, move || async move {
             let (body, value) = tokio::task::spawn_blocking(move || compute(&data))
                 .await
                 .map_err(|e| Problem::internal(format!("worker failed: {e}")))?
@@ -660,26 +663,37 @@ pub fn find_item(
     }
 }
 
-/// A JSON value computed for a page (cached like the API's answers).
+/// A JSON value computed for a page from the data and `hearth.toml` (cached like the API's
+/// answers, under the data's stamp: queue decisions and other audited changes that are not
+/// data do not make it computed again).
 pub async fn cached_value<F>(call: &Call, key_extra: &str, compute: F) -> Result<Value, Problem>
 where
     F: FnOnce(&Path) -> hearth_app::Result<Value> + Send + 'static,
 {
-    let a = cached_answer(call, key_extra, compute).await?;
+    let a = cached_answer(call, key_extra, true, compute).await?;
     serde_json::from_slice(&a.body).map_err(|e| Problem::internal(e.to_string()))
 }
 
 /// [`cached_value`]'s answer, for a page that reads a large value: [`Answer::json`] parses it
-/// once for every request that gets the same answer.
-pub async fn cached_answer<F>(call: &Call, key_extra: &str, compute: F) -> Result<Answer, Problem>
+/// once for every request that gets the same answer. Without `data_only` it is computed
+/// again whenever the audit log moves (a page that shows queue decisions).
+pub async fn cached_answer<F>(
+    call: &Call,
+    key_extra: &str,
+    data_only: bool,
+    compute: F,
+) -> Result<Answer, Problem>
 where
     F: FnOnce(&Path) -> hearth_app::Result<Value> + Send + 'static,
 {
     let key = key_of(call, "application/json", key_extra);
-    let stamp = match call.stamp {
+    let mut stamp = match call.stamp {
         Some(s) => s,
         None => stamp(&call.state).await?,
     };
+    if data_only {
+        stamp = stamp.data_only();
+    }
     answer_keyed(call, key, stamp, "application/json", move |d| {
         let v = compute(d)?;
         Ok((json_bytes(&v), Some(v)))
@@ -833,7 +847,16 @@ fn value_bytes(v: hearth_app::Result<Value>) -> hearth_app::Result<Vec<u8>> {
 async fn healthz(call: Call) -> Result<Response, Problem> {
     let generation = call.state.with_store(|s| Ok(s.generation()?)).await;
     match generation {
-        Ok(g) => ok(&json!({"status": "ok", "generation": g})),
+        Ok(g) => {
+            let warm = call.state.warmed();
+            ok(&json!({
+                "status": "ok",
+                "generation": g,
+                // The generation whose main pages were computed ahead (crate::warm).
+                "warm": {"generation": warm.map(|w| w.0), "pages": warm.map(|w| w.1)},
+                "computed": call.state.cache.computed(),
+            }))
+        }
         Err(p) => Err(Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unhealthy",

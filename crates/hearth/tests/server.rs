@@ -1037,3 +1037,85 @@ fn the_composer_refuses_a_multipart_form_without_its_csrf_token() {
         ok.header("location")
     );
 }
+
+/// Regression for slow first visits: once the data has settled, the server computes the main
+/// pages' answers ahead, so a first visit to each computes nothing; a queue decision makes the
+/// queue page lay the states over the kept items (one computation, not the lists again), and
+/// leaves every other page's answer standing; new data warms the pages again.
+#[test]
+fn the_main_pages_are_computed_before_the_first_visit() {
+    let f = fixture();
+    // A store of its own (a backup of the shared one): this test changes queue state.
+    let copy = data_dir(Some(VENDOR_RULES));
+    let file = copy.path().join("hearth.sqlite");
+    let (code, _, err) = hearth(f.path(), &["backup", file.to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    let server = Server::start_with(copy.path(), &["--warm-after", "1"]);
+    let token = f.token("admin");
+    let health = || get(&server.url("/healthz"), None).json();
+    let warmed = |generation: &serde_json::Value| {
+        let started = std::time::Instant::now();
+        loop {
+            let h = health();
+            if h["warm"]["generation"] == h["generation"] && &h["generation"] != generation {
+                return h;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(300),
+                "never warmed: {h}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    };
+    let h = warmed(&serde_json::Value::Null);
+    assert_eq!(h["warm"]["pages"], hearth_server::warm::PAGES.len(), "{h}");
+    let visit_all = || {
+        for page in hearth_server::warm::PAGES {
+            let r = get(&server.url(page), Some(token));
+            assert_eq!(r.status, 200, "{page}: {}", r.body);
+        }
+    };
+    let before = h["computed"].as_u64().expect("computed");
+    visit_all();
+    assert_eq!(
+        health()["computed"].as_u64(),
+        Some(before),
+        "every main page's answer was ready before its first visit"
+    );
+
+    // A queue decision: the queue page lays the new state over the kept items.
+    let queue = get(&server.url("/api/v1/queue?per_page=1"), Some(token)).json();
+    let id = queue["items"][0]["id"]
+        .as_str()
+        .expect("an item")
+        .to_owned();
+    let r = post_json(
+        &server.url(&format!("/api/v1/queue/{id}/done")),
+        Some(token),
+        &json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let before = health()["computed"].as_u64().expect("computed");
+    let page = get(&server.url("/queues?state=done"), Some(token));
+    assert!(page.body.contains(&id), "the item is listed as done");
+    visit_all();
+    // `/queues?state=done` and `/queues` (and the API's queue page above) each laid the states
+    // over the kept items once; nothing else was computed again.
+    assert_eq!(health()["computed"].as_u64(), Some(before + 2));
+
+    // New data: the pages are computed ahead again, and a visit computes nothing.
+    let slack = repo().join("../shared/data/slack/houstondatavis-export");
+    let (code, _, err) = hearth(
+        copy.path(),
+        &["-q", "ingest", "slack", slack.to_str().expect("path")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let h = warmed(&h["generation"]);
+    let before = h["computed"].as_u64().expect("computed");
+    for page in hearth_server::warm::PAGES {
+        let r = get(&server.url(page), Some(token));
+        assert_eq!(r.status, 200, "{page}: {}", r.body);
+        let h2 = health();
+        assert_eq!(h2["computed"].as_u64(), Some(before), "{page}: {h} {h2}");
+    }
+}

@@ -25,7 +25,7 @@ pub async fn overview(call: Call) -> Result<Response, Problem> {
         query: super::scope_query(&scope),
     };
     let (sc, lk) = (scope.clone(), links.clone());
-    let sections = answer(&call, "", false, "text/html; fragment", move |d| {
+    let sections = answer(&call, "", true, "text/html; fragment", move |d| {
         Ok(hearth_app::report::overview_html(d, &sc, &lk)?.into_bytes())
     })
     .await?;

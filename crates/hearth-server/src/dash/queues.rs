@@ -49,7 +49,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     };
     let kept = crate::routes::queue_items(&call, &sc).await?;
     let extra = format!("{extra}|{}", kept.etag);
-    let answer = cached_answer(&call, &extra, move |d| {
+    let answer = cached_answer(&call, &extra, false, move |d| {
         hearth_app::queue::list_with(d, &crate::routes::items_of(&kept)?, &query)
     })
     .await?;

@@ -27,6 +27,11 @@ pub struct Args {
     /// instead).
     #[arg(long, default_value_t = 600)]
     sync_every: u64,
+    /// Seconds the data must stay unchanged after a change (an ingest, a merge, new rules)
+    /// before the server computes the main pages' answers ahead of any visit, so the first
+    /// visit finds them ready (0: never; each page is then computed on its first visit).
+    #[arg(long, default_value_t = 5)]
+    warm_after: u64,
     /// Milliseconds in a second of the login throttle's waits (for tests).
     #[arg(long, default_value_t = 1000, hide = true)]
     login_delay_ms: u64,
@@ -56,6 +61,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         (args.publish_every > 0).then(|| std::time::Duration::from_secs(args.publish_every));
     options.sync_every =
         (args.sync_every > 0).then(|| std::time::Duration::from_secs(args.sync_every));
+    options.warm_after =
+        (args.warm_after > 0).then(|| std::time::Duration::from_secs(args.warm_after));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

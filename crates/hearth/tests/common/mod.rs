@@ -165,12 +165,20 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server that computes nothing ahead (`--warm-after 0`): each test's pages are
+    /// computed when it asks, and the suite's two cores are not spent on warm-ups.
     pub fn start(data: &Path) -> Server {
+        Server::start_with(data, &["--warm-after", "0"])
+    }
+
+    /// A server with more arguments to `hearth serve`.
+    pub fn start_with(data: &Path, args: &[&str]) -> Server {
         use std::io::BufRead as _;
         let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
             .arg("--data")
             .arg(data)
             .args(["serve", "--listen", "127.0.0.1:0", "--login-delay-ms", "5"])
+            .args(args)
             .env_remove("HEARTH_DATA")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
