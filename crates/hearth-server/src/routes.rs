@@ -670,8 +670,10 @@ pub async fn cached_value<F>(call: &Call, key_extra: &str, compute: F) -> Result
 where
     F: FnOnce(&Path) -> hearth_app::Result<Value> + Send + 'static,
 {
-    let a = cached_answer(call, key_extra, true, compute).await?;
-    serde_json::from_slice(&a.body).map_err(|e| Problem::internal(e.to_string()))
+    Ok(cached_answer(call, key_extra, true, compute)
+        .await?
+        .json()
+        .clone())
 }
 
 /// [`cached_value`]'s answer, for a page that reads a large value: [`Answer::json`] parses it

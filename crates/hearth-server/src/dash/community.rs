@@ -6,7 +6,7 @@ use super::{
     person_link, render, s, scope_of,
 };
 use crate::problem::Problem;
-use crate::routes::{Call, answer, cached_value};
+use crate::routes::{Call, answer, cached_answer, cached_value};
 use axum::response::Response;
 use hearth_app::team::Permission;
 use maud::{Markup, PreEscaped, html};
@@ -494,11 +494,13 @@ fn strip(v: &Value, key: &str) -> Value {
 pub async fn audit(call: Call) -> Result<Response, Problem> {
     let scope = scope_of(&call);
     let sc = scope.clone();
-    let v = cached_value(&call, "", move |d| {
+    // A large answer (every brand person's examples): read where it is kept, not copied.
+    let answer = cached_answer(&call, "", true, move |d| {
         let loaded = hearth_app::scope::load(d, &sc)?;
         hearth_app::audit::roles(&loaded, 2, 1)
     })
     .await?;
+    let v = answer.json();
     let team = &v["team"];
     let body = html! {
         h1 { "Role audit" }
