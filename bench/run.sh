@@ -18,8 +18,9 @@ WORK="${HEARTH_BENCH_DIR:-${TMPDIR:-/tmp}/hearth-bench}"
 RULES='[roles]
 brand_email_domains = ["ettus.com", "ni.com", "emerson.com"]'
 
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 cargo build --release --quiet --bin hearth --example replay_mbox
-BIN=target/release/hearth
+BIN="$CARGO_TARGET_DIR/release/hearth"
 mkdir -p "$WORK"
 
 measure() { # label messages command...
@@ -50,7 +51,7 @@ run_case usrp-users "$SHARED/mbox/usrp-users" 11424
 if [ "$N" -gt 0 ]; then
   if [ ! -f "$WORK/replay-$N/replica-$(printf %03d $((N - 1))).mbox" ]; then
     rm -rf "$WORK/replay-$N"
-    target/release/examples/replay_mbox "$N" "$SHARED/mbox/usrp-users" "$WORK/replay-$N"
+    "$CARGO_TARGET_DIR/release/examples/replay_mbox" "$N" "$SHARED/mbox/usrp-users" "$WORK/replay-$N"
   fi
   run_case "replay-${N}x" "$WORK/replay-$N" $((11424 * N))
 fi
