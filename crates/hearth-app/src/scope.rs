@@ -6,7 +6,8 @@ use hearth_analysis::{Prepared, Window};
 use hearth_model::Snapshot;
 use hearth_store::Store;
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The part of the data an answer covers: a window of time and optionally one space, as a
 /// person types them (`--since 2025-01`, `?space=usrp-users.lists.ettus.com`).
@@ -37,13 +38,54 @@ pub fn window(since: Option<&str>, until: Option<&str>) -> Result<Window> {
 /// The store's snapshot with accounts joined into persons by the identity rules; problems
 /// in the rules are logged as warnings.
 pub fn resolved_snapshot(store: &Store, config: &hearth_model::Config) -> Result<Snapshot> {
-    let (mut snapshot, problems) =
-        hearth_analysis::identity::resolve(store.snapshot()?, &config.identity);
+    Ok(resolved_with_generation(store, config)?.1)
+}
+
+fn resolved_with_generation(
+    store: &Store,
+    config: &hearth_model::Config,
+) -> Result<(i64, Snapshot)> {
+    let (generation, raw) = store.snapshot_and_generation()?;
+    let (mut snapshot, problems) = hearth_analysis::identity::resolve(raw, &config.identity);
     config.replies.apply(&mut snapshot);
     for p in problems {
         tracing::warn!("{p}");
     }
-    Ok(snapshot)
+    Ok((generation, snapshot))
+}
+
+/// The last resolved snapshot and its prepared view, kept in the process under what they
+/// were made from: the data directory, the store's generation (bumped by every write:
+/// ingests, merges, splits, erasures, measures) and the rules. A server computing many answers
+/// of one generation resolves it once instead of once an answer; a command loads it once
+/// anyway.
+type Resolved = (Arc<Snapshot>, Arc<Prepared>);
+type ResolvedKey = (PathBuf, i64, String);
+
+fn memo() -> &'static Mutex<Option<(ResolvedKey, Resolved)>> {
+    static MEMO: OnceLock<Mutex<Option<(ResolvedKey, Resolved)>>> = OnceLock::new();
+    MEMO.get_or_init(|| Mutex::new(None))
+}
+
+fn resolved_shared(data: &Path, store: &Store, config: &hearth_model::Config) -> Result<Resolved> {
+    let rules = serde_json::to_string(config)?;
+    let generation = store.generation()?;
+    let lock = |m: &'static Mutex<_>| match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some((key, hit)) = lock(memo()).as_ref()
+        && key.0 == data
+        && key.1 == generation
+        && key.2 == rules
+    {
+        return Ok(hit.clone());
+    }
+    let (generation, snapshot) = resolved_with_generation(store, config)?;
+    let prepared = Prepared::new(&snapshot, config);
+    let made: Resolved = (Arc::new(snapshot), Arc::new(prepared));
+    *lock(memo()) = Some(((data.to_path_buf(), generation, rules), made.clone()));
+    Ok(made)
 }
 
 /// Opens the store of `data`, or says how to make one.
@@ -63,8 +105,8 @@ pub struct Loaded {
     pub store: Store,
     /// The rules of `hearth.toml` the answers were computed with.
     pub config: hearth_model::Config,
-    pub snapshot: Snapshot,
-    pub prepared: Prepared,
+    pub snapshot: Arc<Snapshot>,
+    pub prepared: Arc<Prepared>,
     pub window: Window,
     pub space: Option<u32>,
 }
@@ -83,7 +125,7 @@ pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
     let config = config::load(data)?;
     let store = open_store(data)?;
     crate::measures::refresh_if_idle(data, &store, &config)?;
-    let snapshot = resolved_snapshot(&store, &config)?;
+    let (snapshot, prepared) = resolved_shared(data, &store, &config)?;
     let space = match &scope.space {
         None => None,
         Some(name) => Some(
@@ -102,7 +144,6 @@ pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
                 })?,
         ),
     };
-    let prepared = Prepared::new(&snapshot, &config);
     Ok(Loaded {
         store,
         config,

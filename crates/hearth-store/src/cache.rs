@@ -52,11 +52,16 @@ impl Store {
     /// The snapshot: from the cache when it was built from the store's current generation,
     /// else loaded from the tables (in one read transaction) and cached.
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        Ok(self.snapshot_and_generation()?.1)
+    }
+
+    /// [`Store::snapshot`] with the generation it is of.
+    pub fn snapshot_and_generation(&self) -> Result<(i64, Snapshot), StoreError> {
         let path = self.cache_path();
         let generation = self.generation()?;
         if let Some(s) = read(&path, generation) {
             tracing::debug!(generation, "snapshot from cache");
-            return Ok(s);
+            return Ok((generation, s));
         }
         // Read the generation and the tables in one transaction, so they agree.
         self.conn.execute_batch("BEGIN")?;
@@ -68,7 +73,7 @@ impl Store {
         if let Err(e) = write(&path, generation, &snapshot) {
             tracing::warn!("cannot write the snapshot cache {}: {e}", path.display());
         }
-        Ok(snapshot)
+        Ok((generation, snapshot))
     }
 }
 
