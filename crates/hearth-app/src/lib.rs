@@ -22,6 +22,7 @@ pub mod measures;
 pub mod members;
 pub mod metrics;
 pub mod outbox;
+pub mod partitioned;
 pub mod people;
 pub mod publish;
 pub mod queue;

@@ -267,66 +267,23 @@ fn split<T: Clone>(values: &[Option<T>]) -> (Vec<T>, Vec<i16>, bool) {
     (present, levels, any_missing)
 }
 
-fn write_parquet(table: &Table, file: std::fs::File) -> parquet::errors::Result<()> {
+fn props() -> parquet::errors::Result<Arc<WriterProperties>> {
     // zstd level 3: text columns shrink ~4x; every Parquet reader of the last years decodes it.
     let level = ZstdLevel::try_new(3)?;
-    let props = Arc::new(
+    Ok(Arc::new(
         WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
             .build(),
-    );
-    let mut writer = SerializedFileWriter::new(file, Arc::new(schema(table)?), props)?;
+    ))
+}
+
+fn write_parquet(table: &Table, file: std::fs::File) -> parquet::errors::Result<()> {
+    let mut writer = SerializedFileWriter::new(file, Arc::new(schema(table)?), props()?)?;
     let n = table.rows();
     let mut start = 0;
     loop {
         let end = (start + ROW_GROUP).min(n);
-        let mut group = writer.next_row_group()?;
-        for c in &table.columns {
-            let Some(mut col) = group.next_column()? else {
-                break;
-            };
-            let def = |levels: &[i16], missing: bool| {
-                if !c.nullable && missing {
-                    return Err(parquet::errors::ParquetError::General(format!(
-                        "column {} is required but has missing values",
-                        c.name
-                    )));
-                }
-                Ok(c.nullable.then(|| levels.to_vec()))
-            };
-            match &c.data {
-                ColumnData::Int(v) => {
-                    let (vals, levels, missing) = split(&v[start..end]);
-                    col.typed::<Int64Type>().write_batch(
-                        &vals,
-                        def(&levels, missing)?.as_deref(),
-                        None,
-                    )?;
-                }
-                ColumnData::Float(v) => {
-                    let (vals, levels, missing) = split(&v[start..end]);
-                    col.typed::<DoubleType>().write_batch(
-                        &vals,
-                        def(&levels, missing)?.as_deref(),
-                        None,
-                    )?;
-                }
-                ColumnData::Text(v) => {
-                    let (vals, levels, missing) = split(&v[start..end]);
-                    let bytes: Vec<ByteArray> = vals
-                        .into_iter()
-                        .map(|s| ByteArray::from(s.into_bytes()))
-                        .collect();
-                    col.typed::<ByteArrayType>().write_batch(
-                        &bytes,
-                        def(&levels, missing)?.as_deref(),
-                        None,
-                    )?;
-                }
-            }
-            col.close()?;
-        }
-        group.close()?;
+        write_group(&mut writer, table, start, end)?;
         start = end;
         if start >= n {
             break;
@@ -334,4 +291,230 @@ fn write_parquet(table: &Table, file: std::fs::File) -> parquet::errors::Result<
     }
     writer.close()?;
     Ok(())
+}
+
+/// Writes rows `start..end` of `table` as one row group.
+fn write_group<W: Write + Send>(
+    writer: &mut SerializedFileWriter<W>,
+    table: &Table,
+    start: usize,
+    end: usize,
+) -> parquet::errors::Result<()> {
+    let mut group = writer.next_row_group()?;
+    for c in &table.columns {
+        let Some(mut col) = group.next_column()? else {
+            break;
+        };
+        let def = |levels: &[i16], missing: bool| {
+            if !c.nullable && missing {
+                return Err(parquet::errors::ParquetError::General(format!(
+                    "column {} is required but has missing values",
+                    c.name
+                )));
+            }
+            Ok(c.nullable.then(|| levels.to_vec()))
+        };
+        match &c.data {
+            ColumnData::Int(v) => {
+                let (vals, levels, missing) = split(&v[start..end]);
+                col.typed::<Int64Type>().write_batch(
+                    &vals,
+                    def(&levels, missing)?.as_deref(),
+                    None,
+                )?;
+            }
+            ColumnData::Float(v) => {
+                let (vals, levels, missing) = split(&v[start..end]);
+                col.typed::<DoubleType>().write_batch(
+                    &vals,
+                    def(&levels, missing)?.as_deref(),
+                    None,
+                )?;
+            }
+            ColumnData::Text(v) => {
+                let (vals, levels, missing) = split(&v[start..end]);
+                let bytes: Vec<ByteArray> = vals
+                    .into_iter()
+                    .map(|s| ByteArray::from(s.into_bytes()))
+                    .collect();
+                col.typed::<ByteArrayType>().write_batch(
+                    &bytes,
+                    def(&levels, missing)?.as_deref(),
+                    None,
+                )?;
+            }
+        }
+        col.close()?;
+    }
+    group.close()?;
+    Ok(())
+}
+
+/// A Parquet file written one row group at a time, so memory holds one group whatever the
+/// file's size. Written under a temporary name (`.NAME.tmp`, which Spark, Hive and pyarrow
+/// skip) and renamed by [`ParquetFile::finish`]: a kill never leaves a truncated file under
+/// the final name.
+pub struct ParquetFile {
+    writer: SerializedFileWriter<std::fs::File>,
+    path: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+    rows: usize,
+}
+
+impl std::fmt::Debug for ParquetFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetFile")
+            .field("path", &self.path)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl ParquetFile {
+    /// Creates `path` with the columns (names, types, nullability) of `like`.
+    pub fn create(path: &Path, like: &Table) -> Result<ParquetFile, ExportError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp"));
+        let file = std::fs::File::create(&tmp).map_err(|source| ExportError::Io {
+            path: tmp.clone(),
+            source,
+        })?;
+        let fmt = |e: parquet::errors::ParquetError| ExportError::Format {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let writer = SerializedFileWriter::new(
+            file,
+            Arc::new(schema(like).map_err(fmt)?),
+            props().map_err(fmt)?,
+        )
+        .map_err(fmt)?;
+        Ok(ParquetFile {
+            writer,
+            path: path.to_path_buf(),
+            tmp,
+            rows: 0,
+        })
+    }
+
+    /// Appends `group` (the columns given to [`ParquetFile::create`], in that order) as one
+    /// or more row groups of at most [`ROW_GROUP`] rows.
+    pub fn write(&mut self, group: &Table) -> Result<(), ExportError> {
+        let n = group.rows();
+        if group.columns.iter().any(|c| c.data.len() != n) {
+            return Err(ExportError::Ragged(group.name.clone()));
+        }
+        let mut start = 0;
+        while start < n {
+            let end = (start + ROW_GROUP).min(n);
+            write_group(&mut self.writer, group, start, end).map_err(|e| ExportError::Format {
+                path: self.path.clone(),
+                message: e.to_string(),
+            })?;
+            start = end;
+        }
+        self.rows += n;
+        Ok(())
+    }
+
+    /// Closes the file and gives it its final name; returns the rows written.
+    pub fn finish(self) -> Result<usize, ExportError> {
+        let ParquetFile {
+            writer,
+            path,
+            tmp,
+            rows,
+        } = self;
+        let closed = writer
+            .into_inner()
+            .map_err(|e| ExportError::Format {
+                path: path.clone(),
+                message: e.to_string(),
+            })
+            .and_then(|file| {
+                file.sync_all().map_err(|source| ExportError::Io {
+                    path: tmp.clone(),
+                    source,
+                })
+            })
+            .and_then(|()| {
+                std::fs::rename(&tmp, &path).map_err(|source| ExportError::Io {
+                    path: path.clone(),
+                    source,
+                })
+            });
+        if closed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        closed.map(|()| rows)
+    }
+}
+
+impl Table {
+    /// A digest of the table's columns (names, kinds, nullability) and every value, the same
+    /// for the same content on every machine and every run: an incremental export compares it
+    /// with the one it wrote last time to tell a changed partition from an unchanged one.
+    pub fn digest_into(&self, hasher: &mut sha2::Sha256) {
+        use sha2::Digest as _;
+        let mut put = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        for c in &self.columns {
+            put(c.name.as_bytes());
+            put(&[u8::from(c.nullable)]);
+            match &c.data {
+                ColumnData::Int(v) => {
+                    put(b"int");
+                    for x in v {
+                        match x {
+                            Some(x) => put(&x.to_le_bytes()),
+                            None => put(&[]),
+                        }
+                    }
+                }
+                ColumnData::Float(v) => {
+                    put(b"float");
+                    for x in v {
+                        match x {
+                            Some(x) => put(&x.to_bits().to_le_bytes()),
+                            None => put(&[]),
+                        }
+                    }
+                }
+                ColumnData::Text(v) => {
+                    put(b"text");
+                    for x in v {
+                        match x {
+                            // A present empty text differs from a missing one.
+                            Some(x) => {
+                                put(&[1]);
+                                put(x.as_bytes());
+                            }
+                            None => put(&[0]),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The Parquet schema of the table's columns, as `(name, kind, nullable)` with kind
+    /// `int64`, `double` or `string`: what a manifest lists.
+    pub fn schema_summary(&self) -> Vec<(String, &'static str, bool)> {
+        self.columns
+            .iter()
+            .map(|c| {
+                let kind = match c.data {
+                    ColumnData::Int(_) => "int64",
+                    ColumnData::Float(_) => "double",
+                    ColumnData::Text(_) => "string",
+                };
+                (c.name.clone(), kind, c.nullable)
+            })
+            .collect()
+    }
 }

@@ -18,6 +18,11 @@ pub struct Args {
     format: FormatArg,
     /// Folder to write `messages`, `people`, `interactions` and `series` into (created).
     dir: PathBuf,
+    /// Hive-style partitions of the whole store (`TABLE/source=…/month=YYYY-MM/part-0.parquet`)
+    /// for messages, interactions, people and thread roots, with `manifest.json`; a second
+    /// export into the same folder rewrites only the partitions that changed (Parquet only).
+    #[arg(long)]
+    partitioned: bool,
     #[command(flatten)]
     scope: Scope,
     /// Leave message text out (smaller files, nothing personal beyond names).
@@ -35,6 +40,16 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Jsonl => Format::Jsonl,
     };
+    if args.partitioned {
+        if format != Format::Parquet {
+            anyhow::bail!(
+                "--partitioned writes Parquet only (leave out --format or say --format parquet)"
+            );
+        }
+        let outcome = hearth_app::partitioned::export(&loaded, &args.dir, !args.no_text)?;
+        print_partitioned(&outcome, args.json);
+        return Ok(());
+    }
     let written = hearth_app::export::export(&loaded, &args.dir, format, !args.no_text)?;
     if args.json {
         print_json(&serde_json::json!({
@@ -49,4 +64,38 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn print_partitioned(outcome: &hearth_app::partitioned::Outcome, json: bool) {
+    if json {
+        print_json(&serde_json::to_value(outcome).unwrap_or_default());
+        return;
+    }
+    match &outcome.rewrote_all_because {
+        Some(why) => outln!("every partition written: {why}"),
+        None => outln!(
+            "only changed partitions written (store generation {})",
+            outcome.store_generation
+        ),
+    }
+    for t in &outcome.tables {
+        outln!(
+            "{:<13} {:>9} rows  {:>4} partitions: {} written, {} unchanged, {} removed",
+            t.table,
+            t.rows,
+            t.partitions,
+            t.written.len(),
+            t.unchanged,
+            t.removed.len()
+        );
+        if outcome.rewrote_all_because.is_none() {
+            for p in &t.written {
+                outln!("  wrote   {p}");
+            }
+        }
+        for p in &t.removed {
+            outln!("  removed {p}");
+        }
+    }
+    outln!("manifest      {}", outcome.manifest.display());
 }
