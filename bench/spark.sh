@@ -20,47 +20,52 @@ BIN="$CARGO_TARGET_DIR/release/hearth"
 mkdir -p "$WORK"
 bash scripts/setup-spark.sh >/dev/null
 
-# CPU time and peak memory of the whole process tree: Spark's JVM is not a child that
-# /usr/bin/time waits for, so where cgroup v1's cpuacct is writable each step runs in a
-# cgroup of its own (CPU time from there, memory sampled over its processes); elsewhere
-# /usr/bin/time's figures, which then leave the JVM out, and say so.
+# Hearth's steps are one process: /usr/bin/time gives their CPU time and peak resident set.
+measure() { # label messages command...
+  local label="$1" messages="$2"; shift 2
+  local out; out=$(mktemp)
+  /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>>"$WORK/spark-bench.log"
+  read -r wall user sys rss_kb <"$out"; rm -f "$out"
+  report_line "$label" "$messages" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss_kb" ""
+}
+# Spark's JVM is not a child that /usr/bin/time waits for: where cgroup v1's cpuacct is
+# writable, the step runs in a cgroup of its own (CPU time of every process from there, memory
+# the largest sum of the processes' resident sets, sampled every 0.2 s); elsewhere
+# /usr/bin/time's figures, which leave the JVM out, and say so.
 CG=""
 if mkdir -p /sys/fs/cgroup/cpuacct/hearth-bench-$$ 2>/dev/null; then
   CG="hearth-bench-$$"
   trap 'rmdir /sys/fs/cgroup/cpuacct/$CG 2>/dev/null || true' EXIT
 fi
-measure() { # label messages command...
-  local label="$1" messages="$2"; shift 2
-  local out; out=$(mktemp)
-  local note=""
-  if [ -n "$CG" ]; then
-    # Peak memory: the largest sum of the resident sets of the group's processes, sampled
-    # every 0.2 s (the memory cgroup's own peak would count the page cache too).
-    echo 0 >/sys/fs/cgroup/cpuacct/$CG/cpuacct.usage
-    local start; start=$(date +%s.%N)
-    bash -c 'echo $$ >/sys/fs/cgroup/cpuacct/'"$CG"'/tasks; exec "$@"' _ "$@" >/dev/null 2>>"$WORK/spark-bench.log" &
-    local pid=$! peak=0 sum r p
-    while kill -0 "$pid" 2>/dev/null; do
-      sum=0
-      for p in $(cat /sys/fs/cgroup/cpuacct/$CG/cgroup.procs 2>/dev/null); do
-        r=$(awk '/^VmRSS/ { print $2 }' /proc/"$p"/status 2>/dev/null || true)
-        sum=$((sum + ${r:-0}))
-      done
-      [ "$sum" -gt "$peak" ] && peak=$sum
-      sleep 0.2
-    done
-    wait "$pid"
-    local end; end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" -v c="$(cat /sys/fs/cgroup/cpuacct/$CG/cpuacct.usage)" -v r="$peak" \
-      'BEGIN { printf "%.2f %.2f 0 %d\n", b - a, c / 1e9, r }' >"$out"
-  else
-    /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>>"$WORK/spark-bench.log"
-    note=" (largest process)"
+measure_tree() { # label messages command...
+  if [ -z "$CG" ]; then
+    local label="$1"; shift
+    measure "$label (python only: no cgroup)" "$@"
+    return
   fi
-  read -r wall user sys rss_kb <"$out"; rm -f "$out"
-  awk -v l="$label" -v m="$messages" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v n="$note" 'BEGIN {
+  local label="$1" messages="$2"; shift 2
+  echo 0 >/sys/fs/cgroup/cpuacct/$CG/cpuacct.usage
+  local start; start=$(date +%s.%N)
+  bash -c 'echo $$ >/sys/fs/cgroup/cpuacct/'"$CG"'/tasks; exec "$@"' _ "$@" >/dev/null 2>>"$WORK/spark-bench.log" &
+  local pid=$! peak=0 sum r p
+  while kill -0 "$pid" 2>/dev/null; do
+    sum=0
+    for p in $(cat /sys/fs/cgroup/cpuacct/$CG/cgroup.procs 2>/dev/null); do
+      r=$(awk '/^VmRSS/ { print $2 }' /proc/"$p"/status 2>/dev/null || true)
+      sum=$((sum + ${r:-0}))
+    done
+    [ "$sum" -gt "$peak" ] && peak=$sum
+    sleep 0.2
+  done
+  wait "$pid"
+  local end; end=$(date +%s.%N)
+  report_line "$label" "$messages" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+    "$(awk -v c="$(cat /sys/fs/cgroup/cpuacct/$CG/cpuacct.usage)" 'BEGIN { print c / 1e9 }')" "$peak" " (all processes)"
+}
+report_line() { # label messages wall cpu rss_kb note
+  awk -v l="$1" -v m="$2" -v w="$3" -v c="$4" -v r="$5" -v n="$6" 'BEGIN {
     printf "%-40s %9d msgs  wall %7.2f s  cpu %7.2f s  %9.0f msgs/s  peak %7.1f MiB%s\n",
-      l, m, w, u + s, (w > 0 ? m / w : 0), r / 1024, n }'
+      l, m, w, c, (w > 0 ? m / w : 0), r / 1024, n }'
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(java -version 2>&1 | head -1)"
@@ -89,6 +94,6 @@ for N in "${@:-88}"; do
   measure "export --partitioned, first" "$messages" "$BIN" --data "$data" export --partitioned "$out" --no-text
   measure "export --partitioned, nothing changed" "$messages" "$BIN" --data "$data" export --partitioned "$out" --no-text
   echo "  export: $(du -sh "$out" | cut -f1), $(find "$out" -name '*.parquet' | wc -l) files"
-  measure "Spark local[2] report" "$messages" bash scripts/spark-report.sh "$out" --out "$WORK/spark-${N}x.json"
+  measure_tree "Spark local[2] report" "$messages" bash scripts/spark-report.sh "$out" --out "$WORK/spark-${N}x.json"
   python3 spark/compare.py "$BIN" "$data" "$WORK/spark-${N}x.json"
 done

@@ -28,7 +28,7 @@ use hearth_model::{InteractionClass, InteractionKind, NO_PARENT};
 use hearth_store::export::{ParquetFile, Table};
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Bumped when a table's columns change: a manifest of another version is rewritten whole.
@@ -386,6 +386,29 @@ struct Tables<'a> {
 
 const NONE: u32 = u32::MAX;
 
+/// Row indices by partition, in partition order, each partition's rows in the order `items`
+/// gives them. Two passes (count, then fill vectors of exact size), so the grouping costs
+/// four bytes a row, not a sorted copy of (key, row) pairs.
+fn group<I: Iterator<Item = (Key, u32)>>(items: impl Fn() -> I) -> Vec<(Key, Vec<u32>)> {
+    let mut counts: HashMap<Key, usize> = HashMap::new();
+    for (k, _) in items() {
+        *counts.entry(k).or_default() += 1;
+    }
+    let mut keys: Vec<(Key, usize)> = counts.into_iter().collect();
+    keys.sort_unstable();
+    let slot: HashMap<Key, usize> = keys.iter().enumerate().map(|(n, (k, _))| (*k, n)).collect();
+    let mut out: Vec<(Key, Vec<u32>)> = keys
+        .into_iter()
+        .map(|(k, n)| (k, Vec::with_capacity(n)))
+        .collect();
+    for (k, i) in items() {
+        if let Some(&n) = slot.get(&k) {
+            out[n].1.push(i);
+        }
+    }
+    out
+}
+
 impl<'a> Tables<'a> {
     fn new(loaded: &'a Loaded, with_text: bool) -> Tables<'a> {
         let s = &loaded.snapshot;
@@ -405,27 +428,13 @@ impl<'a> Tables<'a> {
                 Some(month(m.time[i])),
             )
         };
-        let group = |items: Vec<(Key, u32)>| -> Vec<(Key, Vec<u32>)> {
-            let mut items = items;
-            // Stable: rows keep their order (message id order) inside a partition.
-            items.sort_by_key(|x| x.0);
-            let mut out: Vec<(Key, Vec<u32>)> = Vec::new();
-            for (k, i) in items {
-                match out.last_mut() {
-                    Some((last, v)) if *last == k => v.push(i),
-                    _ => out.push((k, vec![i])),
-                }
-            }
-            out
-        };
-        let messages = group((0..m.len()).map(|i| (key_of(i), i as u32)).collect());
-        let interactions = group(
+        let messages = group(|| (0..m.len()).map(|i| (key_of(i), i as u32)));
+        let interactions = group(|| {
             cx.interactions()
                 .iter()
                 .enumerate()
                 .map(|(k, it)| (key_of(it.message as usize), k as u32))
-                .collect(),
-        );
+        });
         let mut first_message = vec![NONE; s.persons.len()];
         let mut is_root = vec![false; m.len()];
         for i in 0..m.len() {
@@ -438,23 +447,20 @@ impl<'a> Tables<'a> {
             }
             is_root[cx.roots[i] as usize] = true;
         }
-        let people = group(
-            (0..s.persons.len())
-                .map(|p| {
-                    let key = match first_message[p] {
-                        NONE => (None, None),
-                        f => key_of(f as usize),
-                    };
-                    (key, p as u32)
-                })
-                .collect(),
-        );
-        let roots = group(
+        let people = group(|| {
+            (0..s.persons.len()).map(|p| {
+                let key = match first_message[p] {
+                    NONE => (None, None),
+                    f => key_of(f as usize),
+                };
+                (key, p as u32)
+            })
+        });
+        let roots = group(|| {
             (0..m.len())
                 .filter(|&i| is_root[i])
                 .map(|i| (key_of(i), i as u32))
-                .collect(),
-        );
+        });
         Tables {
             loaded,
             with_text,
@@ -795,7 +801,27 @@ fn class_name(class: InteractionClass) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{hive_escape, safe_relative};
+    use super::{group, hive_escape, safe_relative};
+
+    #[test]
+    fn rows_are_grouped_by_partition_in_their_own_order() {
+        let items = [
+            ((Some(1), Some(600)), 0u32),
+            ((Some(0), Some(601)), 1),
+            ((Some(1), Some(600)), 2),
+            ((None, None), 3),
+            ((Some(0), Some(601)), 4),
+        ];
+        let groups = group(|| items.iter().copied());
+        assert_eq!(
+            groups,
+            vec![
+                ((None, None), vec![3]),
+                ((Some(0), Some(601)), vec![1, 4]),
+                ((Some(1), Some(600)), vec![0, 2]),
+            ]
+        );
+    }
 
     #[test]
     fn partition_values_that_a_path_would_misread_are_escaped() {
