@@ -277,6 +277,11 @@ fn people_lists_by_hand() {
         "{}",
         l[0].silent_days
     );
+    // One person's entry, as a person page asks for it: the list's own entry, or none.
+    assert_eq!(lapsed::lapsed_of(&cx, 2).as_ref(), Some(&l[0]));
+    for nobody in [0, 1, 3, 4] {
+        assert_eq!(lapsed::lapsed_of(&cx, nobody), None);
+    }
 
     // Introductions: ann's thread has ann, bob, cy; di's thread has di, bob, cy. Pairs
     // sharing 2 threads: (bob, cy) — but cy answered bob (7), so they talked: no pair.

@@ -8,6 +8,7 @@ use hearth_model::{Role, Snapshot};
 use hearth_store::Change;
 use serde_json::{Value, json};
 use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
 
 /// Everyone, with role, the rule that decided it and message count; brand first. `role`
 /// keeps one role (`brand`, `member`, `bot`).
@@ -238,6 +239,46 @@ fn find_account(snapshot: &Snapshot, reference: &str) -> Result<hearth_model::Ac
 /// Everything the person page shows: who they are and why they have their role, their
 /// activity by month, spaces, the people they talk with, threads started and answered, their
 /// status in the work lists, and the tone of their recent messages with the words behind it.
+/// The 50 first helpers of the scope, in rank order. The ranking is the same for every
+/// person page of one resolved snapshot and scope, so the last one is kept: a team opening
+/// person after person pays for it once (at 1M messages it was most of a page's time). The
+/// memo holds a weak reference to the prepared view it was computed from: a new generation
+/// or other rules make a new `Prepared`, and the memo's no longer matches.
+fn top_helpers(loaded: &crate::scope::Loaded, cx: &hearth_analysis::Context<'_>) -> Arc<Vec<u32>> {
+    type Memo = Option<(
+        Weak<hearth_analysis::Prepared>,
+        hearth_analysis::Window,
+        Option<u32>,
+        Arc<Vec<u32>>,
+    )>;
+    static MEMO: Mutex<Memo> = Mutex::new(None);
+    let same = |memo: &Memo| {
+        memo.as_ref().and_then(|(prepared, window, space, top)| {
+            let alive = prepared.upgrade()?;
+            (Arc::ptr_eq(&alive, &loaded.prepared)
+                && *window == loaded.window
+                && *space == loaded.space)
+                .then(|| Arc::clone(top))
+        })
+    };
+    if let Some(top) = same(&MEMO.lock().unwrap_or_else(|e| e.into_inner())) {
+        return top;
+    }
+    let top: Arc<Vec<u32>> = Arc::new(
+        hearth_analysis::metrics::helpers::helpers(cx, 50)
+            .into_iter()
+            .map(|h| h.person)
+            .collect(),
+    );
+    *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some((
+        Arc::downgrade(&loaded.prepared),
+        loaded.window,
+        loaded.space,
+        Arc::clone(&top),
+    ));
+    top
+}
+
 pub fn person_view(loaded: &crate::scope::Loaded, id: i64) -> Result<Value> {
     use std::collections::{BTreeMap, HashMap};
     let snapshot = &loaded.snapshot;
@@ -282,12 +323,8 @@ pub fn person_view(loaded: &crate::scope::Loaded, id: i64) -> Result<Value> {
     let mut spaces: Vec<(u32, u64)> = by_space.into_iter().collect();
     spaces.sort_by_key(|(s, n)| (std::cmp::Reverse(*n), *s));
     // Status in the work lists.
-    let lapsed = hearth_analysis::metrics::lapsed::lapsed(&cx, usize::MAX)
-        .into_iter()
-        .find(|l| l.person == p32);
-    let helper = hearth_analysis::metrics::helpers::helpers(&cx, 50)
-        .into_iter()
-        .position(|h| h.person == p32);
+    let lapsed = hearth_analysis::metrics::lapsed::lapsed_of(&cx, p32);
+    let helper = top_helpers(loaded, &cx).iter().position(|&h| h == p32);
     let first = mine.first().map(|&i| m.time[i]);
     let newcomer = first.is_some_and(|t| cx.as_of() - t <= 30 * 86_400);
     // The tone of their last 100 messages, with the words that moved it most.

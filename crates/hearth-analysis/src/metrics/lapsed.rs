@@ -39,6 +39,17 @@ pub struct Lapsed {
 }
 
 pub fn lapsed(cx: &Context<'_>, limit: usize) -> Vec<Lapsed> {
+    lapsed_among(cx, None, limit)
+}
+
+/// One person's entry of the lapsed list, if they are on it: the same entry [`lapsed`] gives
+/// (each entry depends on that person's own messages and talk only), for a fraction of the
+/// cost (a person page asks for one).
+pub fn lapsed_of(cx: &Context<'_>, person: u32) -> Option<Lapsed> {
+    lapsed_among(cx, Some(person), 1).pop()
+}
+
+fn lapsed_among(cx: &Context<'_>, only: Option<u32>, limit: usize) -> Vec<Lapsed> {
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     #[derive(Default)]
@@ -52,7 +63,7 @@ pub fn lapsed(cx: &Context<'_>, limit: usize) -> Vec<Lapsed> {
     let mut by: HashMap<u32, Acc> = HashMap::new();
     for i in cx.in_space() {
         let (a, t) = (m.author[i], m.time[i]);
-        if t >= as_of || cx.role(a) != Role::Member {
+        if t >= as_of || only.is_some_and(|o| o != a) || cx.role(a) != Role::Member {
             continue;
         }
         let acc = by.entry(a).or_default();
