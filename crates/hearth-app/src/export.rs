@@ -125,20 +125,7 @@ pub fn tables(loaded: &Loaded, with_text: bool) -> Result<Vec<Table>> {
             false,
             scope
                 .iter()
-                .map(|&i| {
-                    Some(
-                        if m.is_orphan(i) {
-                            "missing"
-                        } else if m.parent[i] == NO_PARENT {
-                            "none"
-                        } else if m.inferred(i).is_some() {
-                            "inferred"
-                        } else {
-                            "explicit"
-                        }
-                        .to_owned(),
-                    )
-                })
+                .map(|&i| Some(parent_kind(m, i).to_owned()))
                 .collect(),
         )
         .float(
@@ -164,61 +151,11 @@ pub fn tables(loaded: &Loaded, with_text: bool) -> Result<Vec<Table>> {
         count[m.author[i] as usize] += 1;
     }
     let people_idx: Vec<usize> = (0..s.persons.len()).filter(|&p| count[p] > 0).collect();
-    let people = Table::new("people")
-        .int(
-            "person_id",
-            false,
-            people_idx
-                .iter()
-                .map(|&p| Some(s.persons[p].id.0))
-                .collect(),
-        )
-        .text(
-            "name",
-            false,
-            people_idx
-                .iter()
-                .map(|&p| Some(s.persons[p].display_name.clone()))
-                .collect(),
-        )
-        .text(
-            "role",
-            false,
-            people_idx
-                .iter()
-                .map(|&p| Some(loaded.prepared.roles[p].role.as_str().to_owned()))
-                .collect(),
-        )
-        .text(
-            "role_rule",
-            false,
-            people_idx
-                .iter()
-                .map(|&p| Some(loaded.prepared.roles[p].rule.to_owned()))
-                .collect(),
-        )
-        .text(
-            "accounts",
-            false,
-            people_idx
-                .iter()
-                .map(|&p| {
-                    Some(
-                        s.persons[p]
-                            .accounts
-                            .iter()
-                            .map(|a| format!("{}:{}", a.source, a.native_id))
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    )
-                })
-                .collect(),
-        )
-        .int(
-            "messages",
-            false,
-            people_idx.iter().map(|&p| Some(count[p])).collect(),
-        );
+    let people = people_columns(loaded, &people_idx).int(
+        "messages",
+        false,
+        people_idx.iter().map(|&p| Some(count[p])).collect(),
+    );
 
     let its = cx.interactions();
     let interactions = Table::new("interactions")
@@ -236,51 +173,7 @@ pub fn tables(loaded: &Loaded, with_text: bool) -> Result<Vec<Table>> {
                 .map(|it| Some(m.time[it.message as usize]))
                 .collect(),
         )
-        .int(
-            "from_person_id",
-            false,
-            its.iter().map(|it| person_id(it.from)).collect(),
-        )
-        .int(
-            "to_person_id",
-            false,
-            its.iter().map(|it| person_id(it.to)).collect(),
-        )
-        .text(
-            "kind",
-            false,
-            its.iter()
-                .map(|it| {
-                    Some(
-                        match it.kind {
-                            InteractionKind::Reply => "reply",
-                            InteractionKind::Mention => "mention",
-                            InteractionKind::InferredReply => "inferred_reply",
-                        }
-                        .to_owned(),
-                    )
-                })
-                .collect(),
-        )
-        .text(
-            "class",
-            false,
-            its.iter()
-                .map(|it| {
-                    Some(
-                        match it.class {
-                            InteractionClass::MemberToMember => "member_to_member",
-                            InteractionClass::MemberToBrand => "member_to_brand",
-                            InteractionClass::BrandToMember => "brand_to_member",
-                            InteractionClass::BrandToBrand => "brand_to_brand",
-                            InteractionClass::SelfReply => "self",
-                            InteractionClass::Bot => "bot",
-                        }
-                        .to_owned(),
-                    )
-                })
-                .collect(),
-        );
+        .apply(|t| edge_columns(t, loaded, &its.iter().collect::<Vec<_>>()));
 
     let rows = series::series(
         s,
@@ -338,4 +231,120 @@ pub fn tables(loaded: &Loaded, with_text: bool) -> Result<Vec<Table>> {
             rows.iter().map(|r| r.brand_dependence).collect(),
         );
     Ok(vec![messages, people, interactions, series])
+}
+
+/// `parent_kind` of the exports: `missing` (an orphan reply), `none`, `inferred` or `explicit`.
+pub(crate) fn parent_kind(m: &hearth_model::MessageColumns, i: usize) -> &'static str {
+    if m.is_orphan(i) {
+        "missing"
+    } else if m.parent[i] == NO_PARENT {
+        "none"
+    } else if m.inferred(i).is_some() {
+        "inferred"
+    } else {
+        "explicit"
+    }
+}
+
+/// The exports' name of an interaction kind.
+pub(crate) fn kind_name(kind: InteractionKind) -> &'static str {
+    match kind {
+        InteractionKind::Reply => "reply",
+        InteractionKind::Mention => "mention",
+        InteractionKind::InferredReply => "inferred_reply",
+    }
+}
+
+/// The exports' name of an interaction class.
+pub(crate) fn class_name(class: InteractionClass) -> &'static str {
+    match class {
+        InteractionClass::MemberToMember => "member_to_member",
+        InteractionClass::MemberToBrand => "member_to_brand",
+        InteractionClass::BrandToMember => "brand_to_member",
+        InteractionClass::BrandToBrand => "brand_to_brand",
+        InteractionClass::SelfReply => "self",
+        InteractionClass::Bot => "bot",
+    }
+}
+
+/// The `people` table's columns that every export shares: id, name, role and its rule, and
+/// the accounts (`source:id`, space-separated), for the persons `rows` (snapshot indices).
+pub(crate) fn people_columns(loaded: &Loaded, rows: &[usize]) -> Table {
+    let s = &loaded.snapshot;
+    let roles = &loaded.prepared.roles;
+    Table::new("people")
+        .int(
+            "person_id",
+            false,
+            rows.iter()
+                .map(|&p| s.persons.get(p).map(|x| x.id.0))
+                .collect(),
+        )
+        .text(
+            "name",
+            false,
+            rows.iter()
+                .map(|&p| s.persons.get(p).map(|x| x.display_name.clone()))
+                .collect(),
+        )
+        .text(
+            "role",
+            false,
+            rows.iter()
+                .map(|&p| roles.get(p).map(|r| r.role.as_str().to_owned()))
+                .collect(),
+        )
+        .text(
+            "role_rule",
+            false,
+            rows.iter()
+                .map(|&p| roles.get(p).map(|r| r.rule.to_owned()))
+                .collect(),
+        )
+        .text(
+            "accounts",
+            false,
+            rows.iter()
+                .map(|&p| {
+                    s.persons.get(p).map(|x| {
+                        x.accounts
+                            .iter()
+                            .map(|a| format!("{}:{}", a.source, a.native_id))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                })
+                .collect(),
+        )
+}
+
+/// The `interactions` table's columns that every export shares: who addressed whom, the
+/// kind and the class, for the interactions `its`.
+pub(crate) fn edge_columns(t: Table, loaded: &Loaded, its: &[&hearth_model::Interaction]) -> Table {
+    let s = &loaded.snapshot;
+    let person_id = |p: u32| s.persons.get(p as usize).map(|x| x.id.0);
+    t.int(
+        "from_person_id",
+        false,
+        its.iter().map(|it| person_id(it.from)).collect(),
+    )
+    .int(
+        "to_person_id",
+        false,
+        its.iter().map(|it| person_id(it.to)).collect(),
+    )
+    .text(
+        "kind",
+        false,
+        its.iter()
+            .map(|it| Some(kind_name(it.kind).to_owned()))
+            .collect(),
+    )
+    .text(
+        "class",
+        false,
+        its.iter()
+            .map(|it| Some(class_name(it.class).to_owned()))
+            .collect(),
+    )
 }

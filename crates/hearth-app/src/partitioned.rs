@@ -21,10 +21,11 @@
 //! rewrites those partitions again. The columns are in `docs/export.md`.
 
 use crate::Result;
+use crate::export::parent_kind;
 use crate::scope::Loaded;
 use hearth_analysis::Period;
 use hearth_analysis::calendar::month;
-use hearth_model::{InteractionClass, InteractionKind, NO_PARENT};
+use hearth_model::NO_PARENT;
 use hearth_store::export::{ParquetFile, Table};
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
@@ -508,7 +509,6 @@ impl<'a> Tables<'a> {
     fn build(&self, table: &str, items: &[u32]) -> Result<Table> {
         let s = &self.loaded.snapshot;
         let m = &s.messages;
-        let person_id = |p: u32| s.persons.get(p as usize).map(|x| x.id.0);
         let space_id = |sp: u32| s.spaces.get(sp as usize).map(|x| x.id.0);
         let idx = |v: &[u32]| v.iter().map(|&i| i as usize).collect::<Vec<usize>>();
         Ok(match table {
@@ -534,23 +534,7 @@ impl<'a> Tables<'a> {
                             .map(|&i| Some(hearth_report::iso(m.time[i])))
                             .collect(),
                     )
-                    .int(
-                        "space_id",
-                        false,
-                        rows.iter().map(|&i| space_id(m.space[i])).collect(),
-                    )
-                    .text(
-                        "space",
-                        false,
-                        rows.iter()
-                            .map(|&i| Some(self.loaded.space_name(m.space[i])))
-                            .collect(),
-                    )
-                    .int(
-                        "person_id",
-                        false,
-                        rows.iter().map(|&i| person_id(m.author[i])).collect(),
-                    )
+                    .apply(|t| self.place(t, &rows))
                     .int(
                         "parent_id",
                         true,
@@ -613,77 +597,11 @@ impl<'a> Tables<'a> {
                             .map(|it| Some(self.loaded.space_name(m.space[it.message as usize])))
                             .collect(),
                     )
-                    .int(
-                        "from_person_id",
-                        false,
-                        its.iter().map(|it| person_id(it.from)).collect(),
-                    )
-                    .int(
-                        "to_person_id",
-                        false,
-                        its.iter().map(|it| person_id(it.to)).collect(),
-                    )
-                    .text(
-                        "kind",
-                        false,
-                        its.iter()
-                            .map(|it| Some(kind_name(it.kind).to_owned()))
-                            .collect(),
-                    )
-                    .text(
-                        "class",
-                        false,
-                        its.iter()
-                            .map(|it| Some(class_name(it.class).to_owned()))
-                            .collect(),
-                    )
+                    .apply(|t| crate::export::edge_columns(t, self.loaded, &its))
             }
             "people" => {
                 let rows = idx(items);
-                let roles = &self.loaded.prepared.roles;
-                Table::new("people")
-                    .int(
-                        "person_id",
-                        false,
-                        rows.iter().map(|&p| Some(s.persons[p].id.0)).collect(),
-                    )
-                    .text(
-                        "name",
-                        false,
-                        rows.iter()
-                            .map(|&p| Some(s.persons[p].display_name.clone()))
-                            .collect(),
-                    )
-                    .text(
-                        "role",
-                        false,
-                        rows.iter()
-                            .map(|&p| roles.get(p).map(|r| r.role.as_str().to_owned()))
-                            .collect(),
-                    )
-                    .text(
-                        "role_rule",
-                        false,
-                        rows.iter()
-                            .map(|&p| roles.get(p).map(|r| r.rule.to_owned()))
-                            .collect(),
-                    )
-                    .text(
-                        "accounts",
-                        false,
-                        rows.iter()
-                            .map(|&p| {
-                                Some(
-                                    s.persons[p]
-                                        .accounts
-                                        .iter()
-                                        .map(|a| format!("{}:{}", a.source, a.native_id))
-                                        .collect::<Vec<_>>()
-                                        .join(" "),
-                                )
-                            })
-                            .collect(),
-                    )
+                crate::export::people_columns(self.loaded, &rows)
                     .int(
                         "first_message_id",
                         true,
@@ -718,23 +636,7 @@ impl<'a> Tables<'a> {
                         false,
                         rows.iter().map(|&i| Some(m.time[i])).collect(),
                     )
-                    .int(
-                        "space_id",
-                        false,
-                        rows.iter().map(|&i| space_id(m.space[i])).collect(),
-                    )
-                    .text(
-                        "space",
-                        false,
-                        rows.iter()
-                            .map(|&i| Some(self.loaded.space_name(m.space[i])))
-                            .collect(),
-                    )
-                    .int(
-                        "person_id",
-                        false,
-                        rows.iter().map(|&i| person_id(m.author[i])).collect(),
-                    )
+                    .apply(|t| self.place(t, &rows))
                     .int(
                         "starts_thread",
                         false,
@@ -744,6 +646,34 @@ impl<'a> Tables<'a> {
                     )
             }
         })
+    }
+
+    /// The space and author columns of the messages `rows` (messages and thread roots share
+    /// them).
+    fn place(&self, t: Table, rows: &[usize]) -> Table {
+        let s = &self.loaded.snapshot;
+        let m = &s.messages;
+        t.int(
+            "space_id",
+            false,
+            rows.iter()
+                .map(|&i| s.spaces.get(m.space[i] as usize).map(|x| x.id.0))
+                .collect(),
+        )
+        .text(
+            "space",
+            false,
+            rows.iter()
+                .map(|&i| Some(self.loaded.space_name(m.space[i])))
+                .collect(),
+        )
+        .int(
+            "person_id",
+            false,
+            rows.iter()
+                .map(|&i| s.persons.get(m.author[i] as usize).map(|x| x.id.0))
+                .collect(),
+        )
     }
 
     /// The text of the messages `rows` (in id order, as partitions hold them).
@@ -765,37 +695,6 @@ impl<'a> Tables<'a> {
                 }
             })?;
         Ok(text)
-    }
-}
-
-fn parent_kind(m: &hearth_model::MessageColumns, i: usize) -> &'static str {
-    if m.is_orphan(i) {
-        "missing"
-    } else if m.parent[i] == NO_PARENT {
-        "none"
-    } else if m.inferred(i).is_some() {
-        "inferred"
-    } else {
-        "explicit"
-    }
-}
-
-fn kind_name(kind: InteractionKind) -> &'static str {
-    match kind {
-        InteractionKind::Reply => "reply",
-        InteractionKind::Mention => "mention",
-        InteractionKind::InferredReply => "inferred_reply",
-    }
-}
-
-fn class_name(class: InteractionClass) -> &'static str {
-    match class {
-        InteractionClass::MemberToMember => "member_to_member",
-        InteractionClass::MemberToBrand => "member_to_brand",
-        InteractionClass::BrandToMember => "brand_to_member",
-        InteractionClass::BrandToBrand => "brand_to_brand",
-        InteractionClass::SelfReply => "self",
-        InteractionClass::Bot => "bot",
     }
 }
 

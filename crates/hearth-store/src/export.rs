@@ -119,6 +119,11 @@ impl Table {
         self
     }
 
+    /// `f(self)`: a group of columns added by a function, in the middle of a chain.
+    pub fn apply(self, f: impl FnOnce(Table) -> Table) -> Table {
+        f(self)
+    }
+
     pub fn rows(&self) -> usize {
         self.columns.first().map_or(0, |c| c.data.len())
     }
