@@ -19,6 +19,10 @@ cargo build --release --quiet --bin hearth --example replay_mbox
 BIN="$CARGO_TARGET_DIR/release/hearth"
 mkdir -p "$WORK"
 bash scripts/setup-spark.sh >/dev/null
+if [ ! -x /usr/bin/time ]; then
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq time >/dev/null
+fi
 
 # Hearth's steps are one process: /usr/bin/time gives their CPU time and peak resident set.
 measure() { # label messages command...

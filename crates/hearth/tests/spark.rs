@@ -6,7 +6,9 @@
 //! installed by `scripts/setup-spark.sh` into `.tools/spark` on first use — through
 //! `scripts/spark-report.sh`; `spark/compare.py` compares its JSON with `hearth report --json`
 //! and `hearth metrics activity --json`, key by key, in total and for every space. The same
-//! comparison on the 1,000,000-message replay is `bench/spark.sh` (BENCHMARKS.md).
+//! comparison on the 1,000,000-message replay is `bench/spark.sh 88`, which `.ci/run` runs
+//! after the tests (a release build: the replay's store takes minutes to build in a debug
+//! one), and BENCHMARKS.md reports at 1M and 10M.
 
 mod common;
 
