@@ -130,6 +130,23 @@ type Key = (Option<u32>, Option<i64>);
 
 /// Writes (or brings up to date) the partitioned export of the whole store in `dir`.
 pub fn export(loaded: &Loaded, dir: &Path, with_text: bool) -> Result<Outcome> {
+    export_with(loaded, dir, with_text, &mut |_| {})
+}
+
+/// How far an export is: partitions looked at so far, of how many.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// [`export`], telling `progress` after every partition.
+pub fn export_with(
+    loaded: &Loaded,
+    dir: &Path,
+    with_text: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Outcome> {
     if loaded.window.since.is_some() || loaded.window.until.is_some() || loaded.space.is_some() {
         crate::bail!(
             "a partitioned export holds the whole store: leave out --since, --until and --space \
@@ -168,6 +185,9 @@ pub fn export(loaded: &Loaded, dir: &Path, with_text: bool) -> Result<Outcome> {
         tables: BTreeMap::new(),
     };
     let mut outcomes = Vec::new();
+    let total: usize = TABLES.iter().map(|t| tables.partitions(t).len()).sum();
+    let mut done = 0;
+    progress(Progress { done, total });
     for table in TABLES {
         let old: BTreeMap<String, &PartitionInfo> = previous
             .as_ref()
@@ -231,6 +251,8 @@ pub fn export(loaded: &Loaded, dir: &Path, with_text: bool) -> Result<Outcome> {
             } else {
                 outcome.unchanged += 1;
             }
+            done += 1;
+            progress(Progress { done, total });
             info.rows += rows.len() as u64;
             info.partitions.push(PartitionInfo {
                 source,

@@ -176,7 +176,7 @@ fn main() -> ExitCode {
         Command::Route(args) => commands::route::run(&cli.data, args),
         Command::Queue(args) => commands::queue::run(&cli.data, args),
         Command::Explain(args) => commands::explain::run(&cli.data, args),
-        Command::Export(args) => commands::export::run(&cli.data, args),
+        Command::Export(args) => commands::export::run(&cli.data, args, ui),
         Command::Demo(args) => commands::demo::run(args, ui),
         Command::CheckJob(args) => commands::check_job::run(args),
         Command::Eval { command } => commands::eval::run(&cli.data, command),

@@ -33,7 +33,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
+pub fn run(data: &Path, args: Args, ui: super::Ui) -> anyhow::Result<()> {
     let loaded = hearth_app::scope::load(data, &args.scope.scope())?;
     let format = match args.format {
         FormatArg::Parquet => Format::Parquet,
@@ -46,7 +46,23 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<()> {
                 "--partitioned writes Parquet only (leave out --format or say --format parquet)"
             );
         }
-        let outcome = hearth_app::partitioned::export(&loaded, &args.dir, !args.no_text)?;
+        let bar = if ui.progress {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("partitions [{bar:30}] {pos}/{len} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        let outcome =
+            hearth_app::partitioned::export_with(&loaded, &args.dir, !args.no_text, &mut |p| {
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+            });
+        bar.finish_and_clear();
+        let outcome = outcome?;
         print_partitioned(&outcome, args.json);
         return Ok(());
     }
