@@ -7,7 +7,8 @@
 //! [`SETTLE`] — an ingest commits batch after batch; this waits until it is done — the server
 //! computes the answers of the main pages ([`PAGES`], for the default scope) one after the
 //! other, as an admin opening each would, each waiting for its own answer (never served an
-//! older one meanwhile, so one page is computed at a time). A visit then finds its answer
+//! older one meanwhile, so one page is computed at a time), then the helpers' ranking that
+//! every person page shows (`hearth_app::people::warm_person_pages`). A visit then finds its answer
 //! computed; while the warm-up runs, a visit gets the previous answer (as during an ingest)
 //! or, with none, waits for the one computation under way instead of starting another.
 //!
@@ -105,6 +106,14 @@ pub async fn once(state: &Arc<State>, stamp: Stamp) -> usize {
             Ok(r) => tracing::warn!(path, status = %r.status(), "warming a page"),
             Err(p) => tracing::warn!(path, "warming a page: {}", p.detail),
         }
+    }
+    // Person pages are one a person, none of them worth computing ahead; what they share
+    // (the helpers' ranking) is.
+    let data = state.options.data.clone();
+    match tokio::task::spawn_blocking(move || hearth_app::people::warm_person_pages(&data)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("warming the person pages: {e}"),
+        Err(e) => tracing::warn!("warming the person pages: {e}"),
     }
     answered
 }
