@@ -136,7 +136,10 @@ pub fn ingest(
 pub const CHAT_FORMATS: &[&str] = &["irc", "slack", "discord", "telegram"];
 
 /// Method recorded with each inferred parent: the shipped model's format version.
-pub const INFERENCE_METHOD: &str = "model-1";
+pub const INFERENCE_METHOD: &str = "model-2";
+/// The shipped reply model's version (the number in [`INFERENCE_METHOD`]): a store whose
+/// replies an older one inferred infers them again when it is next opened.
+pub const REPLY_MODEL_VERSION: i64 = 2;
 
 /// What [`complete_pending`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -261,6 +264,7 @@ pub fn infer_replies(store: &Store, format: &str) -> Result<u64> {
 /// transaction a space (which also clears the space's pending mark).
 pub fn infer_spaces(store: &Store, spaces: &[i64]) -> Result<u64> {
     let started = std::time::Instant::now();
+    let any = !spaces.is_empty();
     let spaces = spaces.to_vec();
     let (mut total, mut lines_seen) = (0u64, 0usize);
     // Reading and writing stay on this thread (the store's connection); inference runs on a
@@ -298,6 +302,9 @@ pub fn infer_spaces(store: &Store, spaces: &[i64]) -> Result<u64> {
         }
         Ok(())
     })?;
+    if any {
+        store.record_reply_model(REPLY_MODEL_VERSION)?;
+    }
     let secs = started.elapsed().as_secs_f64();
     tracing::info!(
         lines = lines_seen,
@@ -312,6 +319,14 @@ pub fn infer_spaces(store: &Store, spaces: &[i64]) -> Result<u64> {
 /// The inferred parents of one space's messages (in time order), for the messages without
 /// an explicit parent that the model links to an earlier message.
 fn infer_space(stored: &[StoredLine]) -> Vec<InferredLink> {
+    infer_space_with(stored, hearth_analysis::replies::shipped())
+}
+
+/// [`infer_space`] with another model (`hearth eval` scores models on stored spaces).
+pub fn infer_space_with(
+    stored: &[StoredLine],
+    model: &hearth_analysis::replies::Model,
+) -> Vec<InferredLink> {
     use hearth_analysis::replies::{self, ChatLine};
     use std::collections::HashMap;
     let mut speaker: HashMap<i64, u32> = HashMap::new();
@@ -341,7 +356,7 @@ fn infer_space(stored: &[StoredLine]) -> Vec<InferredLink> {
             mentions: m,
         })
         .collect();
-    replies::infer(&lines, replies::shipped())
+    replies::infer(&lines, model)
         .iter()
         .enumerate()
         .filter(|(i, link)| link.parent as usize != *i && !stored[*i].explicit_parent)

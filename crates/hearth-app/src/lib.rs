@@ -26,6 +26,7 @@ pub mod partitioned;
 pub mod people;
 pub mod publish;
 pub mod queue;
+pub mod reply_labels;
 pub mod report;
 pub mod route;
 pub mod scope;

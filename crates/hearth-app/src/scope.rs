@@ -96,6 +96,14 @@ pub fn open_store(data: &Path) -> Result<Store> {
         });
     }
     let mut store = Store::open(data)?;
+    let marked = store.mark_replies_of_older_model(crate::ingest::REPLY_MODEL_VERSION)?;
+    if marked > 0 {
+        tracing::warn!(
+            spaces = marked,
+            method = crate::ingest::INFERENCE_METHOD,
+            "replies were inferred by an older model: inferring them again"
+        );
+    }
     crate::ingest::repair_if_idle(data, &mut store)?;
     Ok(store)
 }

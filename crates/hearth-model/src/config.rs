@@ -29,13 +29,18 @@ pub struct Limits {
     pub file_bytes: Option<u64>,
 }
 
+/// The confidence below which inferred parents are ignored by default: the threshold with the
+/// best reply-link F on irc-ubuntu `dev/` (docs/metrics.md, *Reply inference*).
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.25;
+
 /// Whether metrics use the parents inferred for chat without threads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReplyRules {
     /// Use inferred parents (IRC, Slack channels, Discord, Telegram) as replies.
     pub use_inferred: bool,
-    /// Ignore inferred parents whose confidence is below this (0 to 1).
+    /// Ignore inferred parents whose confidence is below this (0 to 1). The default,
+    /// [`DEFAULT_MIN_CONFIDENCE`], was chosen on irc-ubuntu `dev/` for the best F.
     pub min_confidence: f64,
 }
 
@@ -43,7 +48,7 @@ impl Default for ReplyRules {
     fn default() -> Self {
         ReplyRules {
             use_inferred: true,
-            min_confidence: 0.0,
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
         }
     }
 }

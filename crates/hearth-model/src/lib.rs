@@ -12,8 +12,8 @@ mod role;
 mod snapshot;
 
 pub use config::{
-    BrandRules, Config, IdentityRules, QueueRules, ROUTE_QUEUES, RoleRules, RouteRule, RouteRules,
-    SocialRules, UtmRules, When, default_route_rules,
+    BrandRules, Config, DEFAULT_MIN_CONFIDENCE, IdentityRules, QueueRules, ROUTE_QUEUES, RoleRules,
+    RouteRule, RouteRules, SocialRules, UtmRules, When, default_route_rules,
 };
 pub use ids::{AccountId, MessageId, PersonId, SourceId, SpaceId};
 pub use raw::{PostMetrics, RawAccount, RawMessage};

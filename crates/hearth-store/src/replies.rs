@@ -1,7 +1,7 @@
 //! Chat lines for reply inference, and the inferred parents it writes back.
 
 use crate::{Store, StoreError};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 /// One message of a chat space, in the order it was said.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,12 +114,72 @@ impl Store {
         Ok(())
     }
 
+    /// Marks every space with inferred parents for inference again when they were inferred
+    /// by a reply model older than `version`, and records `version`: after an upgrade that
+    /// ships a new model, the next command re-infers (as an interrupted ingest's work is
+    /// completed). Returns the spaces marked.
+    pub fn mark_replies_of_older_model(&self, version: i64) -> Result<u64, StoreError> {
+        let stored: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT value FROM store_meta WHERE key = 'reply_model'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if stored.is_some_and(|v| v >= version) {
+            return Ok(0);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let marked = tx.execute(
+            "INSERT OR IGNORE INTO pending (kind, id)
+             SELECT DISTINCT 'replies', m.space_id
+               FROM inferred_replies i JOIN messages m ON m.id = i.message_id",
+            [],
+        )?;
+        record_reply_model(&tx, version)?;
+        tx.commit()?;
+        Ok(marked as u64)
+    }
+
+    /// Records that the store's inferred parents are those of reply model `version`.
+    pub fn record_reply_model(&self, version: i64) -> Result<(), StoreError> {
+        record_reply_model(&self.conn, version)
+    }
+
+    /// The spaces called `name` (of any source), by store id.
+    pub fn spaces_named(&self, name: &str) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM spaces WHERE name = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([name], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The native id (the export's own) of each message of a space, by store id.
+    pub fn native_ids(&self, space: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, native_id FROM messages WHERE space_id = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([space], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// How many messages have an inferred parent.
     pub fn inferred_count(&self) -> Result<u64, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM inferred_replies", [], |r| r.get(0))?)
     }
+}
+
+fn record_reply_model(conn: &rusqlite::Connection, version: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO store_meta (key, value) VALUES ('reply_model', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [version],
+    )?;
+    Ok(())
 }
 
 /// Derived data still to compute: marked with the messages it derives from, cleared when it

@@ -1,8 +1,16 @@
 //! The scoring network: yes/no features → one hidden ReLU layer → a score; trained with Adam
 //! on the marginal likelihood of the gold parents among each line's candidates.
+//!
+//! A vote of several networks (trained alike from different seeds) averages their scores. The
+//! average of `k` one-layer networks is itself one network: their hidden units side by side and
+//! each output weight divided by `k`. So an ensemble is stored, parsed and scored as one wide
+//! network, and costs what its hidden units cost.
 
 use super::features::COUNT;
 use std::fmt::Write as _;
+
+/// Hidden units of the widest model (all the voting networks together).
+pub const MAX_HIDDEN: usize = 256;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -21,6 +29,8 @@ pub struct TrainOptions {
     pub learning_rate: f32,
     pub batch: usize,
     pub seed: u64,
+    /// Networks in the vote (each from its own seed), scored as one.
+    pub nets: usize,
 }
 
 impl Default for TrainOptions {
@@ -31,6 +41,7 @@ impl Default for TrainOptions {
             learning_rate: 0.005,
             batch: 16,
             seed: 0x5eed,
+            nets: 1,
         }
     }
 }
@@ -115,8 +126,68 @@ impl Model {
 
     /// The score of one candidate from its active features.
     pub fn score(&self, feats: &[u16]) -> f32 {
-        let mut h = [0f32; 64];
-        let h = &mut h[..self.hidden];
+        // A small model (the shipped one) keeps its hidden layer in a small stack buffer:
+        // this runs 64 times a line.
+        if self.hidden <= 32 {
+            let mut h = [0f32; 32];
+            self.score_in(feats, &mut h[..self.hidden])
+        } else {
+            let mut h = [0f32; MAX_HIDDEN];
+            self.score_in(feats, &mut h[..self.hidden])
+        }
+    }
+
+    /// Hidden units of the model (all voting networks together).
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
+    /// The first layer's sum over `feats` alone (no bias), into `out` (`hidden()` long): a
+    /// part of a candidate's features that is the same wherever it is a candidate.
+    pub fn partial(&self, feats: impl Iterator<Item = u16>, out: &mut [f32]) {
+        out.iter_mut().for_each(|x| *x = 0.0);
+        for f in feats {
+            let row = &self.w1[f as usize * self.hidden..(f as usize + 1) * self.hidden];
+            for (x, w) in out.iter_mut().zip(row) {
+                *x += w;
+            }
+        }
+    }
+
+    /// The score of a candidate from its active features plus a [`Model::partial`] sum.
+    pub fn score_with(&self, feats: &[u16], partial: &[f32]) -> f32 {
+        if self.hidden <= 32 {
+            let mut h = [0f32; 32];
+            let h = &mut h[..self.hidden];
+            h.copy_from_slice(partial);
+            self.score_from(feats, h)
+        } else {
+            let mut h = [0f32; MAX_HIDDEN];
+            let h = &mut h[..self.hidden];
+            h.copy_from_slice(partial);
+            self.score_from(feats, h)
+        }
+    }
+
+    /// Adds the bias and `feats`' rows to `h` (holding a partial sum), then scores.
+    fn score_from(&self, feats: &[u16], h: &mut [f32]) -> f32 {
+        for (x, b) in h.iter_mut().zip(&self.b1) {
+            *x += b;
+        }
+        for &f in feats {
+            let row = &self.w1[f as usize * self.hidden..(f as usize + 1) * self.hidden];
+            for (x, w) in h.iter_mut().zip(row) {
+                *x += w;
+            }
+        }
+        self.b2
+            + h.iter()
+                .zip(&self.w2)
+                .map(|(x, w)| x.max(0.0) * w)
+                .sum::<f32>()
+    }
+
+    fn score_in(&self, feats: &[u16], h: &mut [f32]) -> f32 {
         self.hidden_of(feats, h);
         self.b2
             + h.iter()
@@ -125,8 +196,65 @@ impl Model {
                 .sum::<f32>()
     }
 
+    /// Trains `options.nets` networks, each from its own seed (two at a time), and joins them
+    /// into one: the same data and options give the same model, byte for byte.
     pub fn train(examples: &Examples, options: TrainOptions) -> Model {
-        let hidden = options.hidden.clamp(1, 64);
+        let nets = options
+            .nets
+            .clamp(1, MAX_HIDDEN / options.hidden.clamp(1, MAX_HIDDEN));
+        let seeds: Vec<u64> = (0..nets as u64)
+            .map(|k| {
+                options
+                    .seed
+                    .wrapping_add(k.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            })
+            .collect();
+        let trained: Vec<Model> = std::thread::scope(|scope| {
+            let handles: Vec<_> = seeds
+                .chunks(nets.div_ceil(2).max(1))
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|&seed| {
+                                Model::train_one(examples, TrainOptions { seed, ..options })
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        Model::join(&trained)
+    }
+
+    /// One network whose score is the mean of the networks' scores.
+    fn join(nets: &[Model]) -> Model {
+        let k = nets.len().max(1) as f32;
+        let hidden: usize = nets.iter().map(|n| n.hidden).sum();
+        let mut w1 = Vec::with_capacity(COUNT * hidden);
+        for f in 0..COUNT {
+            for n in nets {
+                w1.extend_from_slice(&n.w1[f * n.hidden..(f + 1) * n.hidden]);
+            }
+        }
+        Model {
+            hidden,
+            w1,
+            b1: nets.iter().flat_map(|n| n.b1.iter().copied()).collect(),
+            w2: nets
+                .iter()
+                .flat_map(|n| n.w2.iter().map(|w| w / k))
+                .collect(),
+            b2: nets.iter().map(|n| n.b2).sum::<f32>() / k,
+        }
+    }
+
+    fn train_one(examples: &Examples, options: TrainOptions) -> Model {
+        let hidden = options.hidden.clamp(1, MAX_HIDDEN);
         let mut rng = Rng(options.seed | 1);
         let mut init = |n: usize, scale: f32| -> Vec<f32> {
             (0..n)
@@ -148,6 +276,8 @@ impl Model {
         let (b1_at, w2_at, b2_at) = (COUNT * hidden, COUNT * hidden + hidden, params - 1);
         let mut hs: Vec<f32> = Vec::new();
         let mut scores: Vec<f32> = Vec::new();
+        let total_steps =
+            (options.epochs * examples.len().div_ceil(options.batch.max(1))).max(1) as i32;
         for _epoch in 0..options.epochs {
             for k in (1..order.len()).rev() {
                 let j = (rng.next() % (k as u64 + 1)) as usize;
@@ -207,8 +337,11 @@ impl Model {
                 // Adam
                 step += 1;
                 let (beta1, beta2, eps) = (0.9f32, 0.999f32, 1e-8f32);
-                let lr = options.learning_rate * (1.0 - beta2.powi(step)).sqrt()
-                    / (1.0 - beta1.powi(step));
+                // The rate falls linearly to a tenth over the training.
+                let done = step as f32 / total_steps as f32;
+                let lr =
+                    options.learning_rate * (1.0 - 0.9 * done) * (1.0 - beta2.powi(step)).sqrt()
+                        / (1.0 - beta1.powi(step));
                 let scale = 1.0 / batch.len() as f32;
                 for k in 0..params {
                     let g = grad[k] * scale;
@@ -243,8 +376,9 @@ impl Model {
             }
             s.push('\n');
         };
-        for (f, name) in super::features::NAMES.iter().enumerate() {
-            row(name, &self.w1[f * self.hidden..(f + 1) * self.hidden]);
+        for f in 0..COUNT {
+            let name = super::features::name(f);
+            row(&name, &self.w1[f * self.hidden..(f + 1) * self.hidden]);
         }
         row("b1", &self.b1);
         row("w2", &self.w2);
@@ -267,8 +401,8 @@ impl Model {
             return Err(format!("model has {features} features, code has {COUNT}"));
         }
         let hidden = num(lines.next(), "hidden")?;
-        if !(1..=64).contains(&hidden) {
-            return Err("hidden must be 1..=64".into());
+        if !(1..=MAX_HIDDEN).contains(&hidden) {
+            return Err(format!("hidden must be 1..={MAX_HIDDEN}"));
         }
         let mut values = |want: usize| -> Result<Vec<f32>, String> {
             let line = lines.next().ok_or("model file ends early")?;

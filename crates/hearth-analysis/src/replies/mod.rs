@@ -83,18 +83,37 @@ fn starts_with_address(text: &str) -> bool {
 /// chose, or the gold one when training; [`features::NONE`] when unknown), which later
 /// lines' conversation features read.
 pub fn walk_candidates(lines: &[ChatLine<'_>], mut visit: impl FnMut(usize, &[Vec<u16>]) -> u32) {
+    walk(lines, true, |i, cands, _| visit(i, cands));
+}
+
+/// [`walk_candidates`], leaving out each candidate's own words when `cand_words` is false
+/// (inference adds their sums itself) and giving `visit` the lines' facts too.
+fn walk(
+    lines: &[ChatLine<'_>],
+    cand_words: bool,
+    mut visit: impl FnMut(usize, &[Vec<u16>], &[LineInfo]) -> u32,
+) {
     let info = infos(lines);
     let mut state = State::default();
-    let mut cache = features::PairCache::default();
+    let mut scan = features::Scan::default();
     let mut cands: Vec<Vec<u16>> = vec![Vec::new(); WINDOW + 1];
     for i in 0..lines.len() {
         let n = i.min(WINDOW) + 1;
+        scan.line(lines, &info, &state, i, n);
         for (k, c) in cands.iter_mut().enumerate().take(n) {
             c.clear();
-            features::pair(lines, &info, &state, &mut cache, i, i - k, c);
+            // Inference leaves out far candidates that cannot matter (an empty list).
+            if !cand_words && !scan.may_matter(lines, i, k) {
+                continue;
+            }
+            features::pair(lines, &info, &state, &mut scan, i, i - k, c);
+            if cand_words && k > 0 && !lines[i - k].system {
+                c.extend(features::cand_words(&info[i - k]));
+            }
         }
-        let parent = visit(i, &cands[..n]);
+        let parent = visit(i, &cands[..n], &info);
         state.push(i as u32, &lines[i], parent);
+        state.count_words(&info[i]);
     }
 }
 
@@ -102,7 +121,15 @@ pub fn walk_candidates(lines: &[ChatLine<'_>], mut visit: impl FnMut(usize, &[Ve
 pub fn infer(lines: &[ChatLine<'_>], model: &Model) -> Vec<Link> {
     let mut out = Vec::with_capacity(lines.len());
     let mut scores = Vec::new();
-    walk_candidates(lines, |i, cands| {
+    // The sum of each recent line's own words as a candidate, by line modulo the window.
+    let hidden = model.hidden();
+    let mut words = vec![0f32; (WINDOW + 1) * hidden];
+    walk(lines, false, |i, cands, info| {
+        let slot = |j: usize| (j % (WINDOW + 1)) * hidden;
+        model.partial(
+            features::cand_words(&info[i]),
+            &mut words[slot(i)..slot(i) + hidden],
+        );
         if lines[i].system {
             out.push(Link {
                 parent: i as u32,
@@ -111,7 +138,16 @@ pub fn infer(lines: &[ChatLine<'_>], model: &Model) -> Vec<Link> {
             return i as u32;
         }
         scores.clear();
-        scores.extend(cands.iter().map(|c| model.score(c)));
+        for (k, c) in cands.iter().enumerate() {
+            let j = i - k;
+            scores.push(if c.is_empty() {
+                f32::NEG_INFINITY
+            } else if k == 0 || lines[j].system {
+                model.score(c)
+            } else {
+                model.score_with(c, &words[slot(j)..slot(j) + hidden])
+            });
+        }
         let (best, p) = mlp::argmax_softmax(&scores);
         out.push(Link {
             parent: (i - best) as u32,
@@ -162,6 +198,14 @@ impl Score {
             }
         }
         self.links += gold.len() as u64;
+        self.finish();
+    }
+
+    /// Adds another part's counts (another log) to these.
+    pub fn merge(&mut self, other: &Score) {
+        self.links += other.links;
+        self.predicted += other.predicted;
+        self.correct += other.correct;
         self.finish();
     }
 
