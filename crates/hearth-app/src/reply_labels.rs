@@ -2,7 +2,7 @@
 //! reply model does outside the IRC corpus it was trained on.
 
 use crate::{AppError, Result};
-use hearth_analysis::replies::Model;
+use hearth_analysis::replies::{Model, Score};
 use hearth_store::Store;
 use std::collections::HashMap;
 
@@ -147,15 +147,13 @@ pub fn evaluate(
             }
         }
     }
-    let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    s.precision = ratio(s.correct_links, s.predicted_links);
-    s.recall = ratio(s.correct_links, s.gold_links);
-    s.f = if s.precision + s.recall > 0.0 {
-        2.0 * s.precision * s.recall / (s.precision + s.recall)
-    } else {
+    let links = Score::of_counts(s.correct_links, s.predicted_links, s.gold_links);
+    (s.precision, s.recall, s.f) = (links.precision, links.recall, links.f);
+    s.accuracy = if s.messages == 0 {
         0.0
+    } else {
+        exact as f64 / s.messages as f64
     };
-    s.accuracy = ratio(exact, s.messages);
     Ok(s)
 }
 

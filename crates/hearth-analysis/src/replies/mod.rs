@@ -201,6 +201,18 @@ impl Score {
         self.finish();
     }
 
+    /// The score of `correct` right links among `predicted`, against `links` gold ones.
+    pub fn of_counts(correct: u64, predicted: u64, links: u64) -> Score {
+        let mut s = Score {
+            correct,
+            predicted,
+            links,
+            ..Score::default()
+        };
+        s.finish();
+        s
+    }
+
     /// Adds another part's counts (another log) to these.
     pub fn merge(&mut self, other: &Score) {
         self.links += other.links;
