@@ -32,9 +32,9 @@ links = []
 # In chat without threads (IRC, Slack channels, Discord, Telegram) Hearth infers which
 # message each one answers. Use those inferred replies in the metrics?
 use_inferred = true
-# Ignore inferred replies the model is less sure of than this (0 to 1); 0.25 gave the best
+# Ignore inferred replies the model is less sure of than this (0 to 1); 0.2 gave the best
 # reply-link F on the annotated Ubuntu IRC corpus.
-min_confidence = 0.25
+min_confidence = 0.2
 
 [brand]
 # The brand's and its products' names as people write them (routing, mentions, alerts).

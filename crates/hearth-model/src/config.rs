@@ -31,7 +31,7 @@ pub struct Limits {
 
 /// The confidence below which inferred parents are ignored by default: the threshold with the
 /// best reply-link F on irc-ubuntu `dev/` (docs/metrics.md, *Reply inference*).
-pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.25;
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.2;
 
 /// Whether metrics use the parents inferred for chat without threads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

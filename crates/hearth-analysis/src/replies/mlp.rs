@@ -36,12 +36,12 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            hidden: 16,
+            hidden: 12,
             epochs: 6,
             learning_rate: 0.005,
             batch: 16,
             seed: 0x5eed,
-            nets: 1,
+            nets: 2,
         }
     }
 }
