@@ -132,3 +132,12 @@ for page in / /queues /social /audit /routing /metrics; do
   t=$(curl -s -o /dev/null -w '%{time_total}' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page")
   printf '  %-22s %6.1f ms\n' "$page" "$(awk -v t="$t" 'BEGIN {print t * 1000}')"
 done
+# A window of its own (not computed ahead): what the default scope computed is filtered where
+# the answer depends on the space and the end only; routing a window reads its text once.
+echo "first visits of a window of its own (2025, then mid-2025 inside it):"
+for page in "/?since=2025-01-01" "/audit?since=2025-01-01" "/queues?since=2025-01-01" \
+  "/social?since=2025-01-01" "/metrics?since=2025-01-01" "/metrics/peer_share?since=2025-01-01" \
+  "/routing?since=2025-01-01" "/routing?since=2025-06-01" "/?since=2025-01-01&until=2025-07-01"; do
+  t=$(curl -s -o /dev/null -w '%{time_total}' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page")
+  printf '  %-40s %8.1f ms\n' "$page" "$(awk -v t="$t" 'BEGIN {print t * 1000}')"
+done

@@ -239,6 +239,19 @@ pub struct Audit {
 /// welcomes no one). With `stored`, welcomes are the flags stored at ingest (when the
 /// snapshot's measures are this lexicon's) instead of the phrases looked for in the text.
 pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Audit {
+    summarize(cx, classify_all(cx, texts, stored))
+}
+
+/// Every brand message in scope, classified, in time order.
+///
+/// A message's class depends on the space and the as-of moment, never on the window's start:
+/// classified once for a window without a start, a message is classified the same in every
+/// window of that space and end ([`summarize`] of the ones inside it is that window's audit).
+pub fn classify_all(
+    cx: &Context<'_>,
+    texts: &HashMap<u32, String>,
+    stored: bool,
+) -> Vec<Classified> {
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     let known = |i: usize| m.time[i] < as_of;
@@ -281,7 +294,7 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Au
     }
     let names = NameIndex::new(cx, &first);
 
-    let mut by_person: BTreeMap<u32, Vec<Classified>> = BTreeMap::new();
+    let mut out = Vec::new();
     let mut scope: Vec<usize> = cx
         .in_window()
         .filter(|&i| cx.role(m.author[i]) == Role::Brand)
@@ -307,13 +320,25 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Au
             &contacts,
             &names,
         );
-        by_person.entry(m.author[i]).or_default().push(Classified {
+        out.push(Classified {
             message: i as u32,
             activity,
             reason,
         });
     }
+    out
+}
 
+/// The audit of classified brand messages (in time order): per person and for the team.
+pub fn summarize(cx: &Context<'_>, classified: Vec<Classified>) -> Audit {
+    let m = &cx.snapshot.messages;
+    let mut by_person: BTreeMap<u32, Vec<Classified>> = BTreeMap::new();
+    for c in classified {
+        by_person
+            .entry(m.author[c.message as usize])
+            .or_default()
+            .push(c);
+    }
     let mut team = Split::default();
     let mut team_years: BTreeMap<i32, Split> = BTreeMap::new();
     let mut people: Vec<PersonAudit> = by_person

@@ -18,7 +18,13 @@ pub struct Prepared {
     pub by_space: Vec<Vec<u32>>,
     /// Every message sorted by (time, index): a window over all spaces is a range of it.
     pub by_time: Vec<u32>,
+    /// Each person's first message over every space, by (time, index); [`NO_MESSAGE`] for a
+    /// person without one.
+    pub first_message: Vec<u32>,
 }
+
+/// No message (in [`Prepared::first_message`] and [`Context::first_messages`]).
+pub const NO_MESSAGE: u32 = u32::MAX;
 
 impl Prepared {
     pub fn new(snapshot: &Snapshot, config: &Config) -> Self {
@@ -31,13 +37,48 @@ impl Prepared {
         let time = &snapshot.messages.time;
         let mut by_time: Vec<u32> = (0..time.len() as u32).collect();
         by_time.sort_by_key(|&i| (time[i as usize], i));
+        let roles = decide_roles(&snapshot.persons, &config.roles);
+        let mut first_message = vec![NO_MESSAGE; roles.len()];
+        for &i in &by_time {
+            let a = snapshot.messages.author[i as usize] as usize;
+            if let Some(f) = first_message.get_mut(a)
+                && *f == NO_MESSAGE
+            {
+                *f = i;
+            }
+        }
         Prepared {
-            roles: decide_roles(&snapshot.persons, &config.roles),
+            roles,
             roots: thread_roots(&snapshot.messages.parent, &snapshot.messages.orphan),
             by_space,
             by_time,
+            first_message,
         }
     }
+}
+
+/// The message indices of `range` (distinct, each below `n`) in index order. A large range is
+/// marked in a bit set and read back in order (n/64 words, no comparison sort); a small one is
+/// sorted.
+fn in_index_order(range: &[u32], n: usize) -> Vec<u32> {
+    if range.len() < n / 64 {
+        let mut out = range.to_vec();
+        out.sort_unstable();
+        return out;
+    }
+    let mut bits = vec![0u64; n.div_ceil(64)];
+    for &i in range {
+        bits[i as usize / 64] |= 1 << (i % 64);
+    }
+    let mut out = Vec::with_capacity(range.len());
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            out.push((w * 64) as u32 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
+    out
 }
 
 /// A snapshot prepared for metrics, over one scope: a window and optionally one space.
@@ -50,6 +91,7 @@ pub struct Context<'s> {
     /// Root message of each message's thread.
     pub roots: &'s [u32],
     roles: &'s [RoleDecision],
+    first_message: &'s [u32],
     /// The messages of the space in scope, at any time (`None`: every message).
     space_messages: Option<&'s [u32]>,
     /// The messages in scope: in the window, and in the space if one.
@@ -88,9 +130,7 @@ impl<'s> Context<'s> {
                 let hi = window.until.map_or(by_time.len(), |u| {
                     by_time.partition_point(|&i| time[i as usize] < u)
                 });
-                let mut scope = by_time[lo..hi.max(lo)].to_vec();
-                scope.sort_unstable();
-                scope
+                in_index_order(&by_time[lo..hi.max(lo)], time.len())
             }
         };
         let as_of = window.until.unwrap_or_else(|| {
@@ -108,6 +148,7 @@ impl<'s> Context<'s> {
             space,
             roots: &prepared.roots,
             roles: &prepared.roles,
+            first_message: &prepared.first_message,
             space_messages,
             scope,
             interactions: Vec::new(),
@@ -139,6 +180,37 @@ impl<'s> Context<'s> {
             Some(list) => Box::new(list.iter().map(|&i| i as usize)),
             None => Box::new(0..self.snapshot.messages.len()),
         }
+    }
+
+    /// Each person's first message in the space in scope, at any time, by (time, index):
+    /// indexed by person, [`NO_MESSAGE`] for a person who wrote none there.
+    pub fn first_messages(&self) -> std::borrow::Cow<'s, [u32]> {
+        let Some(list) = self.space_messages else {
+            return std::borrow::Cow::Borrowed(self.first_message);
+        };
+        let m = &self.snapshot.messages;
+        let mut first = vec![NO_MESSAGE; self.first_message.len()];
+        for &i in list {
+            let a = m.author[i as usize] as usize;
+            if let Some(f) = first.get_mut(a)
+                && (*f == NO_MESSAGE || (m.time[i as usize], i) < (m.time[*f as usize], *f))
+            {
+                *f = i;
+            }
+        }
+        std::borrow::Cow::Owned(first)
+    }
+
+    /// Members and their first message in the space in scope (see [`Self::first_messages`]).
+    pub fn member_firsts(&self) -> impl Iterator<Item = (u32, usize)> + use<> {
+        let first = self.first_messages();
+        let out: Vec<(u32, usize)> = first
+            .iter()
+            .enumerate()
+            .filter(|&(p, &f)| f != NO_MESSAGE && self.roles[p].role == Role::Member)
+            .map(|(p, &f)| (p as u32, f as usize))
+            .collect();
+        out.into_iter()
     }
 
     /// The moment the scope is seen from: the window's end, or one second after the last
@@ -190,4 +262,21 @@ fn derive_interactions(cx: &Context<'_>) -> Vec<Interaction> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_index_order;
+
+    #[test]
+    fn a_range_of_the_time_order_comes_back_in_index_order() {
+        // Large ranges go through the bit set, small ones through a sort: the same order.
+        let n = 1000;
+        let time_order: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % n as u32).collect();
+        for (lo, hi) in [(0, n), (100, 900), (5, 9), (0, 0), (999, 1000)] {
+            let mut expect = time_order[lo..hi].to_vec();
+            expect.sort_unstable();
+            assert_eq!(in_index_order(&time_order[lo..hi], n), expect, "{lo}..{hi}");
+        }
+    }
 }

@@ -25,7 +25,9 @@ mod window;
 
 pub use calendar::Period;
 pub use context::{Context, Prepared};
-pub use report::{CommunityReport, Counts, SpaceReport, report, unknown_because, verdict};
+pub use report::{
+    CommunityReport, Counts, SpaceReport, report, scope_report, unknown_because, verdict,
+};
 pub use roles::{RoleDecision, decide_roles};
 pub use threads::thread_roots;
 pub use window::Window;

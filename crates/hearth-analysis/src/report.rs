@@ -93,6 +93,19 @@ fn measures(cx: &Context<'_>, unknown: Option<&'static str>) -> (Counts, Interac
     (counts(cx), interactions, community)
 }
 
+/// The report's numbers for one scope (the context's window and space), without the
+/// per-space breakdown: what a comparison of two periods needs.
+pub fn scope_report(cx: &Context<'_>, prepared: &Prepared) -> CommunityReport {
+    let (counts, interactions, community) = measures(cx, unknown_because(prepared));
+    CommunityReport {
+        window: cx.window,
+        counts,
+        interactions,
+        community,
+        spaces: Vec::new(),
+    }
+}
+
 /// Computes the report for `window`: in total, and for each space.
 pub fn report(snapshot: &Snapshot, config: &Config, window: Window) -> CommunityReport {
     let prepared = Prepared::new(snapshot, config);

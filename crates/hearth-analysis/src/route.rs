@@ -33,7 +33,7 @@
 //! social:respond). An inbound item no rule takes is listed as unrouted.
 
 use crate::Context;
-use crate::text::sentiment::{own_words, score};
+use crate::text::sentiment::{own_words, score_own};
 use hearth_model::{BrandRules, NO_PARENT, Role, RouteRules, When};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -272,8 +272,96 @@ pub fn route(
     brand: &BrandRules,
     texts: &Texts,
 ) -> Vec<Routed> {
+    let items = candidates(cx);
+    route_with(
+        cx,
+        rules,
+        brand,
+        texts,
+        &Index::new(cx, texts),
+        false,
+        &items,
+    )
+}
+
+/// What routing knows of the space up to the as-of moment: who replied to what, who wrote in
+/// each thread, each member's first message and partners, and the expert finder's threads.
+/// It depends on the space and the as-of moment only (never on the window's start), so one
+/// index serves every window of that space and end.
+pub struct Index {
+    replied: HashSet<u32>,
+    thread_others: HashMap<u32, HashSet<u32>>,
+    first: HashMap<u32, (i64, u32)>,
+    partners: HashMap<u32, HashSet<u32>>,
+    experts: Experts,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("threads", &self.thread_others.len())
+            .field("authors", &self.first.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Index {
+    /// `texts.subject` must hold the subjects of the [`subject_roots`].
+    pub fn new(cx: &Context<'_>, texts: &Texts) -> Index {
+        let m = &cx.snapshot.messages;
+        let as_of = cx.as_of();
+        let mut replied: HashSet<u32> = HashSet::new();
+        let mut thread_others: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
+        let mut partners: HashMap<u32, HashSet<u32>> = HashMap::new();
+        for i in cx.in_space() {
+            if m.time[i] >= as_of {
+                continue;
+            }
+            let a = m.author[i];
+            let p = m.parent[i];
+            if p != NO_PARENT {
+                let to = m.author[p as usize];
+                if to != a {
+                    replied.insert(p);
+                    partners.entry(a).or_default().insert(to);
+                    partners.entry(to).or_default().insert(a);
+                }
+            }
+            thread_others.entry(cx.roots[i]).or_default().insert(a);
+            let c = (m.time[i], i as u32);
+            first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
+        }
+        Index {
+            replied,
+            thread_others,
+            first,
+            partners,
+            experts: Experts::new(cx, texts, as_of),
+        }
+    }
+}
+
+/// A fixed word list as word sequences, split once.
+fn phrases(list: &[&str]) -> Vec<Vec<String>> {
+    list.iter().map(|w| words(w)).collect()
+}
+
+/// [`route`] of `items` (some of the context's [`candidates`]) with an [`Index`] of the
+/// context's space and as-of moment. An item's routing depends on the index and its own text
+/// only, so items routed apart route the same as together. With `stored`, the sentiment label
+/// is the one stored at ingest (when the snapshot's measures are this lexicon's: the same
+/// label, computed once) instead of scored again from the text.
+pub fn route_with(
+    cx: &Context<'_>,
+    rules: &RouteRules,
+    brand: &BrandRules,
+    texts: &Texts,
+    index: &Index,
+    stored: bool,
+    items: &[u32],
+) -> Vec<Routed> {
     let m = &cx.snapshot.messages;
-    let as_of = cx.as_of();
     let brand_names: Vec<Vec<String>> = brand
         .names
         .iter()
@@ -281,37 +369,23 @@ pub fn route(
         .filter(|w| !w.is_empty())
         .collect();
     let crisis: Vec<Vec<String>> = rules.crisis_words.iter().map(|w| words(w)).collect();
-
-    // Who replied to what, first messages, people talked with.
-    let mut replied: HashSet<u32> = HashSet::new();
-    let mut thread_others: HashMap<u32, HashSet<u32>> = HashMap::new();
-    let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
-    let mut partners: HashMap<u32, HashSet<u32>> = HashMap::new();
-    for i in cx.in_space() {
-        if m.time[i] >= as_of {
-            continue;
-        }
-        let a = m.author[i];
-        let p = m.parent[i];
-        if p != NO_PARENT {
-            let to = m.author[p as usize];
-            if to != a {
-                replied.insert(p);
-                partners.entry(a).or_default().insert(to);
-                partners.entry(to).or_default().insert(a);
-            }
-        }
-        thread_others.entry(cx.roots[i]).or_default().insert(a);
-        let c = (m.time[i], i as u32);
-        first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
-    }
-    let experts = Experts::new(cx, texts, as_of);
-
+    let (requests, problems, praises) = (
+        phrases(REQUESTS),
+        phrases(PROBLEM_WORDS),
+        phrases(PRAISE_WORDS),
+    );
+    let stored = stored
+        && m.measure_key
+            .is_some_and(|k| k.0 == crate::text::measures::LEXICON);
+    let Index {
+        replied,
+        thread_others,
+        first,
+        partners,
+        experts,
+    } = index;
     let mut out = Vec::new();
-    let mut scope: Vec<usize> = cx
-        .in_window()
-        .filter(|&i| cx.role(m.author[i]) == Role::Member)
-        .collect();
+    let mut scope: Vec<usize> = items.iter().map(|&i| i as usize).collect();
     scope.sort_by_key(|&i| (m.time[i], i));
     for i in scope {
         let a = m.author[i];
@@ -335,19 +409,16 @@ pub fn route(
         let first_word = own_words_list.first().map_or("", String::as_str);
         let question = own.contains('?')
             || QUESTION_OPENERS.contains(&first_word)
-            || REQUESTS
-                .iter()
-                .any(|w| contains(&own_words_list, &words(w)));
-        let problem = PROBLEM_WORDS
-            .iter()
-            .any(|w| contains(&own_words_list, &words(w)));
-        let sentiment = score(body).label;
+            || requests.iter().any(|w| contains(&own_words_list, w));
+        let problem = problems.iter().any(|w| contains(&own_words_list, w));
+        let sentiment = match m.measure(i).filter(|_| stored) {
+            Some(x) => crate::text::measures::label_name(x.label),
+            None => score_own(&own).label,
+        };
         let praise = sentiment == "positive"
             && !question
             && !problem
-            && PRAISE_WORDS
-                .iter()
-                .any(|w| contains(&own_words_list, &words(w)));
+            && praises.iter().any(|w| contains(&own_words_list, w));
         let newcomer = first.get(&a).is_some_and(|&(_, f)| f as usize == i);
         let people_talked_with = partners.get(&a).map_or(0, |s| s.len() as u64);
         let intent = crate::text::intent::classify(&own, root);

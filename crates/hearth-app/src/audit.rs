@@ -6,26 +6,33 @@ use hearth_analysis::audit::{self, Activity, Audit, Classified, Reason, Split, V
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
+/// Every brand message of a space classified up to an as-of moment (a window without a
+/// start), kept for the windows of that space and end (see [`crate::memo`]).
+static CLASSIFIED: crate::memo::Memo<Vec<Classified>> = crate::memo::Memo::new(4);
+
 /// The audit as JSON: parameters, the team, and one entry a brand person.
 pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Result<Value> {
     let cx = loaded.context();
-    let m = &loaded.snapshot.messages;
-    // The text of every brand message in scope (names and welcomes are read from it).
-    let mut wanted: Vec<(i64, u32)> = cx
-        .in_window()
-        .filter(|&i| cx.role(m.author[i]) == hearth_model::Role::Brand)
-        .map(|i| (m.id[i], i as u32))
-        .collect();
-    wanted.sort_unstable();
-    let ids: Vec<i64> = wanted.iter().map(|w| w.0).collect();
-    let index: HashMap<i64, u32> = wanted.iter().copied().collect();
-    let mut texts: HashMap<u32, String> = HashMap::with_capacity(ids.len());
-    loaded.store.for_each_text(&ids, |id, _, body| {
-        if let Some(&i) = index.get(&id) {
-            texts.insert(i, body.to_owned());
+    let stored = crate::measures::measured(loaded);
+    let key = crate::memo::Key::of(loaded, cx.as_of(), u64::from(stored));
+    let classified = match CLASSIFIED.get(&key) {
+        Some(all) => {
+            let m = &loaded.snapshot.messages;
+            all.iter()
+                .filter(|c| loaded.window.contains(m.time[c.message as usize]))
+                .cloned()
+                .collect()
         }
-    })?;
-    let result: Audit = audit::audit(&cx, &texts, crate::measures::measured(loaded));
+        None => {
+            let list = audit::classify_all(&cx, &brand_texts(loaded, &cx)?, stored);
+            if loaded.window.since.is_none() {
+                // Every message of the space up to the as-of moment: the whole classification.
+                CLASSIFIED.put(key, std::sync::Arc::new(list.clone()));
+            }
+            list
+        }
+    };
+    let result: Audit = audit::summarize(&cx, classified);
     let people: Vec<Value> = result
         .people
         .iter()
@@ -149,6 +156,29 @@ fn summary(split: &Split) -> String {
         Verdict::GetsManyTalking => "gets many talking to each other".to_owned(),
         Verdict::TalksToMany => format!("talks to many (mostly {})", split.mostly().as_str()),
     }
+}
+
+/// The text of every brand message in scope (names and welcomes are read from it).
+fn brand_texts(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> crate::Result<HashMap<u32, String>> {
+    let m = &loaded.snapshot.messages;
+    let mut wanted: Vec<(i64, u32)> = cx
+        .in_window()
+        .filter(|&i| cx.role(m.author[i]) == hearth_model::Role::Brand)
+        .map(|i| (m.id[i], i as u32))
+        .collect();
+    wanted.sort_unstable();
+    let ids: Vec<i64> = wanted.iter().map(|w| w.0).collect();
+    let index: HashMap<i64, u32> = wanted.iter().copied().collect();
+    let mut texts: HashMap<u32, String> = HashMap::with_capacity(ids.len());
+    loaded.store.for_each_text(&ids, |id, _, body| {
+        if let Some(&i) = index.get(&id) {
+            texts.insert(i, body.to_owned());
+        }
+    })?;
+    Ok(texts)
 }
 
 fn example(loaded: &Loaded, c: &Classified) -> Value {

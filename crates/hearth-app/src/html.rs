@@ -3,8 +3,8 @@
 
 use crate::scope::Loaded;
 use hearth_analysis::metrics::{
-    activity, first_response, helpers, interactions, lapsed, newcomers, peer_share, resilience,
-    series, survival,
+    activity, first_response, helpers, interactions, newcomers, peer_share, resilience, series,
+    survival,
 };
 use hearth_analysis::{Period, metrics};
 use hearth_model::Role;
@@ -33,14 +33,11 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
     let res = resilience::resilience(&cx);
     let surv = survival::survival(&cx);
     let act = activity::activity(&cx);
-    let newc = newcomers::newcomers(&cx);
-    let rows = series::series(
-        &loaded.snapshot,
-        &loaded.prepared,
-        loaded.window,
-        loaded.space,
-        Period::Month,
-    );
+    // Newcomers and lapsed members depend on the space and the window's end: kept for the
+    // windows that share them (see crate::memo).
+    let newcomer_list = crate::memo::newcomer_list(loaded, &cx);
+    let newc = newcomers::newcomers_of(&cx, &newcomer_list);
+    let rows = series::series_in(&cx, Period::Month);
     let peer = peer_share::peer_share(&inter);
     let answered = fr.first_by_member + fr.first_by_brand;
 
@@ -131,7 +128,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
             .map(|t| crate::scope::excerpt_of(&t))
             .unwrap_or_default()
     };
-    let lapsed_rows = lapsed::lapsed(&cx, 10)
+    let lapsed_rows = crate::memo::lapsed(loaded, &cx, 10)
         .iter()
         .map(|l| {
             vec![
@@ -229,7 +226,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
             ("answered by a member".to_owned(), newc.answered_by_member),
             (
                 "…and came back within 30 days".to_owned(),
-                newcomers::newcomer_list(&cx)
+                newcomer_list
                     .iter()
                     .filter(|n| {
                         n.came_back == Some(true)

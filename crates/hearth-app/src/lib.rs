@@ -20,6 +20,7 @@ pub mod init;
 mod layout_cache;
 pub mod measures;
 pub mod members;
+pub mod memo;
 pub mod metrics;
 pub mod outbox;
 pub mod partitioned;

@@ -404,9 +404,71 @@ fn person_key(loaded: &Loaded, p: u32) -> String {
         .unwrap_or_else(|| format!("person:{p}"))
 }
 
+/// The lists that depend on the space and the as-of moment only (everything but the
+/// introductions, which look at the window's threads): those before the introductions and
+/// those after, kept for every window of that space and end (see [`crate::memo`]).
+type EndItems = (Vec<Item>, Vec<Item>);
+static END_ITEMS: crate::memo::Memo<EndItems> = crate::memo::Memo::new(4);
+
 /// Every item of every list, today, in list order.
 pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
     let full = loaded.context();
+    let rules = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(config)?.hash(&mut h);
+        h.finish()
+    };
+    let key = crate::memo::Key::of(loaded, full.as_of(), rules);
+    let ends = match END_ITEMS.get(&key) {
+        Some(hit) => hit,
+        None => {
+            let made = std::sync::Arc::new(end_items(loaded, config, &full)?);
+            END_ITEMS.put(key, made.clone());
+            made
+        }
+    };
+    let mut out = ends.0.clone();
+    out.extend(introduction_items(loaded, config, &full));
+    out.extend(ends.1.iter().cloned());
+    Ok(out)
+}
+
+/// Members to introduce to each other, from the threads of the window.
+fn introduction_items(
+    loaded: &Loaded,
+    config: &Config,
+    full: &hearth_analysis::Context<'_>,
+) -> Vec<Item> {
+    introductions::introductions(full, config.queue.people)
+        .into_iter()
+        .map(|p| {
+            let (ka, kb) = (person_key(loaded, p.a), person_key(loaded, p.b));
+            let (ka, kb) = if ka <= kb { (ka, kb) } else { (kb, ka) };
+            Item {
+                key: format!("introduce:{ka}|{kb}"),
+                kind: "introduce".into(),
+                time: full.as_of(),
+                title: format!(
+                    "Introduce {} and {}",
+                    loaded.person_name(p.a),
+                    loaded.person_name(p.b)
+                ),
+                why: format!(
+                    "{} threads in common, never talked with each other",
+                    p.shared_threads
+                ),
+                detail: json!({"a": loaded.person(p.a), "b": loaded.person(p.b)}),
+            }
+        })
+        .collect()
+}
+
+fn end_items(
+    loaded: &Loaded,
+    config: &Config,
+    full: &hearth_analysis::Context<'_>,
+) -> Result<EndItems> {
     let as_of = full.as_of();
     let m = &loaded.snapshot.messages;
     let days = config.queue.lookback_days;
@@ -454,7 +516,7 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
     for r in &routed_items {
         refs_wanted.push(m.id[r.message as usize]);
     }
-    let lapsed_people = lapsed::lapsed(&full, config.queue.people);
+    let lapsed_people = lapsed::lapsed(full, config.queue.people);
     for l in &lapsed_people {
         refs_wanted.push(m.id[l.last_message as usize]);
     }
@@ -534,25 +596,7 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
             detail: json!({"person": loaded.person(h.person), "answers": h.answers, "people_helped": h.people_helped}),
         });
     }
-    for p in introductions::introductions(&full, config.queue.people) {
-        let (ka, kb) = (person_key(loaded, p.a), person_key(loaded, p.b));
-        let (ka, kb) = if ka <= kb { (ka, kb) } else { (kb, ka) };
-        out.push(Item {
-            key: format!("introduce:{ka}|{kb}"),
-            kind: "introduce".into(),
-            time: as_of,
-            title: format!(
-                "Introduce {} and {}",
-                loaded.person_name(p.a),
-                loaded.person_name(p.b)
-            ),
-            why: format!(
-                "{} threads in common, never talked with each other",
-                p.shared_threads
-            ),
-            detail: json!({"a": loaded.person(p.a), "b": loaded.person(p.b)}),
-        });
-    }
+    let before = std::mem::take(&mut out);
     for q in hearth_model::ROUTE_QUEUES {
         for it in routed_items.iter().rev() {
             let Some(route) = it.routes.iter().find(|x| x.queue == *q) else {
@@ -623,5 +667,5 @@ pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
             });
         }
     }
-    Ok(out)
+    Ok((before, out))
 }

@@ -102,13 +102,12 @@ pub fn overview_html(
 }
 
 /// What changed since the previous period: the main numbers of the window and of the window
-/// of the same length just before it. Without a window: the last 90 days of the data and the
-/// 90 before.
+/// of the same length just before it, in the scope's space. Without a window: the last 90 days
+/// of the data and the 90 before.
 pub fn change_json(data: &Path, scope: &Scope) -> Result<Value> {
-    let config = config::load(data)?;
-    let store = open_store(data)?;
-    let snapshot = resolved_snapshot(&store, &config)?;
-    let w = crate::scope::window(scope.since.as_deref(), scope.until.as_deref())?;
+    let loaded = crate::scope::load(data, scope)?;
+    let (snapshot, prepared) = (&*loaded.snapshot, &*loaded.prepared);
+    let w = loaded.window;
     let last = snapshot.messages.time.iter().copied().max().unwrap_or(0) + 1;
     let until = w.until.unwrap_or(last);
     let since = w.since.unwrap_or(until - 90 * 86_400);
@@ -122,9 +121,11 @@ pub fn change_json(data: &Path, scope: &Scope) -> Result<Value> {
         until: Some(since),
     };
     let numbers = |w: Window| -> Result<Value> {
-        let r: Value = serde_json::from_str(&hearth_report::render_json(
-            &hearth_analysis::report(&snapshot, &config, w),
-        ))?;
+        let r: Value =
+            serde_json::from_str(&hearth_report::render_json(&hearth_analysis::scope_report(
+                &hearth_analysis::Context::new(snapshot, prepared, w, loaded.space),
+                prepared,
+            )))?;
         let share = |a: &str| {
             let fr = &r["community"]["first_response"];
             match (fr[a].as_f64(), fr["member_threads"].as_f64()) {

@@ -47,6 +47,13 @@ pub fn check_rules(config: &Config) -> Result<()> {
     }
 }
 
+/// The routing index of a space and as-of moment, and the items routed with it so far: every
+/// inbound item from a moment (the earliest window start asked for) to the as-of moment. They
+/// serve every window of that space and end; a window reaching further back routes only the
+/// items before the kept ones (see [`crate::memo`]).
+static INDEXES: crate::memo::Memo<route::Index> = crate::memo::Memo::new(4);
+static ROUTED: crate::memo::Memo<(i64, Vec<Routed>)> = crate::memo::Memo::new(4);
+
 /// Routes the scope's inbound items (reads the text they need from the store).
 pub fn routed(
     loaded: &Loaded,
@@ -57,34 +64,79 @@ pub fn routed(
     let cx =
         hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
     let m = &loaded.snapshot.messages;
-    let candidates = route::candidates(&cx);
-    let mut by_id: Vec<(i64, u32)> = candidates.iter().map(|&i| (m.id[i as usize], i)).collect();
+    let rules = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(config)?.hash(&mut h);
+        h.finish()
+    };
+    let stored = crate::measures::measured(loaded);
+    let key = crate::memo::Key::of(loaded, cx.as_of(), rules ^ u64::from(stored));
+    let since = window.since.unwrap_or(i64::MIN);
+    let kept = ROUTED.get(&key);
+    let inside = |r: &&Routed| window.contains(m.time[r.message as usize]);
+    if let Some(kept) = &kept
+        && kept.0 <= since
+    {
+        return Ok(kept.1.iter().filter(inside).cloned().collect());
+    }
+    // The items before the kept ones (all of them when none are kept).
+    let from = kept.as_ref().map_or(i64::MAX, |k| k.0);
+    let items: Vec<u32> = route::candidates(&cx)
+        .into_iter()
+        .filter(|&i| m.time[i as usize] < from)
+        .collect();
+    let index = match INDEXES.get(&key) {
+        Some(hit) => hit,
+        None => {
+            // Thread subjects for the expert finder.
+            let mut roots: Vec<(i64, u32)> = route::subject_roots(&cx)
+                .into_iter()
+                .map(|i| (m.id[i as usize], i))
+                .collect();
+            roots.sort_unstable();
+            let root_ids: Vec<i64> = roots.iter().map(|x| x.0).collect();
+            let root_index: HashMap<i64, u32> = roots.iter().copied().collect();
+            let mut subjects = Texts::default();
+            for (id, subject) in loaded.store.subjects(&root_ids)? {
+                if let Some(&i) = root_index.get(&id) {
+                    subjects.subject.insert(i, subject);
+                }
+            }
+            let made = std::sync::Arc::new(route::Index::new(&cx, &subjects));
+            INDEXES.put(key.clone(), made.clone());
+            made
+        }
+    };
+    let mut by_id: Vec<(i64, u32)> = items.iter().map(|&i| (m.id[i as usize], i)).collect();
     by_id.sort_unstable();
     let ids: Vec<i64> = by_id.iter().map(|x| x.0).collect();
-    let index: HashMap<i64, u32> = by_id.iter().copied().collect();
+    let at: HashMap<i64, u32> = by_id.iter().copied().collect();
     let mut texts = Texts::default();
     loaded.store.for_each_text(&ids, |id, subject, body| {
-        if let Some(&i) = index.get(&id) {
+        if let Some(&i) = at.get(&id) {
             texts.body.insert(i, body.to_owned());
             if !subject.is_empty() {
                 texts.subject.insert(i, subject.to_owned());
             }
         }
     })?;
-    // Thread subjects for the expert finder.
-    let mut roots: Vec<(i64, u32)> = route::subject_roots(&cx)
-        .into_iter()
-        .map(|i| (m.id[i as usize], i))
-        .collect();
-    roots.sort_unstable();
-    let root_ids: Vec<i64> = roots.iter().map(|x| x.0).collect();
-    let root_index: HashMap<i64, u32> = roots.iter().copied().collect();
-    for (id, subject) in loaded.store.subjects(&root_ids)? {
-        if let Some(&i) = root_index.get(&id) {
-            texts.subject.insert(i, subject);
-        }
+    let mut all = route::route_with(
+        &cx,
+        &config.route,
+        &config.brand,
+        &texts,
+        &index,
+        stored,
+        &items,
+    );
+    // Oldest first: the kept items are all later than the ones routed now.
+    if let Some(kept) = &kept {
+        all.extend(kept.1.iter().cloned());
     }
-    Ok(route::route(&cx, &config.route, &config.brand, &texts))
+    let out = all.iter().filter(inside).cloned().collect();
+    ROUTED.put(key, std::sync::Arc::new((since, all)));
+    Ok(out)
 }
 
 fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuery) -> Value {

@@ -21,6 +21,8 @@ pub struct PostRow {
 impl Store {
     /// Every post with analytics, oldest first.
     pub fn posts(&self) -> Result<Vec<PostRow>, StoreError> {
+        // CROSS JOIN keeps the posts in the lead: SQLite would otherwise walk every message in
+        // time order to spare the sort (60 ms on a million-message store without one post).
         let mut stmt = self.conn.prepare(
             "SELECT m.id, s.kind, m.native_id, sp.name, a.native_id, m.time,
                     COALESCE(t.body, ''),
@@ -28,7 +30,7 @@ impl Store {
                     p.engagements, p.conversions, p.cost, p.value, p.followers, p.video_views,
                     p.follows, p.format
                FROM post_metrics p
-               JOIN messages m ON m.id = p.message_id
+              CROSS JOIN messages m ON m.id = p.message_id
                JOIN sources s ON s.id = m.source_id
                JOIN spaces sp ON sp.id = m.space_id
                JOIN accounts a ON a.id = m.account_id

@@ -61,17 +61,10 @@ pub const COHORT_MONTHS: i64 = 12;
 pub fn activity(cx: &Context<'_>) -> Activity {
     let m = &cx.snapshot.messages;
     // First month of every member in the space (any time).
-    let mut first_month: HashMap<u32, i64> = HashMap::new();
-    for i in cx.in_space() {
-        let a = m.author[i];
-        if cx.role(a) == Role::Member {
-            let mo = month(m.time[i]);
-            first_month
-                .entry(a)
-                .and_modify(|f| *f = (*f).min(mo))
-                .or_insert(mo);
-        }
-    }
+    let first_month: HashMap<u32, i64> = cx
+        .member_firsts()
+        .map(|(a, i)| (a, month(m.time[i])))
+        .collect();
     // (period, member) pairs, sorted and deduplicated: far cheaper than sets per period.
     let (mut day_pairs, mut week_pairs, mut month_pairs) = (Vec::new(), Vec::new(), Vec::new());
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);

@@ -81,26 +81,11 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     // First message of each member in the space (time, then storage order).
-    let mut first: HashMap<u32, (i64, usize)> = HashMap::new();
-    for i in cx.in_space() {
-        let a = m.author[i];
-        if cx.role(a) != Role::Member {
-            continue;
-        }
-        let c = (m.time[i], i);
-        first
-            .entry(a)
-            .and_modify(|f| {
-                if c < *f {
-                    *f = c;
-                }
-            })
-            .or_insert(c);
-    }
-    let mut list: Vec<Newcomer> = first
-        .iter()
+    let mut list: Vec<Newcomer> = cx
+        .member_firsts()
+        .map(|(person, i)| (person, (m.time[i], i)))
         .filter(|(_, (t, _))| cx.window.contains(*t))
-        .map(|(&person, &(time, i))| Newcomer {
+        .map(|(person, (time, i))| Newcomer {
             person,
             first_message: i as u32,
             time,
@@ -167,7 +152,14 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
 }
 
 pub fn newcomers(cx: &Context<'_>) -> Newcomers {
-    let list = newcomer_list(cx);
+    newcomers_of(cx, &newcomer_list(cx))
+}
+
+/// The newcomer metric of a list [`newcomer_list`] gave for this context.
+///
+/// A newcomer's entry depends on the space and the window's end only: the list of a window
+/// without a start, filtered by the window, is the list of every window of that space and end.
+pub fn newcomers_of(cx: &Context<'_>, list: &[Newcomer]) -> Newcomers {
     let mut out = Newcomers {
         newcomers: list.len() as u64,
         ..Newcomers::default()
@@ -176,7 +168,7 @@ pub fn newcomers(cx: &Context<'_>) -> Newcomers {
     // (came back, decided) per group: member, brand, unanswered
     let mut groups = [(0u64, 0u64); 3];
     let mut all = (0u64, 0u64);
-    for n in &list {
+    for n in list {
         let group = match n.answer {
             Some((t, who, _)) => {
                 out.answered += 1;

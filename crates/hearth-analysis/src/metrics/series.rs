@@ -52,21 +52,18 @@ pub fn series(
     space: Option<u32>,
     period: Period,
 ) -> Vec<SeriesRow> {
-    let whole = Context::new(snapshot, prepared, window, space);
-    let m = &snapshot.messages;
+    series_in(&Context::new(snapshot, prepared, window, space), period)
+}
+
+/// [`series`] of a context already made for the window and space.
+pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
+    let (m, window) = (&whole.snapshot.messages, whole.window);
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    let mut first: HashMap<u32, i64> = HashMap::new();
     for i in whole.in_window() {
         lo = lo.min(m.time[i]);
         hi = hi.max(m.time[i]);
     }
-    for i in whole.in_space() {
-        let a = m.author[i];
-        if whole.role(a) == Role::Member {
-            let t = m.time[i];
-            first.entry(a).and_modify(|f| *f = (*f).min(t)).or_insert(t);
-        }
-    }
+    let first: Vec<i64> = whole.member_firsts().map(|(_, i)| m.time[i]).collect();
     if lo > hi {
         return Vec::new();
     }
@@ -74,7 +71,7 @@ pub fn series(
     let n = (k1 - k0 + 1) as usize;
     let slot_of = |t: i64| (period.index(t) - k0) as usize;
     let mut new_members = vec![0u64; n];
-    for t in first.values() {
+    for t in &first {
         let k = period.index(*t);
         if (k0..=k1).contains(&k) {
             new_members[(k - k0) as usize] += 1;
