@@ -6,6 +6,7 @@ use hearth_analysis::{Prepared, Window};
 use hearth_model::Snapshot;
 use hearth_store::Store;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -196,6 +197,38 @@ impl Loaded {
     /// across stores), time, author, space and (when `excerpt`) the first words of its own
     /// text.
     pub fn message(&self, i: u32, excerpt: bool) -> Value {
+        // Kept per resolved snapshot: pages show the same messages again (the latest examples
+        // of the role audit in every window, queue items, alerts), and an excerpt costs
+        // reading the text and stripping quotes and signatures.
+        const KEEP: usize = 50_000;
+        static SEEN: crate::memo::Memo<Mutex<HashMap<(u32, bool), Value>>> =
+            crate::memo::Memo::new(2);
+        let key = crate::memo::Key::of(self, 0, 0);
+        let seen = SEEN.get(&key).unwrap_or_else(|| {
+            let made = Arc::new(Mutex::new(HashMap::new()));
+            SEEN.put(key, made.clone());
+            made
+        });
+        fn lock(
+            m: &Mutex<HashMap<(u32, bool), Value>>,
+        ) -> std::sync::MutexGuard<'_, HashMap<(u32, bool), Value>> {
+            match m.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            }
+        }
+        if let Some(v) = lock(&seen).get(&(i, excerpt)) {
+            return v.clone();
+        }
+        let v = self.message_uncached(i, excerpt);
+        let mut seen = lock(&seen);
+        if seen.len() < KEEP {
+            seen.insert((i, excerpt), v.clone());
+        }
+        v
+    }
+
+    fn message_uncached(&self, i: u32, excerpt: bool) -> Value {
         let m = &self.snapshot.messages;
         let i = i as usize;
         let mut v = json!({

@@ -475,6 +475,15 @@ fn alert_messages(
 
 /// The theme terms of the messages that explain the alerts: stored at ingest, or found in
 /// `texts` (read for the stream) when the measures are not stored.
+/// The theme terms stored for messages of one generation, as far as they were read: the
+/// vocabulary and each message's term ids.
+struct StoredTerms {
+    words: Vec<String>,
+    by_message: HashMap<u32, Vec<u32>>,
+}
+
+static STORED_TERMS: crate::memo::Memo<std::sync::Mutex<StoredTerms>> = crate::memo::Memo::new(2);
+
 fn alert_terms(
     loaded: &Loaded,
     start: i64,
@@ -484,19 +493,47 @@ fn alert_terms(
 ) -> Result<alerts::MessageTerms> {
     let wanted = alert_messages(loaded, start, days, watched);
     if texts.is_empty() {
-        let mut terms = alerts::MessageTerms::new(loaded.store.term_words()?);
-        let ids: Vec<i64> = wanted.iter().map(|x| x.0).collect();
+        // The stored terms of a generation never change: those read for an earlier answer
+        // (the default scope's, computed ahead) are kept, and only the others are read.
+        let key = crate::memo::Key::of(loaded, 0, 0);
+        let kept = match STORED_TERMS.get(&key) {
+            Some(hit) => hit,
+            None => {
+                let made = std::sync::Arc::new(std::sync::Mutex::new(StoredTerms {
+                    words: loaded.store.term_words()?,
+                    by_message: HashMap::new(),
+                }));
+                STORED_TERMS.put(key, made.clone());
+                made
+            }
+        };
+        let mut kept = match kept.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let missing: Vec<(i64, u32)> = wanted
+            .iter()
+            .copied()
+            .filter(|(_, i)| !kept.by_message.contains_key(i))
+            .collect();
+        let ids: Vec<i64> = missing.iter().map(|x| x.0).collect();
         let mut k = 0;
         loaded.store.for_each_terms(&ids, |id, t| {
-            while k < wanted.len() && wanted[k].0 < id {
+            while k < missing.len() && missing[k].0 < id {
                 k += 1;
             }
-            if let Some(&(w, i)) = wanted.get(k)
+            if let Some(&(w, i)) = missing.get(k)
                 && w == id
             {
-                terms.insert(i, t);
+                kept.by_message.insert(i, t.to_vec());
             }
         })?;
+        let mut terms = alerts::MessageTerms::new(kept.words.clone());
+        for (_, i) in &wanted {
+            if let Some(t) = kept.by_message.get(i) {
+                terms.insert(*i, t);
+            }
+        }
         return Ok(terms);
     }
     let mut terms = alerts::MessageTerms::default();

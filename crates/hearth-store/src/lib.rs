@@ -141,13 +141,11 @@ impl Store {
     /// The body text of stored messages, by store id (drill-down).
     pub fn message_text(&self, id: hearth_model::MessageId) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
+        // Cached: a page asks for many messages one at a time (examples, excerpts).
         Ok(self
             .conn
-            .query_row(
-                "SELECT body FROM message_text WHERE message_id = ?1",
-                [id.0],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT body FROM message_text WHERE message_id = ?1")?
+            .query_row([id.0], |r| r.get(0))
             .optional()?)
     }
 
@@ -160,12 +158,11 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT s.kind, m.native_id FROM messages m JOIN sources s ON s.id = m.source_id
                   WHERE m.id = ?1",
-                [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            )?
+            .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     }
 

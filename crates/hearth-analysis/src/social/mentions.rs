@@ -66,7 +66,7 @@ pub fn mentions(
     texts: &HashMap<u32, (String, String)>,
 ) -> Mentions {
     let names = Names::new(brand);
-    tally(cx, &names, |i| {
+    tally(cx, &names, candidates(cx), |_, i| {
         let (subject, body) = texts.get(&i)?;
         let mask = names.hits(subject, body);
         if mask == 0 {
@@ -81,29 +81,31 @@ pub fn mentions(
 /// these `brand` rules).
 pub fn mentions_stored(cx: &Context<'_>, brand: &BrandRules) -> Mentions {
     let names = Names::new(brand);
-    let m = &cx.snapshot.messages;
-    tally(cx, &names, |i| {
-        m.measure(i as usize)
-            .map(|x| (x.names, label_name(x.label), x.compound))
+    let ids = candidates(cx);
+    let measures = cx.snapshot.messages.measures_of(&ids);
+    tally(cx, &names, ids, |k, _| {
+        measures[k].map(|x| (x.names, label_name(x.label), x.compound))
     })
 }
 
-/// Counts the candidates' mentions: `hit(i)` gives the name groups message `i` names, its
-/// sentiment label and compound (`None`: no text).
+/// Counts the mentions of `ids` (the [`candidates`]): `hit(k, i)` gives the name groups
+/// message `i = ids[k]` names, its sentiment label and compound (`None`: no text).
 fn tally(
     cx: &Context<'_>,
     names: &Names,
-    hit: impl Fn(u32) -> Option<(u64, &'static str, f64)>,
+    ids: Vec<u32>,
+    hit: impl Fn(usize, u32) -> Option<(u64, &'static str, f64)>,
 ) -> Mentions {
     let m = &cx.snapshot.messages;
     let names = &names.groups;
     let mut counts = vec![[0u64; 4]; names.len()]; // mentions, pos, neutral, neg
     let mut weeks: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let mut brand_mentions = Vec::new();
-    let mut ids: Vec<u32> = candidates(cx);
-    ids.sort_by_key(|&i| (m.time[i as usize], i));
-    for i in ids {
-        let Some((mask, label, compound)) = hit(i) else {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|&k| (m.time[ids[k] as usize], ids[k]));
+    for k in order {
+        let i = ids[k];
+        let Some((mask, label, compound)) = hit(k, i) else {
             continue;
         };
         if mask == 0 {
