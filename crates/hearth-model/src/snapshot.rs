@@ -245,6 +245,9 @@ mod tests {
         assert_eq!(m.measures_of(&all), one_by_one);
         assert_eq!(one_by_one[5], None, "a message without measures");
         assert_eq!(m.measures_of(&[1, 4]), vec![one_by_one[1], one_by_one[4]]);
-        assert_eq!(one_by_one[3].map(|x| (x.names, x.welcome)), Some((0b11, true)));
+        assert_eq!(
+            one_by_one[3].map(|x| (x.names, x.welcome)),
+            Some((0b11, true))
+        );
     }
 }
