@@ -440,7 +440,16 @@ fn introduction_items(
     config: &Config,
     full: &hearth_analysis::Context<'_>,
 ) -> Vec<Item> {
-    introductions::introductions(full, config.queue.people)
+    // Who ever talked with whom depends on the space only: kept for every window of it.
+    static TALKED: crate::memo::Memo<std::collections::HashSet<(u32, u32)>> =
+        crate::memo::Memo::new(4);
+    let key = crate::memo::Key::of(loaded, 0, 0);
+    let talked = TALKED.get(&key).unwrap_or_else(|| {
+        let made = std::sync::Arc::new(introductions::talked(full));
+        TALKED.put(key, made.clone());
+        made
+    });
+    introductions::introductions_among(full, &talked, config.queue.people)
         .into_iter()
         .map(|p| {
             let (ka, kb) = (person_key(loaded, p.a), person_key(loaded, p.b));

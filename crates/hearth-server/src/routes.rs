@@ -251,7 +251,7 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/static/hearth.css", Public, "pages", "The dashboard's style sheet.", query: [], kind: Asset, run: static_css),
     route!("GET", "/static/hearth.js", Public, "pages", "The dashboard's own script (select all; nothing needs it).", query: [], kind: Asset, run: static_js),
     route!("GET", "/", Read, "pages", "Overview: the verdict with its trend, the interaction picture, community and social numbers side by side, what changed since the previous period.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::overview),
-    route!("GET", "/queues", Read, "pages", "Work queues with filters and actions.", query: ["since", "until", "space", "kind", "state", "mine", "done", "error"], kind: Html, run: crate::dash::queues::page),
+    route!("GET", "/queues", Read, "pages", "Work queues with filters and actions.", query: ["since", "until", "space", "kind", "state", "mine", "page", "per_page", "done", "error"], kind: Html, run: crate::dash::queues::page),
     route!("POST", "/queues/act", Queue, "pages", "Act on queue items from the page's forms (fields ids, action, until, who, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::queues::act),
     route!("GET", "/people/{id}", Read, "pages", "A person: accounts, role and why, activity, spaces, people they talk with, threads, status, tone.", query: ["since", "until", "space", "done", "error"], kind: Html, run: crate::dash::community::person),
     route!("POST", "/people/merge", People, "pages", "Merge from the person page (fields first, second, note, back).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::community::merge_or_split),

@@ -1119,3 +1119,72 @@ fn the_main_pages_are_computed_before_the_first_visit() {
         assert_eq!(h2["computed"].as_u64(), Some(before), "{page}: {h} {h2}");
     }
 }
+
+#[test]
+fn the_queue_page_shows_its_items_a_page_at_a_time() {
+    // A store of its own: other tests mark the shared fixture's items done while this one
+    // reads its pages.
+    let dir = data_dir(Some(VENDOR_RULES));
+    let input = usrp_users();
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("path")],
+    );
+    assert_eq!(code, 0, "{err}");
+    add_user(dir.path(), "viewer-user", "viewer");
+    let server = Server::start(dir.path());
+    let (cookie, _) = login(&server, "viewer-user", PASSWORD).expect("login");
+    let page = |query: &str| {
+        let r = got(agent()
+            .get(&server.url(&format!("/queues{query}")))
+            .header("Cookie", &format!("hearth_session={cookie}"))
+            .call());
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        r.body
+    };
+    let ids = |body: &str| -> Vec<String> {
+        body.split("id=\"item-")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+            .collect()
+    };
+    let all = ids(&page("?per_page=500"));
+    assert!(
+        all.len() > 20,
+        "the fixture's queue has {} items",
+        all.len()
+    );
+    assert!(
+        !page("").contains("pages of the list"),
+        "one page: no pager"
+    );
+    // Ten a page: every item on exactly one page, in the list's order, with links between.
+    let pages = all.len().div_ceil(10);
+    let mut seen = Vec::new();
+    for n in 1..=pages {
+        let body = page(&format!("?per_page=10&page={n}"));
+        let lo = (n - 1) * 10 + 1;
+        let hi = (n * 10).min(all.len());
+        assert!(
+            body.contains(&format!("Items {lo}–{hi} of {}", all.len())),
+            "page {n}"
+        );
+        assert_eq!(
+            body.contains("rel=\"next\""),
+            n < pages,
+            "page {n} of {pages}: a next link unless the last"
+        );
+        assert!(
+            !body.contains("rel=\"next\"")
+                || body.contains(&format!("per_page=10&amp;page={}", n + 1)),
+            "page {n}: the next link keeps the page size"
+        );
+        seen.extend(ids(&body));
+    }
+    assert_eq!(seen, all);
+    // Past the end: the last page.
+    assert_eq!(
+        ids(&page(&format!("?per_page=10&page={}", pages + 5))),
+        all[(pages - 1) * 10..]
+    );
+}

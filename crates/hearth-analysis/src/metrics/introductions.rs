@@ -28,19 +28,13 @@ pub struct Introduction {
 }
 
 pub fn introductions(cx: &Context<'_>, limit: usize) -> Vec<Introduction> {
+    introductions_among(cx, &talked(cx), limit)
+}
+
+/// The pairs of people (lower id first) who ever replied to or mentioned each other in the
+/// space in scope: they depend on the space only, not on the window.
+pub fn talked(cx: &Context<'_>) -> HashSet<(u32, u32)> {
     let m = &cx.snapshot.messages;
-    let mut threads: HashMap<u32, BTreeSet<u32>> = HashMap::new();
-    let mut messages: HashMap<u32, u64> = HashMap::new();
-    let mut spaces: HashMap<u32, BTreeSet<u32>> = HashMap::new();
-    for i in cx.in_window() {
-        let a = m.author[i];
-        if cx.role(a) != Role::Member {
-            continue;
-        }
-        threads.entry(cx.roots[i]).or_default().insert(a);
-        *messages.entry(a).or_default() += 1;
-        spaces.entry(a).or_default().insert(m.space[i]);
-    }
     let mut talked: HashSet<(u32, u32)> = HashSet::new();
     for i in cx.in_space() {
         let a = m.author[i];
@@ -56,6 +50,28 @@ pub fn introductions(cx: &Context<'_>, limit: usize) -> Vec<Introduction> {
         for &b in m.mentions(i) {
             note(b);
         }
+    }
+    talked
+}
+
+/// [`introductions`] with the space's [`talked`] pairs.
+pub fn introductions_among(
+    cx: &Context<'_>,
+    talked: &HashSet<(u32, u32)>,
+    limit: usize,
+) -> Vec<Introduction> {
+    let m = &cx.snapshot.messages;
+    let mut threads: HashMap<u32, BTreeSet<u32>> = HashMap::new();
+    let mut messages: HashMap<u32, u64> = HashMap::new();
+    let mut spaces: HashMap<u32, BTreeSet<u32>> = HashMap::new();
+    for i in cx.in_window() {
+        let a = m.author[i];
+        if cx.role(a) != Role::Member {
+            continue;
+        }
+        threads.entry(cx.roots[i]).or_default().insert(a);
+        *messages.entry(a).or_default() += 1;
+        spaces.entry(a).or_default().insert(m.space[i]);
     }
     let mut pairs: HashMap<(u32, u32), (u64, Vec<u32>)> = HashMap::new();
     let mut roots: Vec<u32> = threads.keys().copied().collect();

@@ -25,6 +25,7 @@ pub const CSS: &str = r#"
 body { max-width: 1100px; }
 header.top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; border-bottom: 1px solid var(--line); padding-bottom: .5rem; }
 header.top .brandname { font-weight: 700; font-size: 1.2rem; color: var(--brand); text-decoration: none; }
+nav.pager { margin: .6rem 0; }
 nav.main { display: flex; flex-wrap: wrap; gap: .25rem .9rem; }
 nav.main a { color: var(--ink); text-decoration: none; padding: .1rem 0; }
 nav.main a[aria-current="page"] { font-weight: 700; border-bottom: 2px solid var(--brand); }

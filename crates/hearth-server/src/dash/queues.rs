@@ -3,7 +3,7 @@
 //! written to the audit log; an item whose message is on Bluesky or Mastodon is answered
 //! there from its own form (the publishing roles). Plain forms: it works without JavaScript.
 
-use super::{Page, csrf, flash, here, message_line, param, person_link, render, s, scope_of};
+use super::{Page, csrf, flash, here, href, message_line, param, person_link, render, s, scope_of};
 use crate::problem::Problem;
 use crate::routes::{Call, cached_answer};
 use axum::response::Response;
@@ -11,6 +11,10 @@ use hearth_app::queue::{Action, QueueQuery, kind_title, team_of};
 use hearth_app::team::{Permission, Team};
 use maud::{Markup, html};
 use serde_json::Value;
+
+/// Items shown a page unless `per_page` (10 to 500) says otherwise: the lists of a large
+/// community run to thousands (1,633 at 1M messages), a page of megabytes on a phone.
+pub const PER_PAGE: usize = 100;
 
 const KINDS: &[&str] = &[
     "newcomer",
@@ -66,11 +70,50 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     if mine {
         keep.push(("mine".into(), "true".into()));
     }
+    let per_page = param(&call, "per_page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .map_or(PER_PAGE, |n| n.clamp(10, 500));
+    let total = items.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let page_no = param(&call, "page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let (lo, hi) = ((page_no - 1) * per_page, (page_no * per_page).min(total));
+    // Counts by queue over every item, so a page's headings say how long each list is.
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for item in items {
+        let k = s(&item["kind"]);
+        match counts.iter_mut().find(|(x, _)| *x == k) {
+            Some(c) => c.1 += 1,
+            None => counts.push((k, 1)),
+        }
+    }
+    let items = &items[lo..hi];
+    let page_link = |n: usize| {
+        let mut more: Vec<(&str, &str)> =
+            keep.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (n, per) = (n.to_string(), per_page.to_string());
+        if per_page != PER_PAGE {
+            more.push(("per_page", &per));
+        }
+        more.push(("page", &n));
+        href("/queues", &scope, &more)
+    };
+    let pager = (pages > 1).then(|| {
+        html! {
+            nav.pager aria-label="pages of the list" {
+                "Items " (lo + 1) "–" (hi) " of " (total) " (page " (page_no) " of " (pages) ")"
+                @if page_no > 1 { " · " a href=(page_link(page_no - 1)) rel="prev" { "previous page" } }
+                @if page_no < pages { " · " a href=(page_link(page_no + 1)) rel="next" { "next page" } }
+            }
+        }
+    });
     let any_actionable = items.iter().any(|i| may(i["kind"].as_str().unwrap_or("")));
     let body = html! {
         (flash(&call))
         h1 { "Work queues" }
-        p { (items.len()) " items as of " (s(&v["as_of"]).get(..10).unwrap_or("")) "; "
+        p { (total) " items as of " (s(&v["as_of"]).get(..10).unwrap_or("")) "; "
             (s(&v["hidden"]["done"])) " done and " (s(&v["hidden"]["snoozed"])) " snoozed are hidden (choose a state to see them)." }
         form.scope method="get" action="/queues" aria-label="filter" {
             @for (k, val) in [("since", &scope.since), ("until", &scope.until), ("space", &scope.space)] {
@@ -107,7 +150,9 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
                 }
             }
         }
-        (list(&call, items, &scope, &back, &may))
+        @if let Some(p) = &pager { (p) }
+        (list(&call, items, &counts, &scope, &back, &may))
+        @if let Some(p) = &pager { (p) }
     };
     render(
         &call,
@@ -126,6 +171,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
 fn list(
     call: &Call,
     items: &[Value],
+    counts: &[(String, usize)],
     scope: &hearth_app::scope::Scope,
     back: &str,
     may: &dyn Fn(&str) -> bool,
@@ -144,7 +190,7 @@ fn list(
     }
     html! {
         @for (k, list) in &groups {
-            h2 { (kind_title(k)) " (" (list.len()) ")" span.tag { (team_of(k)) } }
+            h2 { (kind_title(k)) " (" (counts.iter().find(|(x, _)| x == k).map_or(list.len(), |c| c.1)) ")" span.tag { (team_of(k)) } }
             @for item in list { (one(call, item, scope, back, may(k), may_reply)) }
         }
         @if items.is_empty() { p { "Nothing here." } }
