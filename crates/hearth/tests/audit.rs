@@ -2,18 +2,12 @@
 //! labelled by hand after reading their threads (fixtures/audit/usrp-users-labels.tsv).
 
 mod common;
-use common::{VENDOR_RULES, data_dir, hearth, json, repo, usrp_users};
+use common::{VENDOR_RULES, json, repo, usrp_users_store};
 use std::collections::HashMap;
 
 #[test]
 fn usrp_users_staff_audit_agrees_with_hand_labels() {
-    let dir = data_dir(Some(VENDOR_RULES));
-    let path = usrp_users();
-    let (code, _, err) = hearth(
-        dir.path(),
-        &["ingest", "mbox", path.to_str().expect("utf-8"), "-q"],
-    );
-    assert_eq!(code, 0, "{err}");
+    let dir = usrp_users_store(VENDOR_RULES);
     let out = json(
         dir.path(),
         &["audit", "roles", "--json", "--examples", "100000"],

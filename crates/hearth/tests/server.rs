@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{PASSWORD, Server, VENDOR_RULES, add_user, data_dir, hearth, repo, usrp_users};
+use common::{
+    PASSWORD, Server, VENDOR_RULES, add_user, data_dir, hearth, repo, usrp_users, usrp_users_store,
+};
 use hearth_server::routes::{Access, BodyKind, Kind, ROUTES};
 use serde_json::json;
 use std::path::Path;
@@ -776,13 +778,7 @@ fn a_backup_while_serving_is_the_same_store() {
 
 #[test]
 fn an_admin_erases_a_person_over_http_and_no_cached_page_names_them_again() {
-    let dir = data_dir(Some(VENDOR_RULES));
-    let input = usrp_users();
-    let (code, _, err) = hearth(
-        dir.path(),
-        &["-q", "ingest", "mbox", input.to_str().expect("path")],
-    );
-    assert_eq!(code, 0, "{err}");
+    let dir = usrp_users_store(VENDOR_RULES);
     let token = |role: &str| {
         let (code, out, err) = hearth(
             dir.path(),
@@ -1124,13 +1120,7 @@ fn the_main_pages_are_computed_before_the_first_visit() {
 fn the_queue_page_shows_its_items_a_page_at_a_time() {
     // A store of its own: other tests mark the shared fixture's items done while this one
     // reads its pages.
-    let dir = data_dir(Some(VENDOR_RULES));
-    let input = usrp_users();
-    let (code, _, err) = hearth(
-        dir.path(),
-        &["-q", "ingest", "mbox", input.to_str().expect("path")],
-    );
-    assert_eq!(code, 0, "{err}");
+    let dir = usrp_users_store(VENDOR_RULES);
     add_user(dir.path(), "viewer-user", "viewer");
     let server = Server::start(dir.path());
     let (cookie, _) = login(&server, "viewer-user", PASSWORD).expect("login");

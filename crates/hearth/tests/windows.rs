@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{data_dir, hearth, usrp_users};
+use common::usrp_users_store;
 use hearth_app::memo;
 use hearth_app::route::RouteQuery;
 use hearth_app::scope::{Scope, load};
@@ -48,13 +48,7 @@ fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
 
 #[test]
 fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
-    let dir = data_dir(Some(RULES));
-    let input = usrp_users();
-    let (code, _, err) = hearth(
-        dir.path(),
-        &["-q", "ingest", "mbox", input.to_str().expect("utf-8")],
-    );
-    assert_eq!(code, 0, "{err}");
+    let dir = usrp_users_store(RULES);
     let d = dir.path();
     // The scope without a start, as the server computes it ahead: what it computes is kept.
     answers(d, &Scope::default());

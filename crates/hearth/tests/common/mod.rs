@@ -42,6 +42,18 @@ pub fn data_dir(rules: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
+/// A fresh data directory with `rules` and the usrp-users archive ingested.
+pub fn usrp_users_store(rules: &str) -> tempfile::TempDir {
+    let dir = data_dir(Some(rules));
+    let input = usrp_users();
+    let (code, _, err) = hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
 /// Runs `hearth --data DIR ARGS...`, returning (exit code, stdout, stderr).
 pub fn hearth(data: &Path, args: &[&str]) -> (i32, String, String) {
     hearth_with(data, args, "", &[])
