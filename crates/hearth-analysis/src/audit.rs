@@ -252,81 +252,192 @@ pub fn classify_all(
     texts: &HashMap<u32, String>,
     stored: bool,
 ) -> Vec<Classified> {
-    let m = &cx.snapshot.messages;
-    let as_of = cx.as_of();
-    let known = |i: usize| m.time[i] < as_of;
-    let member = |p: u32| cx.role(p) == Role::Member;
+    let index = Index::new(cx, texts, stored);
+    classify_with(cx, &index).unwrap_or_default()
+}
 
-    // Threads of the space, each in time order; first message of each member; and every
-    // member-to-member contact (reply or mention), per member, in time order.
-    let mut threads = Threads::default();
-    let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
-    let mut contacts: HashMap<u32, Vec<(i64, u32, u32)>> = HashMap::new();
-    for i in cx.in_space() {
-        if !known(i) {
-            continue;
-        }
-        threads.lists.entry(cx.roots[i]).or_default().push(i as u32);
-        let a = m.author[i];
-        if member(a) {
-            let c = (m.time[i], i as u32);
-            first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
-        }
-        let p = m.parent[i];
-        let replied = (p != NO_PARENT).then(|| m.author[p as usize]);
-        for to in replied.into_iter().chain(m.mentions(i).iter().copied()) {
-            if to != a && member(a) && member(to) {
-                contacts
-                    .entry(a)
-                    .or_default()
-                    .push((m.time[i], to, i as u32));
-                contacts
-                    .entry(to)
-                    .or_default()
-                    .push((m.time[i], a, i as u32));
+/// What classifying the brand messages of a space needs, up to the as-of moment it was built
+/// for: the threads, each member's first message, every member-to-member contact, and what
+/// each brand message's own words say (the names in them, a welcome).
+///
+/// Built once for a window without a start or an end, it classifies the brand messages of
+/// every window of that space ([`classify_with`]), whatever its end: a class looks only at what
+/// happened before the as-of moment, and the index keeps the time of everything, so an
+/// earlier end is a cut of what it holds. A name that a later member makes ambiguous, or a
+/// member not known yet, is told apart the same way: each name keeps all its members with
+/// the time they first wrote.
+#[derive(Debug)]
+pub struct Index {
+    space: Option<u32>,
+    since: Option<i64>,
+    as_of: i64,
+    threads: Threads,
+    /// Member → their first message in the space: (time, index).
+    first: HashMap<u32, (i64, u32)>,
+    /// Member → every contact with another member (reply or mention, either way), as
+    /// (time, other member, message), in time order.
+    contacts: HashMap<u32, Vec<(i64, u32, u32)>>,
+    /// Each name as written (a full display name or `@username`): its members.
+    names: Vec<Vec<u32>>,
+    /// Brand message → the names its own words use (indices into `names`).
+    named: HashMap<u32, Vec<u32>>,
+    /// Brand messages whose own words welcome (when the welcome is read from the text).
+    welcome: HashSet<u32>,
+    /// Whether welcomes are the flags stored at ingest.
+    stored_welcome: bool,
+}
+
+impl Index {
+    /// The index of the scope's space up to its as-of moment, with the brand messages of its
+    /// window. `texts` holds the body of brand messages (by snapshot index); a message without
+    /// text names no one and welcomes no one. With `stored`, welcomes are the flags stored at
+    /// ingest (when the snapshot's measures are this lexicon's) instead of the phrases looked
+    /// for in the text.
+    pub fn new(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Index {
+        let m = &cx.snapshot.messages;
+        let as_of = cx.as_of();
+        let known = |i: usize| m.time[i] < as_of;
+        let member = |p: u32| cx.role(p) == Role::Member;
+
+        // Threads of the space, each in time order; first message of each member; and every
+        // member-to-member contact (reply or mention), per member, in time order.
+        let mut threads = Threads::default();
+        let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
+        let mut contacts: HashMap<u32, Vec<(i64, u32, u32)>> = HashMap::new();
+        for i in cx.in_space() {
+            if !known(i) {
+                continue;
+            }
+            threads.lists.entry(cx.roots[i]).or_default().push(i as u32);
+            let a = m.author[i];
+            if member(a) {
+                let c = (m.time[i], i as u32);
+                first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
+            }
+            let p = m.parent[i];
+            let replied = (p != NO_PARENT).then(|| m.author[p as usize]);
+            for to in replied.into_iter().chain(m.mentions(i).iter().copied()) {
+                if to != a && member(a) && member(to) {
+                    contacts
+                        .entry(a)
+                        .or_default()
+                        .push((m.time[i], to, i as u32));
+                    contacts
+                        .entry(to)
+                        .or_default()
+                        .push((m.time[i], a, i as u32));
+                }
             }
         }
-    }
-    threads.index(m);
-    for list in contacts.values_mut() {
-        list.sort_unstable();
-        list.dedup();
-    }
-    let names = NameIndex::new(cx, &first);
+        threads.index(m);
+        for list in contacts.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
 
-    let mut out = Vec::new();
+        // The welcome flag stored at ingest, when the snapshot's measures are this lexicon's.
+        let stored_welcome = stored
+            && m.measure_key
+                .is_some_and(|k| k.0 == crate::text::measures::LEXICON);
+        let names = NameIndex::new(cx, &first);
+        let mut named: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut welcome: HashSet<u32> = HashSet::new();
+        for i in cx.in_window() {
+            if cx.role(m.author[i]) != Role::Brand {
+                continue;
+            }
+            let Some(text) = texts.get(&(i as u32)) else {
+                continue;
+            };
+            let own = own_words(text).to_lowercase();
+            if !stored_welcome && welcomes(&own) {
+                welcome.insert(i as u32);
+            }
+            let mut found = names.find(&own);
+            if !found.is_empty() {
+                found.sort_unstable();
+                found.dedup();
+                named.insert(i as u32, found);
+            }
+        }
+        Index {
+            space: cx.space,
+            since: cx.window.since,
+            as_of,
+            threads,
+            first,
+            contacts,
+            names: names.members,
+            named,
+            welcome,
+            stored_welcome,
+        }
+    }
+
+    /// Whether the index answers `cx`: same space, a window inside its own, an end no later.
+    fn covers(&self, cx: &Context<'_>) -> bool {
+        self.space == cx.space
+            && cx.as_of() <= self.as_of
+            && self
+                .since
+                .is_none_or(|s| cx.window.since.is_some_and(|c| c >= s))
+    }
+
+    /// Whether member `p` had written in the space before `as_of`.
+    fn known(&self, p: u32, as_of: i64) -> bool {
+        self.first.get(&p).is_some_and(|&(t, _)| t < as_of)
+    }
+
+    /// The members that message `i`'s own words name, as of `as_of`: each name that belongs
+    /// to exactly one member known by then.
+    fn named_by_text(&self, i: usize, as_of: i64) -> impl Iterator<Item = u32> + '_ {
+        self.named
+            .get(&(i as u32))
+            .into_iter()
+            .flatten()
+            .filter_map(move |&n| {
+                let mut known = self.names[n as usize]
+                    .iter()
+                    .copied()
+                    .filter(|&p| self.known(p, as_of));
+                match (known.next(), known.next()) {
+                    (Some(p), None) => Some(p),
+                    _ => None,
+                }
+            })
+    }
+}
+
+/// Every brand message in the window of `cx`, classified as of its as-of moment with what
+/// `index` holds; `None` when the index does not cover the scope (another space, a window
+/// starting before the index's, or an end after it).
+pub fn classify_with(cx: &Context<'_>, index: &Index) -> Option<Vec<Classified>> {
+    if !index.covers(cx) {
+        return None;
+    }
+    let m = &cx.snapshot.messages;
     let mut scope: Vec<usize> = cx
         .in_window()
         .filter(|&i| cx.role(m.author[i]) == Role::Brand)
         .collect();
     scope.sort_by_key(|&i| (m.time[i], i));
-    // The welcome flag stored at ingest, when the snapshot's measures are this lexicon's.
-    let stored_welcome = stored
-        && m.measure_key
-            .is_some_and(|k| k.0 == crate::text::measures::LEXICON);
-    for i in scope {
-        let text = texts.get(&(i as u32)).map(|t| own_words(t).to_lowercase());
-        let welcome = match (stored_welcome, &text) {
-            (true, _) => m.measure(i).is_some_and(|x| x.welcome),
-            (false, Some(t)) => welcomes(t),
-            (false, None) => false,
-        };
-        let (activity, reason) = classify(
-            cx,
-            i,
-            (text.as_deref(), welcome),
-            &threads,
-            &first,
-            &contacts,
-            &names,
-        );
-        out.push(Classified {
-            message: i as u32,
-            activity,
-            reason,
-        });
-    }
-    out
+    let out = scope
+        .into_iter()
+        .map(|i| {
+            let welcome = if index.stored_welcome {
+                m.measure(i).is_some_and(|x| x.welcome)
+            } else {
+                index.welcome.contains(&(i as u32))
+            };
+            let (activity, reason) = classify(cx, i, welcome, index);
+            Classified {
+                message: i as u32,
+                activity,
+                reason,
+            }
+        })
+        .collect();
+    Some(out)
 }
 
 /// The audit of classified brand messages (in time order): per person and for the team.
@@ -370,17 +481,12 @@ pub fn summarize(cx: &Context<'_>, classified: Vec<Classified>) -> Audit {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn classify(
-    cx: &Context<'_>,
-    i: usize,
-    (text, welcome): (Option<&str>, bool),
-    threads: &Threads,
-    first: &HashMap<u32, (i64, u32)>,
-    contacts: &HashMap<u32, Vec<(i64, u32, u32)>>,
-    names: &NameIndex,
-) -> (Activity, Reason) {
+/// The class of brand message `i` as of the as-of moment of `cx` (no later than the index's):
+/// everything the index holds from that moment on is left out.
+fn classify(cx: &Context<'_>, i: usize, welcome: bool, index: &Index) -> (Activity, Reason) {
     let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let (threads, first, contacts) = (&index.threads, &index.first, &index.contacts);
     let t = m.time[i];
     let author = m.author[i];
     let member = |p: u32| cx.role(p) == Role::Member;
@@ -394,9 +500,7 @@ fn classify(
         .copied()
         .filter(|&q| member(q))
         .collect();
-    if let Some(text) = text {
-        named.extend(names.find(text));
-    }
+    named.extend(index.named_by_text(i, as_of));
     named.extend(parent_author.filter(|&q| member(q)));
     // A member with the writer's own name is the writer on another address (a signature).
     named.retain(|&q| q != author && !same_name(cx, q, author));
@@ -415,7 +519,8 @@ fn classify(
                 for &(ct, _, msg) in with_b {
                     if ct < t || msg as usize == i {
                         before = true;
-                    } else if ct <= t + INTRODUCTION_DAYS * 86_400 && after.is_none() {
+                    } else if ct <= t + INTRODUCTION_DAYS * 86_400 && ct < as_of && after.is_none()
+                    {
                         after = Some((ct, msg));
                     }
                 }
@@ -447,7 +552,7 @@ fn classify(
         && first.get(&newcomer).is_some_and(|&(_, f)| f == p)
         && let Some(&(_, _, message)) = contacts.get(&newcomer).and_then(|list| {
             list.iter()
-                .find(|(ct, _, _)| *ct >= t && *ct <= t + INTRODUCTION_DAYS * 86_400)
+                .find(|(ct, _, _)| *ct >= t && *ct <= t + INTRODUCTION_DAYS * 86_400 && *ct < as_of)
         })
     {
         return (
@@ -464,7 +569,10 @@ fn classify(
         for &j in after {
             let j = j as usize;
             let a = m.author[j];
-            if m.time[j] > t + FOLLOW_DAYS * 86_400 || cx.role(a) == Role::Brand {
+            if m.time[j] > t + FOLLOW_DAYS * 86_400
+                || m.time[j] >= as_of
+                || cx.role(a) == Role::Brand
+            {
                 break;
             }
             let q = m.parent[j];
@@ -507,7 +615,7 @@ fn classify(
 
 /// The threads of the space, each in time order, indexed so that finding what follows a
 /// message is one lookup (a thread of n messages costs n, not n² over its brand messages).
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Threads {
     /// Root → the thread's messages in time order.
     lists: HashMap<u32, Vec<u32>>,
@@ -567,10 +675,13 @@ fn same_name(cx: &Context<'_>, a: u32, b: u32) -> bool {
 }
 
 /// Members' names as they are written in messages: full display names (two words or more)
-/// and `@username`s, lower case, each naming one member only.
+/// and `@username`s, lower case, each with every member it belongs to (a name of two members
+/// names neither).
 struct NameIndex {
-    /// Name (its words joined by one space) → member (ambiguous names are dropped).
-    names: HashMap<String, Option<u32>, Fnv>,
+    /// Name (its words joined by one space) → its index in `members`.
+    names: HashMap<String, u32, Fnv>,
+    /// Each name's members, distinct, in the order met.
+    members: Vec<Vec<u32>>,
     /// The first word of every name: most words start none, and cost one lookup.
     firsts: HashSet<String, Fnv>,
     longest: usize,
@@ -578,22 +689,16 @@ struct NameIndex {
 
 impl NameIndex {
     fn new(cx: &Context<'_>, members: &HashMap<u32, (i64, u32)>) -> Self {
-        let mut names: HashMap<String, Option<u32>, Fnv> = HashMap::default();
-        let mut firsts: HashSet<String, Fnv> = HashSet::default();
-        let mut longest = 0;
-        let mut add = |words: Vec<String>, p: u32| {
-            longest = longest.max(words.len());
-            firsts.insert(words[0].clone());
-            names
-                .entry(words.join(" "))
-                .and_modify(|e| {
-                    if *e != Some(p) {
-                        *e = None;
-                    }
-                })
-                .or_insert(Some(p));
+        let mut index = NameIndex {
+            names: HashMap::default(),
+            members: Vec::new(),
+            firsts: HashSet::default(),
+            longest: 0,
         };
-        for &p in members.keys() {
+        // In person order, so that the index is the same from one run to the next.
+        let mut people: Vec<u32> = members.keys().copied().collect();
+        people.sort_unstable();
+        for p in people {
             let Some(info) = cx.snapshot.persons.get(p as usize) else {
                 continue;
             };
@@ -604,22 +709,33 @@ impl NameIndex {
                 && words.iter().all(|w| w.chars().count() >= 2)
                 && !words.iter().any(|w| w.contains('@'))
             {
-                add(words, p);
+                index.add(words, p);
             }
             for a in &info.accounts {
                 if let Some(u) = a.username.as_deref().filter(|u| u.chars().count() >= 3) {
-                    add(vec![format!("@{}", u.to_lowercase())], p);
+                    index.add(vec![format!("@{}", u.to_lowercase())], p);
                 }
             }
         }
-        NameIndex {
-            names,
-            firsts,
-            longest: longest.min(4),
+        index.longest = index.longest.min(4);
+        index
+    }
+
+    fn add(&mut self, words: Vec<String>, p: u32) {
+        self.longest = self.longest.max(words.len());
+        self.firsts.insert(words[0].clone());
+        let next = self.members.len() as u32;
+        let n = *self.names.entry(words.join(" ")).or_insert(next);
+        if n == next {
+            self.members.push(Vec::new());
+        }
+        let list = &mut self.members[n as usize];
+        if !list.contains(&p) {
+            list.push(p);
         }
     }
 
-    /// The members named in `text` (lower case).
+    /// The names used in `text` (lower case), as indices into `members`, each once per use.
     fn find(&self, text: &str) -> Vec<u32> {
         let words: Vec<&str> = words_of(text).collect();
         let mut out = Vec::new();
@@ -634,8 +750,8 @@ impl NameIndex {
                     key.push(' ');
                 }
                 key.push_str(words[start + len - 1]);
-                if let Some(Some(p)) = self.names.get(key.as_str()) {
-                    out.push(*p);
+                if let Some(&n) = self.names.get(key.as_str()) {
+                    out.push(n);
                 }
             }
         }

@@ -36,7 +36,7 @@ use crate::Context;
 use crate::text::sentiment::{own_words, score_own};
 use hearth_model::{BrandRules, NO_PARENT, Role, RouteRules, When};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub const EXPERT_MIN_WORDS: usize = 2;
 pub const EXPERT_MIN_THREADS: usize = 2;
@@ -221,7 +221,6 @@ pub struct Signals {
     pub crisis_words: Vec<String>,
     /// (expert, threads they answered on the subject, the shared words).
     pub expert: Option<(u32, usize, Vec<String>)>,
-    pub words: Vec<String>,
 }
 
 /// One queue an item went to, and why.
@@ -284,22 +283,31 @@ pub fn route(
     )
 }
 
-/// What routing knows of the space up to the as-of moment: who replied to what, who wrote in
-/// each thread, each member's first message and partners, and the expert finder's threads.
-/// It depends on the space and the as-of moment only (never on the window's start), so one
-/// index serves every window of that space and end.
+/// What routing knows of the space up to the moment it was built for: when each message was
+/// first replied to, when each thread was first answered, each author's first message, when
+/// each person first talked with each other person, and the expert finder's threads.
+///
+/// Built once for a scope without an end, it routes the items of every window of that space
+/// at any earlier as-of moment ([`route_read`]): everything it holds keeps its time, so an
+/// earlier moment is a cut of it.
 pub struct Index {
-    replied: HashSet<u32>,
-    thread_others: HashMap<u32, HashSet<u32>>,
+    space: Option<u32>,
+    as_of: i64,
+    /// Message → when someone else first replied to it.
+    replied: HashMap<u32, i64>,
+    /// Thread root → when someone other than its starter first wrote in the thread.
+    answered: HashMap<u32, i64>,
     first: HashMap<u32, (i64, u32)>,
-    partners: HashMap<u32, HashSet<u32>>,
+    /// Person → when they first talked with each of their partners (a reply either way), in
+    /// time order.
+    partners: HashMap<u32, Vec<i64>>,
     experts: Experts,
 }
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
-            .field("threads", &self.thread_others.len())
+            .field("threads", &self.answered.len())
             .field("authors", &self.first.len())
             .finish_non_exhaustive()
     }
@@ -310,12 +318,16 @@ impl Index {
     pub fn new(cx: &Context<'_>, texts: &Texts) -> Index {
         let m = &cx.snapshot.messages;
         let as_of = cx.as_of();
-        let mut replied: HashSet<u32> = HashSet::new();
-        let mut thread_others: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut replied: HashMap<u32, i64> = HashMap::new();
+        let mut answered: HashMap<u32, i64> = HashMap::new();
         let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
-        let mut partners: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut talked: HashMap<(u32, u32), i64> = HashMap::new();
+        let earliest = |map: &mut HashMap<u32, i64>, k: u32, t: i64| {
+            map.entry(k).and_modify(|e| *e = (*e).min(t)).or_insert(t);
+        };
         for i in cx.in_space() {
-            if m.time[i] >= as_of {
+            let t = m.time[i];
+            if t >= as_of {
                 continue;
             }
             let a = m.author[i];
@@ -323,72 +335,172 @@ impl Index {
             if p != NO_PARENT {
                 let to = m.author[p as usize];
                 if to != a {
-                    replied.insert(p);
-                    partners.entry(a).or_default().insert(to);
-                    partners.entry(to).or_default().insert(a);
+                    earliest(&mut replied, p, t);
+                    for pair in [(a, to), (to, a)] {
+                        talked
+                            .entry(pair)
+                            .and_modify(|e| *e = (*e).min(t))
+                            .or_insert(t);
+                    }
                 }
             }
-            thread_others.entry(cx.roots[i]).or_default().insert(a);
-            let c = (m.time[i], i as u32);
+            let root = cx.roots[i];
+            if m.author[root as usize] != a {
+                earliest(&mut answered, root, t);
+            }
+            let c = (t, i as u32);
             first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
         }
+        let mut partners: HashMap<u32, Vec<i64>> = HashMap::new();
+        for ((a, _), t) in talked {
+            partners.entry(a).or_default().push(t);
+        }
+        for times in partners.values_mut() {
+            times.sort_unstable();
+        }
         Index {
+            space: cx.space,
+            as_of,
             replied,
-            thread_others,
+            answered,
             first,
             partners,
             experts: Experts::new(cx, texts, as_of),
         }
     }
+
+    /// Whether the index answers `cx`: the same space, an as-of moment no later.
+    pub fn covers(&self, cx: &Context<'_>) -> bool {
+        self.space == cx.space && cx.as_of() <= self.as_of
+    }
 }
 
-/// A fixed word list as word sequences, split once.
-fn phrases(list: &[&str]) -> Vec<Vec<String>> {
-    list.iter().map(|w| words(w)).collect()
+/// What routing reads in an item: its own words and subject, and who it answers. None of it
+/// depends on the as-of moment, so an item read once is routed at any moment without its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub message: u32,
+    addressed: bool,
+    mentions_brand: bool,
+    /// It starts a thread (an orphan reply does not).
+    root: bool,
+    question: bool,
+    problem: bool,
+    sentiment: &'static str,
+    praise: bool,
+    intent: crate::text::intent::Intent,
+    intent_rule: &'static str,
+    channel: &'static str,
+    crisis_words: Vec<String>,
+    /// A question that starts a thread: its subject's distinctive words (its own words' when
+    /// it has no subject), sorted, for the expert finder.
+    expert_terms: Option<Vec<String>>,
+    /// The rules (by position) whose listed words it contains.
+    rule_words: Vec<u32>,
 }
 
-/// [`route`] of `items` (some of the context's [`candidates`]) with an [`Index`] of the
-/// context's space and as-of moment. An item's routing depends on the index and its own text
-/// only, so items routed apart route the same as together. With `stored`, the sentiment label
-/// is the one stored at ingest (when the snapshot's measures are this lexicon's: the same
-/// label, computed once) instead of scored again from the text.
-pub fn route_with(
+/// The fixed and configured word lists routing looks for, indexed by first word: one lookup a
+/// word of the text, whatever the number of phrases.
+struct Lists {
+    by_first: HashMap<String, Vec<(Group, u32, Vec<String>)>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Request,
+    Problem,
+    Praise,
+    Brand,
+    Crisis,
+    RuleWords,
+}
+
+impl Lists {
+    fn new(rules: &RouteRules, brand: &BrandRules) -> Lists {
+        let mut lists = Lists {
+            by_first: HashMap::new(),
+        };
+        for (group, list) in [
+            (Group::Request, REQUESTS),
+            (Group::Problem, PROBLEM_WORDS),
+            (Group::Praise, PRAISE_WORDS),
+        ] {
+            for (k, w) in list.iter().enumerate() {
+                lists.add(group, k as u32, w);
+            }
+        }
+        for (k, n) in brand.names.iter().enumerate() {
+            lists.add(Group::Brand, k as u32, n);
+        }
+        for (k, w) in rules.crisis_words.iter().enumerate() {
+            lists.add(Group::Crisis, k as u32, w);
+        }
+        for (k, rule) in rules.rules.iter().enumerate() {
+            for w in &rule.when.words {
+                lists.add(Group::RuleWords, k as u32, w);
+            }
+        }
+        lists
+    }
+
+    fn add(&mut self, group: Group, k: u32, phrase: &str) {
+        if let Some((first, rest)) = words(phrase).split_first() {
+            self.by_first
+                .entry(first.clone())
+                .or_default()
+                .push((group, k, rest.to_vec()));
+        }
+    }
+
+    /// Every (group, position) found in `hay`, once each, in the order first found.
+    fn scan(&self, hay: &[String]) -> Vec<(Group, u32)> {
+        let mut found: Vec<(Group, u32)> = Vec::new();
+        for (at, w) in hay.iter().enumerate() {
+            let Some(list) = self.by_first.get(w) else {
+                continue;
+            };
+            for (group, k, rest) in list {
+                let follows = hay.len() > at + rest.len()
+                    && rest.iter().zip(&hay[at + 1..]).all(|(a, b)| a == b);
+                if follows && !found.contains(&(*group, *k)) {
+                    found.push((*group, *k));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Reads `items` (some of the context's [`candidates`]): the inbound ones, oldest first. With
+/// `stored`, the sentiment label is the one stored at ingest (when the snapshot's measures are
+/// this lexicon's: the same label, computed once) instead of scored again from the text.
+pub fn read(
     cx: &Context<'_>,
     rules: &RouteRules,
     brand: &BrandRules,
     texts: &Texts,
-    index: &Index,
     stored: bool,
     items: &[u32],
-) -> Vec<Routed> {
+) -> Vec<Read> {
     let m = &cx.snapshot.messages;
-    let brand_names: Vec<Vec<String>> = brand
-        .names
-        .iter()
-        .map(|n| words(n))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let crisis: Vec<Vec<String>> = rules.crisis_words.iter().map(|w| words(w)).collect();
-    let (requests, problems, praises) = (
-        phrases(REQUESTS),
-        phrases(PROBLEM_WORDS),
-        phrases(PRAISE_WORDS),
-    );
+    let lists = Lists::new(rules, brand);
     let stored = stored
         && m.measure_key
             .is_some_and(|k| k.0 == crate::text::measures::LEXICON);
-    let Index {
-        replied,
-        thread_others,
-        first,
-        partners,
-        experts,
-    } = index;
-    let mut out = Vec::new();
     let mut scope: Vec<usize> = items.iter().map(|&i| i as usize).collect();
     scope.sort_by_key(|&i| (m.time[i], i));
+    let measures = if stored {
+        let mut ids: Vec<u32> = scope.iter().map(|&i| i as u32).collect();
+        ids.sort_unstable();
+        ids.iter()
+            .copied()
+            .zip(m.measures_of(&ids))
+            .collect::<HashMap<u32, _>>()
+    } else {
+        HashMap::new()
+    };
+    let mut out = Vec::new();
     for i in scope {
-        let a = m.author[i];
         let body = texts.body.get(&(i as u32)).map_or("", String::as_str);
         let subject = texts.subject.get(&(i as u32)).map_or("", String::as_str);
         let own = own_words(body);
@@ -397,79 +509,134 @@ pub fn route_with(
         let p = m.parent[i];
         let addressed = (p != NO_PARENT && cx.role(m.author[p as usize]) == Role::Brand)
             || m.mentions(i).iter().any(|&q| cx.role(q) == Role::Brand);
-        let subject_words = words(&untagged(subject));
         // Only a thread's first message is routed for being one (an orphan reply is not).
         let root = m.starts_thread(i);
-        let mentions_brand = brand_names
-            .iter()
-            .any(|n| contains(&own_words_list, n) || (root && contains(&subject_words, n)));
+        let found = lists.scan(&own_words_list);
+        let has = |g: Group| found.iter().any(|f| f.0 == g);
+        let mentions_brand = has(Group::Brand)
+            || (root
+                && lists
+                    .scan(&words(&untagged(subject)))
+                    .iter()
+                    .any(|f| f.0 == Group::Brand));
         if !(addressed || mentions_brand || root) {
             continue;
         }
         let first_word = own_words_list.first().map_or("", String::as_str);
-        let question = own.contains('?')
-            || QUESTION_OPENERS.contains(&first_word)
-            || requests.iter().any(|w| contains(&own_words_list, w));
-        let problem = problems.iter().any(|w| contains(&own_words_list, w));
-        let sentiment = match m.measure(i).filter(|_| stored) {
+        let question =
+            own.contains('?') || QUESTION_OPENERS.contains(&first_word) || has(Group::Request);
+        let problem = has(Group::Problem);
+        let sentiment = match measures.get(&(i as u32)).copied().flatten() {
             Some(x) => crate::text::measures::label_name(x.label),
             None => score_own(&own).label,
         };
-        let praise = sentiment == "positive"
-            && !question
-            && !problem
-            && praises.iter().any(|w| contains(&own_words_list, w));
-        let newcomer = first.get(&a).is_some_and(|&(_, f)| f as usize == i);
-        let people_talked_with = partners.get(&a).map_or(0, |s| s.len() as u64);
+        let praise = sentiment == "positive" && !question && !problem && has(Group::Praise);
         let intent = crate::text::intent::classify(&own, root);
-        let unanswered = intent.intent.waits()
-            && if root {
-                thread_others
-                    .get(&(i as u32))
-                    .is_none_or(|s| s.iter().all(|&x| x == a))
-            } else {
-                !replied.contains(&(i as u32))
-            };
         let source = &cx.snapshot.spaces[m.space[i] as usize].source;
         let channel = if rules.social_sources.iter().any(|s| s == source) {
             "social"
         } else {
             "community"
         };
-        let crisis_words: Vec<String> = rules
-            .crisis_words
+        let mut crisis: Vec<u32> = found
             .iter()
-            .zip(&crisis)
-            .filter(|(_, w)| contains(&own_words_list, w))
-            .map(|(s, _)| s.clone())
+            .filter(|f| f.0 == Group::Crisis)
+            .map(|f| f.1)
             .collect();
+        crisis.sort_unstable();
+        let crisis_words: Vec<String> = crisis
+            .iter()
+            .map(|&k| rules.crisis_words[k as usize].clone())
+            .collect();
+        let mut rule_words: Vec<u32> = found
+            .iter()
+            .filter(|f| f.0 == Group::RuleWords)
+            .map(|f| f.1)
+            .collect();
+        rule_words.sort_unstable();
         // Connecting is for new questions: a thread's first message.
-        let expert = if question && root {
-            experts.find(if subject.is_empty() { &own } else { subject }, a)
-        } else {
-            None
-        };
-        let signals = Signals {
+        let expert_terms = (question && root).then(|| {
+            let mut terms = subject_terms(if subject.is_empty() { &own } else { subject });
+            terms.sort();
+            terms.dedup();
+            terms
+        });
+        out.push(Read {
+            message: i as u32,
             addressed,
             mentions_brand,
+            root,
             question,
             problem,
             sentiment,
             praise,
+            intent: intent.intent,
+            intent_rule: intent.rule,
+            channel,
+            crisis_words,
+            expert_terms,
+            rule_words,
+        });
+    }
+    out
+}
+
+/// Routes items already [`read`] with an [`Index`] of the context's space, as of the
+/// context's as-of moment (no later than the index's); `None` when the index does not cover
+/// the scope. An item's routing depends on the index and its own reading only, so items
+/// routed apart route the same as together.
+pub fn route_read<'r>(
+    cx: &Context<'_>,
+    rules: &RouteRules,
+    index: &Index,
+    reads: impl IntoIterator<Item = &'r Read>,
+) -> Option<Vec<Routed>> {
+    if !index.covers(cx) {
+        return None;
+    }
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let before = |t: Option<&i64>| t.is_some_and(|&t| t < as_of);
+    let mut out = Vec::new();
+    for r in reads {
+        let i = r.message as usize;
+        let a = m.author[i];
+        let newcomer = index.first.get(&a).is_some_and(|&(_, f)| f as usize == i);
+        let people_talked_with = index
+            .partners
+            .get(&a)
+            .map_or(0, |times| times.partition_point(|&t| t < as_of) as u64);
+        let unanswered = r.intent.waits()
+            && if r.root {
+                !before(index.answered.get(&r.message))
+            } else {
+                !before(index.replied.get(&r.message))
+            };
+        let expert = r
+            .expert_terms
+            .as_ref()
+            .and_then(|terms| index.experts.find(terms, a, as_of));
+        let signals = Signals {
+            addressed: r.addressed,
+            mentions_brand: r.mentions_brand,
+            question: r.question,
+            problem: r.problem,
+            sentiment: r.sentiment,
+            praise: r.praise,
             newcomer,
             influential: people_talked_with >= rules.influential_people,
             people_talked_with,
-            intent: intent.intent,
-            intent_rule: intent.rule,
+            intent: r.intent,
+            intent_rule: r.intent_rule,
             unanswered,
-            channel,
-            crisis_words,
+            channel: r.channel,
+            crisis_words: r.crisis_words.clone(),
             expert,
-            words: own_words_list,
         };
         let mut routes: Vec<Route> = Vec::new();
-        for rule in &rules.rules {
-            if !holds(&rule.when, &signals) {
+        for (k, rule) in rules.rules.iter().enumerate() {
+            let words = rule.when.words.is_empty() || r.rule_words.contains(&(k as u32));
+            if !(words && holds(&rule.when, &signals)) {
                 continue;
             }
             for q in &rule.to {
@@ -483,15 +650,29 @@ pub fn route_with(
                 });
             }
         }
-        let mut signals = signals;
-        signals.words = Vec::new();
         out.push(Routed {
-            message: i as u32,
+            message: r.message,
             signals,
             routes,
         });
     }
-    out
+    Some(out)
+}
+
+/// [`route`] of `items` (some of the context's [`candidates`]) with an [`Index`] of the
+/// context's space: [`read`], then [`route_read`]. An index that does not cover the scope
+/// routes nothing.
+pub fn route_with(
+    cx: &Context<'_>,
+    rules: &RouteRules,
+    brand: &BrandRules,
+    texts: &Texts,
+    index: &Index,
+    stored: bool,
+    items: &[u32],
+) -> Vec<Routed> {
+    let reads = read(cx, rules, brand, texts, stored, items);
+    route_read(cx, rules, index, &reads).unwrap_or_default()
 }
 
 fn holds(w: &When, s: &Signals) -> bool {
@@ -509,7 +690,6 @@ fn holds(w: &When, s: &Signals) -> bool {
         && w.channel.as_deref().is_none_or(|x| x == s.channel)
         && is(w.crisis_words, !s.crisis_words.is_empty())
         && is(w.expert, s.expert.is_some())
-        && (w.words.is_empty() || w.words.iter().any(|x| contains(&s.words, &words(x))))
 }
 
 /// The signals a rule looked at, in words.
@@ -582,48 +762,48 @@ fn reason(w: &When, s: &Signals, cx: &Context<'_>) -> String {
     parts.join("; ")
 }
 
-/// Threads by the distinctive words of their subjects, and who (members) answered them.
+/// Threads by the words of their subjects, and who (members) answered them, each with its
+/// time: the finder at an as-of moment looks only at threads started, and answers written,
+/// before it (and at what was common among the subjects of then).
 struct Experts {
-    /// word → threads whose subject has it
-    threads_with: HashMap<String, Vec<u32>>,
-    /// thread → members other than the starter who wrote in it
-    answerers: HashMap<u32, Vec<u32>>,
+    /// Start time of every thread with a subject, in time order (how many subjects there were).
+    starts: Vec<i64>,
+    /// word → (start time, thread) of the threads whose subject has it, in time order
+    threads_with: HashMap<String, Vec<(i64, u32)>>,
+    /// thread → (when, member) of the members other than the starter who wrote in it, each
+    /// at their first answer there
+    answerers: HashMap<u32, Vec<(i64, u32)>>,
     subject_words: HashMap<u32, Vec<String>>,
-    common: HashSet<String>,
 }
 
 impl Experts {
     fn new(cx: &Context<'_>, texts: &Texts, as_of: i64) -> Self {
         let m = &cx.snapshot.messages;
-        let mut df: HashMap<String, usize> = HashMap::new();
         let mut subject_words: HashMap<u32, Vec<String>> = HashMap::new();
+        let mut starts: Vec<i64> = Vec::new();
+        let mut threads_with: HashMap<String, Vec<(i64, u32)>> = HashMap::new();
         for (&root, subject) in &texts.subject {
-            if (root as usize) >= m.len() || !m.starts_thread(root as usize) {
+            let r = root as usize;
+            if r >= m.len() || !m.starts_thread(r) || m.time[r] >= as_of {
                 continue;
             }
             let mut w = subject_terms(subject);
             w.sort();
             w.dedup();
             for x in &w {
-                *df.entry(x.clone()).or_default() += 1;
+                threads_with
+                    .entry(x.clone())
+                    .or_default()
+                    .push((m.time[r], root));
             }
+            starts.push(m.time[r]);
             subject_words.insert(root, w);
         }
-        let limit = (subject_words.len() as f64 * COMMON_SUBJECT_SHARE).max(3.0);
-        let common: HashSet<String> = df
-            .iter()
-            .filter(|(_, n)| **n as f64 > limit)
-            .map(|(w, _)| w.clone())
-            .collect();
-        let mut threads_with: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut keys: Vec<&u32> = subject_words.keys().collect();
-        keys.sort_unstable();
-        for root in keys {
-            for x in subject_words[root].iter().filter(|x| !common.contains(*x)) {
-                threads_with.entry(x.clone()).or_default().push(*root);
-            }
+        starts.sort_unstable();
+        for list in threads_with.values_mut() {
+            list.sort_unstable();
         }
-        let mut answerers: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut answerers: HashMap<u32, Vec<(i64, u32)>> = HashMap::new();
         for i in cx.in_space() {
             if m.time[i] >= as_of || m.parent[i] == NO_PARENT {
                 continue;
@@ -634,58 +814,76 @@ impl Experts {
                 continue;
             }
             let list = answerers.entry(root).or_default();
-            if !list.contains(&a) {
-                list.push(a);
+            match list.iter_mut().find(|(_, p)| *p == a) {
+                Some(e) => e.0 = e.0.min(m.time[i]),
+                None => list.push((m.time[i], a)),
             }
         }
         Experts {
+            starts,
             threads_with,
             answerers,
             subject_words,
-            common,
         }
     }
 
     /// The member who wrote answers in most earlier threads sharing at least
-    /// `EXPERT_MIN_WORDS` distinctive subject words with this one.
-    fn find(&self, subject: &str, asker: u32) -> Option<(u32, usize, Vec<String>)> {
-        let mut terms = subject_terms(subject);
-        terms.sort();
-        terms.dedup();
-        terms.retain(|t| !self.common.contains(t));
-        let mut overlap: HashMap<u32, usize> = HashMap::new();
-        for t in &terms {
-            for &root in self.threads_with.get(t).into_iter().flatten() {
-                *overlap.entry(root).or_default() += 1;
+    /// `EXPERT_MIN_WORDS` distinctive subject words with `terms` (a subject's, sorted and
+    /// distinct), as of `as_of`. A word is distinctive when no more than
+    /// `COMMON_SUBJECT_SHARE` of the subjects of then have it.
+    fn find(&self, terms: &[String], asker: u32, as_of: i64) -> Option<(u32, usize, Vec<String>)> {
+        let subjects = self.starts.partition_point(|&t| t < as_of);
+        let limit = (subjects as f64 * COMMON_SUBJECT_SHARE).max(3.0);
+        let then = |list: &[(i64, u32)]| list.partition_point(|&(t, _)| t < as_of);
+        // Every thread of then with a distinctive word, once per word it shares.
+        let mut shared: Vec<u32> = Vec::new();
+        let mut distinctive: Vec<&String> = Vec::new();
+        for t in terms {
+            let Some(list) = self.threads_with.get(t) else {
+                continue;
+            };
+            let list = &list[..then(list)];
+            if list.len() as f64 > limit {
+                continue;
             }
+            distinctive.push(t);
+            shared.extend(list.iter().map(|&(_, root)| root));
         }
-        // member → (similar threads answered, words shared with them)
-        let mut by_member: HashMap<u32, (usize, Vec<String>)> = HashMap::new();
+        shared.sort_unstable();
+        let overlap = shared
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len()));
+        // (member, similar thread they answered), each once.
+        let mut answered: Vec<(u32, u32)> = Vec::new();
         for (root, n) in overlap {
             if n < EXPERT_MIN_WORDS {
                 continue;
             }
-            for &p in self.answerers.get(&root).into_iter().flatten() {
-                if p == asker {
-                    continue;
-                }
-                let e = by_member.entry(p).or_default();
-                e.0 += 1;
-                for w in self.subject_words.get(&root).into_iter().flatten() {
-                    if terms.contains(w) && !e.1.contains(w) {
-                        e.1.push(w.clone());
-                    }
+            for &(t, p) in self.answerers.get(&root).into_iter().flatten() {
+                if p != asker && t < as_of {
+                    answered.push((p, root));
                 }
             }
         }
-        by_member
-            .into_iter()
-            .filter(|(_, (n, _))| *n >= EXPERT_MIN_THREADS)
-            .max_by(|a, b| (a.1.0, std::cmp::Reverse(a.0)).cmp(&(b.1.0, std::cmp::Reverse(b.0))))
-            .map(|(p, (n, mut w))| {
-                w.sort();
-                (p, n, w)
-            })
+        answered.sort_unstable();
+        // The member with most such threads (the lowest person id among equals).
+        let best = answered
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() >= EXPERT_MIN_THREADS)
+            .max_by(|a, b| {
+                (a.len(), std::cmp::Reverse(a[0].0)).cmp(&(b.len(), std::cmp::Reverse(b[0].0)))
+            })?;
+        // The distinctive words they share with those threads.
+        let mut words: Vec<String> = Vec::new();
+        for &(_, root) in best {
+            for w in self.subject_words.get(&root).into_iter().flatten() {
+                if distinctive.contains(&w) && !words.contains(w) {
+                    words.push(w.clone());
+                }
+            }
+        }
+        words.sort();
+        Some((best[0].0, best.len(), words))
     }
 }
 
@@ -729,14 +927,17 @@ pub(crate) fn untagged(subject: &str) -> String {
 /// "usrp").
 pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .map(|w| w.trim_matches(['\'', '’']).replace('’', "'").to_lowercase())
+        .map(|w| w.trim_matches(['\'', '’']))
         .filter(|w| !w.is_empty())
+        .map(|w| {
+            // Most words are lower-case ASCII already: one copy, not three.
+            if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                w.to_owned()
+            } else {
+                w.replace('’', "'").to_lowercase()
+            }
+        })
         .collect()
-}
-
-/// Whether `needle` (a word sequence) appears in `hay`.
-pub(crate) fn contains(hay: &[String], needle: &[String]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -746,9 +947,23 @@ mod tests {
     #[test]
     fn words_and_phrases() {
         let w = words("It doesn't work, the USRP-B210 fails!");
-        assert!(contains(&w, &words("doesn't work")));
-        assert!(contains(&w, &words("usrp")));
-        assert!(!contains(&w, &words("usr")));
+        let brand = |names: &[&str]| BrandRules {
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            ..BrandRules::default()
+        };
+        let found = |names: &[&str]| Lists::new(&RouteRules::default(), &brand(names)).scan(&w);
+        // "doesn't work" is a problem phrase of two words; "fails" another, found once.
+        let problems = found(&[]);
+        assert_eq!(
+            problems.iter().filter(|f| f.0 == Group::Problem).count(),
+            2,
+            "{problems:?}"
+        );
+        assert!(found(&["usrp"]).contains(&(Group::Brand, 0)));
+        assert!(found(&["USRP B210"]).contains(&(Group::Brand, 0)));
+        assert!(!found(&["usr"]).contains(&(Group::Brand, 0)));
+        // A phrase cut by the end of the text is not there.
+        assert!(!found(&["b210 fails now"]).contains(&(Group::Brand, 0)));
         assert_eq!(
             subject_terms("[USRP-users] Re: X310 DPDK timeout on Ubuntu 22.04"),
             vec!["x310", "dpdk", "timeout", "ubuntu"]

@@ -343,11 +343,9 @@ fn activity_and_cohorts_by_hand() {
     assert_eq!(a.stickiness, a.mean_daily_active);
 }
 
-/// The role audit on a thread made to show each activity once, with the reason for each.
-#[test]
-fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
-    use hearth_analysis::audit::{Activity, Reason, audit};
-    use std::collections::HashMap;
+/// A thread made to show each activity of the role audit once (see the comments), with the
+/// texts of the brand messages that name or welcome someone.
+fn audit_scenario() -> (Snapshot, std::collections::HashMap<u32, String>) {
     let mut people: Vec<PersonInfo> = PEOPLE
         .iter()
         .enumerate()
@@ -373,9 +371,7 @@ fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
     ];
     let mut s = snapshot(PEOPLE, messages);
     s.persons = std::mem::take(&mut people);
-    let prepared = hearth_analysis::Prepared::new(&s, &config());
-    let cx = hearth_analysis::Context::new(&s, &prepared, Window::default(), None);
-    let texts: HashMap<u32, String> = [
+    let texts = [
         (
             8,
             "Hi Cy, welcome to the list! What are you building?".to_owned(),
@@ -387,6 +383,16 @@ fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
     ]
     .into_iter()
     .collect();
+    (s, texts)
+}
+
+/// The role audit on [`audit_scenario`], with the reason for each activity.
+#[test]
+fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
+    use hearth_analysis::audit::{Activity, Reason, audit};
+    let (s, texts) = audit_scenario();
+    let prepared = hearth_analysis::Prepared::new(&s, &config());
+    let cx = hearth_analysis::Context::new(&s, &prepared, Window::default(), None);
     let result = audit(&cx, &texts, false);
     assert_eq!(result.people.len(), 1);
     let staff = &result.people[0];
@@ -438,4 +444,68 @@ fn role_audit_tells_broadcasting_answering_and_facilitating_apart() {
         staff.split.verdict(),
         hearth_analysis::audit::Verdict::TooFewMessages
     );
+}
+
+/// An earlier end leaves out what followed it: the member who joined a thread, the newcomer
+/// who talked after a welcome, the introduced pair who talked, and a namesake who came later
+/// (whose name, shared, names no one). The index of the whole space, cut at each end,
+/// classifies as an index built for that end.
+#[test]
+fn role_audit_at_an_earlier_end_leaves_out_what_followed() {
+    use Activity::{Answering, Facilitating};
+    use hearth_analysis::audit::{Activity, Index, classify_all, classify_with};
+    let (mut s, texts) = audit_scenario();
+    // 14: a second "Cy Young" (another address) writes for the first time, after everything.
+    let mut namesake = person(6, "cy@other.example");
+    namesake.display_name = "Cy Young".into();
+    s.persons.push(namesake);
+    let m = &mut s.messages;
+    m.id.push(15);
+    m.time.push(1_700_000_000 + 80 * 3600);
+    m.author.push(6);
+    m.parent.push(NO_PARENT);
+    m.space.push(0);
+    m.mention_start.push(m.mention_person.len() as u32);
+    let prepared = hearth_analysis::Prepared::new(&s, &config());
+    let whole = hearth_analysis::Context::new(&s, &prepared, Window::default(), None);
+    let index = Index::new(&whole, &texts, false);
+    let hour = |h: i64| 1_700_000_000 + h * 3600;
+    let (f, a) = (Some(Facilitating), Some(Answering));
+    for (end, expected) in [
+        // At the end of the data "Cy Young" names two members, so 11 introduces no one.
+        (None, [f, f, a]),
+        // Before the namesake came, the name was Cy's alone.
+        (Some(75), [f, f, f]),
+        // Cy had not answered Di yet.
+        (Some(55), [f, f, a]),
+        // Cy had not talked with a member after the welcome (11 is after the end).
+        (Some(35), [f, a, None]),
+        // Ann joined bob's thread at hour 23 exactly: an end is exclusive.
+        (Some(23), [a, None, None]),
+    ] {
+        let window = Window {
+            since: None,
+            until: end.map(hour),
+        };
+        let cx = hearth_analysis::Context::new(&s, &prepared, window, None);
+        let direct = classify_all(&cx, &texts, false);
+        let kept = classify_with(&cx, &index).expect("the whole space's index covers every end");
+        assert_eq!(kept, direct, "end {end:?}");
+        let class = |i: u32| direct.iter().find(|c| c.message == i).map(|c| c.activity);
+        let got: Vec<Option<Activity>> = [4, 8, 11].iter().map(|&i| class(i)).collect();
+        assert_eq!(got, expected, "messages 4, 8, 11 at end {end:?}");
+    }
+    // An index answers no window starting before its own, nor another space.
+    let later = hearth_analysis::Context::new(
+        &s,
+        &prepared,
+        Window {
+            since: Some(hour(30)),
+            until: None,
+        },
+        None,
+    );
+    let from_later = Index::new(&later, &texts, false);
+    assert!(classify_with(&whole, &from_later).is_none());
+    assert!(classify_with(&later, &index).is_some());
 }

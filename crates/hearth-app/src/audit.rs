@@ -9,29 +9,14 @@ use std::collections::HashMap;
 /// Every brand message of a space classified up to an as-of moment (a window without a
 /// start), kept for the windows of that space and end (see [`crate::memo`]).
 static CLASSIFIED: crate::memo::Memo<Vec<Classified>> = crate::memo::Memo::new(4);
+/// The classification index of a whole space (a window without a start or an end), which
+/// classifies the brand messages of any window of that space, whatever its end.
+static INDEXES: crate::memo::Memo<audit::Index> = crate::memo::Memo::new(2);
 
 /// The audit as JSON: parameters, the team, and one entry a brand person.
 pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Result<Value> {
     let cx = loaded.context();
-    let stored = crate::measures::measured(loaded);
-    let key = crate::memo::Key::of(loaded, cx.as_of(), u64::from(stored));
-    let classified = match CLASSIFIED.get(&key) {
-        Some(all) => {
-            let m = &loaded.snapshot.messages;
-            all.iter()
-                .filter(|c| loaded.window.contains(m.time[c.message as usize]))
-                .cloned()
-                .collect()
-        }
-        None => {
-            let list = audit::classify_all(&cx, &brand_texts(loaded, &cx)?, stored);
-            if loaded.window.since.is_none() {
-                // Every message of the space up to the as-of moment: the whole classification.
-                CLASSIFIED.put(key, std::sync::Arc::new(list.clone()));
-            }
-            list
-        }
-    };
+    let classified = classified(loaded, &cx)?;
     let result: Audit = audit::summarize(&cx, classified);
     let people: Vec<Value> = result
         .people
@@ -156,6 +141,46 @@ fn summary(split: &Split) -> String {
         Verdict::GetsManyTalking => "gets many talking to each other".to_owned(),
         Verdict::TalksToMany => format!("talks to many (mostly {})", split.mostly().as_str()),
     }
+}
+
+/// The brand messages of the window, classified: filtered from the classification of the
+/// window without a start when it is kept, classified with the space's index when that is
+/// kept, computed for the window alone otherwise (a command asks once).
+fn classified(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> crate::Result<Vec<Classified>> {
+    let stored = crate::measures::measured(loaded);
+    let key = crate::memo::Key::of(loaded, cx.as_of(), u64::from(stored));
+    let m = &loaded.snapshot.messages;
+    if let Some(all) = CLASSIFIED.get(&key) {
+        return Ok(all
+            .iter()
+            .filter(|c| loaded.window.contains(m.time[c.message as usize]))
+            .cloned()
+            .collect());
+    }
+    let index_key = crate::memo::Key::of(loaded, 0, u64::from(stored));
+    let kept = INDEXES
+        .get(&index_key)
+        .and_then(|index| audit::classify_with(cx, &index));
+    let list = match kept {
+        Some(list) => list,
+        None => {
+            let index = audit::Index::new(cx, &brand_texts(loaded, cx)?, stored);
+            // An index covers its own scope.
+            let list = audit::classify_with(cx, &index).unwrap_or_default();
+            if loaded.window == hearth_analysis::Window::default() {
+                INDEXES.put(index_key, std::sync::Arc::new(index));
+            }
+            list
+        }
+    };
+    if loaded.window.since.is_none() {
+        // Every message of the space up to the as-of moment: the whole classification.
+        CLASSIFIED.put(key, std::sync::Arc::new(list.clone()));
+    }
+    Ok(list)
 }
 
 /// The text of every brand message in scope (names and welcomes are read from it).

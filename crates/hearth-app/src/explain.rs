@@ -4,7 +4,7 @@
 use crate::Result;
 use crate::metrics::{Metric, compute, sentiment_summary};
 use crate::scope::Loaded;
-use hearth_analysis::metrics::{absence, first_response, lapsed, newcomers, structure::of_edges};
+use hearth_analysis::metrics::{absence, first_response, structure::of_edges};
 use hearth_analysis::{Period, metrics};
 use hearth_model::{InteractionClass, InteractionKind, Role};
 use serde_json::{Value, json};
@@ -164,7 +164,7 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
             })
         }
         "newcomers" => {
-            let list = newcomers::newcomer_list(&cx);
+            let list = crate::memo::newcomer_list(loaded, &cx);
             json!(
                 list.iter()
                     .rev()
@@ -268,7 +268,7 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
             )
         }
         "lapsed" => json!(
-            lapsed::lapsed(&cx, limit)
+            crate::memo::lapsed(loaded, &cx, limit)
                 .iter()
                 .map(|l| { loaded.message(l.last_message, true) })
                 .collect::<Vec<_>>()

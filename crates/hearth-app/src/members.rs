@@ -17,7 +17,7 @@ pub fn list(loaded: &Loaded, kind: &str, limit: usize) -> Value {
                 "min_silence_days": lapsed::MIN_SILENCE_DAYS,
                 "max_silence_days": lapsed::MAX_SILENCE_DAYS,
             },
-            "people": lapsed::lapsed(&cx, limit).iter().map(|l| json!({
+            "people": crate::memo::lapsed(loaded, &cx, limit).iter().map(|l| json!({
                 "person": loaded.person(l.person),
                 "messages": l.messages,
                 "usual_gap_days": l.usual_gap_days,

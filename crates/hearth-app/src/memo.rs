@@ -4,7 +4,9 @@
 //! window starts (a brand message's class in the role audit, an inbound item's routing).
 //! Computed once for a window without a start, they answer every window of that space and end
 //! by filtering, which is how the dashboard serves a window of its own in milliseconds after
-//! the default scope was computed ahead.
+//! the default scope was computed ahead. What they are computed from (the role audit's,
+//! routing's and the lapsed list's indexes, the newcomer list) is kept for the whole space,
+//! with the time of everything in it, and serves every end up to the data's as a cut.
 //!
 //! A key holds weak references to the snapshot and prepared view ([`crate::scope::Loaded`]
 //! shares them per data directory, generation and rules), so an entry matches only answers
@@ -23,6 +25,23 @@ static HITS: AtomicU64 = AtomicU64::new(0);
 /// test can compare both ways.
 pub fn bypass(on: bool) {
     BYPASS.store(on, Ordering::SeqCst);
+}
+
+/// Whether nothing kept is read (see [`bypass`]): what is computed is then computed for its
+/// own scope alone, as a command computes it.
+pub fn bypassed() -> bool {
+    BYPASS.load(Ordering::SeqCst)
+}
+
+/// The context of the whole space of `loaded` (no start, no end): what an index kept for
+/// every window of the space is built from.
+pub fn whole_space(loaded: &Loaded) -> hearth_analysis::Context<'_> {
+    hearth_analysis::Context::new(
+        &loaded.snapshot,
+        &loaded.prepared,
+        hearth_analysis::Window::default(),
+        loaded.space,
+    )
 }
 
 /// How many answers were taken from kept entries since the process started.
@@ -65,6 +84,23 @@ impl Key {
     }
 }
 
+/// A key for answers that depend on the rules of `hearth.toml`: a hash of all of them.
+pub fn rules_key(config: &hearth_model::Config) -> crate::Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(config)?.hash(&mut h);
+    Ok(h.finish())
+}
+
+/// A lock that a panic elsewhere did not spoil for good (what it guards is whole between
+/// changes).
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
 /// The last few entries, newest first.
 #[derive(Debug)]
 pub struct Memo<T> {
@@ -81,10 +117,7 @@ impl<T> Memo<T> {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(Key, Arc<T>)>> {
-        match self.entries.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        lock(&self.entries)
     }
 
     pub fn get(&self, key: &Key) -> Option<Arc<T>> {
@@ -112,45 +145,68 @@ impl<T> Memo<T> {
     }
 }
 
-/// Newcomer lists of windows without a start (every newcomer of the space up to the as-of
-/// moment).
+/// The newcomer list of a whole space (a window without a start or an end).
 static NEWCOMERS: Memo<Vec<hearth_analysis::metrics::newcomers::Newcomer>> = Memo::new(4);
 /// Lapsed lists (they depend on the space and the as-of moment only).
 static LAPSED: Memo<Vec<hearth_analysis::metrics::lapsed::Lapsed>> = Memo::new(4);
 
 /// [`newcomer_list`](hearth_analysis::metrics::newcomers::newcomer_list) of the loaded scope:
-/// the list of the window without a start, filtered, when it is kept.
+/// the list of the whole space, filtered by the window and seen from its end, when it is kept.
 pub fn newcomer_list(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
 ) -> Vec<hearth_analysis::metrics::newcomers::Newcomer> {
-    let key = Key::of(loaded, cx.as_of(), 0);
-    if let Some(all) = NEWCOMERS.get(&key) {
-        return all
-            .iter()
-            .filter(|n| cx.window.contains(n.time))
-            .copied()
-            .collect();
+    let key = Key::of(loaded, 0, 0);
+    if bypassed() {
+        return hearth_analysis::metrics::newcomers::newcomer_list(cx);
     }
-    let list = hearth_analysis::metrics::newcomers::newcomer_list(cx);
-    if cx.window.since.is_none() {
-        NEWCOMERS.put(key, Arc::new(list.clone()));
-    }
-    list
+    // The list of the whole space serves every window: computed once, kept, filtered.
+    let all = NEWCOMERS.get(&key).unwrap_or_else(|| {
+        let whole = whole_space(loaded);
+        let all = Arc::new(hearth_analysis::metrics::newcomers::newcomer_list(&whole));
+        NEWCOMERS.put(key, all.clone());
+        all
+    });
+    all.iter()
+        .filter(|n| cx.window.contains(n.time))
+        .map(|n| n.seen_at(cx.as_of()))
+        .collect()
 }
 
+/// The lapsed index of a whole space (a scope without an end), which gives the lapsed list
+/// at any as-of moment.
+static LAPSED_INDEXES: Memo<hearth_analysis::metrics::lapsed::Index> = Memo::new(2);
+
 /// [`lapsed`](hearth_analysis::metrics::lapsed::lapsed) of the loaded scope, kept by space and
-/// as-of moment.
+/// as-of moment; a list of another end is a cut of the space's index when that is kept.
 pub fn lapsed(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
     limit: usize,
 ) -> Arc<Vec<hearth_analysis::metrics::lapsed::Lapsed>> {
+    use hearth_analysis::metrics::lapsed::{Index, lapsed_with};
     let key = Key::of(loaded, cx.as_of(), limit as u64);
     if let Some(hit) = LAPSED.get(&key) {
         return hit;
     }
-    let list = Arc::new(hearth_analysis::metrics::lapsed::lapsed(cx, limit));
+    let index_key = Key::of(loaded, 0, 0);
+    let index = match LAPSED_INDEXES.get(&index_key) {
+        Some(index) => Some(index),
+        None if bypassed() => None,
+        None => {
+            // The index of the whole space serves every end up to the data's: built once, kept.
+            let index = Arc::new(Index::new(&whole_space(loaded), None));
+            LAPSED_INDEXES.put(index_key, index.clone());
+            Some(index)
+        }
+    };
+    let list = Arc::new(
+        index
+            .and_then(|index| lapsed_with(cx, &index, limit))
+            // Without one, or for an end after the data's: an index of its own (it covers
+            // its own scope).
+            .unwrap_or_else(|| lapsed_with(cx, &Index::new(cx, None), limit).unwrap_or_default()),
+    );
     LAPSED.put(key, list.clone());
     list
 }

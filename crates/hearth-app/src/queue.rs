@@ -19,7 +19,7 @@
 use crate::route::routed;
 use crate::scope::{Loaded, Scope, load};
 use crate::{AppError, Result};
-use hearth_analysis::metrics::{first_response, helpers, introductions, lapsed, newcomers};
+use hearth_analysis::metrics::{first_response, helpers, introductions, newcomers};
 use hearth_model::{Config, Role};
 use hearth_store::{QueueChange, QueueState};
 use serde_json::{Value, json};
@@ -40,6 +40,10 @@ pub struct QueueQuery {
     pub state: Option<String>,
     /// Also items that are done or still snoozed.
     pub all: bool,
+    /// Only these items of the list: (the first's position, how many); `total` says how
+    /// many the list holds. A page of a list of thousands costs a page.
+    #[serde(skip)]
+    pub page: Option<(usize, usize)>,
 }
 
 /// A change to one item's state, as a person asks for it.
@@ -347,8 +351,14 @@ fn list_of(all: &Items, states: &HashMap<String, QueueState>, args: &QueueQuery)
             None => per_kind.push((item.kind.clone(), 1)),
         }
     }
+    let total = shown.len();
+    let shown = match args.page {
+        Some((first, n)) => &shown[first.min(total)..first.saturating_add(n).min(total)],
+        None => &shown[..],
+    };
     let out = json!({
         "as_of": hearth_report::iso(all.as_of),
+        "total": total,
         "items": shown.iter().map(|(item, state)| json!({
             "id": short_id(&item.key),
             "key": item.key,
@@ -413,13 +423,7 @@ static END_ITEMS: crate::memo::Memo<EndItems> = crate::memo::Memo::new(4);
 /// Every item of every list, today, in list order.
 pub fn items(loaded: &Loaded, config: &Config) -> Result<Vec<Item>> {
     let full = loaded.context();
-    let rules = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(config)?.hash(&mut h);
-        h.finish()
-    };
-    let key = crate::memo::Key::of(loaded, full.as_of(), rules);
+    let key = crate::memo::Key::of(loaded, full.as_of(), crate::memo::rules_key(config)?);
     let ends = match END_ITEMS.get(&key) {
         Some(hit) => hit,
         None => {
@@ -499,7 +503,7 @@ fn end_items(
     };
 
     // Newcomers whose first message nobody answered.
-    let waiting: Vec<newcomers::Newcomer> = newcomers::newcomer_list(&cx)
+    let waiting: Vec<newcomers::Newcomer> = crate::memo::newcomer_list(loaded, &cx)
         .into_iter()
         .filter(newcomers::Newcomer::is_waiting)
         .collect();
@@ -525,8 +529,8 @@ fn end_items(
     for r in &routed_items {
         refs_wanted.push(m.id[r.message as usize]);
     }
-    let lapsed_people = lapsed::lapsed(full, config.queue.people);
-    for l in &lapsed_people {
+    let lapsed_people = crate::memo::lapsed(loaded, full, config.queue.people);
+    for l in lapsed_people.iter() {
         refs_wanted.push(m.id[l.last_message as usize]);
     }
     refs_wanted.sort_unstable();
@@ -562,7 +566,7 @@ fn end_items(
             detail: json!({"person": loaded.person(t.starter), "message": loaded.message(t.root, true)}),
         });
     }
-    for l in &lapsed_people {
+    for l in lapsed_people.iter() {
         out.push(Item {
             key: format!("lapsed:{}:{}", person_key(loaded, l.person), r(l.last_message)),
             kind: "lapsed".into(),

@@ -47,12 +47,21 @@ pub fn check_rules(config: &Config) -> Result<()> {
     }
 }
 
-/// The routing index of a space and as-of moment, and the items routed with it so far: every
-/// inbound item from a moment (the earliest window start asked for) to the as-of moment. They
-/// serve every window of that space and end; a window reaching further back routes only the
-/// items before the kept ones (see [`crate::memo`]).
-static INDEXES: crate::memo::Memo<route::Index> = crate::memo::Memo::new(4);
+/// The routing index of a whole space (a scope without an end), which routes at any as-of
+/// moment; the items read so far (what routing reads in each, which does not depend on the
+/// moment); and the items routed at an as-of moment: every inbound item from a moment (the
+/// earliest window start asked for) to the as-of moment. A window reaching further back, or
+/// ending elsewhere, reads only the items never read (see [`crate::memo`]).
+static INDEXES: crate::memo::Memo<route::Index> = crate::memo::Memo::new(2);
+static READS: crate::memo::Memo<std::sync::Mutex<Reads>> = crate::memo::Memo::new(4);
 static ROUTED: crate::memo::Memo<(i64, Vec<Routed>)> = crate::memo::Memo::new(4);
+
+/// Items read: the inbound ones with their reading, and whether each candidate was read.
+#[derive(Debug, Default)]
+struct Reads {
+    inbound: HashMap<u32, route::Read>,
+    seen: Vec<bool>,
+}
 
 /// Routes the scope's inbound items (reads the text they need from the store).
 pub fn routed(
@@ -64,12 +73,7 @@ pub fn routed(
     let cx =
         hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
     let m = &loaded.snapshot.messages;
-    let rules = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(config)?.hash(&mut h);
-        h.finish()
-    };
+    let rules = crate::memo::rules_key(config)?;
     let stored = crate::measures::measured(loaded);
     let key = crate::memo::Key::of(loaded, cx.as_of(), rules ^ u64::from(stored));
     let since = window.since.unwrap_or(i64::MIN);
@@ -86,55 +90,171 @@ pub fn routed(
         .into_iter()
         .filter(|&i| m.time[i as usize] < from)
         .collect();
-    let index = match INDEXES.get(&key) {
-        Some(hit) => hit,
+    let index_key = crate::memo::Key::of(loaded, 0, 0);
+    let index = match INDEXES.get(&index_key) {
+        Some(index) => index,
+        None if crate::memo::bypassed() => std::sync::Arc::new(index_of(loaded, &cx)?),
         None => {
-            // Thread subjects for the expert finder.
-            let mut roots: Vec<(i64, u32)> = route::subject_roots(&cx)
-                .into_iter()
-                .map(|i| (m.id[i as usize], i))
-                .collect();
-            roots.sort_unstable();
-            let root_ids: Vec<i64> = roots.iter().map(|x| x.0).collect();
-            let root_index: HashMap<i64, u32> = roots.iter().copied().collect();
-            let mut subjects = Texts::default();
-            for (id, subject) in loaded.store.subjects(&root_ids)? {
-                if let Some(&i) = root_index.get(&id) {
-                    subjects.subject.insert(i, subject);
-                }
-            }
-            let made = std::sync::Arc::new(route::Index::new(&cx, &subjects));
-            INDEXES.put(key.clone(), made.clone());
-            made
+            // The index of the whole space serves every window and end: built once, kept.
+            let whole = crate::memo::whole_space(loaded);
+            let index = std::sync::Arc::new(index_of(loaded, &whole)?);
+            INDEXES.put(index_key, index.clone());
+            index
         }
     };
-    let mut by_id: Vec<(i64, u32)> = items.iter().map(|&i| (m.id[i as usize], i)).collect();
-    by_id.sort_unstable();
-    let ids: Vec<i64> = by_id.iter().map(|x| x.0).collect();
-    let at: HashMap<i64, u32> = by_id.iter().copied().collect();
-    let mut texts = Texts::default();
-    loaded.store.for_each_text(&ids, |id, subject, body| {
-        if let Some(&i) = at.get(&id) {
-            texts.body.insert(i, body.to_owned());
-            if !subject.is_empty() {
-                texts.subject.insert(i, subject.to_owned());
-            }
-        }
-    })?;
-    let mut all = route::route_with(
+    // An end after the data's: an index of its own.
+    let index = if index.covers(&cx) {
+        index
+    } else {
+        std::sync::Arc::new(index_of(loaded, &cx)?)
+    };
+    finish(
+        loaded,
         &cx,
-        &config.route,
-        &config.brand,
-        &texts,
-        &index,
+        config,
         stored,
+        &index,
         &items,
+        (key, since, kept),
+    )
+}
+
+/// The routing index of the scope's space up to its as-of moment (subjects of its threads
+/// read from the store, for the expert finder).
+fn index_of(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> Result<route::Index> {
+    let m = &loaded.snapshot.messages;
+    let mut roots: Vec<(i64, u32)> = route::subject_roots(cx)
+        .into_iter()
+        .map(|i| (m.id[i as usize], i))
+        .collect();
+    roots.sort_unstable();
+    let root_ids: Vec<i64> = roots.iter().map(|x| x.0).collect();
+    let root_index: HashMap<i64, u32> = roots.iter().copied().collect();
+    let mut subjects = Texts::default();
+    for (id, subject) in loaded.store.subjects(&root_ids)? {
+        if let Some(&i) = root_index.get(&id) {
+            subjects.subject.insert(i, subject);
+        }
+    }
+    Ok(route::Index::new(cx, &subjects))
+}
+
+type Kept = (
+    crate::memo::Key,
+    i64,
+    Option<std::sync::Arc<(i64, Vec<Routed>)>>,
+);
+
+/// The kept readings of the scope's space and rules, with `items` among them: those never
+/// read are read now (their text from the store), under the readings' lock.
+fn read_items(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    config: &Config,
+    stored: bool,
+    items: &[u32],
+) -> Result<std::sync::Arc<std::sync::Mutex<Reads>>> {
+    let m = &loaded.snapshot.messages;
+    let key = crate::memo::Key::of(
+        loaded,
+        0,
+        crate::memo::rules_key(config)? ^ u64::from(stored),
     );
+    let kept = READS.get(&key).unwrap_or_else(|| {
+        let made = std::sync::Arc::new(std::sync::Mutex::new(Reads::default()));
+        READS.put(key, made.clone());
+        made
+    });
+    let mut reads = crate::memo::lock(&kept);
+    if reads.seen.len() < m.len() {
+        reads.seen.resize(m.len(), false);
+    }
+    let unread: Vec<u32> = items
+        .iter()
+        .copied()
+        .filter(|&i| !reads.seen[i as usize])
+        .collect();
+    if !unread.is_empty() {
+        let mut by_id: Vec<(i64, u32)> = unread.iter().map(|&i| (m.id[i as usize], i)).collect();
+        by_id.sort_unstable();
+        let ids: Vec<i64> = by_id.iter().map(|x| x.0).collect();
+        let at: HashMap<i64, u32> = by_id.iter().copied().collect();
+        let mut texts = Texts::default();
+        loaded.store.for_each_text(&ids, |id, subject, body| {
+            if let Some(&i) = at.get(&id) {
+                texts.body.insert(i, body.to_owned());
+                if !subject.is_empty() {
+                    texts.subject.insert(i, subject.to_owned());
+                }
+            }
+        })?;
+        for r in route::read(cx, &config.route, &config.brand, &texts, stored, &unread) {
+            reads.inbound.insert(r.message, r);
+        }
+        for &i in &unread {
+            reads.seen[i as usize] = true;
+        }
+    }
+    drop(reads);
+    Ok(kept)
+}
+
+/// Reads ahead what routing reads in every member's message of the store (the scope of
+/// every space), a few thousand at a time, so that a window of any start or
+/// end routes without reading text. Stops when the data changes meanwhile. Returns how many
+/// messages were read, and whether that was all of them.
+pub fn read_ahead(data: &std::path::Path) -> Result<(usize, bool)> {
+    const AT_ONCE: usize = 4_000;
+    let loaded = crate::scope::load(data, &crate::scope::Scope::default())?;
+    let config = loaded.config.clone();
+    check_rules(&config)?;
+    let generation = loaded.store.generation()?;
+    let stored = crate::measures::measured(&loaded);
+    let cx = loaded.context();
+    let m = &loaded.snapshot.messages;
+    let mut items = route::candidates(&cx);
+    // In store order, latest stored first: each batch reads one stretch of the text table
+    // (a batch in time order would walk most of it on a store read out of order).
+    items.sort_unstable_by_key(|&i| std::cmp::Reverse(m.id[i as usize]));
+    let mut read = 0;
+    for chunk in items.chunks(AT_ONCE) {
+        if loaded.store.generation()? != generation {
+            break;
+        }
+        read_items(&loaded, &cx, &config, stored, chunk)?;
+        read += chunk.len();
+    }
+    Ok((read, read == items.len()))
+}
+
+/// Reads the items never read, routes `items` with `index`, and keeps what it routed.
+fn finish(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    config: &Config,
+    stored: bool,
+    index: &route::Index,
+    items: &[u32],
+    (key, since, kept): Kept,
+) -> Result<Vec<Routed>> {
+    let m = &loaded.snapshot.messages;
+    let reads = read_items(loaded, cx, config, stored, items)?;
+    let reads = crate::memo::lock(&reads);
+    let mut these: Vec<&route::Read> = items.iter().filter_map(|i| reads.inbound.get(i)).collect();
+    these.sort_by_key(|r| (m.time[r.message as usize], r.message));
+    // An index covers the scope it was built for, and a kept one every scope of its space.
+    let mut all = route::route_read(cx, &config.route, index, these).unwrap_or_default();
+    drop(reads);
     // Oldest first: the kept items are all later than the ones routed now.
     if let Some(kept) = &kept {
         all.extend(kept.1.iter().cloned());
     }
-    let out = all.iter().filter(inside).cloned().collect();
+    let window = cx.window;
+    let out = all
+        .iter()
+        .filter(|r| window.contains(m.time[r.message as usize]))
+        .cloned()
+        .collect();
     ROUTED.put(key, std::sync::Arc::new((since, all)));
     Ok(out)
 }

@@ -71,11 +71,7 @@ fn memo() -> &'static Mutex<Option<(ResolvedKey, Resolved)>> {
 fn resolved_shared(data: &Path, store: &Store, config: &hearth_model::Config) -> Result<Resolved> {
     let rules = serde_json::to_string(config)?;
     let generation = store.generation()?;
-    let lock = |m: &'static Mutex<_>| match m.lock() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    if let Some((key, hit)) = lock(memo()).as_ref()
+    if let Some((key, hit)) = crate::memo::lock(memo()).as_ref()
         && key.0 == data
         && key.1 == generation
         && key.2 == rules
@@ -83,9 +79,10 @@ fn resolved_shared(data: &Path, store: &Store, config: &hearth_model::Config) ->
         return Ok(hit.clone());
     }
     let (generation, snapshot) = resolved_with_generation(store, config)?;
+    tracing::debug!(generation, data = %data.display(), "resolved the snapshot");
     let prepared = Prepared::new(&snapshot, config);
     let made: Resolved = (Arc::new(snapshot), Arc::new(prepared));
-    *lock(memo()) = Some(((data.to_path_buf(), generation, rules), made.clone()));
+    *crate::memo::lock(memo()) = Some(((data.to_path_buf(), generation, rules), made.clone()));
     Ok(made)
 }
 
@@ -209,19 +206,11 @@ impl Loaded {
             SEEN.put(key, made.clone());
             made
         });
-        fn lock(
-            m: &Mutex<HashMap<(u32, bool), Value>>,
-        ) -> std::sync::MutexGuard<'_, HashMap<(u32, bool), Value>> {
-            match m.lock() {
-                Ok(g) => g,
-                Err(poisoned) => poisoned.into_inner(),
-            }
-        }
-        if let Some(v) = lock(&seen).get(&(i, excerpt)) {
+        if let Some(v) = crate::memo::lock(&seen).get(&(i, excerpt)) {
             return v.clone();
         }
         let v = self.message_uncached(i, excerpt);
-        let mut seen = lock(&seen);
+        let mut seen = crate::memo::lock(&seen);
         if seen.len() < KEEP {
             seen.insert((i, excerpt), v.clone());
         }

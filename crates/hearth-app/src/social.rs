@@ -507,10 +507,7 @@ fn alert_terms(
                 made
             }
         };
-        let mut kept = match kept.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut kept = crate::memo::lock(&kept);
         let missing: Vec<(i64, u32)> = wanted
             .iter()
             .copied()

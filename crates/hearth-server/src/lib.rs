@@ -76,6 +76,8 @@ pub struct State {
     pub jobs: Mutex<Vec<Arc<Job>>>,
     /// See [`State::warmed`].
     warmed: Mutex<Option<(i64, usize)>>,
+    /// See [`State::read_ahead`].
+    read_ahead: Mutex<Option<i64>>,
 }
 
 /// An upload being read (or read) in the background: what the data page shows.
@@ -100,22 +102,26 @@ impl State {
             ingest_lock: tokio::sync::Mutex::new(()),
             jobs: Mutex::new(Vec::new()),
             warmed: Mutex::new(None),
+            read_ahead: Mutex::new(None),
         })
     }
 
     /// The generation whose main pages were last computed ahead, and how many pages.
     pub fn warmed(&self) -> Option<(i64, usize)> {
-        match self.warmed.lock() {
-            Ok(w) => *w,
-            Err(poisoned) => *poisoned.into_inner(),
-        }
+        *hearth_app::memo::lock(&self.warmed)
     }
 
     fn set_warmed(&self, generation: i64, pages: usize) {
-        match self.warmed.lock() {
-            Ok(mut w) => *w = Some((generation, pages)),
-            Err(poisoned) => *poisoned.into_inner() = Some((generation, pages)),
-        }
+        *hearth_app::memo::lock(&self.warmed) = Some((generation, pages));
+    }
+
+    /// The generation whose messages were last read ahead for routing, whole.
+    pub fn read_ahead(&self) -> Option<i64> {
+        *hearth_app::memo::lock(&self.read_ahead)
+    }
+
+    fn set_read_ahead(&self, generation: i64) {
+        *hearth_app::memo::lock(&self.read_ahead) = Some(generation);
     }
 
     pub fn data(&self) -> &Path {

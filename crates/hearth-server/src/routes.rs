@@ -856,6 +856,8 @@ async fn healthz(call: Call) -> Result<Response, Problem> {
                 "generation": g,
                 // The generation whose main pages were computed ahead (crate::warm).
                 "warm": {"generation": warm.map(|w| w.0), "pages": warm.map(|w| w.1)},
+                // The generation whose messages were read ahead for routing, whole.
+                "read_ahead": {"generation": call.state.read_ahead()},
                 "computed": call.state.cache.computed(),
             }))
         }
@@ -1183,6 +1185,7 @@ async fn queue(call: Call) -> Result<Response, Problem> {
         },
         state: q.state,
         all: q.all,
+        page: None,
     };
     let scope = call.scope()?;
     let items = queue_items(&call, &scope).await?;

@@ -8,7 +8,8 @@
 //! computes the answers of the main pages ([`PAGES`], for the default scope) one after the
 //! other, as an admin opening each would, each waiting for its own answer (never served an
 //! older one meanwhile, so one page is computed at a time), then the helpers' ranking that
-//! every person page shows (`hearth_app::people::warm_person_pages`). A visit then finds its answer
+//! every person page shows (`hearth_app::people::warm_person_pages`), and last what routing
+//! reads in every message (`hearth_app::route::read_ahead`). A visit then finds its answer
 //! computed; while the warm-up runs, a visit gets the previous answer (as during an ingest)
 //! or, with none, waits for the one computation under way instead of starting another.
 //!
@@ -72,6 +73,26 @@ pub async fn run(state: Arc<State>, settle: Duration) {
         );
         state.set_warmed(stamp.generation, pages);
         warmed = Some(now);
+        // Then what routing reads in every message, so that a window of any start or end
+        // routes without reading text (stops at the next change of the data).
+        let started = Instant::now();
+        let data = state.options.data.clone();
+        match tokio::task::spawn_blocking(move || hearth_app::route::read_ahead(&data)).await {
+            Ok(Ok((read, whole))) => {
+                tracing::info!(
+                    generation = stamp.generation,
+                    read,
+                    whole,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "read the messages ahead for routing"
+                );
+                if whole {
+                    state.set_read_ahead(stamp.generation);
+                }
+            }
+            Ok(Err(e)) => tracing::warn!("reading ahead for routing: {e}"),
+            Err(e) => tracing::warn!("reading ahead for routing: {e}"),
+        }
     }
 }
 

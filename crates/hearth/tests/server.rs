@@ -1065,6 +1065,16 @@ fn the_main_pages_are_computed_before_the_first_visit() {
     };
     let h = warmed(&serde_json::Value::Null);
     assert_eq!(h["warm"]["pages"], hearth_server::warm::PAGES.len(), "{h}");
+    // Then every message is read ahead for routing (a window of any end routes from it).
+    let started = std::time::Instant::now();
+    while health()["read_ahead"]["generation"] != h["generation"] {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "never read ahead: {}",
+            health()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let visit_all = || {
         for page in hearth_server::warm::PAGES {
             let r = get(&server.url(page), Some(token));

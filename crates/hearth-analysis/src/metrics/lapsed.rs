@@ -50,78 +50,121 @@ pub fn lapsed_of(cx: &Context<'_>, person: u32) -> Option<Lapsed> {
 }
 
 fn lapsed_among(cx: &Context<'_>, only: Option<u32>, limit: usize) -> Vec<Lapsed> {
+    // An index covers the scope it was built for.
+    lapsed_with(cx, &Index::new(cx, only), limit).unwrap_or_default()
+}
+
+/// What the lapsed list needs of a space up to the moment it was built for: each member's
+/// messages and talk there, with their times.
+///
+/// Built once for a scope without an end, it gives the lapsed list at any earlier as-of
+/// moment ([`lapsed_with`]): an entry looks only at the member's messages and talk before that
+/// moment, a cut of what the index holds.
+#[derive(Debug)]
+pub struct Index {
+    space: Option<u32>,
+    as_of: i64,
+    /// Member → their messages in the space, by (time, index).
+    messages: HashMap<u32, Vec<u32>>,
+    /// Member → the people they talked with (a reply to their message or from it, a mention
+    /// either way), once per contact, as (message, other person), in message order.
+    talk: HashMap<u32, Vec<(u32, u32)>>,
+}
+
+impl Index {
+    /// The index of the scope's space up to its as-of moment (of one member with `only`).
+    pub fn new(cx: &Context<'_>, only: Option<u32>) -> Index {
+        let m = &cx.snapshot.messages;
+        let as_of = cx.as_of();
+        let counted = |p: u32| cx.role(p) == Role::Member && only.is_none_or(|o| o == p);
+        let mut messages: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut talk: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+        for i in cx.in_space() {
+            if m.time[i] >= as_of {
+                continue;
+            }
+            let a = m.author[i];
+            if counted(a) {
+                messages.entry(a).or_default().push(i as u32);
+            }
+            // Who talked with whom (parents and mentions, both ways).
+            let p = m.parent[i];
+            let replied = (p != hearth_model::NO_PARENT).then(|| m.author[p as usize]);
+            for b in replied.into_iter().chain(m.mentions(i).iter().copied()) {
+                if a == b {
+                    continue;
+                }
+                if counted(a) {
+                    talk.entry(a).or_default().push((i as u32, b));
+                }
+                if counted(b) {
+                    talk.entry(b).or_default().push((i as u32, a));
+                }
+            }
+        }
+        for list in messages.values_mut() {
+            list.sort_by_key(|&i| (m.time[i as usize], i));
+        }
+        Index {
+            space: cx.space,
+            as_of,
+            messages,
+            talk,
+        }
+    }
+}
+
+/// The lapsed list of `cx` (its space, as of its as-of moment) from `index`, longest
+/// involvement first, up to `limit`; `None` when the index does not cover the scope (another
+/// space, or an as-of moment after the index's).
+pub fn lapsed_with(cx: &Context<'_>, index: &Index, limit: usize) -> Option<Vec<Lapsed>> {
+    if index.space != cx.space || cx.as_of() > index.as_of {
+        return None;
+    }
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
-    #[derive(Default)]
-    struct Acc {
-        messages: u64,
-        days: BTreeSet<i64>,
-        last: (i64, u32),
-        spaces: BTreeSet<u32>,
-        talked: BTreeMap<u32, u64>,
-    }
-    let mut by: HashMap<u32, Acc> = HashMap::new();
-    for i in cx.in_space() {
-        let (a, t) = (m.author[i], m.time[i]);
-        if t >= as_of || only.is_some_and(|o| o != a) || cx.role(a) != Role::Member {
-            continue;
-        }
-        let acc = by.entry(a).or_default();
-        acc.messages += 1;
-        acc.days.insert(day(t));
-        if (t, i as u32) > acc.last {
-            acc.last = (t, i as u32);
-        }
-        acc.spaces.insert(m.space[i]);
-    }
-    // Who talked with whom, up to the as-of moment (parents and mentions, both ways).
-    let mut note = |a: u32, b: u32| {
-        if a != b {
-            if let Some(acc) = by.get_mut(&a) {
-                *acc.talked.entry(b).or_default() += 1;
-            }
-            if let Some(acc) = by.get_mut(&b) {
-                *acc.talked.entry(a).or_default() += 1;
-            }
-        }
-    };
-    for i in cx.in_space() {
-        if m.time[i] >= as_of {
-            continue;
-        }
-        let a = m.author[i];
-        let p = m.parent[i];
-        if p != hearth_model::NO_PARENT {
-            note(a, m.author[p as usize]);
-        }
-        for &to in m.mentions(i) {
-            note(a, to);
-        }
-    }
     let mut out: Vec<Lapsed> = Vec::new();
-    for (person, acc) in by {
-        if acc.messages < MIN_MESSAGES || acc.days.len() < 2 {
+    for (&person, list) in &index.messages {
+        let list = &list[..list.partition_point(|&i| m.time[i as usize] < as_of)];
+        let Some(&last) = list.last() else {
+            continue;
+        };
+        let last_time = m.time[last as usize];
+        let silent = (as_of - last_time) as f64 / 86_400.0;
+        if (list.len() as u64) < MIN_MESSAGES
+            || !(MIN_SILENCE_DAYS..=MAX_SILENCE_DAYS).contains(&silent)
+        {
             continue;
         }
-        let days: Vec<i64> = acc.days.iter().copied().collect();
+        let mut days: Vec<i64> = list.iter().map(|&i| day(m.time[i as usize])).collect();
+        days.dedup();
+        if days.len() < 2 {
+            continue;
+        }
         let mut gaps: Vec<f64> = days.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
         let usual = median(&mut gaps).unwrap_or(1.0);
-        let silent = (as_of - acc.last.0) as f64 / 86_400.0;
-        if silent < (FACTOR * usual).max(MIN_SILENCE_DAYS) || silent > MAX_SILENCE_DAYS {
+        if silent < (FACTOR * usual).max(MIN_SILENCE_DAYS) {
             continue;
         }
-        let mut most: Vec<(u32, u64)> = acc.talked.iter().map(|(p, n)| (*p, *n)).collect();
+        let spaces: BTreeSet<u32> = list.iter().map(|&i| m.space[i as usize]).collect();
+        let mut talked: BTreeMap<u32, u64> = BTreeMap::new();
+        for &(i, other) in index.talk.get(&person).into_iter().flatten() {
+            if m.time[i as usize] < as_of {
+                *talked.entry(other).or_default() += 1;
+            }
+        }
+        let mut most: Vec<(u32, u64)> = talked.into_iter().collect();
         most.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let people = most.len() as u64;
         most.truncate(3);
         out.push(Lapsed {
             person,
-            messages: acc.messages,
+            messages: list.len() as u64,
             usual_gap_days: usual,
             silent_days: (silent * 10.0).round() / 10.0,
-            last_message: acc.last.1,
-            last_time: acc.last.0,
-            spaces: acc.spaces.into_iter().collect(),
+            last_message: last,
+            last_time,
+            spaces: spaces.into_iter().collect(),
             people_talked_with: people,
             talked_with_most: most,
         });
@@ -133,5 +176,5 @@ fn lapsed_among(cx: &Context<'_>, only: Option<u32>, limit: usize) -> Vec<Lapsed
             .then(a.person.cmp(&b.person))
     });
     out.truncate(limit);
-    out
+    Some(out)
 }

@@ -6,7 +6,7 @@
 //! bot) that replies to it (explicit or inferred parent) or, when the first message starts a
 //! thread, by the earliest such message anywhere in that thread — not later than the
 //! window's end. They *came back* when they wrote again within `RETURN_DAYS` (30) days
-//! after their first message (any later message, in the space).
+//! after their first message (any later message in the space, before the as-of moment).
 //!
 //! - `newcomers`, `answered`, `answered_by_member`, `answered_by_brand`, `unanswered`.
 //! - `answer_unknown`: newcomers whose first message is an orphan reply (it answers a message
@@ -63,6 +63,8 @@ pub struct Newcomer {
     pub time: i64,
     /// (time, responder, message) of the first answer.
     pub answer: Option<(i64, u32, u32)>,
+    /// When they first wrote again within `RETURN_DAYS` of their first message.
+    pub returned: Option<i64>,
     /// `Some(true)` came back, `Some(false)` did not, `None` 30 days not over yet.
     pub came_back: Option<bool>,
     /// The first message is an orphan reply (it answers a message that is not in the store).
@@ -74,6 +76,33 @@ impl Newcomer {
     /// (an orphan reply nobody answered is `answer_unknown`, not waiting).
     pub fn is_waiting(&self) -> bool {
         self.answer.is_none() && !self.orphan_first
+    }
+
+    /// This newcomer seen from another as-of moment: one no later than the moment it was
+    /// found at (an answer or a return from then on is left out), or any moment when it was
+    /// found after the last message (nothing more to leave out; only whether their days are
+    /// over changes). A newcomer's entry depends on the space and the as-of moment only, so
+    /// the list of the whole space, filtered and seen from a window's end, is that window's.
+    pub fn seen_at(&self, as_of: i64) -> Newcomer {
+        let returned = self.returned.filter(|&t| t < as_of);
+        Newcomer {
+            answer: self.answer.filter(|a| a.0 < as_of),
+            returned,
+            came_back: came_back(self.time, returned, as_of),
+            ..*self
+        }
+    }
+}
+
+/// Came back (they wrote again within `RETURN_DAYS`), did not (the days are over at the
+/// as-of moment), or not known yet.
+fn came_back(first: i64, returned: Option<i64>, as_of: i64) -> Option<bool> {
+    if returned.is_some() {
+        Some(true)
+    } else if first + RETURN_DAYS * 86_400 < as_of {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -90,6 +119,7 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
             first_message: i as u32,
             time,
             answer: None,
+            returned: None,
             came_back: None,
             orphan_first: m.is_orphan(i),
         })
@@ -100,7 +130,6 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
         .enumerate()
         .map(|(k, n)| (n.first_message, k))
         .collect();
-    let mut back = vec![false; list.len()];
     let by_person: HashMap<u32, usize> = list
         .iter()
         .enumerate()
@@ -110,9 +139,14 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
         let t = m.time[i];
         let a = m.author[i];
         if let Some(&k) = by_person.get(&a) {
-            let n = &list[k];
-            if i as u32 != n.first_message && t >= n.time && t <= n.time + RETURN_DAYS * 86_400 {
-                back[k] = true;
+            let n = &mut list[k];
+            if i as u32 != n.first_message
+                && t >= n.time
+                && t <= n.time + RETURN_DAYS * 86_400
+                && t < as_of
+                && n.returned.is_none_or(|r| t < r)
+            {
+                n.returned = Some(t);
             }
         }
         if !cx.window.not_after(t) || cx.role(a) == Role::Bot {
@@ -139,14 +173,8 @@ pub fn newcomer_list(cx: &Context<'_>) -> Vec<Newcomer> {
             n.answer = Some((t, a, i as u32));
         }
     }
-    for (n, b) in list.iter_mut().zip(back) {
-        n.came_back = if b {
-            Some(true)
-        } else if n.time + RETURN_DAYS * 86_400 < as_of {
-            Some(false)
-        } else {
-            None
-        };
+    for n in &mut list {
+        n.came_back = came_back(n.time, n.returned, as_of);
     }
     list
 }

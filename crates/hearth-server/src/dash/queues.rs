@@ -39,24 +39,46 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     let kind = param(&call, "kind");
     let state = param(&call, "state");
     let mine = param(&call, "mine").is_some();
-    let query = QueueQuery {
-        kind: kind.clone(),
-        assignee: mine.then(|| who.name.clone()),
-        state: state.clone(),
-        all: false,
-    };
-    let sc = scope.clone();
+    let per_page = param(&call, "per_page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .map_or(PER_PAGE, |n| n.clamp(10, 500));
+    let asked = param(&call, "page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
     let extra = if mine {
         format!("|mine={}", who.name)
     } else {
         String::new()
     };
-    let kept = crate::routes::queue_items(&call, &sc).await?;
-    let extra = format!("{extra}|{}", kept.etag);
-    let answer = cached_answer(&call, &extra, false, move |d| {
-        hearth_app::queue::list_with(d, &crate::routes::items_of(&kept)?, &query)
-    })
-    .await?;
+    let kept = crate::routes::queue_items(&call, &scope).await?;
+    // Only the page's items are made into an answer (the list's length comes with it).
+    let list_page = |page_no: usize| {
+        let query = QueueQuery {
+            kind: kind.clone(),
+            assignee: mine.then(|| who.name.clone()),
+            state: state.clone(),
+            all: false,
+            page: Some(((page_no - 1).saturating_mul(per_page), per_page)),
+        };
+        let kept = kept.clone();
+        let extra = format!("{extra}|{}|page={page_no}x{per_page}", kept.etag);
+        let call = &call;
+        async move {
+            cached_answer(call, &extra, false, move |d| {
+                hearth_app::queue::list_with(d, &crate::routes::items_of(&kept)?, &query)
+            })
+            .await
+        }
+    };
+    let mut answer = list_page(asked).await?;
+    let total = answer.json()["total"].as_u64().unwrap_or(0) as usize;
+    let pages = total.div_ceil(per_page).max(1);
+    let page_no = asked.min(pages);
+    if page_no != asked {
+        // Past the end of the list: its last page.
+        answer = list_page(page_no).await?;
+    }
     let v = answer.json();
     let items: &[Value] = v["items"].as_array().map_or(&[], Vec::as_slice);
     let back = here(&call);
@@ -70,26 +92,17 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     if mine {
         keep.push(("mine".into(), "true".into()));
     }
-    let per_page = param(&call, "per_page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .map_or(PER_PAGE, |n| n.clamp(10, 500));
-    let total = items.len();
-    let pages = total.div_ceil(per_page).max(1);
-    let page_no = param(&call, "page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let (lo, hi) = ((page_no - 1) * per_page, (page_no * per_page).min(total));
+    let (lo, hi) = (
+        (page_no - 1) * per_page,
+        ((page_no - 1) * per_page + items.len()),
+    );
     // Counts by queue over every item, so a page's headings say how long each list is.
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for item in items {
-        let k = s(&item["kind"]);
-        match counts.iter_mut().find(|(x, _)| *x == k) {
-            Some(c) => c.1 += 1,
-            None => counts.push((k, 1)),
-        }
-    }
-    let items = &items[lo..hi];
+    let counts: Vec<(String, usize)> = v["counts"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(|c| (s(&c["kind"]), c["items"].as_u64().unwrap_or(0) as usize))
+        .collect();
     let page_link = |n: usize| {
         let mut more: Vec<(&str, &str)> =
             keep.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

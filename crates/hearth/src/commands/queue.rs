@@ -210,6 +210,7 @@ fn list(data: &Path, args: &ListArgs) -> anyhow::Result<()> {
         assignee: args.assignee.clone(),
         state: args.state.clone(),
         all: args.all,
+        page: None,
     };
     let out = hearth_app::queue::list_json(&loaded, &q)?;
     if args.json {
