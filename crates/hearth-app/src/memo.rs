@@ -71,6 +71,15 @@ impl Key {
         }
     }
 
+    /// A key for what does not depend on the space: one entry serves the scopes of every
+    /// space of the snapshot.
+    pub fn of_every_space(loaded: &Loaded, as_of: i64, extra: u64) -> Key {
+        Key {
+            space: None,
+            ..Key::of(loaded, as_of, extra)
+        }
+    }
+
     fn same(&self, other: &Key) -> bool {
         Weak::ptr_eq(&self.snapshot, &other.snapshot)
             && Weak::ptr_eq(&self.prepared, &other.prepared)

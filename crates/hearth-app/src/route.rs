@@ -145,8 +145,8 @@ type Kept = (
     Option<std::sync::Arc<(i64, Vec<Routed>)>>,
 );
 
-/// The kept readings of the scope's space and rules, with `items` among them: those never
-/// read are read now (their text from the store), under the readings' lock.
+/// The kept readings of the snapshot and rules, with `items` among them: those never read
+/// are read now (their text from the store), under the readings' lock.
 fn read_items(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
@@ -155,7 +155,9 @@ fn read_items(
     items: &[u32],
 ) -> Result<std::sync::Arc<std::sync::Mutex<Reads>>> {
     let m = &loaded.snapshot.messages;
-    let key = crate::memo::Key::of(
+    // What routing reads in a message does not depend on the scope's space: the readings
+    // of one space (and those read ahead) serve every other.
+    let key = crate::memo::Key::of_every_space(
         loaded,
         0,
         crate::memo::rules_key(config)? ^ u64::from(stored),
