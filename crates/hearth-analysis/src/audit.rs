@@ -242,6 +242,14 @@ pub fn audit(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Au
     summarize(cx, classify_all(cx, texts, stored))
 }
 
+/// What a brand message's own words say, as [`Index::read`] found it.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// The names used (indices into the index's names), sorted, each once.
+    names: Vec<u32>,
+    welcome: bool,
+}
+
 /// Every brand message in scope, classified, in time order.
 ///
 /// A message's class depends on the space and the as-of moment, never on the window's start:
@@ -277,8 +285,8 @@ pub struct Index {
     /// Member → every contact with another member (reply or mention, either way), as
     /// (time, other member, message), in time order.
     contacts: HashMap<u32, Vec<(i64, u32, u32)>>,
-    /// Each name as written (a full display name or `@username`): its members.
-    names: Vec<Vec<u32>>,
+    /// Each name as written (a full display name or `@username`), with its members.
+    names: NameIndex,
     /// Brand message → the names its own words use (indices into `names`).
     named: HashMap<u32, Vec<u32>>,
     /// Brand messages whose own words welcome (when the welcome is read from the text).
@@ -294,6 +302,20 @@ impl Index {
     /// ingest (when the snapshot's measures are this lexicon's) instead of the phrases looked
     /// for in the text.
     pub fn new(cx: &Context<'_>, texts: &HashMap<u32, String>, stored: bool) -> Index {
+        let mut index = Index::without_texts(cx, stored);
+        for i in index.wants_text(cx) {
+            if let Some(text) = texts.get(&i) {
+                let read = index.read(text);
+                index.keep(i, read);
+            }
+        }
+        index
+    }
+
+    /// The index without what the brand messages' texts say: [`Index::wants_text`] lists
+    /// the messages to read, [`Index::read`] reads one (a pure function of the index and the
+    /// text: it may run on other threads) and [`Index::keep`] keeps what it found.
+    pub fn without_texts(cx: &Context<'_>, stored: bool) -> Index {
         let m = &cx.snapshot.messages;
         let as_of = cx.as_of();
         let known = |i: usize| m.time[i] < as_of;
@@ -340,26 +362,6 @@ impl Index {
             && m.measure_key
                 .is_some_and(|k| k.0 == crate::text::measures::LEXICON);
         let names = NameIndex::new(cx, &first);
-        let mut named: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut welcome: HashSet<u32> = HashSet::new();
-        for i in cx.in_window() {
-            if cx.role(m.author[i]) != Role::Brand {
-                continue;
-            }
-            let Some(text) = texts.get(&(i as u32)) else {
-                continue;
-            };
-            let own = own_words(text).to_lowercase();
-            if !stored_welcome && welcomes(&own) {
-                welcome.insert(i as u32);
-            }
-            let mut found = names.find(&own);
-            if !found.is_empty() {
-                found.sort_unstable();
-                found.dedup();
-                named.insert(i as u32, found);
-            }
-        }
         Index {
             space: cx.space,
             since: cx.window.since,
@@ -367,10 +369,41 @@ impl Index {
             threads,
             first,
             contacts,
-            names: names.members,
-            named,
-            welcome,
+            names,
+            named: HashMap::new(),
+            welcome: HashSet::new(),
             stored_welcome,
+        }
+    }
+
+    /// The brand messages of the window (snapshot indices, in order) whose text says what
+    /// the index needs: the names in it, and a welcome unless the stored flag tells.
+    pub fn wants_text(&self, cx: &Context<'_>) -> Vec<u32> {
+        let m = &cx.snapshot.messages;
+        cx.in_window()
+            .filter(|&i| cx.role(m.author[i]) == Role::Brand)
+            .map(|i| i as u32)
+            .collect()
+    }
+
+    /// What a brand message's text says: the names its own words use, and whether they
+    /// welcome (when the welcome is not the stored flag).
+    pub fn read(&self, text: &str) -> Read {
+        let own = own_words(text).to_lowercase();
+        let welcome = !self.stored_welcome && welcomes(&own);
+        let mut names = self.names.find(&own);
+        names.sort_unstable();
+        names.dedup();
+        Read { names, welcome }
+    }
+
+    /// Keeps what [`Index::read`] found in brand message `i`.
+    pub fn keep(&mut self, i: u32, read: Read) {
+        if read.welcome {
+            self.welcome.insert(i);
+        }
+        if !read.names.is_empty() {
+            self.named.insert(i, read.names);
         }
     }
 
@@ -396,7 +429,7 @@ impl Index {
             .into_iter()
             .flatten()
             .filter_map(move |&n| {
-                let mut known = self.names[n as usize]
+                let mut known = self.names.members[n as usize]
                     .iter()
                     .copied()
                     .filter(|&p| self.known(p, as_of));
@@ -677,6 +710,7 @@ fn same_name(cx: &Context<'_>, a: u32, b: u32) -> bool {
 /// Members' names as they are written in messages: full display names (two words or more)
 /// and `@username`s, lower case, each with every member it belongs to (a name of two members
 /// names neither).
+#[derive(Debug)]
 struct NameIndex {
     /// Name (its words joined by one space) → its index in `members`.
     names: HashMap<String, u32, Fnv>,
@@ -684,7 +718,28 @@ struct NameIndex {
     members: Vec<Vec<u32>>,
     /// The first word of every name: most words start none, and cost one lookup.
     firsts: HashSet<String, Fnv>,
+    /// A bit for each first word's [`sketch`]: a word whose bit is clear starts no name, and
+    /// costs no hashing of its bytes (most words of a message).
+    first_bits: Vec<u64>,
     longest: usize,
+}
+
+/// Bits of [`NameIndex::first_bits`].
+const FIRST_BITS: usize = 1 << 14;
+
+/// A word's place in [`NameIndex::first_bits`], from its length and its first, second and
+/// last bytes.
+fn sketch(word: &str) -> usize {
+    let b = word.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return 0;
+    };
+    let second = b.get(1).copied().unwrap_or(0);
+    let key = u32::from(first)
+        | u32::from(second) << 8
+        | u32::from(last) << 16
+        | (b.len().min(255) as u32) << 24;
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - 14)) as usize
 }
 
 impl NameIndex {
@@ -693,6 +748,7 @@ impl NameIndex {
             names: HashMap::default(),
             members: Vec::new(),
             firsts: HashSet::default(),
+            first_bits: vec![0; FIRST_BITS / 64],
             longest: 0,
         };
         // In person order, so that the index is the same from one run to the next.
@@ -723,6 +779,8 @@ impl NameIndex {
 
     fn add(&mut self, words: Vec<String>, p: u32) {
         self.longest = self.longest.max(words.len());
+        let bit = sketch(&words[0]);
+        self.first_bits[bit / 64] |= 1 << (bit % 64);
         self.firsts.insert(words[0].clone());
         let next = self.members.len() as u32;
         let n = *self.names.entry(words.join(" ")).or_insert(next);
@@ -737,11 +795,19 @@ impl NameIndex {
 
     /// The names used in `text` (lower case), as indices into `members`, each once per use.
     fn find(&self, text: &str) -> Vec<u32> {
-        let words: Vec<&str> = words_of(text).collect();
+        let mut words: Vec<&str> = Vec::with_capacity(text.len() / 6);
+        if text.is_ascii() {
+            ascii_words(text, |w| words.push(w));
+        } else {
+            words.extend(words_of(text));
+        }
         let mut out = Vec::new();
         let mut key = String::new();
         for start in 0..words.len() {
-            if !self.firsts.contains(words[start]) {
+            let bit = sketch(words[start]);
+            if self.first_bits[bit / 64] & (1 << (bit % 64)) == 0
+                || !self.firsts.contains(words[start])
+            {
                 continue;
             }
             key.clear();
@@ -759,9 +825,74 @@ impl NameIndex {
     }
 }
 
+/// [`words_of`] for ASCII text, byte by byte (the same words: a unit test compares them).
+fn ascii_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let b = text.as_bytes();
+    let part = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'.' | b'-' | b'_' | b'\'');
+    let edge = |c: u8| matches!(c, b'.' | b'-' | b'_' | b'\'');
+    let mut i = 0;
+    while i < b.len() {
+        if !part(b[i]) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < b.len() && part(b[end]) {
+            end += 1;
+        }
+        let (mut s, mut e) = (i, end);
+        while s < e && edge(b[s]) {
+            s += 1;
+        }
+        while e > s && edge(b[e - 1]) {
+            e -= 1;
+        }
+        if s < e {
+            // ASCII bytes: every index is a character boundary.
+            f(&text[s..e]);
+        }
+        i = end;
+    }
+}
+
 /// Words as written (the caller lower-cases); `@` and inner `.`/`-`/`_` stay part of a word.
 fn words_of(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '\'')))
         .map(|w| w.trim_matches(|c| matches!(c, '.' | '-' | '_' | '\'')))
         .filter(|w| !w.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ascii_words, words_of};
+
+    fn both(text: &str) -> (Vec<&str>, Vec<&str>) {
+        let mut fast = Vec::new();
+        ascii_words(text, |w| fast.push(w));
+        (fast, words_of(text).collect())
+    }
+
+    #[test]
+    fn ascii_words_are_the_words_of_words_of() {
+        for text in [
+            "",
+            "thanks @jane.doe, and 'John Smith' -- see www.ettus.com.",
+            "...--__''",
+            "a.b-c_d'e f@g @ .x. -y- _z_ 'w'",
+            "user@host:~$ uhd_usrp_probe --args=\"type=b200\"",
+        ] {
+            let (fast, slow) = both(text);
+            assert_eq!(fast, slow, "{text:?}");
+        }
+        // Every ASCII line of a year of the usrp-users list.
+        let text = crate::test_text::usrp_users_2019();
+        let mut lines = 0;
+        for line in text.lines().filter(|l| l.is_ascii()) {
+            let lower = line.to_lowercase();
+            let (fast, slow) = both(&lower);
+            assert_eq!(fast, slow, "{line:?}");
+            lines += 1;
+        }
+        assert!(lines > 10_000, "{lines} lines");
+    }
 }

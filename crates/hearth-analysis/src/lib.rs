@@ -31,3 +31,20 @@ pub use report::{
 pub use roles::{RoleDecision, decide_roles};
 pub use threads::thread_roots;
 pub use window::Window;
+
+/// Real text for unit tests: the shared data beside the clone (tests may read files).
+#[cfg(test)]
+pub(crate) mod test_text {
+    /// A year of the usrp-users list (2019), as text.
+    pub(crate) fn usrp_users_2019() -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/mbox/usrp-users/2019.mbox");
+        let Ok(bytes) = std::fs::read(&path) else {
+            panic!(
+                "{} is missing: the shared data sits beside the clone",
+                path.display()
+            );
+        };
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}

@@ -167,7 +167,8 @@ fn classified(
     let list = match kept {
         Some(list) => list,
         None => {
-            let index = audit::Index::new(cx, &brand_texts(loaded, cx)?, stored);
+            let mut index = audit::Index::without_texts(cx, stored);
+            read_brand_texts(loaded, cx, &mut index)?;
             // An index covers its own scope.
             let list = audit::classify_with(cx, &index).unwrap_or_default();
             if loaded.window == hearth_analysis::Window::default() {
@@ -183,27 +184,79 @@ fn classified(
     Ok(list)
 }
 
-/// The text of every brand message in scope (names and welcomes are read from it).
-fn brand_texts(
+/// Brand messages read on the calling thread alone (below this, a worker costs more than
+/// it saves).
+const READ_ALONE: usize = 512;
+/// Texts handed to the worker at a time.
+const READ_BATCH: usize = 256;
+
+/// Reads the text of every brand message the index wants (names and welcomes are read from
+/// it) into the index. The texts come from SQLite on this thread while a worker reads what
+/// they say, batch by batch: on two cores the reading of the store and of the words overlap,
+/// and no more than a few batches of text are held at once.
+fn read_brand_texts(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
-) -> crate::Result<HashMap<u32, String>> {
+    index: &mut audit::Index,
+) -> crate::Result<()> {
     let m = &loaded.snapshot.messages;
-    let mut wanted: Vec<(i64, u32)> = cx
-        .in_window()
-        .filter(|&i| cx.role(m.author[i]) == hearth_model::Role::Brand)
-        .map(|i| (m.id[i], i as u32))
+    let mut wanted: Vec<(i64, u32)> = index
+        .wants_text(cx)
+        .into_iter()
+        .map(|i| (m.id[i as usize], i))
         .collect();
     wanted.sort_unstable();
     let ids: Vec<i64> = wanted.iter().map(|w| w.0).collect();
-    let index: HashMap<i64, u32> = wanted.iter().copied().collect();
-    let mut texts: HashMap<u32, String> = HashMap::with_capacity(ids.len());
-    loaded.store.for_each_text(&ids, |id, _, body| {
-        if let Some(&i) = index.get(&id) {
-            texts.insert(i, body.to_owned());
+    let at: HashMap<i64, u32> = wanted.iter().copied().collect();
+    if ids.len() < READ_ALONE {
+        let mut found = Vec::with_capacity(ids.len());
+        loaded.store.for_each_text(&ids, |id, _, body| {
+            if let Some(&i) = at.get(&id) {
+                found.push((i, index.read(body)));
+            }
+        })?;
+        for (i, read) in found {
+            index.keep(i, read);
         }
-    })?;
-    Ok(texts)
+        return Ok(());
+    }
+    let shared = &*index;
+    let (stored, found) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(u32, String)>>(4);
+        let worker = scope.spawn(move || {
+            let mut found = Vec::new();
+            for batch in rx {
+                found.extend(batch.into_iter().map(|(i, text)| (i, shared.read(&text))));
+            }
+            found
+        });
+        let mut batch = Vec::with_capacity(READ_BATCH);
+        let stored = loaded.store.for_each_text(&ids, |id, _, body| {
+            if let Some(&i) = at.get(&id) {
+                batch.push((i, body.to_owned()));
+                if batch.len() == READ_BATCH {
+                    // The worker only stops when this side hangs up.
+                    let _ = tx.send(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(READ_BATCH),
+                    ));
+                }
+            }
+        });
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        let found = worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (stored, found)
+    });
+    stored?;
+    for (i, read) in found {
+        index.keep(i, read);
+    }
+    Ok(())
 }
 
 fn example(loaded: &Loaded, c: &Classified) -> Value {

@@ -238,16 +238,43 @@ const GROUP: usize = 256;
 /// Groups in flight between the two threads (bounds memory).
 const GROUPS_IN_FLIGHT: usize = 16;
 
-/// The reading thread's sink: groups events, measures the messages' text when the ingest
-/// measures (on the reading thread: the writer's thread is the idle one), and sends each
-/// group to the writer.
-struct ChannelSink<'m> {
+/// The reading thread's sink: groups events, numbers the groups, measures the messages'
+/// text when the ingest measures, and sends each group to the writer.
+///
+/// Measuring is most of the reading side's work for mail. When the writer is found waiting
+/// for groups ([`STARVED`] times: the reading side is the slower), a measuring worker is
+/// started; from then on a group goes to the worker, or is measured here when the worker is
+/// still busy with the ones before it, so that both cores stay busy. The writer puts the
+/// groups back in order. A file of few groups, or one whose writer is the slower side (chat
+/// lines are short and cheap to measure), never starts the worker, nor pays for its thread
+/// and its malloc arena.
+struct ChannelSink<'m, 'scope, 'env> {
     tx: std::sync::mpsc::SyncSender<Measured>,
     measurer: Option<&'m crate::measures::Measurer>,
     group: Vec<Event>,
+    /// The number of the next group.
+    next: u64,
+    /// Groups sent and not yet taken by the writer.
+    in_flight: &'env std::sync::atomic::AtomicUsize,
+    /// Times the writer was found waiting, before the worker started.
+    starved: u32,
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    worker: Option<Worker<'scope>>,
 }
 
-impl ChannelSink<'_> {
+/// The measuring worker: its queue and its thread.
+struct Worker<'scope> {
+    queue: std::sync::mpsc::SyncSender<(u64, Vec<Event>)>,
+    thread: std::thread::ScopedJoinHandle<'scope, ()>,
+}
+
+/// Times the writer must be found waiting before the measuring worker starts.
+const STARVED: u32 = 2;
+/// Groups queued for the measuring worker: when it holds this many, the reading thread
+/// measures the next group itself.
+const MEASURE_QUEUE: usize = 2;
+
+impl<'m: 'scope, 'scope, 'env> ChannelSink<'m, 'scope, 'env> {
     fn push(&mut self, e: Event) -> Result<(), SinkError> {
         self.group.push(e);
         if self.group.len() >= GROUP {
@@ -257,29 +284,83 @@ impl ChannelSink<'_> {
     }
 
     fn flush(&mut self) -> Result<(), SinkError> {
+        use std::sync::atomic::Ordering;
         if self.group.is_empty() {
             return Ok(());
         }
+        let stopped = || SinkError::from("the store stopped taking messages");
         let group = std::mem::replace(&mut self.group, Vec::with_capacity(GROUP));
-        let measures = match self.measurer {
-            Some(me) => group
-                .iter()
-                .map(|e| match e {
-                    Event::Message(m) => {
-                        Some((me.measure)(m.subject.as_deref().unwrap_or(""), &m.text))
-                    }
-                    _ => None,
-                })
-                .collect(),
-            None => Vec::new(),
+        let seq = self.next;
+        self.next += 1;
+        if let Some(me) = self.measurer
+            && self.worker.is_none()
+            && self.in_flight.load(Ordering::Relaxed) == 0
+        {
+            self.starved += 1;
+            if self.starved >= STARVED {
+                self.worker = Some(self.start_worker(me));
+            }
+        }
+        let group = match &self.worker {
+            Some(worker) => match worker.queue.try_send((seq, group)) {
+                Ok(()) => return Ok(()),
+                Err(std::sync::mpsc::TrySendError::Full((_, group))) => group,
+                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return Err(stopped()),
+            },
+            None => group,
         };
-        self.tx
-            .send((group, measures))
-            .map_err(|_| SinkError::from("the store stopped taking messages"))
+        let measures = measure_group(self.measurer, &group);
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        self.tx.send((seq, group, measures)).map_err(|_| stopped())
+    }
+
+    fn start_worker(&self, me: &'m crate::measures::Measurer) -> Worker<'scope> {
+        let (queue, groups) = std::sync::mpsc::sync_channel::<(u64, Vec<Event>)>(MEASURE_QUEUE);
+        let (done, in_flight) = (self.tx.clone(), self.in_flight);
+        let thread = self.scope.spawn(move || {
+            for (seq, group) in groups {
+                let measures = measure_group(Some(me), &group);
+                in_flight.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if done.send((seq, group, measures)).is_err() {
+                    break;
+                }
+            }
+        });
+        Worker { queue, thread }
+    }
+
+    /// Sends the last group, then waits for the worker to hand over what it holds; an error
+    /// if the worker panicked.
+    fn finish(mut self) -> Result<(), SinkError> {
+        let flushed = self.flush();
+        if let Some(Worker { queue, thread }) = self.worker.take() {
+            drop(queue);
+            if thread.join().is_err() {
+                return Err(SinkError::from("the text measuring thread panicked"));
+            }
+        }
+        flushed
     }
 }
 
-impl Sink for ChannelSink<'_> {
+/// Each message's text measures, when the ingest measures.
+fn measure_group(
+    measurer: Option<&crate::measures::Measurer>,
+    group: &[Event],
+) -> Vec<Option<hearth_model::Measured>> {
+    let Some(me) = measurer else {
+        return Vec::new();
+    };
+    group
+        .iter()
+        .map(|e| match e {
+            Event::Message(m) => Some((me.measure)(m.subject.as_deref().unwrap_or(""), &m.text)),
+            _ => None,
+        })
+        .collect()
+}
+
+impl<'m: 'scope, 'scope, 'env> Sink for ChannelSink<'m, 'scope, 'env> {
     fn message(&mut self, message: RawMessage) -> Result<(), SinkError> {
         self.push(Event::Message(message))
     }
@@ -293,66 +374,125 @@ impl Sink for ChannelSink<'_> {
     }
 }
 
-/// A group of events and, when the ingest measures, each message's text measures.
-type Measured = (Vec<Event>, Vec<Option<hearth_model::Measured>>);
+/// A group's number, its events and, when the ingest measures, each message's text measures.
+type Measured = (u64, Vec<Event>, Vec<Option<hearth_model::Measured>>);
+
+/// Numbered items put back in their order: each is handed out once every item numbered
+/// before it has been.
+struct InOrder<T> {
+    next: u64,
+    /// Items that arrived before one numbered lower (a few at most: the worker's queue).
+    early: std::collections::BTreeMap<u64, T>,
+}
+
+impl<T> Default for InOrder<T> {
+    fn default() -> Self {
+        InOrder {
+            next: 0,
+            early: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> InOrder<T> {
+    fn arrive(&mut self, seq: u64, item: T) {
+        self.early.insert(seq, item);
+    }
+
+    /// The next item in order, if it has arrived.
+    fn next_ready(&mut self) -> Option<T> {
+        let item = self.early.remove(&self.next)?;
+        self.next += 1;
+        Some(item)
+    }
+
+    /// Items held for one that has not arrived.
+    fn waiting(&self) -> usize {
+        self.early.len()
+    }
+}
 
 /// Reads one file on a second thread while this thread writes to SQLite: parsing (and
-/// measuring the text) and storing overlap on two cores. Order is kept (one channel, one
-/// reader). A store error stops the reader (its next send fails); a read error arrives after
-/// the messages read before it, which are written.
+/// measuring the text, on up to two threads: [`ChannelSink`]) and storing overlap on two
+/// cores. Order is kept: groups are numbered, and this thread writes them in their order. A
+/// store error stops the reader (its next send fails); a read error arrives after the
+/// messages read before it, which are written.
 fn read_pipelined(
     reader: &dyn Reader,
     path: &Path,
     sink: &mut IngestSink<'_, '_>,
 ) -> Result<(), StoreError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let measurer = sink.measurer;
+    let in_flight = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Measured>(GROUPS_IN_FLIGHT);
+        let in_flight = &in_flight;
         let handle = scope.spawn(move || {
             let mut channel = ChannelSink {
                 tx,
                 measurer,
                 group: Vec::with_capacity(GROUP),
+                next: 0,
+                in_flight,
+                starved: 0,
+                scope,
+                worker: None,
             };
             let result = reader.read(path, &mut channel);
-            let flushed = channel.flush();
+            let finished = channel.finish();
             result.and_then(|()| {
-                flushed.map_err(|source| ReadError::Sink {
+                finished.map_err(|source| ReadError::Sink {
                     path: path.to_path_buf(),
                     source,
                 })
             })
         });
         let mut written: Result<(), StoreError> = Ok(());
-        'groups: for (group, mut measures) in rx.iter() {
-            for (n, event) in group.into_iter().enumerate() {
-                let step = match event {
-                    Event::Message(m) => {
-                        let measured = measures.get_mut(n).and_then(Option::take);
-                        sink.store(m, measured)
+        let mut order = InOrder::default();
+        'groups: for (seq, group, measures) in rx.iter() {
+            in_flight.fetch_sub(1, Ordering::Relaxed);
+            order.arrive(seq, (group, measures));
+            while let Some((group, mut measures)) = order.next_ready() {
+                for (n, event) in group.into_iter().enumerate() {
+                    let step = match event {
+                        Event::Message(m) => {
+                            let measured = measures.get_mut(n).and_then(Option::take);
+                            sink.store(m, measured)
+                        }
+                        Event::Diagnostic(d) => {
+                            sink.diagnostic(d);
+                            Ok(())
+                        }
+                        Event::Progress(b) => {
+                            sink.progress(b);
+                            Ok(())
+                        }
+                    };
+                    if let Err(e) = step {
+                        written = Err(e);
+                        break 'groups;
                     }
-                    Event::Diagnostic(d) => {
-                        sink.diagnostic(d);
-                        Ok(())
-                    }
-                    Event::Progress(b) => {
-                        sink.progress(b);
-                        Ok(())
-                    }
-                };
-                if let Err(e) = step {
-                    written = Err(e);
-                    break 'groups;
                 }
             }
         }
         drop(rx);
-        let read = handle.join().unwrap_or_else(|_| {
+        let mut read = handle.join().unwrap_or_else(|_| {
             Err(ReadError::Io {
                 path: path.to_path_buf(),
                 source: std::io::Error::other("the reader thread panicked"),
             })
         });
+        if read.is_ok() && written.is_ok() && order.waiting() > 0 {
+            // Never reached: every group numbered before these arrived, or a thread failed.
+            read = Err(ReadError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(format!(
+                    "{} groups of records arrived without the ones before them",
+                    order.waiting()
+                )),
+            });
+        }
         // A store error comes first: the reader only failed because the store stopped.
         written?;
         read.map_err(StoreError::from)
@@ -770,5 +910,29 @@ impl Sink for IngestSink<'_, '_> {
             file: self.path,
             bytes,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InOrder;
+
+    #[test]
+    fn groups_measured_out_of_order_are_written_in_order() {
+        let mut order = InOrder::default();
+        let mut out = Vec::new();
+        // The worker's groups 1 and 2 arrive after group 3, measured by the reading thread.
+        for seq in [0, 3, 1, 4, 2, 5] {
+            order.arrive(seq, seq * 10);
+            while let Some(item) = order.next_ready() {
+                out.push(item);
+            }
+        }
+        assert_eq!(out, [0, 10, 20, 30, 40, 50]);
+        assert_eq!(order.waiting(), 0);
+        // A group that never arrives holds back every later one.
+        order.arrive(7, 70);
+        assert_eq!(order.next_ready(), None);
+        assert_eq!(order.waiting(), 1);
     }
 }

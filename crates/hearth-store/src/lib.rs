@@ -167,7 +167,10 @@ impl Store {
     }
 
     /// Calls `f(id, subject, body)` for each message in `ids` (store ids, sorted ascending),
-    /// in id order. One pass over the text table: fast for many ids, and memory stays flat.
+    /// in id order; memory stays flat. Many ids are one pass over the text table between
+    /// the first and the last; a few ids scattered over a wide range (fewer than one in
+    /// [`SPARSE_TEXT`] of it: a brand's messages, one thread) are looked up one by one, so
+    /// the pages of the texts in between are never read.
     pub fn for_each_text(
         &self,
         ids: &[i64],
@@ -176,6 +179,39 @@ impl Store {
         let (Some(&lo), Some(&hi)) = (ids.first(), ids.last()) else {
             return Ok(());
         };
+        let span = u64::try_from(hi.saturating_sub(lo)).unwrap_or(0) + 1;
+        if (ids.len() as u64).saturating_mul(SPARSE_TEXT) < span {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT COALESCE(m.subject, ''), t.body
+                   FROM message_text t JOIN messages m ON m.id = t.message_id
+                  WHERE t.message_id = ?1",
+            )?;
+            // One read transaction for all the lookups (each would otherwise take and
+            // release the store's locks).
+            let tx = if self.conn.is_autocommit() {
+                Some(self.conn.unchecked_transaction()?)
+            } else {
+                None
+            };
+            let mut last = None;
+            for &id in ids {
+                if last == Some(id) {
+                    continue;
+                }
+                last = Some(id);
+                let mut rows = stmt.query([id])?;
+                if let Some(r) = rows.next()? {
+                    let subject = r.get_ref(0)?.as_str().unwrap_or("");
+                    let body = r.get_ref(1)?.as_str().unwrap_or("");
+                    f(id, subject, body);
+                }
+            }
+            drop(stmt);
+            if let Some(tx) = tx {
+                tx.finish()?;
+            }
+            return Ok(());
+        }
         let mut stmt = self.conn.prepare(
             "SELECT t.message_id, COALESCE(m.subject, ''), t.body
                FROM message_text t JOIN messages m ON m.id = t.message_id
@@ -190,6 +226,11 @@ impl Store {
         })
     }
 }
+
+/// Below one wanted id in this many of the range, [`Store::for_each_text`] looks each up
+/// instead of walking the range (measured on usrp-users: the role audit's 1,557 brand
+/// messages of 11,385 read in a third of the time of the walk).
+pub const SPARSE_TEXT: u64 = 4;
 
 /// Walks `rows` (in message id order, the id in column 0) and hands `f` those whose id is in
 /// `ids` (sorted ascending): one merge of two sorted lists.

@@ -155,6 +155,44 @@ fn message_text_is_kept_for_drill_down() {
     );
 }
 
+#[test]
+fn few_texts_looked_up_one_by_one_are_the_texts_the_walk_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    store
+        .ingest(&MboxReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    let mut ids: Vec<i64> = store.snapshot().expect("snapshot").messages.id.clone();
+    ids.sort_unstable();
+    let mut walked = Vec::new();
+    store
+        .for_each_text(&ids, |id, subject, body| {
+            walked.push((id, subject.to_owned(), body.to_owned()));
+        })
+        .expect("walk");
+    assert_eq!(walked.len(), 80);
+    // Every tenth message, a duplicate and an id with no message: sparse enough to be
+    // looked up one by one.
+    let mut few: Vec<i64> = ids.iter().step_by(10).copied().collect();
+    few.push(few[3]);
+    few.push(ids.iter().max().copied().unwrap_or(0) + 1_000);
+    few.sort_unstable();
+    assert!((few.len() as u64) * hearth_store::SPARSE_TEXT < (few[few.len() - 1] - few[0]) as u64);
+    let mut looked_up = Vec::new();
+    store
+        .for_each_text(&few, |id, subject, body| {
+            looked_up.push((id, subject.to_owned(), body.to_owned()));
+        })
+        .expect("lookups");
+    let expected: Vec<_> = walked
+        .iter()
+        .filter(|w| few.contains(&w.0))
+        .cloned()
+        .collect();
+    assert_eq!(looked_up.len(), 8);
+    assert_eq!(looked_up, expected);
+}
+
 /// Emits three messages with mentions, including a repeated one and an account never seen
 /// as an author.
 struct MentionReader;
@@ -339,4 +377,75 @@ fn notes_never_crowd_a_skipped_record_out_of_the_summary() {
         file.diagnostics.iter().all(|d| d.detail.len() < 400),
         "details are quoted short"
     );
+}
+
+/// Collects the native ids of what a reader emits, in order.
+struct Ids(Vec<String>);
+
+impl Sink for Ids {
+    fn message(&mut self, message: RawMessage) -> Result<(), hearth_sources::SinkError> {
+        self.0.push(message.native_id);
+        Ok(())
+    }
+    fn diagnostic(&mut self, _: hearth_sources::Diagnostic) {}
+    fn progress(&mut self, _: u64) {}
+}
+
+#[test]
+fn text_measured_on_two_threads_is_written_in_file_order_with_its_own_message() {
+    let year = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/mbox/usrp-users/2019.mbox");
+    let mut in_file = Ids(Vec::new());
+    MboxReader.read(&year, &mut in_file).expect("read");
+    assert!(in_file.0.len() > 1_000, "{}", in_file.0.len());
+
+    // A slow measurer (the writer waits for it, so the measuring worker starts) that writes
+    // each body's length where the names go, and notes the threads it ran on.
+    let threads = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+    let seen = threads.clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    store.set_measurer(hearth_store::measures::Measurer {
+        key: (1, 0),
+        measure: Box::new(move |_subject, body| {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+            if let Ok(mut s) = seen.lock() {
+                s.insert(std::thread::current().id());
+            }
+            hearth_model::Measured {
+                measure: hearth_model::TextMeasure {
+                    names: body.len() as u64,
+                    ..hearth_model::TextMeasure::default()
+                },
+                terms: Vec::new(),
+            }
+        }),
+    });
+    store
+        .ingest(&MboxReader, std::slice::from_ref(&year), &mut |_| {})
+        .expect("ingest");
+    let measured_on = threads.lock().map(|s| s.len()).unwrap_or(0);
+    assert!(measured_on >= 2, "measured on {measured_on} thread(s)");
+
+    let snapshot = store.snapshot().expect("snapshot");
+    let m = &snapshot.messages;
+    let mut by_id: Vec<usize> = (0..m.id.len()).collect();
+    by_id.sort_by_key(|&i| m.id[i]);
+    let mut stored = Vec::new();
+    for &i in &by_id {
+        let id = hearth_model::MessageId(m.id[i]);
+        let (_, native) = store.message_ref(id).expect("ref").expect("stored");
+        let text = store.message_text(id).expect("text").unwrap_or_default();
+        let measure = m.measure(i).expect("measured");
+        assert_eq!(measure.names, text.len() as u64, "{native}");
+        stored.push(native);
+    }
+    // Store ids in file order (a message id met twice is stored once, where first met).
+    let mut first = std::collections::HashSet::new();
+    let expected: Vec<String> = in_file
+        .0
+        .into_iter()
+        .filter(|id| first.insert(id.clone()))
+        .collect();
+    assert_eq!(stored, expected);
 }

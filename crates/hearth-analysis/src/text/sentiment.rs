@@ -282,8 +282,8 @@ pub fn own_words_to(text: &str, out: &mut String) -> bool {
             continue;
         }
         // Where the quoted history or the signature begins, the writer's own words end.
-        if (t.starts_with("On ") && t.trim_end().ends_with("wrote:"))
-            || t.trim_end().ends_with("wrote:")
+        // (Whatever starts with "On " and ends with "wrote:" ends with "wrote:".)
+        if t.trim_end().ends_with("wrote:")
             || t.starts_with("-----Original Message")
             || t.starts_with("________________")
             || t.starts_with("From: ")
@@ -300,29 +300,38 @@ pub fn own_words_to(text: &str, out: &mut String) -> bool {
     false
 }
 
+/// The first words of a log line.
+const LOG_LEVELS: [&str; 7] = [
+    "INFO", "ERROR", "WARNING", "WARN", "DEBUG", "TRACE", "FATAL",
+];
+
 /// Pasted terminal output and logs (`[INFO] …`, `user@host:~$ …`, lines mostly of symbols
 /// and numbers) are not the writer's words.
 pub fn looks_like_output(line: &str) -> bool {
     let t = line.trim();
-    if t.starts_with(['[', '$', '#', '|', '+']) || t.contains(":~$") || t.contains("$ ") {
-        return true;
+    let b = t.as_bytes();
+    match b.first() {
+        Some(b'[' | b'$' | b'#' | b'|' | b'+') => return true,
+        // Only these letters start a log level.
+        Some(b'I' | b'E' | b'W' | b'D' | b'T' | b'F') => {
+            let first = t.split_whitespace().next().unwrap_or("");
+            if LOG_LEVELS.contains(&first.trim_end_matches([':', ']'])) {
+                return true;
+            }
+        }
+        _ => {}
     }
-    let first = t.split_whitespace().next().unwrap_or("");
-    if [
-        "INFO", "ERROR", "WARNING", "WARN", "DEBUG", "TRACE", "FATAL",
-    ]
-    .iter()
-    .any(|k| first.trim_end_matches([':', ']']) == *k)
-    {
-        return true;
-    }
-    // Bytes, not chars: a byte of a multi-byte character counts as a letter (scripts other
-    // than Latin are words), ASCII letters are letters, other ASCII is not.
+    // One pass: a prompt (`:~$`, or `$ ` anywhere), and the share of letters. Bytes, not
+    // chars: a byte of a multi-byte character counts as a letter (scripts other than Latin
+    // are words), ASCII letters are letters, other ASCII is not.
     let (mut visible, mut letters) = (0usize, 0usize);
-    for &b in t.as_bytes() {
-        if !b.is_ascii_whitespace() {
+    for (j, &c) in b.iter().enumerate() {
+        if c == b'$' && (b.get(j + 1) == Some(&b' ') || (j >= 2 && &b[j - 2..j] == b":~")) {
+            return true;
+        }
+        if !c.is_ascii_whitespace() {
             visible += 1;
-            if b.is_ascii_alphabetic() || b >= 0x80 {
+            if c.is_ascii_alphabetic() || c >= 0x80 {
                 letters += 1;
             }
         }
@@ -470,6 +479,57 @@ pub fn score_own(own: &str) -> Scored {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first form of [`looks_like_output`], three passes over the line: the one-pass
+    /// form must say the same of every line.
+    fn looks_like_output_by_rules(line: &str) -> bool {
+        let t = line.trim();
+        if t.starts_with(['[', '$', '#', '|', '+']) || t.contains(":~$") || t.contains("$ ") {
+            return true;
+        }
+        let first = t.split_whitespace().next().unwrap_or("");
+        if LOG_LEVELS
+            .iter()
+            .any(|k| first.trim_end_matches([':', ']']) == *k)
+        {
+            return true;
+        }
+        let visible = t.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+        let letters = t
+            .bytes()
+            .filter(|&b| b.is_ascii_alphabetic() || b >= 0x80)
+            .count();
+        visible > 12 && letters * 5 < visible * 3
+    }
+
+    #[test]
+    fn output_is_told_in_one_pass_as_by_the_rules() {
+        let text = crate::test_text::usrp_users_2019();
+        let extra = [
+            "$ ls",
+            "a$ b",
+            "me@box:~$ make",
+            "x:~$",
+            "INFO: ok",
+            "ERROR] x",
+            "Fine words",
+            "WARNING",
+            "  $",
+            "1234567890123 4",
+            "ab$",
+        ];
+        let (mut lines, mut output) = (0, 0);
+        for line in text.lines().chain(extra) {
+            let fast = looks_like_output(line);
+            assert_eq!(fast, looks_like_output_by_rules(line), "{line:?}");
+            lines += 1;
+            output += usize::from(fast);
+        }
+        assert!(
+            lines > 10_000 && output > 100,
+            "{lines} lines, {output} output"
+        );
+    }
 
     #[test]
     fn scores_are_explained() {
