@@ -219,6 +219,42 @@ fn texts(
     out
 }
 
+/// Every stored measure of one message (sentiment, intents, the brand's names, the welcome
+/// flag, theme terms) for each message of usrp-users as read (subject and own words; the
+/// vendor's names): what an ingest computes per message while its text is in memory.
+#[divan::bench(sample_count = 10)]
+fn text_measures(bencher: Bencher) {
+    #[derive(Default)]
+    struct Texts(Vec<(String, String)>);
+    impl Sink for Texts {
+        fn message(&mut self, m: RawMessage) -> Result<(), SinkError> {
+            self.0.push((m.subject.unwrap_or_default(), m.text));
+            Ok(())
+        }
+        fn diagnostic(&mut self, _: Diagnostic) {}
+    }
+    let mut texts = Texts::default();
+    for f in files() {
+        hearth_sources::Reader::read(&MboxReader, &f, &mut texts).expect("read");
+    }
+    let bytes: usize = texts.0.iter().map(|(s, b)| s.len() + b.len()).sum();
+    let brand = hearth_model::BrandRules {
+        names: ["Ettus", "USRP", "UHD", "RFNoC"].map(String::from).to_vec(),
+        ..hearth_model::BrandRules::default()
+    };
+    let names = hearth_analysis::text::measures::Names::new(&brand);
+    bencher
+        .counter(ItemsCount::new(texts.0.len()))
+        .counter(BytesCount::new(bytes))
+        .bench_local(|| {
+            for (subject, body) in &texts.0 {
+                black_box(hearth_analysis::text::measures::measure(
+                    subject, body, &names,
+                ));
+            }
+        });
+}
+
 /// The role audit of the vendor's staff on usrp-users (texts already in memory).
 #[divan::bench(sample_count = 20)]
 fn role_audit(bencher: Bencher) {

@@ -347,11 +347,18 @@ fn follows(hay: &[&str], rest: &[String]) -> bool {
 
 /// The text lowercased, with typographic apostrophes made plain (one allocation).
 pub(crate) fn normalized(text: &str) -> String {
-    let lower = text.to_lowercase();
+    match normalized_lower(&text.to_lowercase()) {
+        std::borrow::Cow::Owned(plain) => plain,
+        std::borrow::Cow::Borrowed(lower) => lower.to_owned(),
+    }
+}
+
+/// [`normalized`] of text already lowercased: itself, unless it has typographic apostrophes.
+pub(crate) fn normalized_lower(lower: &str) -> std::borrow::Cow<'_, str> {
     if lower.contains('’') {
-        lower.replace('’', "'")
+        std::borrow::Cow::Owned(lower.replace('’', "'"))
     } else {
-        lower
+        std::borrow::Cow::Borrowed(lower)
     }
 }
 
@@ -370,9 +377,13 @@ fn phrases() -> &'static Phrases {
 
 /// The sentences of `text` that end in a question mark (links left out).
 fn questions(text: &str) -> Vec<String> {
+    // A question ends in a question mark: most messages have none.
+    if !text.contains('?') {
+        return Vec::new();
+    }
     let cleaned: String = text
         .split_whitespace()
-        .filter(|w| !w.contains("://") && !w.starts_with("www."))
+        .filter(|w| !super::has(w, b"://") && !w.starts_with("www."))
         .collect::<Vec<_>>()
         .join(" ");
     let mut out = Vec::new();
@@ -417,7 +428,14 @@ pub fn features(own: &str) -> Features {
 pub(crate) fn features_of(own: &str, w: &[&str]) -> Features {
     let p = phrases();
     let asked = questions(own);
-    let count = |set: &[&str]| w.iter().filter(|x| set.contains(x)).count();
+    let (mut first_person, mut second_person) = (0, 0);
+    for x in w {
+        match *x {
+            "i" | "i'm" | "i've" | "i'd" | "my" | "me" | "we" | "our" | "us" => first_person += 1,
+            "you" | "your" | "you're" | "you'll" | "you've" => second_person += 1,
+            _ => {}
+        }
+    }
     let found = p.scan(w);
     Features {
         words: w.len(),
@@ -428,8 +446,8 @@ pub(crate) fn features_of(own: &str, w: &[&str]) -> Features {
             }),
         asked: !asked.is_empty(),
         problems: found.of(List::Problem),
-        first_person: count(&["i", "i'm", "i've", "i'd", "my", "me", "we", "our", "us"]),
-        second_person: count(&["you", "your", "you're", "you'll", "you've"]),
+        first_person,
+        second_person,
         opener: found.of(List::Openers) > 0 || found.of(List::Asking) > 0,
         announce: found.of(List::Announce) > 0,
         hopefully_early: w[..w.len().min(SHORT)].contains(&"hopefully"),

@@ -143,8 +143,10 @@ pub fn label_name(code: i8) -> &'static str {
 /// Every measure of one message, and its theme terms.
 pub fn measure(subject: &str, body: &str, names: &Names) -> Measured {
     let own = sentiment::own_words(body);
-    let s = sentiment::score_own(&own);
-    let norm = intent::normalized(&own);
+    // Lowercased once for the scorer, the intent's words, the welcome and the theme terms.
+    let lower = own.to_lowercase();
+    let s = sentiment::score_lower(&lower);
+    let norm = intent::normalized_lower(&lower);
     let tokens = intent::tokens(&norm);
     let f = intent::features_of(&own, &tokens);
     let code = |i: intent::Intent| {
@@ -159,11 +161,11 @@ pub fn measure(subject: &str, body: &str, names: &Names) -> Measured {
         intent_root: code(intent::decide(&f, true).intent),
         intent_reply: code(intent::decide(&f, false).intent),
         names: names.hits_tokens(subject, &tokens),
-        welcome: crate::audit::welcomes(&own.to_lowercase()),
+        welcome: crate::audit::welcomes(&lower),
     };
     Measured {
         measure,
-        terms: themes::subject_and_body_words(subject, &own),
+        terms: themes::subject_and_lower_body_words(subject, &lower),
     }
 }
 
@@ -173,4 +175,76 @@ pub fn intent_of(code: u8) -> intent::Intent {
         .get(code as usize)
         .copied()
         .unwrap_or(intent::Intent::Other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`measure`] as first written: each measure lowercases the own words itself, and the
+    /// theme terms lowercase the subject and body together.
+    fn measure_by_parts(subject: &str, body: &str, names: &Names) -> Measured {
+        let own = sentiment::own_words(body);
+        let s = sentiment::score_own(&own);
+        let norm = intent::normalized(&own);
+        let tokens = intent::tokens(&norm);
+        let f = intent::features_of(&own, &tokens);
+        let code = |i: intent::Intent| {
+            intent::Intent::ALL
+                .iter()
+                .position(|x| *x == i)
+                .unwrap_or(6) as u8
+        };
+        let mut whole = String::new();
+        if !sentiment::own_words_to(subject, &mut whole) {
+            whole.push('\n');
+            whole.push_str(&own);
+        }
+        Measured {
+            measure: TextMeasure {
+                compound: s.compound,
+                label: label_code(s.label),
+                intent_root: code(intent::decide(&f, true).intent),
+                intent_reply: code(intent::decide(&f, false).intent),
+                names: names.hits_tokens(subject, &tokens),
+                welcome: crate::audit::welcomes(&own.to_lowercase()),
+            },
+            terms: themes::message_words_in_order(&whole),
+        }
+    }
+
+    #[test]
+    fn lowercasing_once_measures_every_message_as_before() {
+        let names = Names::new(&BrandRules {
+            names: ["Ettus", "USRP", "UHD", "RFNoC"].map(String::from).to_vec(),
+            ..BrandRules::default()
+        });
+        let text = crate::test_text::usrp_users_2019();
+        let mut mails: Vec<(String, String)> = text
+            .split("\nFrom ")
+            .map(|mail| {
+                let (head, body) = mail.split_once("\n\n").unwrap_or((mail, ""));
+                let subject = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Subject: "))
+                    .unwrap_or("");
+                (subject.to_owned(), body.to_owned())
+            })
+            .collect();
+        // Typographic apostrophes, Greek final sigma at a line's end, a subject that ends
+        // the own words, words in capitals.
+        mails.push(("ΟΔΟΣ".into(), "Ο ΔΡΟΜΟΣ\nIt’s GREAT, thanks!".into()));
+        mails.push((
+            "Bob wrote:".into(),
+            "Welcome to the list, USRP friends".into(),
+        ));
+        assert!(mails.len() > 1_000, "{}", mails.len());
+        for (subject, body) in &mails {
+            assert_eq!(
+                measure(subject, body, &names),
+                measure_by_parts(subject, body, &names),
+                "{subject:?}"
+            );
+        }
+    }
 }

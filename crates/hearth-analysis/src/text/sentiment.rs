@@ -321,21 +321,26 @@ pub fn looks_like_output(line: &str) -> bool {
         }
         _ => {}
     }
-    // One pass: a prompt (`:~$`, or `$ ` anywhere), and the share of letters. Bytes, not
-    // chars: a byte of a multi-byte character counts as a letter (scripts other than Latin
-    // are words), ASCII letters are letters, other ASCII is not.
-    let (mut visible, mut letters) = (0usize, 0usize);
-    for (j, &c) in b.iter().enumerate() {
-        if c == b'$' && (b.get(j + 1) == Some(&b' ') || (j >= 2 && &b[j - 2..j] == b":~")) {
+    // A prompt: `:~$`, or `$ ` anywhere (each `$` found by `memchr`).
+    let mut from = 0;
+    while let Some(k) = t[from..].find('$') {
+        let j = from + k;
+        if b.get(j + 1) == Some(&b' ') || (j >= 2 && &b[j - 2..j] == b":~") {
             return true;
         }
-        if !c.is_ascii_whitespace() {
-            visible += 1;
-            if c.is_ascii_alphabetic() || c >= 0x80 {
-                letters += 1;
-            }
-        }
+        from = j + 1;
     }
+    if b.len() <= 12 {
+        return false;
+    }
+    // The share of letters, in two passes the compiler makes wide. Bytes, not chars: a byte
+    // of a multi-byte character counts as a letter (scripts other than Latin are words),
+    // ASCII letters are letters, other ASCII is not.
+    let visible = b.iter().filter(|c| !c.is_ascii_whitespace()).count();
+    let letters = b
+        .iter()
+        .filter(|&&c| c.is_ascii_alphabetic() || c >= 0x80)
+        .count();
     visible > 12 && letters * 5 < visible * 3
 }
 
@@ -392,13 +397,17 @@ pub fn score(text: &str) -> Scored {
 
 /// [`score`] of text already reduced to its [`own_words`].
 pub fn score_own(own: &str) -> Scored {
+    score_lower(&own.to_lowercase())
+}
+
+/// [`score_own`] of own words already lowercased (`str::to_lowercase`).
+pub(crate) fn score_lower(clean: &str) -> Scored {
     let t = tables();
-    let clean = own.to_lowercase();
     // Words as slices of the cleaned text; "n't" becomes "not"; a code-looking token is one
     // empty word (it separates, and says nothing).
     let mut words: Vec<&str> = Vec::new();
     for raw in clean.split_whitespace() {
-        if raw.contains(['/', '_', '(', '=', '{', '<']) || raw.contains("::") {
+        if raw.contains(['/', '_', '(', '=', '{', '<']) || super::has(raw, b"::") {
             words.push("");
             continue;
         }
