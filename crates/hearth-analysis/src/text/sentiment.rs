@@ -20,7 +20,7 @@
 //! technical 0: score 3, compound 0.61, positive.
 
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Word weights. Hand-written for community talk (support, development, meetups).
@@ -344,10 +344,11 @@ pub fn looks_like_output(line: &str) -> bool {
     visible > 12 && letters * 5 < visible * 3
 }
 
-/// The word tables as hash maps, built once.
+/// The word tables as one hash map, built once: what each word is to the scorer (a
+/// technical word is technical even where the lexicon weighs it; a weight of zero is no
+/// weight). Words not in it are [`Kind::Other`].
 struct Tables {
-    lexicon: HashMap<&'static str, f64, Fnv>,
-    technical: HashSet<&'static str, Fnv>,
+    kinds: HashMap<&'static str, Kind, Fnv>,
 }
 
 /// FNV-1a: words are short and not chosen by an attacker who could gain from collisions in
@@ -377,9 +378,24 @@ pub(crate) type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        lexicon: LEXICON.iter().copied().collect(),
-        technical: TECHNICAL.iter().copied().collect(),
+    TABLES.get_or_init(|| {
+        let mut kinds: HashMap<&'static str, Kind, Fnv> = HashMap::default();
+        // Later entries of the lexicon win, as when it was collected into a map of its own.
+        for &(w, v) in LEXICON {
+            kinds.insert(
+                w,
+                if v != 0.0 {
+                    Kind::Weighted(v)
+                } else {
+                    Kind::Other
+                },
+            );
+        }
+        for &w in TECHNICAL {
+            kinds.insert(w, Kind::Technical);
+        }
+        kinds.retain(|_, k| *k != Kind::Other);
+        Tables { kinds }
     })
 }
 
@@ -427,14 +443,7 @@ pub(crate) fn score_lower(clean: &str) -> Scored {
     let mut total = 0.0;
     let mut seen: Vec<&str> = Vec::new();
     for (k, &w) in words.iter().enumerate() {
-        let kind = if t.technical.contains(w) {
-            Kind::Technical
-        } else {
-            match t.lexicon.get(w) {
-                Some(&v) if v != 0.0 => Kind::Weighted(v),
-                _ => Kind::Other,
-            }
-        };
+        let kind = t.kinds.get(w).copied().unwrap_or(Kind::Other);
         if kind == Kind::Other {
             continue;
         }
@@ -509,6 +518,29 @@ mod tests {
             .filter(|&b| b.is_ascii_alphabetic() || b >= 0x80)
             .count();
         visible > 12 && letters * 5 < visible * 3
+    }
+
+    #[test]
+    fn one_table_tells_each_word_as_the_lexicon_and_the_technical_list_did() {
+        let lexicon: HashMap<&str, f64> = LEXICON.iter().copied().collect();
+        let technical: std::collections::HashSet<&str> = TECHNICAL.iter().copied().collect();
+        let words = LEXICON
+            .iter()
+            .map(|x| x.0)
+            .chain(TECHNICAL.iter().copied())
+            .chain(["", "usrp", "the", "notaword"]);
+        for w in words {
+            let by_rules = if technical.contains(w) {
+                Kind::Technical
+            } else {
+                match lexicon.get(w) {
+                    Some(&v) if v != 0.0 => Kind::Weighted(v),
+                    _ => Kind::Other,
+                }
+            };
+            let kind = tables().kinds.get(w).copied().unwrap_or(Kind::Other);
+            assert!(kind == by_rules, "{w:?}");
+        }
     }
 
     #[test]
