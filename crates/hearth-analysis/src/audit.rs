@@ -826,33 +826,13 @@ impl NameIndex {
 }
 
 /// [`words_of`] for ASCII text, byte by byte (the same words: a unit test compares them).
-fn ascii_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    let b = text.as_bytes();
-    let part = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'.' | b'-' | b'_' | b'\'');
-    let edge = |c: u8| matches!(c, b'.' | b'-' | b'_' | b'\'');
-    let mut i = 0;
-    while i < b.len() {
-        if !part(b[i]) {
-            i += 1;
-            continue;
-        }
-        let mut end = i;
-        while end < b.len() && part(b[end]) {
-            end += 1;
-        }
-        let (mut s, mut e) = (i, end);
-        while s < e && edge(b[s]) {
-            s += 1;
-        }
-        while e > s && edge(b[e - 1]) {
-            e -= 1;
-        }
-        if s < e {
-            // ASCII bytes: every index is a character boundary.
-            f(&text[s..e]);
-        }
-        i = end;
-    }
+fn ascii_words<'a>(text: &'a str, f: impl FnMut(&'a str)) {
+    crate::text::ascii_words(
+        text,
+        |c| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'.' | b'-' | b'_' | b'\''),
+        |c| matches!(c, b'.' | b'-' | b'_' | b'\''),
+        f,
+    );
 }
 
 /// Words as written (the caller lower-cases); `@` and inner `.`/`-`/`_` stay part of a word.

@@ -364,10 +364,25 @@ pub(crate) fn normalized_lower(lower: &str) -> std::borrow::Cow<'_, str> {
 
 /// Words of normalized text, as slices of it.
 pub(crate) fn tokens(norm: &str) -> Vec<&str> {
+    if norm.is_ascii() {
+        return ascii_tokens(norm);
+    }
     norm.split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .map(|w| w.trim_matches('\''))
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// [`tokens`] of ASCII text, byte by byte (the same words: a unit test compares them).
+fn ascii_tokens(norm: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(norm.len() / 5);
+    super::ascii_words(
+        norm,
+        |c| c.is_ascii_alphanumeric() || c == b'\'',
+        |c| c == b'\'',
+        |w| out.push(w),
+    );
+    out
 }
 
 fn phrases() -> &'static Phrases {
@@ -510,6 +525,27 @@ pub fn decide(f: &Features, starts_thread: bool) -> Classified {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_tokens_are_the_tokens_of_the_split() {
+        let text = crate::test_text::usrp_users_2019();
+        let mut lines = 0;
+        for line in text
+            .lines()
+            .chain(["", "'''", "it's 'quoted' don't'", "a''b -- c"])
+            .filter(|l| l.is_ascii())
+        {
+            let norm = normalized(line);
+            let split: Vec<&str> = norm
+                .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .map(|w| w.trim_matches('\''))
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(ascii_tokens(&norm), split, "{line:?}");
+            lines += 1;
+        }
+        assert!(lines > 10_000, "{lines}");
+    }
 
     #[test]
     fn each_rule() {
