@@ -149,17 +149,11 @@ pub fn measure(subject: &str, body: &str, names: &Names) -> Measured {
     let norm = intent::normalized_lower(&lower);
     let tokens = intent::tokens(&norm);
     let f = intent::features_of(&own, &tokens);
-    let code = |i: intent::Intent| {
-        intent::Intent::ALL
-            .iter()
-            .position(|x| *x == i)
-            .unwrap_or(6) as u8
-    };
     let measure = TextMeasure {
         compound: s.compound,
         label: label_code(s.label),
-        intent_root: code(intent::decide(&f, true).intent),
-        intent_reply: code(intent::decide(&f, false).intent),
+        intent_root: intent_code(intent::decide(&f, true).intent),
+        intent_reply: intent_code(intent::decide(&f, false).intent),
         names: names.hits_tokens(subject, &tokens),
         welcome: crate::audit::welcomes(&lower),
     };
@@ -167,6 +161,15 @@ pub fn measure(subject: &str, body: &str, names: &Names) -> Measured {
         measure,
         terms: themes::subject_and_lower_body_words(subject, &lower),
     }
+}
+
+/// The code an intent is stored as (its index in [`intent::Intent::ALL`]; [`intent_of`]
+/// reads it back).
+fn intent_code(i: intent::Intent) -> u8 {
+    intent::Intent::ALL
+        .iter()
+        .position(|x| *x == i)
+        .unwrap_or(6) as u8
 }
 
 /// The intent stored as `code` (an index into [`intent::Intent::ALL`]).
@@ -189,12 +192,6 @@ mod tests {
         let norm = intent::normalized(&own);
         let tokens = intent::tokens(&norm);
         let f = intent::features_of(&own, &tokens);
-        let code = |i: intent::Intent| {
-            intent::Intent::ALL
-                .iter()
-                .position(|x| *x == i)
-                .unwrap_or(6) as u8
-        };
         let mut whole = String::new();
         if !sentiment::own_words_to(subject, &mut whole) {
             whole.push('\n');
@@ -204,8 +201,8 @@ mod tests {
             measure: TextMeasure {
                 compound: s.compound,
                 label: label_code(s.label),
-                intent_root: code(intent::decide(&f, true).intent),
-                intent_reply: code(intent::decide(&f, false).intent),
+                intent_root: intent_code(intent::decide(&f, true).intent),
+                intent_reply: intent_code(intent::decide(&f, false).intent),
                 names: names.hits_tokens(subject, &tokens),
                 welcome: crate::audit::welcomes(&own.to_lowercase()),
             },
