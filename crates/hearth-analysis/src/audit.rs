@@ -407,6 +407,42 @@ impl Index {
         }
     }
 
+    /// What [`Index::keep`] kept, to be kept elsewhere and given back by [`Index::restore`]:
+    /// each brand message whose own words use a name or welcome, in message order, with the
+    /// names used (indices into the index's names) and whether they welcome.
+    pub fn kept(&self) -> Vec<(u32, Vec<u32>, bool)> {
+        let mut out: Vec<(u32, Vec<u32>, bool)> = self
+            .named
+            .iter()
+            .map(|(&i, names)| (i, names.clone(), self.welcome.contains(&i)))
+            .chain(
+                self.welcome
+                    .iter()
+                    .filter(|i| !self.named.contains_key(i))
+                    .map(|&i| (i, Vec::new(), true)),
+            )
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// How many names the index knows: what [`Index::kept`] refers to.
+    pub fn name_count(&self) -> usize {
+        self.names.members.len()
+    }
+
+    /// Keeps what [`Index::kept`] gave for brand message `i` of an index built from the same
+    /// data and rules; `false` (and nothing kept) when a name is not one of this index's or
+    /// `i` is not a message of the snapshot.
+    pub fn restore(&mut self, cx: &Context<'_>, i: u32, names: Vec<u32>, welcome: bool) -> bool {
+        let count = self.name_count();
+        if i as usize >= cx.snapshot.messages.len() || names.iter().any(|&n| n as usize >= count) {
+            return false;
+        }
+        self.keep(i, Read { names, welcome });
+        true
+    }
+
     /// Whether the index answers `cx`: same space, a window inside its own, an end no later.
     fn covers(&self, cx: &Context<'_>) -> bool {
         self.space == cx.space

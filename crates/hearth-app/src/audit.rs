@@ -168,7 +168,19 @@ fn classified(
         Some(list) => list,
         None => {
             let mut index = audit::Index::without_texts(cx, stored);
-            read_brand_texts(loaded, cx, &mut index)?;
+            // What the texts said is kept beside the store for the whole space: a command
+            // (or a server started again) on the same data and rules reads no text.
+            let whole = loaded.window == hearth_analysis::Window::default();
+            if !(whole && restore(loaded, cx, &mut index, stored)) {
+                if whole {
+                    // A restore that failed part way may have kept some: start again.
+                    index = audit::Index::without_texts(cx, stored);
+                }
+                read_brand_texts(loaded, cx, &mut index)?;
+                if whole {
+                    keep(loaded, cx, &index, stored);
+                }
+            }
             // An index covers its own scope.
             let list = audit::classify_with(cx, &index).unwrap_or_default();
             if loaded.window == hearth_analysis::Window::default() {
@@ -182,6 +194,102 @@ fn classified(
         CLASSIFIED.put(key, std::sync::Arc::new(list.clone()));
     }
     Ok(list)
+}
+
+/// Where what the brand's texts say to the audit is kept (see [`crate::kept_file`]).
+const KEPT_FILE: &str = "audit.cache";
+const KEPT_MAGIC: &[u8; 8] = b"HAUDIT01";
+/// Spaces (and rules) kept at once.
+const KEPT: usize = 4;
+
+/// The key of a whole space's index: the store generation, the rules, the space, whether
+/// welcomes are stored flags, the as-of moment and how many names the index knows.
+fn kept_key(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    index: &audit::Index,
+    stored: bool,
+) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        loaded.generation,
+        crate::memo::rules_key(&loaded.config).ok()?,
+        loaded.space,
+        stored,
+        cx.as_of(),
+        index.name_count(),
+    )
+        .hash(&mut h);
+    Some(h.finish())
+}
+
+fn kept_path(loaded: &Loaded) -> Option<std::path::PathBuf> {
+    Some(loaded.store.path().parent()?.join(KEPT_FILE))
+}
+
+/// Keeps what `index` read in the brand's texts: one row a message that names someone or
+/// welcomes (message, welcome, name count, names; little-endian). Numbers only: no text and
+/// no name leaves the store.
+fn keep(loaded: &Loaded, cx: &hearth_analysis::Context<'_>, index: &audit::Index, stored: bool) {
+    let (Some(path), Some(key)) = (kept_path(loaded), kept_key(loaded, cx, index, stored)) else {
+        return;
+    };
+    let mut body = Vec::new();
+    for (i, names, welcome) in index.kept() {
+        body.extend_from_slice(&i.to_le_bytes());
+        body.push(u8::from(welcome));
+        body.extend_from_slice(&(names.len() as u32).to_le_bytes());
+        for n in names {
+            body.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    crate::kept_file::put(&path, KEPT_MAGIC, key, body, KEPT);
+}
+
+/// Gives `index` what [`keep`] kept for the same data, rules and space; `false` when nothing
+/// is kept for them or what is kept does not fit the index.
+fn restore(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    index: &mut audit::Index,
+    stored: bool,
+) -> bool {
+    let (Some(path), Some(key)) = (kept_path(loaded), kept_key(loaded, cx, index, stored)) else {
+        return false;
+    };
+    let Some(body) = crate::kept_file::find(&path, KEPT_MAGIC, key) else {
+        return false;
+    };
+    let mut rest = body.as_slice();
+    let u32_of = |rest: &mut &[u8]| -> Option<u32> {
+        let (head, tail) = rest.split_first_chunk::<4>()?;
+        *rest = tail;
+        Some(u32::from_le_bytes(*head))
+    };
+    while !rest.is_empty() {
+        let Some(i) = u32_of(&mut rest) else {
+            return false;
+        };
+        let Some((&welcome, tail)) = rest.split_first() else {
+            return false;
+        };
+        rest = tail;
+        let Some(k) = u32_of(&mut rest) else {
+            return false;
+        };
+        let Some(names) = (0..k)
+            .map(|_| u32_of(&mut rest))
+            .collect::<Option<Vec<u32>>>()
+        else {
+            return false;
+        };
+        if welcome > 1 || !index.restore(cx, i, names, welcome == 1) {
+            return false;
+        }
+    }
+    tracing::debug!(path = %path.display(), "the brand's texts as the audit read them, kept");
+    true
 }
 
 /// Brand messages read on the calling thread alone (below this, a worker costs more than

@@ -17,6 +17,7 @@ pub mod export;
 pub mod html;
 pub mod ingest;
 pub mod init;
+mod kept_file;
 mod layout_cache;
 pub mod measures;
 pub mod members;

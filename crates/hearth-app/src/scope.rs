@@ -68,7 +68,12 @@ fn memo() -> &'static Mutex<Option<(ResolvedKey, Resolved)>> {
     MEMO.get_or_init(|| Mutex::new(None))
 }
 
-fn resolved_shared(data: &Path, store: &Store, config: &hearth_model::Config) -> Result<Resolved> {
+/// The resolved snapshot and prepared view of `data`, with the store generation they are of.
+fn resolved_shared(
+    data: &Path,
+    store: &Store,
+    config: &hearth_model::Config,
+) -> Result<(Resolved, i64)> {
     let rules = serde_json::to_string(config)?;
     let generation = store.generation()?;
     if let Some((key, hit)) = crate::memo::lock(memo()).as_ref()
@@ -76,14 +81,14 @@ fn resolved_shared(data: &Path, store: &Store, config: &hearth_model::Config) ->
         && key.1 == generation
         && key.2 == rules
     {
-        return Ok(hit.clone());
+        return Ok((hit.clone(), generation));
     }
     let (generation, snapshot) = resolved_with_generation(store, config)?;
     tracing::debug!(generation, data = %data.display(), "resolved the snapshot");
     let prepared = Prepared::new(&snapshot, config);
     let made: Resolved = (Arc::new(snapshot), Arc::new(prepared));
     *crate::memo::lock(memo()) = Some(((data.to_path_buf(), generation, rules), made.clone()));
-    Ok(made)
+    Ok((made, generation))
 }
 
 /// Opens the store of `data`, or says how to make one.
@@ -115,6 +120,8 @@ pub struct Loaded {
     pub prepared: Arc<Prepared>,
     pub window: Window,
     pub space: Option<u32>,
+    /// The store generation the snapshot was read at (see [`hearth_store::Store::generation`]).
+    pub generation: i64,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -131,7 +138,7 @@ pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
     let config = config::load(data)?;
     let store = open_store(data)?;
     crate::measures::refresh_if_idle(data, &store, &config)?;
-    let (snapshot, prepared) = resolved_shared(data, &store, &config)?;
+    let ((snapshot, prepared), generation) = resolved_shared(data, &store, &config)?;
     let space = match &scope.space {
         None => None,
         Some(name) => Some(
@@ -157,6 +164,7 @@ pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
         prepared,
         window,
         space,
+        generation,
     })
 }
 

@@ -91,3 +91,63 @@ fn usrp_users_staff_audit_agrees_with_hand_labels() {
         disagree.join("\n")
     );
 }
+
+/// What the brand's texts say to the audit (the names they use) is kept in `audit.cache`
+/// beside the store: a second command reads it instead of the texts and answers the same.
+/// An entry of another generation of the store, a file cut short or a name the index does
+/// not know is never used: the texts are read again.
+#[test]
+fn the_audit_kept_beside_the_store_is_the_audit_read_from_the_texts() {
+    let dir = usrp_users_store(VENDOR_RULES);
+    let args = ["-vv", "audit", "roles", "--json", "--examples", "3"];
+    const KEPT: &str = "the brand's texts as the audit read them, kept";
+    let run = || {
+        let (code, out, err) = common::hearth(dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        (v, err.contains(KEPT))
+    };
+    let (read, from_kept) = run();
+    assert!(!from_kept, "the first command reads the texts");
+    let path = dir.path().join("audit.cache");
+    let kept = std::fs::read(&path).expect("audit.cache written by the first command");
+    assert_eq!(&kept[..8], b"HAUDIT01");
+    assert_eq!(
+        run(),
+        (read.clone(), true),
+        "the second answers from the file"
+    );
+
+    // One entry: key, body length, body of rows: message (u32), welcome (u8), name count
+    // (u32), names (u32 each).
+    let body_len = u64::from_le_bytes(kept[16..24].try_into().expect("len")) as usize;
+    assert_eq!(kept.len(), 24 + body_len, "one entry");
+    let mut unknown = kept.clone();
+    let mut at = 24;
+    loop {
+        let k = u32::from_le_bytes(kept[at + 5..at + 9].try_into().expect("k")) as usize;
+        if k > 0 {
+            unknown[at + 9..at + 13].copy_from_slice(&u32::MAX.to_le_bytes());
+            break;
+        }
+        at += 9;
+    }
+    std::fs::write(&path, &unknown).expect("write");
+    assert_eq!(
+        run(),
+        (read.clone(), false),
+        "a name the index does not know"
+    );
+    assert_eq!(run(), (read.clone(), true), "kept again after reading");
+    std::fs::write(&path, &kept[..kept.len() - 2]).expect("write");
+    assert_eq!(run(), (read.clone(), false), "a file cut short");
+
+    // Another generation: an ingest (of nothing new) bumps it.
+    let input = common::usrp_users();
+    let (code, _, err) = common::hearth(
+        dir.path(),
+        &["-q", "ingest", "mbox", input.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(run(), (read, false), "an entry of the previous generation");
+}
