@@ -4,99 +4,17 @@
 //! a bot, orphan replies, messages out of time order) over weeks and months, with and without
 //! a window.
 
+mod common;
+use common::community_with;
 use hearth_analysis::calendar::Period;
 use hearth_analysis::metrics::{first_response, interactions, peer_share, series};
 use hearth_analysis::{Context, Prepared, Window};
-use hearth_model::{
-    AccountId, AccountInfo, Config, MessageColumns, NO_PARENT, PersonId, PersonInfo, Role,
-    RoleRules, Snapshot, SpaceId, SpaceInfo,
-};
-
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-fn community() -> (Snapshot, Config) {
-    let mut rng = Rng(7);
-    let mut m = MessageColumns::default();
-    let n = 4_000usize;
-    let mut start = vec![0u32];
-    let mut orphan = Vec::new();
-    for i in 0..n {
-        m.id.push(i as i64 + 1);
-        // Mostly in order, sometimes a skewed clock.
-        let jitter = rng.below(7_200) as i64 - 3_600;
-        m.time.push(1_600_000_000 + i as i64 * 5_000 + jitter);
-        m.author.push(rng.below(120) as u32);
-        let r = rng.below(10);
-        let parent = if i > 0 && r < 6 {
-            (i as u64 - 1 - rng.below((i as u64).min(30))) as u32
-        } else {
-            NO_PARENT
-        };
-        m.parent.push(parent);
-        // One message in twenty declares a parent that is not there.
-        orphan.push(if parent == NO_PARENT && r == 9 {
-            i as u32
-        } else {
-            NO_PARENT
-        });
-        m.space.push(0);
-        if rng.below(15) == 0 {
-            m.mention_person.push(rng.below(120) as u32);
-        }
-        start.push(m.mention_person.len() as u32);
-    }
-    m.mention_start = start;
-    m.orphan = orphan;
-    let persons = (0..120)
-        .map(|k| PersonInfo {
-            id: PersonId(k + 1),
-            display_name: format!("p{k}"),
-            accounts: vec![AccountInfo {
-                id: AccountId(k + 1),
-                source: "t".into(),
-                native_id: format!("p{k}"),
-                display_name: None,
-                email: None,
-                username: None,
-                flags: Vec::new(),
-            }],
-            evidence: Vec::new(),
-        })
-        .collect();
-    let config = Config {
-        roles: RoleRules {
-            brand_accounts: (0..6).map(|k| format!("p{k}")).collect(),
-            bot_accounts: vec!["p119".into()],
-            ..RoleRules::default()
-        },
-        ..Config::default()
-    };
-    let snapshot = Snapshot {
-        messages: m,
-        persons,
-        spaces: vec![SpaceInfo {
-            id: SpaceId(1),
-            source: "t".into(),
-            native_id: "s".into(),
-            name: "s".into(),
-        }],
-        identity_actions: Vec::new(),
-    };
-    (snapshot, config)
-}
+use hearth_model::Role;
 
 #[test]
 fn each_row_is_its_period_on_its_own() {
-    let (snapshot, config) = community();
+    // About eight months in one space.
+    let (snapshot, config) = community_with(5_000, 1);
     let prepared = Prepared::new(&snapshot, &config);
     let windows = [
         Window::default(),

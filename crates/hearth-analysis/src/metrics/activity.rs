@@ -23,7 +23,6 @@ use crate::Context;
 use crate::calendar::{Period, day, month, week};
 use hearth_model::Role;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Activity {
@@ -58,15 +57,22 @@ pub struct Cohort {
 /// Cohort retention is followed for this many months after the first.
 pub const COHORT_MONTHS: i64 = 12;
 
+/// No first month (not a member of the space in scope).
+const NONE: i64 = i64::MIN;
+
 pub fn activity(cx: &Context<'_>) -> Activity {
     let m = &cx.snapshot.messages;
-    // First month of every member in the space (any time).
-    let first_month: HashMap<u32, i64> = cx
-        .member_firsts()
-        .map(|(a, i)| (a, month(m.time[i])))
-        .collect();
-    // (period, member) pairs, sorted and deduplicated: far cheaper than sets per period.
-    let (mut day_pairs, mut week_pairs, mut month_pairs) = (Vec::new(), Vec::new(), Vec::new());
+    let people = cx.snapshot.persons.len();
+    // First month of every member in the space (any time), by person.
+    let mut first_month = vec![NONE; people];
+    for (a, i) in cx.member_firsts() {
+        if let Some(f) = first_month.get_mut(a as usize) {
+            *f = month(m.time[i]);
+        }
+    }
+    // (day, member) of every member message, sorted and deduplicated: walked in day order,
+    // a member's distinct weeks and months are the ones that differ from their last.
+    let mut day_pairs = Vec::new();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for i in cx.in_window() {
         let t = m.time[i];
@@ -77,28 +83,32 @@ pub fn activity(cx: &Context<'_>) -> Activity {
             continue;
         }
         day_pairs.push((day(t), a));
-        week_pairs.push((week(t), a));
-        month_pairs.push((month(t), a));
     }
-    for v in [&mut day_pairs, &mut week_pairs, &mut month_pairs] {
-        v.sort_unstable();
-        v.dedup();
-    }
-    let count_by = |pairs: &[(i64, u32)]| -> BTreeMap<i64, usize> {
-        let mut out = BTreeMap::new();
-        for (p, _) in pairs {
-            *out.entry(*p).or_insert(0) += 1;
-        }
-        out
-    };
-    let (days, weeks) = (count_by(&day_pairs), count_by(&week_pairs));
-    let mut months: BTreeMap<i64, BTreeSet<u32>> = BTreeMap::new();
-    for &(p, a) in &month_pairs {
-        months.entry(p).or_default().insert(a);
-    }
-    let active: BTreeSet<u32> = month_pairs.iter().map(|p| p.1).collect();
     if lo > hi {
         return Activity::default();
+    }
+    day_pairs.sort_unstable();
+    day_pairs.dedup();
+    let (mut last_week, mut last_month) = (vec![NONE; people], vec![NONE; people]);
+    let mut week_total = 0usize;
+    // Each month's distinct members, months in order.
+    let mut month_pairs: Vec<(i64, u32)> = Vec::new();
+    let mut this_day = (NONE, NONE, NONE);
+    for &(d, a) in &day_pairs {
+        if this_day.0 != d {
+            let t = d * 86_400;
+            this_day = (d, week(t), month(t));
+        }
+        let (_, w, mo) = this_day;
+        let at = a as usize;
+        if last_week[at] != w {
+            last_week[at] = w;
+            week_total += 1;
+        }
+        if last_month[at] != mo {
+            last_month[at] = mo;
+            month_pairs.push((mo, a));
+        }
     }
     let lo = cx.window.since.unwrap_or(lo);
     let hi = cx.window.until.map_or(hi, |u| u - 1).max(lo);
@@ -106,63 +116,73 @@ pub fn activity(cx: &Context<'_>) -> Activity {
         let n = (to - from + 1).max(1) as f64;
         Some(total as f64 / n)
     };
-    let dau = mean(days.values().sum(), day(lo), day(hi));
-    let wau = mean(weeks.values().sum(), week(lo), week(hi));
-    let mau = mean(
-        months.values().map(BTreeSet::len).sum(),
-        month(lo),
-        month(hi),
-    );
+    let dau = mean(day_pairs.len(), day(lo), day(hi));
+    let wau = mean(week_total, week(lo), week(hi));
+    let mau = mean(month_pairs.len(), month(lo), month(hi));
     let (first, last) = (month(lo), month(hi));
-    let mut rows = Vec::new();
-    let mut prev: Option<&BTreeSet<u32>> = None;
-    let empty = BTreeSet::new();
+
+    // Month by month: who is active, new, churned (active the month before, not this one),
+    // and the cohorts' hits (a member active k months after their first).
+    let span = usize::try_from(last - first + 1).unwrap_or(0);
+    let mut cohort_hits = vec![[0u64; COHORT_MONTHS as usize + 1]; span];
+    let mut cohort_size = vec![0u64; span];
+    let mut active_at = vec![NONE; people];
+    let mut rows = Vec::with_capacity(span);
+    let (mut active, mut new_members) = (0u64, 0u64);
+    let mut prev: &[(i64, u32)] = &[];
+    let mut rest = month_pairs.as_slice();
     for mo in first..=last {
-        let set = months.get(&mo).unwrap_or(&empty);
-        let new = set
+        let n = rest.partition_point(|p| p.0 <= mo);
+        let (set, tail) = rest.split_at(n);
+        rest = tail;
+        // Months before the span (none: pairs come from the window) are skipped.
+        let set: &[(i64, u32)] = &set[set.partition_point(|p| p.0 < mo)..];
+        let mut new = 0u64;
+        for &(_, a) in set {
+            let at = a as usize;
+            let f = first_month[at];
+            new += u64::from(f == mo);
+            if active_at[at] == NONE {
+                active += 1;
+                if f != NONE && f >= first {
+                    new_members += 1;
+                }
+                if (first..=last).contains(&f) {
+                    cohort_size[(f - first) as usize] += 1;
+                }
+            }
+            active_at[at] = mo;
+            if (first..=last).contains(&f) && (0..=COHORT_MONTHS).contains(&(mo - f)) {
+                cohort_hits[(f - first) as usize][(mo - f) as usize] += 1;
+            }
+        }
+        let churned = prev
             .iter()
-            .filter(|a| first_month.get(a) == Some(&mo))
+            .filter(|p| active_at[p.1 as usize] != mo)
             .count() as u64;
-        let churned = prev.map_or(0, |p| p.difference(set).count() as u64);
         rows.push(MonthRow {
             month: Period::Month.label(mo),
             active: set.len() as u64,
             new,
             returning: set.len() as u64 - new,
             churned,
-            churn_rate: prev
-                .filter(|p| !p.is_empty())
-                .map(|p| churned as f64 / p.len() as f64),
+            churn_rate: (!prev.is_empty()).then(|| churned as f64 / prev.len() as f64),
         });
-        prev = Some(set);
+        prev = set;
     }
-    let mut cohorts: BTreeMap<i64, Vec<u32>> = BTreeMap::new();
-    for &a in &active {
-        if let Some(&f) = first_month.get(&a)
-            && (first..=last).contains(&f)
-        {
-            cohorts.entry(f).or_default().push(a);
-        }
-    }
-    let cohorts = cohorts
-        .into_iter()
-        .map(|(mo, members)| Cohort {
+    let cohorts = (first..=last)
+        .zip(cohort_size.iter().zip(&cohort_hits))
+        .filter(|(_, (size, _))| **size > 0)
+        .map(|(mo, (&size, hits))| Cohort {
             month: Period::Month.label(mo),
-            size: members.len() as u64,
-            retention: (mo..=last.min(mo + COHORT_MONTHS))
-                .map(|k| {
-                    let set = months.get(&k).unwrap_or(&empty);
-                    members.iter().filter(|a| set.contains(a)).count() as f64 / members.len() as f64
-                })
+            size,
+            retention: (0..=(last - mo).min(COHORT_MONTHS))
+                .map(|k| hits[k as usize] as f64 / size as f64)
                 .collect(),
         })
         .collect();
-    let new_members = active
-        .iter()
-        .filter(|a| first_month.get(a).is_some_and(|f| *f >= first))
-        .count() as u64;
     Activity {
-        active_members: active.len() as u64,
+        active_members: active,
         mean_daily_active: dau,
         mean_weekly_active: wau,
         mean_monthly_active: mau,
@@ -171,7 +191,7 @@ pub fn activity(cx: &Context<'_>) -> Activity {
             _ => None,
         },
         new_members,
-        returning_members: active.len() as u64 - new_members,
+        returning_members: active - new_members,
         months: rows,
         cohorts,
     }
