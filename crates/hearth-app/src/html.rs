@@ -74,30 +74,39 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
     };
 
     // The picture: people with interactions, the most active first.
-    let mut msgs_by: HashMap<u32, u64> = HashMap::new();
+    let mut msgs_by = vec![0u64; loaded.snapshot.persons.len()];
     for i in cx.in_window() {
-        *msgs_by.entry(m.author[i]).or_default() += 1;
+        if let Some(n) = msgs_by.get_mut(m.author[i] as usize) {
+            *n += 1;
+        }
     }
-    let mut pairs: HashMap<(u32, u32), u64> = HashMap::new();
-    for it in cx
+    let messages_of = |p: u32| msgs_by.get(p as usize).copied().unwrap_or(0);
+    // Each pair of people (lower id first) with how often they interacted, in pair order.
+    let mut between: Vec<(u32, u32)> = cx
         .interactions()
         .iter()
         .filter(|it| it.class.is_between_people())
-    {
-        *pairs
-            .entry((it.from.min(it.to), it.from.max(it.to)))
-            .or_default() += 1;
+        .map(|it| (it.from.min(it.to), it.from.max(it.to)))
+        .collect();
+    between.sort_unstable();
+    let mut sorted_pairs: Vec<((u32, u32), u64)> = Vec::new();
+    for pair in between {
+        match sorted_pairs.last_mut() {
+            Some((last, n)) if *last == pair => *n += 1,
+            _ => sorted_pairs.push((pair, 1)),
+        }
     }
-    let mut people: Vec<u32> = pairs.keys().flat_map(|&(a, b)| [a, b]).collect();
+    let mut people: Vec<u32> = sorted_pairs
+        .iter()
+        .flat_map(|&((a, b), _)| [a, b])
+        .collect();
     people.sort_unstable();
     people.dedup();
-    people.sort_by(|a, b| msgs_by.get(b).cmp(&msgs_by.get(a)).then(a.cmp(b)));
+    people.sort_by(|a, b| messages_of(*b).cmp(&messages_of(*a)).then(a.cmp(b)));
     let shown: Vec<u32> = people.iter().copied().take(MAX_NODES).collect();
     let index: HashMap<u32, usize> = shown.iter().enumerate().map(|(k, p)| (*p, k)).collect();
     let mut edges = Vec::new();
     let mut hidden_interactions = 0;
-    let mut sorted_pairs: Vec<((u32, u32), u64)> = pairs.into_iter().collect();
-    sorted_pairs.sort_unstable();
     for ((a, b), n) in sorted_pairs {
         match (index.get(&a), index.get(&b)) {
             (Some(&x), Some(&y)) => edges.push((x, y, n)),
@@ -110,7 +119,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
             .map(|&p| GraphNode {
                 name: loaded.person_name(p),
                 brand: cx.role(p) == Role::Brand,
-                messages: msgs_by.get(&p).copied().unwrap_or(0),
+                messages: messages_of(p),
                 person: loaded.snapshot.persons.get(p as usize).map(|x| x.id.0),
             })
             .collect(),

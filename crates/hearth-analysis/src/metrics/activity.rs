@@ -71,8 +71,10 @@ pub fn activity(cx: &Context<'_>) -> Activity {
         }
     }
     // (day, member) of every member message, sorted and deduplicated: walked in day order,
-    // a member's distinct weeks and months are the ones that differ from their last.
+    // a member's distinct weeks and months are the ones that differ from their last. A
+    // message on the day of its author's previous one adds no pair (most, in store order).
     let mut day_pairs = Vec::new();
+    let mut last_day = vec![NONE; people];
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for i in cx.in_window() {
         let t = m.time[i];
@@ -82,7 +84,13 @@ pub fn activity(cx: &Context<'_>) -> Activity {
         if cx.role(a) != Role::Member {
             continue;
         }
-        day_pairs.push((day(t), a));
+        let d = day(t);
+        if let Some(last) = last_day.get_mut(a as usize)
+            && *last != d
+        {
+            *last = d;
+            day_pairs.push((d, a));
+        }
     }
     if lo > hi {
         return Activity::default();

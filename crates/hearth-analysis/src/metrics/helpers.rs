@@ -15,7 +15,6 @@ use super::absence::is_answer;
 use crate::Context;
 use hearth_model::Role;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
 
 pub const TREND_DAYS: i64 = 90;
 
@@ -35,40 +34,49 @@ pub fn helpers(cx: &Context<'_>, limit: usize) -> Vec<Helper> {
     let as_of = cx.as_of();
     let recent_from = as_of - TREND_DAYS * 86_400;
     let before_from = recent_from - TREND_DAYS * 86_400;
-    #[derive(Default)]
-    struct Acc {
-        answers: u64,
-        people: BTreeSet<u32>,
-        threads: BTreeSet<u32>,
-        recent: u64,
-        before: u64,
-    }
-    let mut by: HashMap<u32, Acc> = HashMap::new();
+    // Per person: answers, recent, before; and the (helper, person) and (helper, thread)
+    // pairs, each counted once after sorting.
+    let mut counts = vec![[0u64; 3]; cx.snapshot.persons.len()];
+    let (mut helped, mut threads) = (Vec::new(), Vec::new());
     for it in cx.interactions().iter().filter(|it| is_answer(it)) {
         if cx.role(it.from) != Role::Member {
             continue;
         }
-        let a = by.entry(it.from).or_default();
-        a.answers += 1;
-        a.people.insert(it.to);
-        a.threads.insert(cx.roots[it.message as usize]);
+        let Some(c) = counts.get_mut(it.from as usize) else {
+            continue;
+        };
+        c[0] += 1;
         let t = m.time[it.message as usize];
         if t >= recent_from {
-            a.recent += 1;
+            c[1] += 1;
         } else if t >= before_from {
-            a.before += 1;
+            c[2] += 1;
         }
+        helped.push((it.from, it.to));
+        threads.push((it.from, cx.roots[it.message as usize]));
     }
-    let mut out: Vec<Helper> = by
-        .into_iter()
-        .map(|(person, a)| Helper {
-            person,
-            answers: a.answers,
-            people_helped: a.people.len() as u64,
-            threads: a.threads.len() as u64,
-            recent: a.recent,
-            before: a.before,
-            trend: trend(a.recent, a.before),
+    let distinct = |mut pairs: Vec<(u32, u32)>| {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut n = vec![0u64; counts.len()];
+        for (p, _) in pairs {
+            n[p as usize] += 1;
+        }
+        n
+    };
+    let (people_helped, threads) = (distinct(helped), distinct(threads));
+    let mut out: Vec<Helper> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c[0] > 0)
+        .map(|(person, &[answers, recent, before])| Helper {
+            person: person as u32,
+            answers,
+            people_helped: people_helped[person],
+            threads: threads[person],
+            recent,
+            before,
+            trend: trend(recent, before),
         })
         .collect();
     out.sort_by(|a, b| {

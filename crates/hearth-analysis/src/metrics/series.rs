@@ -20,7 +20,6 @@ use crate::calendar::Period;
 use crate::{Context, Prepared, Window};
 use hearth_model::{Role, Snapshot};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SeriesRow {
@@ -69,7 +68,7 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
     }
     let (k0, k1) = (period.index(lo), period.index(hi));
     let n = (k1 - k0 + 1) as usize;
-    let slot_of = |t: i64| (period.index(t) - k0) as usize;
+    let mut slots = Slots::new(period, k0);
     let mut new_members = vec![0u64; n];
     for t in &first {
         let k = period.index(*t);
@@ -77,32 +76,39 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
             new_members[(k - k0) as usize] += 1;
         }
     }
-    // Messages, active members and interactions, by the period of the message.
+    // Messages, active members and interactions, by the period of the message. A member's
+    // message in the period of their previous one adds no pair (most, in store order).
     let mut messages = vec![0u64; n];
-    let mut active: Vec<(usize, u32)> = Vec::new();
+    let mut active: Vec<(u32, u32)> = Vec::new();
+    let mut last_slot = vec![u32::MAX; whole.snapshot.persons.len()];
     for i in whole.in_window() {
-        let k = slot_of(m.time[i]);
-        messages[k] += 1;
-        if whole.role(m.author[i]) == Role::Member {
-            active.push((k, m.author[i]));
+        let k = slots.of(m.time[i]);
+        messages[k as usize] += 1;
+        let a = m.author[i];
+        if whole.role(a) == Role::Member
+            && let Some(last) = last_slot.get_mut(a as usize)
+            && *last != k
+        {
+            *last = k;
+            active.push((k, a));
         }
     }
     active.sort_unstable();
     active.dedup();
     let mut active_members = vec![0u64; n];
     for (k, _) in &active {
-        active_members[*k] += 1;
+        active_members[*k as usize] += 1;
     }
     let mut interactions = vec![Interactions::default(); n];
     for it in whole.interactions() {
-        interactions[slot_of(m.time[it.message as usize])].add(it);
+        interactions[slots.of(m.time[it.message as usize]) as usize].add(it);
     }
     // Member threads of the whole window, with their earliest responses (one pass).
-    let mut slot = HashMap::new();
+    let mut slot = vec![u32::MAX; m.len()];
     let mut threads: Vec<Thread> = Vec::new();
     for i in whole.in_window() {
         if whole.starts_thread(i) && whole.role(m.author[i]) == Role::Member {
-            slot.insert(i as u32, threads.len());
+            slot[i] = threads.len() as u32;
             threads.push(Thread {
                 start: m.time[i],
                 first: None,
@@ -116,12 +122,16 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
         if root as usize == i || !whole.window.not_after(m.time[i]) {
             continue;
         }
-        let Some(&k) = slot.get(&root) else { continue };
+        let Some(t) = slot
+            .get(root as usize)
+            .and_then(|&k| threads.get_mut(k as usize))
+        else {
+            continue;
+        };
         let author = m.author[i];
         if author == m.author[root as usize] {
             continue;
         }
-        let t = &mut threads[k];
         let time = m.time[i];
         let at = match whole.role(author) {
             Role::Bot => continue,
@@ -137,7 +147,7 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
     }
     let mut by_period: Vec<Vec<&Thread>> = (0..n).map(|_| Vec::new()).collect();
     for t in &threads {
-        by_period[slot_of(t.start)].push(t);
+        by_period[slots.of(t.start) as usize].push(t);
     }
     (k0..=k1)
         .map(|k| {
@@ -171,4 +181,34 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
             }
         })
         .collect()
+}
+
+/// The slot (period index − `k0`) of a time, remembering the last period's bounds: times in
+/// store order mostly fall in the period of the one before, and cost two comparisons.
+struct Slots {
+    period: Period,
+    k0: i64,
+    /// The last period: its start, its end (exclusive), its slot.
+    last: (i64, i64, u32),
+}
+
+impl Slots {
+    fn new(period: Period, k0: i64) -> Slots {
+        Slots {
+            period,
+            k0,
+            last: (i64::MAX, i64::MIN, 0),
+        }
+    }
+
+    fn of(&mut self, t: i64) -> u32 {
+        let (lo, hi, k) = self.last;
+        if lo <= t && t < hi {
+            return k;
+        }
+        let index = self.period.index(t);
+        let k = (index - self.k0) as u32;
+        self.last = (self.period.start(index), self.period.start(index + 1), k);
+        k
+    }
 }
