@@ -407,6 +407,11 @@ impl Index {
         }
     }
 
+    /// The as-of moment the index was built for: the end of every scope it answers.
+    pub fn as_of(&self) -> i64 {
+        self.as_of
+    }
+
     /// What [`Index::keep`] kept, to be kept elsewhere and given back by [`Index::restore`]:
     /// each brand message whose own words use a name or welcome, in message order, with the
     /// names used (indices into the index's names) and whether they welcome.
@@ -452,6 +457,18 @@ impl Index {
                 .is_none_or(|s| cx.window.since.is_some_and(|c| c >= s))
     }
 
+    /// The moment after which brand message `i`'s class is the same whatever the as-of
+    /// moment: [`INTRODUCTION_DAYS`] after it (what [`classify`] looks at ahead), and the first
+    /// message of every member its names belong to (who a name means).
+    pub fn settled_at(&self, cx: &Context<'_>, i: usize) -> i64 {
+        let ahead = INTRODUCTION_DAYS.max(FOLLOW_DAYS) * 86_400;
+        let names = self.named.get(&(i as u32)).into_iter().flatten();
+        names
+            .flat_map(|&n| &self.names.members[n as usize])
+            .filter_map(|p| self.first.get(p).map(|f| f.0))
+            .fold(cx.snapshot.messages.time[i] + ahead, i64::max)
+    }
+
     /// Whether member `p` had written in the space before `as_of`.
     fn known(&self, p: u32, as_of: i64) -> bool {
         self.first.get(&p).is_some_and(|&(t, _)| t < as_of)
@@ -481,32 +498,66 @@ impl Index {
 /// `index` holds; `None` when the index does not cover the scope (another space, a window
 /// starting before the index's, or an end after it).
 pub fn classify_with(cx: &Context<'_>, index: &Index) -> Option<Vec<Classified>> {
+    classify_cut(cx, index, &[])
+}
+
+/// [`classify_with`], taking each message whose class had settled before the as-of moment
+/// from `whole`: the classification of the index's own scope (in time order, as
+/// [`classify_with`] gives it for the window without a start of the index's space and end).
+///
+/// A class looks at what follows the message for [`INTRODUCTION_DAYS`] at most (the follow
+/// window is shorter) and at which members its names belong to; once the as-of moment is
+/// past both (see [`Index::settled_at`]) a later one finds the same. So a window ending well
+/// after a message gets its class from the whole classification, and only the messages of
+/// the last 90 days before its end, and the few whose names are later shared, are
+/// classified again.
+pub fn classify_cut(
+    cx: &Context<'_>,
+    index: &Index,
+    whole: &[Classified],
+) -> Option<Vec<Classified>> {
     if !index.covers(cx) {
         return None;
     }
     let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let classify_one = |i: usize| {
+        let welcome = if index.stored_welcome {
+            m.measure(i).is_some_and(|x| x.welcome)
+        } else {
+            index.welcome.contains(&(i as u32))
+        };
+        let (activity, reason) = classify(cx, i, welcome, index);
+        Classified {
+            message: i as u32,
+            activity,
+            reason,
+        }
+    };
+    if !whole.is_empty() {
+        // The whole classification holds every brand message of the index's scope, which
+        // holds the window's: walked in its time order, the window's are the ones inside it.
+        let out = whole
+            .iter()
+            .take_while(|c| m.time[c.message as usize] < as_of)
+            .filter(|c| cx.window.contains(m.time[c.message as usize]))
+            .map(|c| {
+                let i = c.message as usize;
+                if index.settled_at(cx, i) < as_of {
+                    c.clone()
+                } else {
+                    classify_one(i)
+                }
+            })
+            .collect();
+        return Some(out);
+    }
     let mut scope: Vec<usize> = cx
         .in_window()
         .filter(|&i| cx.role(m.author[i]) == Role::Brand)
         .collect();
     scope.sort_by_key(|&i| (m.time[i], i));
-    let out = scope
-        .into_iter()
-        .map(|i| {
-            let welcome = if index.stored_welcome {
-                m.measure(i).is_some_and(|x| x.welcome)
-            } else {
-                index.welcome.contains(&(i as u32))
-            };
-            let (activity, reason) = classify(cx, i, welcome, index);
-            Classified {
-                message: i as u32,
-                activity,
-                reason,
-            }
-        })
-        .collect();
-    Some(out)
+    Some(scope.into_iter().map(classify_one).collect())
 }
 
 /// The audit of classified brand messages (in time order): per person and for the team.

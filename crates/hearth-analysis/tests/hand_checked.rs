@@ -509,3 +509,65 @@ fn role_audit_at_an_earlier_end_leaves_out_what_followed() {
     assert!(classify_with(&whole, &from_later).is_none());
     assert!(classify_with(&later, &index).is_some());
 }
+
+/// A window's end takes the class of a brand message from the whole space's classes once it
+/// has settled, and classifies it again while what decides it could still change: the 90
+/// days in which an introduced pair may talk, and a namesake's first message (after which a
+/// shared name names no one). Each end's classes equal an index built for that end.
+#[test]
+fn role_audit_takes_a_settled_class_from_the_whole_space() {
+    use Activity::{Answering, Broadcasting, Facilitating};
+    use hearth_analysis::audit::{Activity, Index, classify_all, classify_cut, classify_with};
+    let day = |d: i64| d * 24;
+    let messages: &[(usize, Option<usize>, i64, &[usize])] = &[
+        (1, None, day(0), &[]),      // 0 ann's first message
+        (2, None, day(1), &[]),      // 1 bob's first message
+        (0, None, day(2), &[1, 2]),  // 2 staff names ann and bob, who never talked
+        (1, Some(1), day(60), &[]),  // 3 … ann answers bob 58 days later
+        (3, None, day(95), &[]),     // 4 cy's first message
+        (4, None, day(96), &[]),     // 5 di asks
+        (0, Some(5), day(100), &[]), // 6 staff: "Di, talk to Cy Young"
+        (3, Some(5), day(105), &[]), // 7 cy answers di
+        (6, None, day(300), &[]),    // 8 a second "Cy Young" writes for the first time
+    ];
+    let mut people: Vec<&str> = PEOPLE.to_vec();
+    people.push("cy@other.example");
+    let mut s = snapshot(&people, messages);
+    for p in [3, 6] {
+        s.persons[p].display_name = "Cy Young".into();
+    }
+    s.persons[4].display_name = "Di Prince".into();
+    let texts: std::collections::HashMap<u32, String> =
+        [(6, "Di, you should talk to Cy Young.".to_owned())].into();
+    let prepared = hearth_analysis::Prepared::new(&s, &config());
+    let whole_cx = hearth_analysis::Context::new(&s, &prepared, Window::default(), None);
+    let index = Index::new(&whole_cx, &texts, false);
+    let whole = classify_with(&whole_cx, &index).expect("its own scope");
+    let hour = |h: i64| 1_700_000_000 + h * 3600;
+    let (b, f, a) = (Some(Broadcasting), Some(Facilitating), Some(Answering));
+    for (end, expected) in [
+        // Ann and bob had not talked yet: 2 starts a thread, nothing more.
+        (Some(day(30)), [b, None]),
+        (Some(day(70)), [f, None]),
+        (Some(day(150)), [f, f]),
+        // Past 6's 90 days, before the namesake: "Cy Young" is cy.
+        (Some(day(250)), [f, f]),
+        // After it the name names no one: 6 answers di.
+        (None, [f, a]),
+    ] {
+        let window = Window {
+            since: None,
+            until: end.map(hour),
+        };
+        let cx = hearth_analysis::Context::new(&s, &prepared, window, None);
+        let direct = classify_all(&cx, &texts, false);
+        let cut = classify_cut(&cx, &index, &whole).expect("covers every end");
+        assert_eq!(cut, direct, "end {end:?}");
+        let class = |i: u32| direct.iter().find(|c| c.message == i).map(|c| c.activity);
+        assert_eq!(
+            [class(2), class(6)],
+            expected,
+            "messages 2 and 6 at end {end:?}"
+        );
+    }
+}

@@ -12,6 +12,10 @@ static CLASSIFIED: crate::memo::Memo<Vec<Classified>> = crate::memo::Memo::new(4
 /// The classification index of a whole space (a window without a start or an end), which
 /// classifies the brand messages of any window of that space, whatever its end.
 static INDEXES: crate::memo::Memo<audit::Index> = crate::memo::Memo::new(2);
+/// The classification of a whole space (no start, no end), beside its index: the classes
+/// that had settled before a window's end are taken from it (see `audit::classify_cut`).
+/// Kept apart from [`CLASSIFIED`], whose windows would push it out.
+static WHOLE: crate::memo::Memo<Vec<Classified>> = crate::memo::Memo::new(2);
 
 /// The audit as JSON: parameters, the team, and one entry a brand person.
 pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Result<Value> {
@@ -153,17 +157,23 @@ fn classified(
     let stored = crate::measures::measured(loaded);
     let key = crate::memo::Key::of(loaded, cx.as_of(), u64::from(stored));
     let m = &loaded.snapshot.messages;
+    let index_key = crate::memo::Key::of(loaded, 0, u64::from(stored));
     if let Some(all) = CLASSIFIED.get(&key) {
+        if loaded.window == hearth_analysis::Window::default() && WHOLE.get(&index_key).is_none() {
+            WHOLE.put(index_key, all.clone());
+        }
         return Ok(all
             .iter()
             .filter(|c| loaded.window.contains(m.time[c.message as usize]))
             .cloned()
             .collect());
     }
-    let index_key = crate::memo::Key::of(loaded, 0, u64::from(stored));
-    let kept = INDEXES
-        .get(&index_key)
-        .and_then(|index| audit::classify_with(cx, &index));
+    // With the space's index kept: the messages whose class had settled before the end come
+    // from the whole classification when it is kept too (see `audit::classify_cut`).
+    let kept = INDEXES.get(&index_key).and_then(|index| {
+        let whole = WHOLE.get(&index_key);
+        audit::classify_cut(cx, &index, whole.as_deref().map_or(&[], Vec::as_slice))
+    });
     let list = match kept {
         Some(list) => list,
         None => {
@@ -184,14 +194,18 @@ fn classified(
             // An index covers its own scope.
             let list = audit::classify_with(cx, &index).unwrap_or_default();
             if loaded.window == hearth_analysis::Window::default() {
-                INDEXES.put(index_key, std::sync::Arc::new(index));
+                INDEXES.put(index_key.clone(), std::sync::Arc::new(index));
             }
             list
         }
     };
     if loaded.window.since.is_none() {
         // Every message of the space up to the as-of moment: the whole classification.
-        CLASSIFIED.put(key, std::sync::Arc::new(list.clone()));
+        let list = std::sync::Arc::new(list.clone());
+        if loaded.window == hearth_analysis::Window::default() {
+            WHOLE.put(index_key, list.clone());
+        }
+        CLASSIFIED.put(key, list);
     }
     Ok(list)
 }

@@ -283,7 +283,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
         ("active members", act.active_members.to_string(), "activity"),
         ("newcomers", newc.newcomers.to_string(), "newcomers"),
     ];
-    report.social = social(loaded, config, &community)?;
+    report.social = social(loaded, &cx, config, &community)?;
     // The role audit, for leadership: brand people with enough messages for a verdict.
     let audit = crate::audit::roles(loaded, 0, hearth_analysis::audit::MIN_MESSAGES)?;
     let share = |v: &serde_json::Value| format!("{:.0}%", v.as_f64().unwrap_or(0.0) * 100.0);
@@ -343,6 +343,7 @@ fn pct_or_dash(v: Option<f64>) -> String {
 /// of voice, the weekly mention timeline with alerts, and both disciplines side by side.
 fn social(
     loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
     config: &hearth_model::Config,
     community: &[(&str, String, &str)],
 ) -> crate::Result<Option<SocialSection>> {
@@ -459,12 +460,11 @@ fn social(
     } else {
         x.best_time = "No post analytics in the store (hearth ingest twitter|linkedin|facebook|instagram|social-csv).".into();
     }
-    let cx = loaded.context();
-    let resp = crate::social::responses(loaded, &cx, None)?;
+    let resp = crate::social::responses(loaded, cx, None)?;
     let mut mention_count = String::from("—");
     if !config.brand.names.is_empty() {
         // One read of the text serves the mentions and the alerts.
-        let st = crate::social::stream(loaded, config, Some("mentions"))?;
+        let st = crate::social::stream_with(loaded, cx, config, Some("mentions"))?;
         let m = &st.mentions;
         mention_count = m.brand_mentions.len().to_string();
         x.voices = m

@@ -274,12 +274,21 @@ pub(crate) fn mentions_in(
 ) -> Result<(Mentions, Texts)> {
     let cx =
         hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
+    mentions_with(loaded, &cx, config)
+}
+
+/// Mentions in the scope of `cx` (a window and the scope's space).
+fn mentions_with(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    config: &Config,
+) -> Result<(Mentions, Texts)> {
     if crate::measures::measured(loaded) && config.brand == loaded.config.brand {
         // Stored at ingest: no text to read (callers read the few texts they show).
-        return Ok((mentions::mentions_stored(&cx, &config.brand), Texts::new()));
+        return Ok((mentions::mentions_stored(cx, &config.brand), Texts::new()));
     }
     let m = &loaded.snapshot.messages;
-    let mut ids: Vec<(i64, u32)> = mentions::candidates(&cx)
+    let mut ids: Vec<(i64, u32)> = mentions::candidates(cx)
         .into_iter()
         .map(|i| (m.id[i as usize], i))
         .collect();
@@ -294,7 +303,7 @@ pub(crate) fn mentions_in(
                 texts.insert(i, (subject.to_owned(), body.to_owned()));
             }
         })?;
-    Ok((mentions::mentions(&cx, &config.brand, &texts), texts))
+    Ok((mentions::mentions(cx, &config.brand, &texts), texts))
 }
 
 /// `hearth social mentions`: volume, sentiment and share of voice of the brand and its
@@ -350,13 +359,25 @@ fn watched(kind: &str) -> alerts::Watched {
 
 /// The daily stream alerts watch: brand mentions, or members' messages.
 pub fn stream(loaded: &Loaded, config: &Config, kind: Option<&str>) -> Result<Stream> {
-    stream_in(loaded, loaded.window, config, kind)
+    stream_with(loaded, &loaded.context(), config, kind)
 }
 
 /// The stream over another window than the scope's.
 pub fn stream_in(
     loaded: &Loaded,
     window: hearth_analysis::Window,
+    config: &Config,
+    kind: Option<&str>,
+) -> Result<Stream> {
+    let cx =
+        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
+    stream_with(loaded, &cx, config, kind)
+}
+
+/// The stream in the scope of `cx` (a window and the scope's space).
+pub fn stream_with(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
     config: &Config,
     kind: Option<&str>,
 ) -> Result<Stream> {
@@ -373,17 +394,15 @@ pub fn stream_in(
             "the mentions stream needs [brand] names in hearth.toml (or use --stream messages)"
         );
     }
-    let (m, texts) = mentions_in(loaded, window, config)?;
+    let (m, texts) = mentions_with(loaded, cx, config)?;
     let msgs = &loaded.snapshot.messages;
-    let cx =
-        hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
     let events: Vec<(i64, u32, bool, f64)> = if kind == "mentions" {
         m.brand_mentions
             .iter()
             .map(|x| (x.time, x.message, x.negative, x.compound))
             .collect()
     } else if crate::measures::measured(loaded) {
-        let mut v: Vec<(i64, u32, bool, f64)> = mentions::candidates(&cx)
+        let mut v: Vec<(i64, u32, bool, f64)> = mentions::candidates(cx)
             .into_iter()
             .filter(|&i| cx.role(msgs.author[i as usize]) == hearth_model::Role::Member)
             .filter_map(|i| {

@@ -18,7 +18,7 @@ use crate::text::measures::{Names, label_name};
 use crate::text::sentiment::score;
 use hearth_model::{BrandRules, Role};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Voice {
@@ -81,8 +81,23 @@ pub fn mentions(
 /// these `brand` rules).
 pub fn mentions_stored(cx: &Context<'_>, brand: &BrandRules) -> Mentions {
     let names = Names::new(brand);
-    let ids = candidates(cx);
-    let measures = cx.snapshot.messages.measures_of(&ids);
+    // Only the messages whose stored names are not none can count: the candidates among
+    // them (a message naming nothing adds nothing to any count).
+    let m = &cx.snapshot.messages;
+    let ids: Vec<u32> = m
+        .names
+        .iter()
+        .filter(|&&(i, mask)| {
+            let i = i as usize;
+            mask != 0
+                && i < m.len()
+                && cx.window.contains(m.time[i])
+                && cx.space.is_none_or(|s| m.space[i] == s)
+                && !matches!(cx.role(m.author[i]), Role::Brand | Role::Bot)
+        })
+        .map(|&(i, _)| i)
+        .collect();
+    let measures = m.measures_of(&ids);
     tally(cx, &names, ids, |k, _| {
         measures[k].map(|x| (x.names, label_name(x.label), x.compound))
     })
@@ -99,34 +114,45 @@ fn tally(
     let m = &cx.snapshot.messages;
     let names = &names.groups;
     let mut counts = vec![[0u64; 4]; names.len()]; // mentions, pos, neutral, neg
-    let mut weeks: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    // (week's first day, mentions, negative ones), weeks in order.
+    let mut weeks: Vec<(i64, u64, u64)> = Vec::new();
     let mut brand_mentions = Vec::new();
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_by_key(|&k| (m.time[ids[k] as usize], ids[k]));
-    for k in order {
-        let i = ids[k];
+    // In time order (message index for equal times): unique keys, sorted in place.
+    let mut order: Vec<(i64, u32, usize)> = ids
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (m.time[i as usize], i, k))
+        .collect();
+    order.sort_unstable();
+    for (_, i, k) in order {
         let Some((mask, label, compound)) = hit(k, i) else {
             continue;
         };
         if mask == 0 {
             continue;
         }
-        let hits: Vec<usize> = (0..names.len()).filter(|k| mask & (1 << k) != 0).collect();
         let slot = match label {
             "positive" => 1,
             "negative" => 3,
             _ => 2,
         };
-        for &k in &hits {
-            counts[k][0] += 1;
-            counts[k][slot] += 1;
+        for (g, c) in counts.iter_mut().enumerate() {
+            if mask & (1 << g) != 0 {
+                c[0] += 1;
+                c[slot] += 1;
+            }
         }
-        if hits.contains(&0) {
+        if mask & 1 != 0 && !names.is_empty() {
             let t = m.time[i as usize];
             let week = crate::calendar::week(t) * 7 - 3;
-            let e = weeks.entry(week).or_default();
-            e.0 += 1;
-            e.1 += u64::from(slot == 3);
+            // In time order, a week follows the last or is the last.
+            match weeks.last_mut() {
+                Some((w, n, neg)) if *w == week => {
+                    *n += 1;
+                    *neg += u64::from(slot == 3);
+                }
+                _ => weeks.push((week, 1, u64::from(slot == 3))),
+            }
             brand_mentions.push(Mention {
                 message: i,
                 time: t,
@@ -152,7 +178,7 @@ fn tally(
         .collect();
     Mentions {
         voices,
-        by_week: weeks.into_iter().map(|(w, (n, neg))| (w, n, neg)).collect(),
+        by_week: weeks,
         brand_mentions,
     }
 }
