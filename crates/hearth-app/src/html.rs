@@ -29,9 +29,11 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
     let m = &loaded.snapshot.messages;
     let counts = hearth_analysis::metrics::counts::counts(&cx);
     let inter = interactions::interactions(&cx);
-    let fr = first_response::first_response(&cx);
+    // Each member thread's first responses, found once for two metrics.
+    let threads = first_response::first_responses(&cx);
+    let fr = first_response::first_response_of(&cx, &threads);
     let res = resilience::resilience(&cx);
-    let surv = survival::survival(&cx);
+    let surv = survival::survival_of(&cx, &threads);
     let act = activity::activity(&cx);
     // Newcomers and lapsed members depend on the space and the window's end: kept for the
     // windows that share them (see crate::memo).

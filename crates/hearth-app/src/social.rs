@@ -183,20 +183,12 @@ pub fn intents(
     loaded: &Loaded,
     messages: &[u32],
 ) -> Result<HashMap<u32, hearth_analysis::text::intent::Intent>> {
-    use hearth_analysis::text::{intent, measures, sentiment};
+    use hearth_analysis::text::{intent, sentiment};
     let m = &loaded.snapshot.messages;
     if crate::measures::measured(loaded) {
         return Ok(messages
             .iter()
-            .filter_map(|&i| {
-                let x = m.measure(i as usize)?;
-                let code = if m.starts_thread(i as usize) {
-                    x.intent_root
-                } else {
-                    x.intent_reply
-                };
-                Some((i, measures::intent_of(code)))
-            })
+            .filter_map(|&i| Some((i, stored_intent(m, i)?)))
             .collect());
     }
     let mut by_id: Vec<(i64, u32)> = messages.iter().map(|&i| (m.id[i as usize], i)).collect();
@@ -218,11 +210,32 @@ pub fn intents(
 }
 
 /// The response rate to the messages addressed to the brand that wait for an answer.
+/// The intent stored at ingest for message `i`, as the thread start or the reply it is;
+/// `None` when the snapshot carries no measures.
+fn stored_intent(
+    m: &hearth_model::MessageColumns,
+    i: u32,
+) -> Option<hearth_analysis::text::intent::Intent> {
+    let x = m.measure(i as usize)?;
+    let code = if m.starts_thread(i as usize) {
+        x.intent_root
+    } else {
+        x.intent_reply
+    };
+    Some(hearth_analysis::text::measures::intent_of(code))
+}
+
 pub fn responses(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
     hours: Option<BusinessHours>,
 ) -> Result<response::Responses> {
+    if crate::measures::measured(loaded) {
+        // Each addressed message's stored intent, looked up as it is asked for.
+        let m = &loaded.snapshot.messages;
+        let waits = |i: u32| stored_intent(m, i).is_none_or(|c| c.waits());
+        return Ok(response::responses(cx, hours, Some(&waits)));
+    }
     let intents = intents(loaded, &response::addressed(cx))?;
     // A message without stored text keeps waiting: nothing says it does not.
     let waits = |i: u32| intents.get(&i).is_none_or(|c| c.waits());

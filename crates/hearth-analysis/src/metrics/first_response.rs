@@ -114,14 +114,18 @@ pub fn first_responses(cx: &Context<'_>) -> Vec<ThreadFirst> {
 }
 
 pub fn first_response(cx: &Context<'_>) -> FirstResponse {
-    let threads = first_responses(cx);
+    first_response_of(cx, &first_responses(cx))
+}
+
+/// [`first_response`] from the scope's [`first_responses`], found once for several metrics.
+pub fn first_response_of(cx: &Context<'_>, threads: &[ThreadFirst]) -> FirstResponse {
     let mut out = FirstResponse {
         member_threads: threads.len() as u64,
         ..FirstResponse::default()
     };
     let (mut by_member, mut by_brand) = (Vec::new(), Vec::new());
     let mut within = [0u64; 3];
-    for t in &threads {
+    for t in threads {
         let Some((time, responder)) = t.first else {
             out.unanswered += 1;
             continue;
@@ -158,7 +162,8 @@ pub fn first_response(cx: &Context<'_>) -> FirstResponse {
     out
 }
 
-/// The median (mean of the two middle values for an even count); `None` when empty.
+/// The median (mean of the two middle values for an even count); `None` when empty. Leaves
+/// `values` sorted: callers read a percentile from them after.
 pub fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -181,5 +186,9 @@ mod tests {
         assert_eq!(median(&mut []), None);
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        // Callers read the values sorted afterwards (a percentile beside the median).
+        let mut v = [3.0, 1.0, 2.0, 0.5];
+        assert_eq!(median(&mut v), Some(1.5));
+        assert_eq!(v, [0.5, 1.0, 2.0, 3.0]);
     }
 }

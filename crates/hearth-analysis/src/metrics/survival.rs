@@ -18,7 +18,7 @@
 //! Unlike `first_response.median_hours_any` (a median over answered threads only), this
 //! counts the waiting of threads nobody answered.
 
-use super::first_response::first_responses;
+use super::first_response::{ThreadFirst, first_responses};
 use crate::Context;
 use hearth_model::Role;
 use serde::Serialize;
@@ -46,28 +46,25 @@ pub struct Observation {
 
 /// The Kaplan–Meier steps `(t, S(t))` at each event time.
 pub fn kaplan_meier(obs: &[Observation]) -> Vec<(f64, f64)> {
-    let mut sorted: Vec<Observation> = obs.to_vec();
-    // At equal times, events come before censoring (the usual convention).
-    sorted.sort_by(|a, b| a.hours.total_cmp(&b.hours).then(b.event.cmp(&a.event)));
+    let mut sorted: Vec<(f64, bool)> = obs.iter().map(|o| (o.hours, o.event)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    kaplan_meier_sorted(&sorted, |&event| event)
+}
+
+/// [`kaplan_meier`] of observations sorted by time, `event` telling which end in the event.
+/// All observations at one time are one step (events and censored leave together), so their
+/// order among themselves does not matter, and one sort serves several kinds of event.
+fn kaplan_meier_sorted<T>(sorted: &[(f64, T)], event: impl Fn(&T) -> bool) -> Vec<(f64, f64)> {
     let mut at_risk = sorted.len() as f64;
     let mut s = 1.0;
     let mut steps = Vec::new();
-    let mut k = 0;
-    while k < sorted.len() {
-        let t = sorted[k].hours;
-        let (mut events, mut leaving) = (0.0, 0.0);
-        while k < sorted.len() && sorted[k].hours == t {
-            if sorted[k].event {
-                events += 1.0;
-            }
-            leaving += 1.0;
-            k += 1;
-        }
+    for group in sorted.chunk_by(|a, b| a.0 == b.0) {
+        let events = group.iter().filter(|o| event(&o.1)).count() as f64;
         if events > 0.0 {
             s *= 1.0 - events / at_risk;
-            steps.push((t, s));
+            steps.push((group[0].0, s));
         }
-        at_risk -= leaving;
+        at_risk -= group.len() as f64;
     }
     steps
 }
@@ -87,48 +84,36 @@ pub fn km_median(steps: &[(f64, f64)]) -> Option<f64> {
 }
 
 pub fn survival(cx: &Context<'_>) -> Survival {
+    survival_of(cx, &first_responses(cx))
+}
+
+/// [`survival`] from the scope's [`first_responses`], found once for several metrics.
+pub fn survival_of(cx: &Context<'_>, threads: &[ThreadFirst]) -> Survival {
     let as_of = cx.as_of();
-    let threads = first_responses(cx);
-    let mut any = Vec::new();
-    let mut member = Vec::new();
-    let mut brand = Vec::new();
-    for t in &threads {
-        match t.first {
-            Some((time, responder)) => {
-                let hours = (time - t.start).max(0) as f64 / 3600.0;
-                let class = cx.role(responder);
-                any.push(Observation { hours, event: true });
-                member.push(Observation {
-                    hours,
-                    event: class == Role::Member,
-                });
-                brand.push(Observation {
-                    hours,
-                    event: class == Role::Brand,
-                });
-            }
-            None => {
-                let hours = (as_of - t.start).max(0) as f64 / 3600.0;
-                for v in [&mut any, &mut member, &mut brand] {
-                    v.push(Observation {
-                        hours,
-                        event: false,
-                    });
-                }
-            }
-        }
-    }
-    let steps = kaplan_meier(&any);
-    let answered = any.iter().filter(|o| o.event).count() as u64;
-    let within = |h: f64| (!any.is_empty()).then(|| 1.0 - survival_at(&steps, h));
+    // Each thread's hours to its first response (or to the as-of moment, censored) and the
+    // responder's role, sorted once for the three curves.
+    let mut sorted: Vec<(f64, Option<Role>)> = threads
+        .iter()
+        .map(|t| match t.first {
+            Some((time, responder)) => (
+                (time - t.start).max(0) as f64 / 3600.0,
+                Some(cx.role(responder)),
+            ),
+            None => ((as_of - t.start).max(0) as f64 / 3600.0, None),
+        })
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let steps = kaplan_meier_sorted(&sorted, Option::is_some);
+    let answered = sorted.iter().filter(|o| o.1.is_some()).count() as u64;
+    let within = |h: f64| (!sorted.is_empty()).then(|| 1.0 - survival_at(&steps, h));
     let stride = steps.len().div_ceil(200).max(1);
     Survival {
-        threads: any.len() as u64,
+        threads: sorted.len() as u64,
         answered,
-        censored: any.len() as u64 - answered,
+        censored: sorted.len() as u64 - answered,
         median_hours: km_median(&steps),
-        median_hours_member: km_median(&kaplan_meier(&member)),
-        median_hours_brand: km_median(&kaplan_meier(&brand)),
+        median_hours_member: km_median(&kaplan_meier_sorted(&sorted, |r| *r == Some(Role::Member))),
+        median_hours_brand: km_median(&kaplan_meier_sorted(&sorted, |r| *r == Some(Role::Brand))),
         answered_within_1h: within(1.0),
         answered_within_24h: within(24.0),
         answered_within_7d: within(168.0),
