@@ -166,21 +166,21 @@ impl Store {
         ids: &[i64],
         mut f: impl FnMut(i64, &[u32]),
     ) -> Result<(), StoreError> {
-        let (Some(&lo), Some(&hi)) = (ids.first(), ids.last()) else {
-            return Ok(());
-        };
-        let mut stmt = self.conn.prepare(
+        let mut decoded = Vec::new();
+        crate::for_each_of(
+            &self.conn,
+            ids,
+            "SELECT message_id, terms FROM text_measures
+              WHERE message_id = ?1 AND terms IS NOT NULL",
             "SELECT message_id, terms FROM text_measures
               WHERE message_id BETWEEN ?1 AND ?2 AND terms IS NOT NULL ORDER BY message_id",
-        )?;
-        let mut rows = stmt.query([lo, hi])?;
-        let mut decoded = Vec::new();
-        crate::for_each_wanted(&mut rows, ids, |id, r| {
-            decoded.clear();
-            decode(r.get_ref(1)?.as_blob().unwrap_or(&[]), &mut decoded);
-            f(id, &decoded);
-            Ok(())
-        })
+            |id, r| {
+                decoded.clear();
+                decode(r.get_ref(1)?.as_blob().unwrap_or(&[]), &mut decoded);
+                f(id, &decoded);
+                Ok(())
+            },
+        )
     }
 }
 

@@ -449,3 +449,48 @@ fn text_measured_on_two_threads_is_written_in_file_order_with_its_own_message() 
         .collect();
     assert_eq!(stored, expected);
 }
+
+/// The stored theme terms of a few messages scattered over the store, looked up one by one,
+/// are the terms the walk over the range reads.
+#[test]
+fn few_terms_looked_up_one_by_one_are_the_terms_the_walk_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(dir.path()).expect("open");
+    // Terms: the body's first words.
+    store.set_measurer(hearth_store::measures::Measurer {
+        key: (1, 0),
+        measure: Box::new(|_subject, body| hearth_model::Measured {
+            measure: hearth_model::TextMeasure::default(),
+            terms: body
+                .split_whitespace()
+                .take(4)
+                .map(str::to_lowercase)
+                .collect(),
+        }),
+    });
+    store
+        .ingest(&MboxReader, &[excerpt()], &mut |_| {})
+        .expect("ingest");
+    let mut ids: Vec<i64> = store.snapshot().expect("snapshot").messages.id.clone();
+    ids.sort_unstable();
+    let mut walked = Vec::new();
+    store
+        .for_each_terms(&ids, |id, t| walked.push((id, t.to_vec())))
+        .expect("walk");
+    assert!(walked.len() > 70, "{}", walked.len());
+    let mut few: Vec<i64> = ids.iter().step_by(10).copied().collect();
+    few.push(ids.iter().max().copied().unwrap_or(0) + 1_000);
+    few.sort_unstable();
+    assert!((few.len() as u64) * hearth_store::SPARSE_TEXT < (few[few.len() - 1] - few[0]) as u64);
+    let mut looked_up = Vec::new();
+    store
+        .for_each_terms(&few, |id, t| looked_up.push((id, t.to_vec())))
+        .expect("lookups");
+    let expected: Vec<_> = walked
+        .iter()
+        .filter(|w| few.contains(&w.0))
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(looked_up, expected);
+}
