@@ -598,6 +598,7 @@ pub fn route_read<'r>(
     let as_of = cx.as_of();
     let before = |t: Option<&i64>| t.is_some_and(|&t| t < as_of);
     let mut out = Vec::new();
+    let mut overlap = Overlap::default();
     for r in reads {
         let i = r.message as usize;
         let a = m.author[i];
@@ -615,7 +616,7 @@ pub fn route_read<'r>(
         let expert = r
             .expert_terms
             .as_ref()
-            .and_then(|terms| index.experts.find(terms, a, as_of));
+            .and_then(|terms| index.experts.find(&mut overlap, terms, a, as_of));
         let signals = Signals {
             addressed: r.addressed,
             mentions_brand: r.mentions_brand,
@@ -831,12 +832,17 @@ impl Experts {
     /// `EXPERT_MIN_WORDS` distinctive subject words with `terms` (a subject's, sorted and
     /// distinct), as of `as_of`. A word is distinctive when no more than
     /// `COMMON_SUBJECT_SHARE` of the subjects of then have it.
-    fn find(&self, terms: &[String], asker: u32, as_of: i64) -> Option<(u32, usize, Vec<String>)> {
+    fn find(
+        &self,
+        overlap: &mut Overlap,
+        terms: &[String],
+        asker: u32,
+        as_of: i64,
+    ) -> Option<(u32, usize, Vec<String>)> {
         let subjects = self.starts.partition_point(|&t| t < as_of);
         let limit = (subjects as f64 * COMMON_SUBJECT_SHARE).max(3.0);
         let then = |list: &[(i64, u32)]| list.partition_point(|&(t, _)| t < as_of);
-        // Every thread of then with a distinctive word, once per word it shares.
-        let mut shared: Vec<u32> = Vec::new();
+        // Every thread of then with a distinctive word, counted once per word it shares.
         let mut distinctive: Vec<&String> = Vec::new();
         for t in terms {
             let Some(list) = self.threads_with.get(t) else {
@@ -847,15 +853,13 @@ impl Experts {
                 continue;
             }
             distinctive.push(t);
-            shared.extend(list.iter().map(|&(_, root)| root));
+            for &(_, root) in list {
+                overlap.add(root);
+            }
         }
-        shared.sort_unstable();
-        let overlap = shared
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run[0], run.len()));
         // (member, similar thread they answered), each once.
         let mut answered: Vec<(u32, u32)> = Vec::new();
-        for (root, n) in overlap {
+        for (root, n) in overlap.drain() {
             if n < EXPERT_MIN_WORDS {
                 continue;
             }
@@ -884,6 +888,43 @@ impl Experts {
         }
         words.sort();
         Some((best[0].0, best.len(), words))
+    }
+}
+
+/// How many of an item's distinctive words each thread's subject shares, counted in place
+/// (a count by thread root, and the roots touched) and emptied after each item: the counts
+/// that a sort of every shared root gave, without the sort (most of routing's time when a
+/// window routes years of items).
+#[derive(Debug, Default)]
+struct Overlap {
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Overlap {
+    fn add(&mut self, root: u32) {
+        let r = root as usize;
+        if r >= self.counts.len() {
+            self.counts.resize(r + 1, 0);
+        }
+        if self.counts[r] == 0 {
+            self.touched.push(root);
+        }
+        self.counts[r] += 1;
+    }
+
+    /// Each touched root with its count, once; the counts are zero again after.
+    fn drain(&mut self) -> Vec<(u32, usize)> {
+        let out = self
+            .touched
+            .iter()
+            .map(|&root| {
+                let n = std::mem::take(&mut self.counts[root as usize]);
+                (root, n as usize)
+            })
+            .collect();
+        self.touched.clear();
+        out
     }
 }
 
