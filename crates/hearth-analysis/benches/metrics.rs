@@ -11,7 +11,7 @@
 use divan::{Bencher, black_box};
 use hearth_analysis::calendar::Period;
 use hearth_analysis::metrics::{
-    absence, activity, first_response, newcomers, resilience, series, structure, survival,
+    absence, activity, introductions, first_response, newcomers, resilience, series, structure, survival,
 };
 use hearth_analysis::{Context, Prepared, Window};
 use hearth_model::{
@@ -169,6 +169,11 @@ fn newcomers(bencher: Bencher, n: usize) {
 #[divan::bench(args = sizes(), sample_count = 3)]
 fn absence(bencher: Bencher, n: usize) {
     run(bencher, n, absence::absence);
+}
+
+#[divan::bench(args = sizes(), sample_count = 3)]
+fn introductions(bencher: Bencher, n: usize) {
+    run(bencher, n, |cx| introductions::introductions(cx, 10));
 }
 
 fn run_series(bencher: Bencher, n: usize, period: Period) {

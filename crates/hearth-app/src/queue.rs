@@ -17,14 +17,16 @@
 //! The short id shown is the first 8 hex digits of the key's FNV-1a hash.
 
 use crate::route::routed;
-use crate::scope::{Loaded, Scope, load};
+use crate::scope::{Loaded, MessageLater, Scope, load};
 use crate::{AppError, Result};
 use hearth_analysis::metrics::{first_response, helpers, introductions, newcomers};
+use hearth_analysis::route::Routed;
 use hearth_model::{Config, Role};
-use hearth_store::{QueueChange, QueueState};
+use hearth_store::{QueueChange, QueueState, Store};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What `hearth queue` and `GET /api/v1/queue` take besides the scope.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Deserialize)]
@@ -120,14 +122,83 @@ pub fn team_of(kind: &str) -> &'static str {
 }
 
 /// One item of a work list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Item {
     pub key: String,
     pub kind: String,
     pub time: i64,
-    pub title: String,
     pub why: String,
-    pub detail: Value,
+    shown: Shown,
+}
+
+/// An item's title and detail: made with the item, or, where they show a message's words,
+/// made when the item is shown. A list holds thousands of items (3,730 at 1M messages, most
+/// of them routed), a page shows a hundred, and a message's excerpt costs reading its text.
+#[derive(Debug, Clone)]
+enum Shown {
+    Made {
+        title: String,
+        detail: Value,
+    },
+    /// `{"person": …, <field>: <the message>}`.
+    Message {
+        title: String,
+        person: Value,
+        field: &'static str,
+        message: MessageLater,
+    },
+    /// A routed item: titled by its author and the start of its excerpt, detailed as
+    /// `hearth route` details it (shared by the item's queues).
+    Routed(Arc<RoutedShown>),
+}
+
+#[derive(Debug)]
+struct RoutedShown {
+    routed: Routed,
+    author: String,
+    message: MessageLater,
+    expert: Option<Value>,
+}
+
+impl Item {
+    /// The item's title and detail; the words of its message, if any, are read from `store`.
+    pub fn shown(&self, store: &Store) -> (String, Value) {
+        match &self.shown {
+            Shown::Made { title, detail } => (title.clone(), detail.clone()),
+            Shown::Message {
+                title,
+                person,
+                field,
+                message,
+            } => (
+                title.clone(),
+                json!({"person": person, *field: message.shown(store, true)}),
+            ),
+            Shown::Routed(r) => {
+                let message = r.message.shown(store, true);
+                let title = format!(
+                    "{}: \"{}\"",
+                    r.author,
+                    message["excerpt"]
+                        .as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .take(70)
+                        .collect::<String>()
+                );
+                let detail = crate::route::item_json_with(message, r.expert.clone(), &r.routed);
+                (title, detail)
+            }
+        }
+    }
+
+    /// The title alone (see [`Item::shown`]).
+    pub fn title(&self, store: &Store) -> String {
+        match &self.shown {
+            Shown::Made { title, .. } | Shown::Message { title, .. } => title.clone(),
+            Shown::Routed(_) => self.shown(store).0,
+        }
+    }
 }
 
 pub fn short_id(key: &str) -> String {
@@ -148,28 +219,25 @@ fn now() -> i64 {
 /// The item an id names (short id or full key) among today's items, or among the stored
 /// states of items no longer listed: `(key, kind, title)`.
 pub fn find(loaded: &Loaded, id: &str) -> Result<(String, String, String)> {
-    find_in(&all_items(loaded)?, &loaded.store.queue_states()?, id)
+    find_in(&all_items(loaded)?, &loaded.store, id)
 }
 
 /// [`find`] among items already computed ([`all_items`]), with the stored states read from
 /// the store in `data`.
 pub fn find_with(data: &Path, items: &Items, id: &str) -> Result<(String, String, String)> {
-    find_in(items, &crate::scope::open_store(data)?.queue_states()?, id)
+    find_in(items, &crate::scope::open_store(data)?, id)
 }
 
-fn find_in(
-    items: &Items,
-    stored: &HashMap<String, QueueState>,
-    id: &str,
-) -> Result<(String, String, String)> {
+fn find_in(items: &Items, store: &Store, id: &str) -> Result<(String, String, String)> {
     let matching: Vec<&Item> = items
         .items
         .iter()
         .filter(|i| i.key == id || short_id(&i.key) == id)
         .collect();
     match matching[..] {
-        [one] => Ok((one.key.clone(), one.kind.clone(), one.title.clone())),
+        [one] => Ok((one.key.clone(), one.kind.clone(), one.title(store))),
         [] => {
+            let stored = store.queue_states()?;
             let known: Vec<&String> = stored
                 .keys()
                 .filter(|k| k.as_str() == id || short_id(k) == id)
@@ -263,13 +331,14 @@ pub fn status_word(s: &QueueState) -> String {
 /// are hidden (done, snoozed).
 pub fn list_json(loaded: &Loaded, args: &QueueQuery) -> Result<Value> {
     check_state(args)?;
-    list_of(&all_items(loaded)?, &loaded.store.queue_states()?, args)
+    list_of(&all_items(loaded)?, &loaded.store, args)
 }
 
 /// Every item of every list before the team's decisions are laid over it, with the clock
 /// they were chosen by. It depends on the data and `hearth.toml` only, so it can be kept
-/// across queue decisions (the server does).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// across queue decisions (the server does). It holds no snapshot: what an item shows is
+/// resolved when it is made, but for its message's words, read by message id.
+#[derive(Debug, Clone)]
 pub struct Items {
     /// The data's last message (see [`clock`]).
     pub as_of: i64,
@@ -288,11 +357,7 @@ pub fn all_items(loaded: &Loaded) -> Result<Items> {
 /// `data`: a queue decision costs reading the states, not computing the items again.
 pub fn list_with(data: &Path, items: &Items, args: &QueueQuery) -> Result<Value> {
     check_state(args)?;
-    list_of(
-        items,
-        &crate::scope::open_store(data)?.queue_states()?,
-        args,
-    )
+    list_of(items, &crate::scope::open_store(data)?, args)
 }
 
 fn check_state(args: &QueueQuery) -> Result<()> {
@@ -304,7 +369,8 @@ fn check_state(args: &QueueQuery) -> Result<()> {
     Ok(())
 }
 
-fn list_of(all: &Items, states: &HashMap<String, QueueState>, args: &QueueQuery) -> Result<Value> {
+fn list_of(all: &Items, store: &Store, args: &QueueQuery) -> Result<Value> {
+    let states = store.queue_states()?;
     // One clock for the queue: its items and its snoozes are both as of the data's last
     // message (see `clock`).
     let now = all.as_of;
@@ -359,19 +425,22 @@ fn list_of(all: &Items, states: &HashMap<String, QueueState>, args: &QueueQuery)
     let out = json!({
         "as_of": hearth_report::iso(all.as_of),
         "total": total,
-        "items": shown.iter().map(|(item, state)| json!({
-            "id": short_id(&item.key),
-            "key": item.key,
-            "kind": item.kind,
-            "status": state.map_or("open".to_owned(), |s| s.status.clone()),
-            "snoozed_until": state.and_then(|s| s.snoozed_until).map(hearth_report::iso),
-            "assignee": state.and_then(|s| s.assignee.clone()),
-            "note": state.and_then(|s| s.note.clone()),
-            "title": item.title,
-            "why": item.why,
-            "time": hearth_report::iso(item.time),
-            "detail": item.detail,
-        })).collect::<Vec<_>>(),
+        "items": shown.iter().map(|(item, state)| {
+            let (title, detail) = item.shown(store);
+            json!({
+                "id": short_id(&item.key),
+                "key": item.key,
+                "kind": item.kind,
+                "status": state.map_or("open".to_owned(), |s| s.status.clone()),
+                "snoozed_until": state.and_then(|s| s.snoozed_until).map(hearth_report::iso),
+                "assignee": state.and_then(|s| s.assignee.clone()),
+                "note": state.and_then(|s| s.note.clone()),
+                "title": title,
+                "why": item.why,
+                "time": hearth_report::iso(item.time),
+                "detail": detail,
+            })
+        }).collect::<Vec<_>>(),
         "counts": per_kind.iter().map(|(k, n)| json!({"kind": k, "items": n})).collect::<Vec<_>>(),
         "hidden": {"done": hidden.0, "snoozed": hidden.1},
     });
@@ -445,8 +514,7 @@ fn introduction_items(
     full: &hearth_analysis::Context<'_>,
 ) -> Vec<Item> {
     // Who ever talked with whom depends on the space only: kept for every window of it.
-    static TALKED: crate::memo::Memo<std::collections::HashSet<(u32, u32)>> =
-        crate::memo::Memo::new(4);
+    static TALKED: crate::memo::Memo<introductions::Talked> = crate::memo::Memo::new(4);
     let key = crate::memo::Key::of(loaded, 0, 0);
     let talked = TALKED.get(&key).unwrap_or_else(|| {
         let made = std::sync::Arc::new(introductions::talked(full));
@@ -462,16 +530,18 @@ fn introduction_items(
                 key: format!("introduce:{ka}|{kb}"),
                 kind: "introduce".into(),
                 time: full.as_of(),
-                title: format!(
-                    "Introduce {} and {}",
-                    loaded.person_name(p.a),
-                    loaded.person_name(p.b)
-                ),
                 why: format!(
                     "{} threads in common, never talked with each other",
                     p.shared_threads
                 ),
-                detail: json!({"a": loaded.person(p.a), "b": loaded.person(p.b)}),
+                shown: Shown::Made {
+                    title: format!(
+                        "Introduce {} and {}",
+                        loaded.person_name(p.a),
+                        loaded.person_name(p.b)
+                    ),
+                    detail: json!({"a": loaded.person(p.a), "b": loaded.person(p.b)}),
+                },
             }
         })
         .collect()
@@ -547,9 +617,16 @@ fn end_items(
             key: format!("newcomer:{}", r(n.first_message)),
             kind: "newcomer".into(),
             time: n.time,
-            title: format!("{} — first message, no answer", loaded.person_name(n.person)),
             why: format!("waiting {}", ago(n.time)),
-            detail: json!({"person": loaded.person(n.person), "message": loaded.message(n.first_message, true)}),
+            shown: Shown::Message {
+                title: format!(
+                    "{} — first message, no answer",
+                    loaded.person_name(n.person)
+                ),
+                person: loaded.person(n.person),
+                field: "message",
+                message: loaded.message_later(n.first_message),
+            },
         });
     }
     for t in questions.iter().rev() {
@@ -557,26 +634,38 @@ fn end_items(
             key: format!("question:{}", r(t.root)),
             kind: "question".into(),
             time: t.start,
-            title: format!("{} asked, nobody answered", loaded.person_name(t.starter)),
             why: format!(
                 "waiting {} (more than {} hours)",
                 ago(t.start),
                 config.queue.question_hours
             ),
-            detail: json!({"person": loaded.person(t.starter), "message": loaded.message(t.root, true)}),
+            shown: Shown::Message {
+                title: format!("{} asked, nobody answered", loaded.person_name(t.starter)),
+                person: loaded.person(t.starter),
+                field: "message",
+                message: loaded.message_later(t.root),
+            },
         });
     }
     for l in lapsed_people.iter() {
         out.push(Item {
-            key: format!("lapsed:{}:{}", person_key(loaded, l.person), r(l.last_message)),
+            key: format!(
+                "lapsed:{}:{}",
+                person_key(loaded, l.person),
+                r(l.last_message)
+            ),
             kind: "lapsed".into(),
             time: m.time[l.last_message as usize],
-            title: format!("{} has gone quiet", loaded.person_name(l.person)),
             why: format!(
                 "silent {:.0} days (usually every {:.0}); talked with {} people",
                 l.silent_days, l.usual_gap_days, l.people_talked_with
             ),
-            detail: json!({"person": loaded.person(l.person), "last_message": loaded.message(l.last_message, true)}),
+            shown: Shown::Message {
+                title: format!("{} has gone quiet", loaded.person_name(l.person)),
+                person: loaded.person(l.person),
+                field: "last_message",
+                message: loaded.message_later(l.last_message),
+            },
         });
     }
     let helper_window = hearth_analysis::Window {
@@ -599,38 +688,42 @@ fn end_items(
             key: format!("thank:{}:{quarter}", person_key(loaded, h.person)),
             kind: "thank".into(),
             time: as_of,
-            title: format!("Thank {}", loaded.person_name(h.person)),
             why: format!(
                 "{} to {} in the last {} days",
                 plural(h.answers, "answer"),
                 plural(h.people_helped, "person"),
                 helpers::TREND_DAYS
             ),
-            detail: json!({"person": loaded.person(h.person), "answers": h.answers, "people_helped": h.people_helped}),
+            shown: Shown::Made {
+                title: format!("Thank {}", loaded.person_name(h.person)),
+                detail: json!({"person": loaded.person(h.person), "answers": h.answers, "people_helped": h.people_helped}),
+            },
         });
     }
     let before = std::mem::take(&mut out);
+    let refs_of: Vec<String> = routed_items.iter().map(|it| r(it.message)).collect();
+    let routed_items: Vec<Arc<RoutedShown>> = routed_items
+        .into_iter()
+        .map(|it| {
+            Arc::new(RoutedShown {
+                author: loaded.person_name(m.author[it.message as usize]),
+                message: loaded.message_later(it.message),
+                expert: crate::route::expert_of(loaded, &it),
+                routed: it,
+            })
+        })
+        .collect();
     for q in hearth_model::ROUTE_QUEUES {
-        for it in routed_items.iter().rev() {
-            let Some(route) = it.routes.iter().find(|x| x.queue == *q) else {
+        for (it, reference) in routed_items.iter().zip(&refs_of).rev() {
+            let Some(route) = it.routed.routes.iter().find(|x| x.queue == *q) else {
                 continue;
             };
             out.push(Item {
-                key: format!("{q}:{}", r(it.message)),
+                key: format!("{q}:{reference}"),
                 kind: (*q).to_owned(),
-                time: m.time[it.message as usize],
-                title: format!(
-                    "{}: \"{}\"",
-                    loaded.person_name(m.author[it.message as usize]),
-                    loaded.message(it.message, true)["excerpt"]
-                        .as_str()
-                        .unwrap_or("")
-                        .chars()
-                        .take(70)
-                        .collect::<String>()
-                ),
+                time: m.time[it.routed.message as usize],
                 why: format!("rule {}: {}", route.rule, route.reason),
-                detail: crate::route::item_json(loaded, it),
+                shown: Shown::Routed(it.clone()),
             });
         }
     }
@@ -662,7 +755,11 @@ fn end_items(
                 key: format!("{list}:{day}:{kind}"),
                 kind: list.into(),
                 time: a.day * 86_400,
-                title: match a.class {
+                why: format!(
+                    "usual for the weekday {:.0}, z {:.1}; hearth alerts --since {day} explains it",
+                    a.baseline, a.z
+                ),
+                shown: Shown::Made { title: match a.class {
                     alerts::Class::Crisis => format!(
                         "{day}: crisis, {} of {} mentions negative",
                         a.negative, a.count
@@ -671,12 +768,9 @@ fn end_items(
                         format!("{day}: {} mentions ({kind} notice)", a.count)
                     }
                 },
-                why: format!(
-                    "usual for the weekday {:.0}, z {:.1}; hearth alerts --since {day} explains it",
-                    a.baseline, a.z
-                ),
                 detail: json!({"day": day, "class": a.class, "kind": kind, "count": a.count, "negative": a.negative, "baseline": a.baseline, "z": a.z,
                     "examples": a.examples.iter().map(|i| loaded.message(*i, true)).collect::<Vec<_>>()}),
+                },
             });
         }
     }

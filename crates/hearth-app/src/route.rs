@@ -296,9 +296,19 @@ fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuer
 }
 
 pub fn item_json(loaded: &Loaded, r: &Routed) -> Value {
+    item_json_with(loaded.message(r.message, true), expert_of(loaded, r), r)
+}
+
+/// The person [`item_json`] names as the expert on the item's subject.
+pub fn expert_of(loaded: &Loaded, r: &Routed) -> Option<Value> {
+    r.signals.expert.as_ref().map(|(p, _, _)| loaded.person(*p))
+}
+
+/// [`item_json`] with its message and expert already made.
+pub fn item_json_with(message: Value, expert: Option<Value>, r: &Routed) -> Value {
     let s = &r.signals;
     json!({
-        "message": loaded.message(r.message, true),
+        "message": message,
         "queues": r.routes.iter().map(|q| json!({
             "queue": q.queue, "rule": q.rule, "reason": q.reason,
         })).collect::<Vec<_>>(),
@@ -317,8 +327,8 @@ pub fn item_json(loaded: &Loaded, r: &Routed) -> Value {
             "unanswered": s.unanswered,
             "channel": s.channel,
             "crisis_words": s.crisis_words,
-            "expert": s.expert.as_ref().map(|(p, n, w)| json!({
-                "person": loaded.person(*p), "threads": n, "words": w,
+            "expert": s.expert.as_ref().map(|(_, n, w)| json!({
+                "person": expert, "threads": n, "words": w,
             })),
         },
     })

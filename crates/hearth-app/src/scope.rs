@@ -226,20 +226,47 @@ impl Loaded {
     }
 
     fn message_uncached(&self, i: u32, excerpt: bool) -> Value {
+        self.message_later(i).shown(&self.store, excerpt)
+    }
+
+    /// Message `i` as [`Loaded::message`] shows it, with what comes from the store (its
+    /// reference and excerpt) read only when it is shown: a list of thousands whose pages
+    /// show a hundred keeps these.
+    pub fn message_later(&self, i: u32) -> MessageLater {
         let m = &self.snapshot.messages;
         let i = i as usize;
+        MessageLater {
+            id: m.id[i],
+            time: m.time[i],
+            author: self.person_name(m.author[i]),
+            space: self.space_name(m.space[i]),
+        }
+    }
+}
+
+/// A message whose reference and excerpt are read from the store when it is shown
+/// ([`Loaded::message_later`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageLater {
+    id: i64,
+    time: i64,
+    author: String,
+    space: String,
+}
+
+impl MessageLater {
+    /// The message as [`Loaded::message`] shows it.
+    pub fn shown(&self, store: &Store, excerpt: bool) -> Value {
         let mut v = json!({
-            "message": m.id[i],
-            "time": hearth_report::iso(m.time[i]),
-            "author": self.person_name(m.author[i]),
-            "space": self.space_name(m.space[i]),
+            "message": self.id,
+            "time": hearth_report::iso(self.time),
+            "author": self.author,
+            "space": self.space,
         });
-        if let Ok(Some((source, native))) = self.store.message_ref(hearth_model::MessageId(m.id[i]))
-        {
+        if let Ok(Some((source, native))) = store.message_ref(hearth_model::MessageId(self.id)) {
             v["ref"] = Value::String(format!("{source}:{native}"));
         }
-        if excerpt && let Ok(Some(text)) = self.store.message_text(hearth_model::MessageId(m.id[i]))
-        {
+        if excerpt && let Ok(Some(text)) = store.message_text(hearth_model::MessageId(self.id)) {
             v["excerpt"] = Value::String(excerpt_of(&text));
         }
         v

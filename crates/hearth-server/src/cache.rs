@@ -69,6 +69,9 @@ pub struct Answer {
     pub etag: String,
     /// The body parsed, once, for answers served a page at a time.
     pub parsed: Arc<std::sync::OnceLock<serde_json::Value>>,
+    /// The typed value the body was made from, for the server's own pages (the queue's items):
+    /// read as it is, never parsed back from the body.
+    pub typed: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Answer {
@@ -78,6 +81,7 @@ impl Answer {
             content_type,
             etag,
             parsed: Arc::default(),
+            typed: None,
         }
     }
 

@@ -566,9 +566,21 @@ where
     }
     let key = key_of(call, content_type, key_extra);
     answer_keyed(call, key, stamp, content_type, move |d| {
-        compute(d).map(|b| (b, None))
+        compute(d).map(|body| Made {
+            body,
+            ..Made::default()
+        })
     })
     .await
+}
+
+/// What [`answer_keyed`] computes: the body, and the value it was made from when a page reads
+/// that value (as JSON, or typed).
+#[derive(Default)]
+struct Made {
+    body: Vec<u8>,
+    json: Option<Value>,
+    typed: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// An answer's cache key: the content type, the path, the sorted query (without the page, and
@@ -600,19 +612,24 @@ async fn answer_keyed<F>(
     compute: F,
 ) -> Result<Answer, Problem>
 where
-    F: FnOnce(&Path) -> hearth_app::Result<(Vec<u8>, Option<Value>)> + Send + 'static,
+    F: FnOnce(&Path) -> hearth_app::Result<Made> + Send + 'static,
 {
     let data = call.data();
     let etag = stamp.etag(&key);
     call.state
         .cache
         .get_or_compute(key, stamp, call.fresh, move || async move {
-            let (body, value) = tokio::task::spawn_blocking(move || compute(&data))
+            let made = tokio::task::spawn_blocking(move || compute(&data))
                 .await
                 .map_err(|e| Problem::internal(format!("worker failed: {e}")))?
                 .map_err(Problem::from)?;
-            let answer = Answer::new(axum::body::Bytes::from(body), content_type, etag.clone());
-            if let Some(v) = value {
+            let mut answer = Answer::new(
+                axum::body::Bytes::from(made.body),
+                content_type,
+                etag.clone(),
+            );
+            answer.typed = made.typed;
+            if let Some(v) = made.json {
                 // Already parsed: the page that asked for it reads it without parsing.
                 let _ = answer.parsed.set(v);
             }
@@ -622,8 +639,9 @@ where
 }
 
 /// The work queues' items for `scope` before the team's decisions are laid over them
-/// (`hearth_app::queue::Items`, as JSON): kept while the data and `hearth.toml` stay the same,
-/// so a queue decision costs reading the states, not computing every list again.
+/// (`hearth_app::queue::Items`, kept typed, with no body): kept while the data and
+/// `hearth.toml` stay the same, so a queue decision costs reading the states, not computing
+/// every list again, and a page of the list costs that page.
 pub async fn queue_items(call: &Call, scope: &hearth_app::scope::Scope) -> Result<Answer, Problem> {
     let stamp = match call.stamp {
         Some(s) => s,
@@ -634,17 +652,23 @@ pub async fn queue_items(call: &Call, scope: &hearth_app::scope::Scope) -> Resul
     let scope = scope.clone();
     answer_keyed(call, key, stamp, "application/json", move |d| {
         let loaded = hearth_app::scope::load(d, &scope)?;
-        Ok((
-            serde_json::to_vec(&hearth_app::queue::all_items(&loaded)?)?,
-            None,
-        ))
+        Ok(Made {
+            typed: Some(std::sync::Arc::new(hearth_app::queue::all_items(&loaded)?)),
+            ..Made::default()
+        })
     })
     .await
 }
 
 /// The items of a [`queue_items`] answer.
-pub fn items_of(answer: &Answer) -> hearth_app::Result<hearth_app::queue::Items> {
-    Ok(serde_json::from_slice(&answer.body)?)
+pub fn items_of(answer: &Answer) -> hearth_app::Result<std::sync::Arc<hearth_app::queue::Items>> {
+    answer
+        .typed
+        .clone()
+        .and_then(|t| t.downcast::<hearth_app::queue::Items>().ok())
+        .ok_or_else(|| {
+            hearth_app::AppError::Conflict("the queue's items were not kept: ask again".into())
+        })
 }
 
 /// Finds a queue item among the kept items, or, when they predate it (an answer of an older
@@ -698,7 +722,11 @@ where
     }
     answer_keyed(call, key, stamp, "application/json", move |d| {
         let v = compute(d)?;
-        Ok((json_bytes(&v), Some(v)))
+        Ok(Made {
+            body: json_bytes(&v),
+            json: Some(v),
+            typed: None,
+        })
     })
     .await
 }
@@ -1198,7 +1226,7 @@ async fn queue(call: Call) -> Result<Response, Problem> {
     cached(&call, &extra, false, move |data| {
         value_bytes(hearth_app::queue::list_with(
             data,
-            &items_of(&items)?,
+            &*items_of(&items)?,
             &query,
         ))
     })
@@ -1368,7 +1396,7 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
         let (data, actor) = (call.data(), post_actor(&call)?);
         let items = queue_items(&call, &Scope::default()).await?;
         let out = blocking(move || {
-            let (key, _, title) = find_item(&data, &items_of(&items)?, &id)?;
+            let (key, _, title) = find_item(&data, &*items_of(&items)?, &id)?;
             hearth_app::outbox::reply_found(
                 &data,
                 &key,
@@ -1428,7 +1456,7 @@ async fn queue_change(call: Call) -> Result<Response, Problem> {
     let who = call.who()?.clone();
     let data = call.data();
     let out = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
-        let (key, kind, title) = find_item(&data, &items_of(&items)?, &id)?;
+        let (key, kind, title) = find_item(&data, &*items_of(&items)?, &id)?;
         if !who.role.may(Permission::Queue(Team::of_kind(&kind))) {
             return Err(Problem::forbidden(format!(
                 "the {} role may not change {} items",

@@ -24,7 +24,14 @@ names = ["Ettus", "USRP", "UHD", "RFNoC"]
 fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
     let loaded = load(data, scope).expect("load");
     let audit = hearth_app::audit::roles(&loaded, 2, 1).expect("audit");
-    let items = hearth_app::queue::all_items(&loaded).expect("queue");
+    let items = hearth_app::queue::list_json(
+        &loaded,
+        &hearth_app::queue::QueueQuery {
+            all: true,
+            ..Default::default()
+        },
+    )
+    .expect("queue");
     let mut routing = load(data, scope).expect("load");
     let route = hearth_app::route::route_json(
         &mut routing,
@@ -40,7 +47,7 @@ fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
             .expect("overview");
     vec![
         audit.to_string(),
-        serde_json::to_string(&items).expect("items"),
+        items.to_string(),
         route.to_string(),
         overview,
     ]

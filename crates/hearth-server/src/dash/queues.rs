@@ -66,7 +66,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
         let call = &call;
         async move {
             cached_answer(call, &extra, false, move |d| {
-                hearth_app::queue::list_with(d, &crate::routes::items_of(&kept)?, &query)
+                hearth_app::queue::list_with(d, &*crate::routes::items_of(&kept)?, &query)
             })
             .await
         }
