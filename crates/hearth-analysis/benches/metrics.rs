@@ -11,7 +11,8 @@
 use divan::{Bencher, black_box};
 use hearth_analysis::calendar::Period;
 use hearth_analysis::metrics::{
-    absence, activity, introductions, first_response, newcomers, resilience, series, structure, survival,
+    absence, activity, first_response, introductions, newcomers, resilience, series, structure,
+    survival,
 };
 use hearth_analysis::{Context, Prepared, Window};
 use hearth_model::{

@@ -599,6 +599,8 @@ pub fn route_read<'r>(
     let before = |t: Option<&i64>| t.is_some_and(|&t| t < as_of);
     let mut out = Vec::new();
     let mut overlap = Overlap::default();
+    // The items of one thread share their subject's terms: one search for them all.
+    let mut searched: HashMap<&'r [String], Search> = HashMap::new();
     for r in reads {
         let i = r.message as usize;
         let a = m.author[i];
@@ -613,10 +615,12 @@ pub fn route_read<'r>(
             } else {
                 !before(index.replied.get(&r.message))
             };
-        let expert = r
-            .expert_terms
-            .as_ref()
-            .and_then(|terms| index.experts.find(&mut overlap, terms, a, as_of));
+        let expert = r.expert_terms.as_deref().and_then(|terms| {
+            let search = searched
+                .entry(terms)
+                .or_insert_with(|| index.experts.search(&mut overlap, terms, as_of));
+            index.experts.best(search, a)
+        });
         let signals = Signals {
             addressed: r.addressed,
             mentions_brand: r.mentions_brand,
@@ -832,18 +836,15 @@ impl Experts {
     /// `EXPERT_MIN_WORDS` distinctive subject words with `terms` (a subject's, sorted and
     /// distinct), as of `as_of`. A word is distinctive when no more than
     /// `COMMON_SUBJECT_SHARE` of the subjects of then have it.
-    fn find(
-        &self,
-        overlap: &mut Overlap,
-        terms: &[String],
-        asker: u32,
-        as_of: i64,
-    ) -> Option<(u32, usize, Vec<String>)> {
+    ///
+    /// The search depends on the terms and the moment only; the asker is set aside after it
+    /// ([`Experts::best`]), so the items of one subject share one search.
+    fn search(&self, overlap: &mut Overlap, terms: &[String], as_of: i64) -> Search {
         let subjects = self.starts.partition_point(|&t| t < as_of);
         let limit = (subjects as f64 * COMMON_SUBJECT_SHARE).max(3.0);
         let then = |list: &[(i64, u32)]| list.partition_point(|&(t, _)| t < as_of);
         // Every thread of then with a distinctive word, counted once per word it shares.
-        let mut distinctive: Vec<&String> = Vec::new();
+        let mut distinctive: Vec<String> = Vec::new();
         for t in terms {
             let Some(list) = self.threads_with.get(t) else {
                 continue;
@@ -852,7 +853,7 @@ impl Experts {
             if list.len() as f64 > limit {
                 continue;
             }
-            distinctive.push(t);
+            distinctive.push(t.clone());
             for &(_, root) in list {
                 overlap.add(root);
             }
@@ -864,24 +865,33 @@ impl Experts {
                 continue;
             }
             for &(t, p) in self.answerers.get(&root).into_iter().flatten() {
-                if p != asker && t < as_of {
+                if t < as_of {
                     answered.push((p, root));
                 }
             }
         }
         answered.sort_unstable();
-        // The member with most such threads (the lowest person id among equals).
-        let best = answered
+        Search {
+            distinctive,
+            answered,
+        }
+    }
+
+    /// The expert of a [`Experts::search`] for `asker`: the member other than them with most
+    /// similar threads answered (the lowest person id among equals), how many, and the
+    /// distinctive words they share with those threads.
+    fn best(&self, search: &Search, asker: u32) -> Option<(u32, usize, Vec<String>)> {
+        let best = search
+            .answered
             .chunk_by(|a, b| a.0 == b.0)
-            .filter(|run| run.len() >= EXPERT_MIN_THREADS)
+            .filter(|run| run[0].0 != asker && run.len() >= EXPERT_MIN_THREADS)
             .max_by(|a, b| {
                 (a.len(), std::cmp::Reverse(a[0].0)).cmp(&(b.len(), std::cmp::Reverse(b[0].0)))
             })?;
-        // The distinctive words they share with those threads.
         let mut words: Vec<String> = Vec::new();
         for &(_, root) in best {
             for w in self.subject_words.get(&root).into_iter().flatten() {
-                if distinctive.contains(&w) && !words.contains(w) {
+                if search.distinctive.contains(w) && !words.contains(w) {
                     words.push(w.clone());
                 }
             }
@@ -889,6 +899,14 @@ impl Experts {
         words.sort();
         Some((best[0].0, best.len(), words))
     }
+}
+
+/// An [`Experts::search`]: the distinctive words of a subject's terms, and (member, similar
+/// thread they answered) pairs, sorted.
+#[derive(Debug)]
+struct Search {
+    distinctive: Vec<String>,
+    answered: Vec<(u32, u32)>,
 }
 
 /// How many of an item's distinctive words each thread's subject shares, counted in place

@@ -118,18 +118,22 @@ impl Store {
         Ok(s)
     }
 
-    /// Source and export id of many messages at once (store ids → `source:native_id`).
+    /// Source and export id of many messages at once (store ids, sorted ascending →
+    /// `source:native_id`), in one read transaction (see [`crate::for_each_of`]).
     pub fn message_refs(&self, ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
         let mut out = HashMap::with_capacity(ids.len());
-        let mut stmt = self.conn.prepare(
-            "SELECT s.kind || ':' || m.native_id FROM messages m JOIN sources s ON s.id = m.source_id
-              WHERE m.id = ?1",
+        crate::for_each_of(
+            &self.conn,
+            ids,
+            "SELECT m.id, s.kind || ':' || m.native_id FROM messages m
+               JOIN sources s ON s.id = m.source_id WHERE m.id = ?1",
+            "SELECT m.id, s.kind || ':' || m.native_id FROM messages m
+               JOIN sources s ON s.id = m.source_id WHERE m.id BETWEEN ?1 AND ?2 ORDER BY m.id",
+            |id, r| {
+                out.insert(id, r.get::<_, String>(1)?);
+                Ok(())
+            },
         )?;
-        for &id in ids {
-            if let Some(r) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
-                out.insert(id, r);
-            }
-        }
         Ok(out)
     }
 }

@@ -64,11 +64,20 @@ fn lapsed_among(cx: &Context<'_>, only: Option<u32>, limit: usize) -> Vec<Lapsed
 pub struct Index {
     space: Option<u32>,
     as_of: i64,
-    /// Member → their messages in the space, by (time, index).
-    messages: HashMap<u32, Vec<u32>>,
-    /// Member → the people they talked with (a reply to their message or from it, a mention
-    /// either way), once per contact, as (message, other person), in message order.
-    talk: HashMap<u32, Vec<(u32, u32)>>,
+    members: HashMap<u32, Member>,
+}
+
+/// A member's messages and talk in the index's space, each in time order.
+#[derive(Debug, Default)]
+struct Member {
+    /// Their messages, by (time, index), and the time of each.
+    messages: Vec<u32>,
+    times: Vec<i64>,
+    /// The distinct days they wrote on, ascending.
+    days: Vec<i64>,
+    /// The people they talked with (a reply to their message or from it, a mention either
+    /// way), once per contact, as (time, other person), by (time, message).
+    talk: Vec<(i64, u32)>,
 }
 
 impl Index {
@@ -77,15 +86,16 @@ impl Index {
         let m = &cx.snapshot.messages;
         let as_of = cx.as_of();
         let counted = |p: u32| cx.role(p) == Role::Member && only.is_none_or(|o| o == p);
-        let mut messages: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut talk: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+        let mut members: HashMap<u32, Member> = HashMap::new();
+        let mut talk: HashMap<u32, Vec<(i64, u32, u32)>> = HashMap::new();
         for i in cx.in_space() {
-            if m.time[i] >= as_of {
+            let t = m.time[i];
+            if t >= as_of {
                 continue;
             }
             let a = m.author[i];
             if counted(a) {
-                messages.entry(a).or_default().push(i as u32);
+                members.entry(a).or_default().messages.push(i as u32);
             }
             // Who talked with whom (parents and mentions, both ways).
             let p = m.parent[i];
@@ -95,21 +105,31 @@ impl Index {
                     continue;
                 }
                 if counted(a) {
-                    talk.entry(a).or_default().push((i as u32, b));
+                    talk.entry(a).or_default().push((t, i as u32, b));
                 }
                 if counted(b) {
-                    talk.entry(b).or_default().push((i as u32, a));
+                    talk.entry(b).or_default().push((t, i as u32, a));
                 }
             }
         }
-        for list in messages.values_mut() {
-            list.sort_by_key(|&i| (m.time[i as usize], i));
+        for (p, mut list) in talk {
+            list.sort_unstable();
+            members.entry(p).or_default().talk = list.into_iter().map(|(t, _, b)| (t, b)).collect();
+        }
+        for member in members.values_mut() {
+            member.messages.sort_by_key(|&i| (m.time[i as usize], i));
+            member.times = member
+                .messages
+                .iter()
+                .map(|&i| m.time[i as usize])
+                .collect();
+            member.days = member.times.iter().map(|&t| day(t)).collect();
+            member.days.dedup();
         }
         Index {
             space: cx.space,
             as_of,
-            messages,
-            talk,
+            members,
         }
     }
 }
@@ -117,6 +137,10 @@ impl Index {
 /// The lapsed list of `cx` (its space, as of its as-of moment) from `index`, longest
 /// involvement first, up to `limit`; `None` when the index does not cover the scope (another
 /// space, or an as-of moment after the index's).
+///
+/// Everyone's silence is a cut of their messages (by time); the rhythm and the count of
+/// people talked with are read only for those silent in range, and the spaces and the
+/// people talked with most only for the `limit` kept.
 pub fn lapsed_with(cx: &Context<'_>, index: &Index, limit: usize) -> Option<Vec<Lapsed>> {
     if index.space != cx.space || cx.as_of() > index.as_of {
         return None;
@@ -124,49 +148,42 @@ pub fn lapsed_with(cx: &Context<'_>, index: &Index, limit: usize) -> Option<Vec<
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     let mut out: Vec<Lapsed> = Vec::new();
-    for (&person, list) in &index.messages {
-        let list = &list[..list.partition_point(|&i| m.time[i as usize] < as_of)];
-        let Some(&last) = list.last() else {
+    let mut gaps: Vec<f64> = Vec::new();
+    let mut others: Vec<u32> = Vec::new();
+    for (&person, member) in &index.members {
+        let n = member.times.partition_point(|&t| t < as_of);
+        let Some(&last_time) = n.checked_sub(1).and_then(|k| member.times.get(k)) else {
             continue;
         };
-        let last_time = m.time[last as usize];
         let silent = (as_of - last_time) as f64 / 86_400.0;
-        if (list.len() as u64) < MIN_MESSAGES
-            || !(MIN_SILENCE_DAYS..=MAX_SILENCE_DAYS).contains(&silent)
-        {
+        if (n as u64) < MIN_MESSAGES || !(MIN_SILENCE_DAYS..=MAX_SILENCE_DAYS).contains(&silent) {
             continue;
         }
-        let mut days: Vec<i64> = list.iter().map(|&i| day(m.time[i as usize])).collect();
-        days.dedup();
+        let days = &member.days[..member.days.partition_point(|&d| d <= day(last_time))];
         if days.len() < 2 {
             continue;
         }
-        let mut gaps: Vec<f64> = days.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+        gaps.clear();
+        gaps.extend(days.windows(2).map(|w| (w[1] - w[0]) as f64));
         let usual = median(&mut gaps).unwrap_or(1.0);
         if silent < (FACTOR * usual).max(MIN_SILENCE_DAYS) {
             continue;
         }
-        let spaces: BTreeSet<u32> = list.iter().map(|&i| m.space[i as usize]).collect();
-        let mut talked: BTreeMap<u32, u64> = BTreeMap::new();
-        for &(i, other) in index.talk.get(&person).into_iter().flatten() {
-            if m.time[i as usize] < as_of {
-                *talked.entry(other).or_default() += 1;
-            }
-        }
-        let mut most: Vec<(u32, u64)> = talked.into_iter().collect();
-        most.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let people = most.len() as u64;
-        most.truncate(3);
+        let talk = &member.talk[..member.talk.partition_point(|&(t, _)| t < as_of)];
+        others.clear();
+        others.extend(talk.iter().map(|&(_, b)| b));
+        others.sort_unstable();
+        others.dedup();
         out.push(Lapsed {
             person,
-            messages: list.len() as u64,
+            messages: n as u64,
             usual_gap_days: usual,
             silent_days: (silent * 10.0).round() / 10.0,
-            last_message: last,
+            last_message: member.messages[n - 1],
             last_time,
-            spaces: spaces.into_iter().collect(),
-            people_talked_with: people,
-            talked_with_most: most,
+            spaces: Vec::new(),
+            people_talked_with: others.len() as u64,
+            talked_with_most: Vec::new(),
         });
     }
     out.sort_by(|a, b| {
@@ -176,5 +193,22 @@ pub fn lapsed_with(cx: &Context<'_>, index: &Index, limit: usize) -> Option<Vec<
             .then(a.person.cmp(&b.person))
     });
     out.truncate(limit);
+    for l in &mut out {
+        let Some(member) = index.members.get(&l.person) else {
+            continue;
+        };
+        let list = &member.messages[..l.messages as usize];
+        let spaces: BTreeSet<u32> = list.iter().map(|&i| m.space[i as usize]).collect();
+        l.spaces = spaces.into_iter().collect();
+        let talk = &member.talk[..member.talk.partition_point(|&(t, _)| t < as_of)];
+        let mut talked: BTreeMap<u32, u64> = BTreeMap::new();
+        for &(_, other) in talk {
+            *talked.entry(other).or_default() += 1;
+        }
+        let mut most: Vec<(u32, u64)> = talked.into_iter().collect();
+        most.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        most.truncate(3);
+        l.talked_with_most = most;
+    }
     Some(out)
 }
