@@ -19,13 +19,32 @@ static WHOLE: crate::memo::Memo<Vec<Classified>> = crate::memo::Memo::new(2);
 
 /// The audit as JSON: parameters, the team, and one entry a brand person.
 pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Result<Value> {
+    roles_page(loaded, examples, min_messages, None)
+}
+
+/// [`roles`] with only some of its people (first, how many) and `people_total` saying how
+/// many there are: a page of a team of thousands costs that page's examples.
+pub fn roles_page(
+    loaded: &Loaded,
+    examples: usize,
+    min_messages: u64,
+    page: Option<(usize, usize)>,
+) -> crate::Result<Value> {
     let cx = loaded.context();
     let classified = classified(loaded, &cx)?;
     let result: Audit = audit::summarize(&cx, classified);
-    let people: Vec<Value> = result
+    let listed: Vec<&audit::PersonAudit> = result
         .people
         .iter()
         .filter(|p| p.split.messages() >= min_messages)
+        .collect();
+    let total = listed.len();
+    let listed = match page {
+        Some((first, n)) => &listed[first.min(total)..first.saturating_add(n).min(total)],
+        None => &listed[..],
+    };
+    let people: Vec<Value> = listed
+        .iter()
         .map(|p| {
             let mut v = split_json(&p.split);
             let mut obj = serde_json::Map::new();
@@ -63,7 +82,7 @@ pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Resu
             .map(|(y, s)| year_json(*y, s))
             .collect(),
     );
-    Ok(json!({
+    let mut out = json!({
         "as_of": hearth_report::iso(cx.as_of()),
         "space": loaded.space.map(|s| loaded.space_name(s)),
         "parameters": {
@@ -74,7 +93,11 @@ pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Resu
         },
         "team": team,
         "people": people,
-    }))
+    });
+    if page.is_some() {
+        out["people_total"] = json!(total);
+    }
+    Ok(out)
 }
 
 /// Shares with four decimals that sum to exactly 1 (largest remainder).

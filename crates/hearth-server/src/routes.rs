@@ -263,7 +263,7 @@ pub static ROUTES: &[Route] = &[
     route!("GET", "/social", Read, "pages", "The social media side: publishing (composer, review list, calendar), posts, best time, responses, share of voice, alerts.", query: ["since", "until", "space", "done", "error"], kind: Html, run: crate::dash::social::page),
     route!("POST", "/social/compose", Posts, "pages", "A new draft from the composer (multipart form: text, network, bluesky_text, mastodon_text, image, alt).", query: [], body: BodyKind::Upload, kind: Html, run: crate::dash::publishing::compose),
     route!("POST", "/social/posts/act", Posts, "pages", "Submit, approve, schedule (at, or best), edit (text) or cancel a post from the review list (fields id, action, at, best, text).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::publishing::act),
-    route!("GET", "/audit", Read, "pages", "The role audit.", query: ["since", "until", "space"], kind: Html, run: crate::dash::community::audit),
+    route!("GET", "/audit", Read, "pages", "The role audit.", query: ["since", "until", "space", "page", "per_page"], kind: Html, run: crate::dash::community::audit),
     route!("GET", "/routing", Read, "pages", "Inbound items with queue and reason.", query: ["since", "until", "space", "all"], kind: Html, run: crate::dash::community::routing),
     route!("GET", "/jobs", Read, "pages", "The job-posting check: paste a description.", query: [], kind: Html, run: crate::dash::social::jobs),
     route!("POST", "/jobs", Read, "pages", "The job-posting check of the pasted description (field posting).", query: [], body: BodyKind::Form, kind: Html, run: crate::dash::social::jobs),

@@ -1127,64 +1127,77 @@ fn the_main_pages_are_computed_before_the_first_visit() {
 }
 
 #[test]
-fn the_queue_page_shows_its_items_a_page_at_a_time() {
+fn the_long_lists_show_a_page_at_a_time() {
     // A store of its own: other tests mark the shared fixture's items done while this one
     // reads its pages.
     let dir = usrp_users_store(VENDOR_RULES);
     add_user(dir.path(), "viewer-user", "viewer");
     let server = Server::start(dir.path());
     let (cookie, _) = login(&server, "viewer-user", PASSWORD).expect("login");
-    let page = |query: &str| {
+    let get_page = |path: &str, query: &str| {
         let r = got(agent()
-            .get(&server.url(&format!("/queues{query}")))
+            .get(&server.url(&format!("{path}{query}")))
             .header("Cookie", &format!("hearth_session={cookie}"))
             .call());
-        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        assert_eq!(r.status, 200, "{path}{query}: {}", r.body);
         r.body
     };
-    let ids = |body: &str| -> Vec<String> {
+    // The queue's items, by their anchors.
+    let items = |body: &str| -> Vec<String> {
         body.split("id=\"item-")
             .skip(1)
             .filter_map(|rest| rest.split('"').next().map(str::to_owned))
             .collect()
     };
-    let all = ids(&page("?per_page=500"));
-    assert!(
-        all.len() > 20,
-        "the fixture's queue has {} items",
-        all.len()
-    );
-    assert!(
-        !page("").contains("pages of the list"),
-        "one page: no pager"
-    );
-    // Ten a page: every item on exactly one page, in the list's order, with links between.
-    let pages = all.len().div_ceil(10);
-    let mut seen = Vec::new();
-    for n in 1..=pages {
-        let body = page(&format!("?per_page=10&page={n}"));
-        let lo = (n - 1) * 10 + 1;
-        let hi = (n * 10).min(all.len());
+    // The role audit's brand people, by their links in the table (not the examples).
+    let people = |body: &str| -> Vec<String> {
+        let table = body.split("<h2>Examples").next().unwrap_or("");
+        table
+            .split("<td><a href=\"/people/")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+            .collect()
+    };
+    let lists: [(&str, &dyn Fn(&str) -> Vec<String>); 2] =
+        [("/queues", &items), ("/audit", &people)];
+    for (path, ids) in lists {
+        let page = |query: &str| get_page(path, query);
+        let all = ids(&page("?per_page=500"));
+        assert!(all.len() > 20, "{path} lists {} entries", all.len());
         assert!(
-            body.contains(&format!("Items {lo}–{hi} of {}", all.len())),
-            "page {n}"
+            !page("?per_page=500").contains("pages of the list"),
+            "{path}: one page, no pager"
         );
+        // Ten a page: every entry on exactly one page, in the list's order, with links
+        // between.
+        let pages = all.len().div_ceil(10);
+        let mut seen = Vec::new();
+        for n in 1..=pages {
+            let body = page(&format!("?per_page=10&page={n}"));
+            let lo = (n - 1) * 10 + 1;
+            let hi = (n * 10).min(all.len());
+            assert!(
+                body.contains(&format!("Items {lo}–{hi} of {}", all.len())),
+                "{path} page {n}"
+            );
+            assert_eq!(
+                body.contains("rel=\"next\""),
+                n < pages,
+                "{path} page {n} of {pages}: a next link unless the last"
+            );
+            assert!(
+                !body.contains("rel=\"next\"")
+                    || body.contains(&format!("per_page=10&amp;page={}", n + 1)),
+                "{path} page {n}: the next link keeps the page size"
+            );
+            seen.extend(ids(&body));
+        }
+        assert_eq!(seen, all, "{path}");
+        // Past the end: the last page.
         assert_eq!(
-            body.contains("rel=\"next\""),
-            n < pages,
-            "page {n} of {pages}: a next link unless the last"
+            ids(&page(&format!("?per_page=10&page={}", pages + 5))),
+            all[(pages - 1) * 10..],
+            "{path}"
         );
-        assert!(
-            !body.contains("rel=\"next\"")
-                || body.contains(&format!("per_page=10&amp;page={}", n + 1)),
-            "page {n}: the next link keeps the page size"
-        );
-        seen.extend(ids(&body));
     }
-    assert_eq!(seen, all);
-    // Past the end: the last page.
-    assert_eq!(
-        ids(&page(&format!("?per_page=10&page={}", pages + 5))),
-        all[(pages - 1) * 10..]
-    );
 }

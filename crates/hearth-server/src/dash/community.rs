@@ -2,8 +2,8 @@
 //! routing of inbound items, and search.
 
 use super::{
-    Page, csrf, flash, here, hours, href, json_table, markdown, message_line, num, param, pct,
-    person_link, render, s, scope_of,
+    Page, Paging, csrf, flash, here, hours, href, json_table, markdown, message_line, num, param,
+    pct, person_link, render, s, scope_of,
 };
 use crate::problem::Problem;
 use crate::routes::{Call, answer, cached_answer, cached_value};
@@ -490,23 +490,47 @@ fn strip(v: &Value, key: &str) -> Value {
     }
 }
 
+/// Brand people shown a page of `/audit` unless `per_page` (10 to 500) says otherwise.
+pub const PEOPLE_PER_PAGE: usize = 100;
+
 /// `/audit`: what each brand person's messages do, and the team's verdict.
 pub async fn audit(call: Call) -> Result<Response, Problem> {
     let scope = scope_of(&call);
-    let sc = scope.clone();
-    // A large answer (every brand person's examples): read where it is kept, not copied.
-    let answer = cached_answer(&call, "", true, move |d| {
-        let loaded = hearth_app::scope::load(d, &sc)?;
-        hearth_app::audit::roles(&loaded, 2, 1)
-    })
-    .await?;
+    let paging = Paging::of(&call, PEOPLE_PER_PAGE);
+    // A page of the team (a large brand has thousands of people, each with examples); past
+    // the end of the list, its last page.
+    let people_page = |page: usize| {
+        let sc = scope.clone();
+        let call = &call;
+        async move {
+            cached_answer(
+                call,
+                &format!("|page={page}x{}", paging.per_page),
+                true,
+                move |d| {
+                    let loaded = hearth_app::scope::load(d, &sc)?;
+                    hearth_app::audit::roles_page(&loaded, 2, 1, Some(paging.range(page)))
+                },
+            )
+            .await
+        }
+    };
+    let mut answer = people_page(paging.page).await?;
+    let total = answer.json()["people_total"].as_u64().unwrap_or(0) as usize;
+    let page = paging.page.min(paging.pages(total));
+    if page != paging.page {
+        answer = people_page(page).await?;
+    }
     let v = answer.json();
+    let listed = v["people"].as_array().map_or(0, Vec::len);
+    let pager = paging.nav("/audit", &scope, &[], page, listed, total);
     let team = &v["team"];
     let body = html! {
         h1 { "Role audit" }
         p.verdict { "The brand team " strong { (s(&team["summary"])) } ": broadcasting " (num(&pct(&team["broadcasting"]), "role_audit", &scope))
             ", answering " (num(&pct(&team["answering"]), "role_audit", &scope)) ", facilitating " (num(&pct(&team["facilitating"]), "role_audit", &scope))
             " of " (s(&team["messages"])) " messages by " (s(&team["people"])) " people." }
+        @if let Some(p) = &pager { (p) }
         div.scroll { table {
             thead { tr { th { "person" } th { "messages" } th { "broadcasting" } th { "answering" } th { "facilitating" } th { "verdict" } } }
             tbody { @for p in v["people"].as_array().into_iter().flatten() {
@@ -525,6 +549,7 @@ pub async fn audit(call: Call) -> Result<Response, Problem> {
                 } }
             }
         }
+        @if let Some(p) = &pager { (p) }
     };
     render(
         &call,

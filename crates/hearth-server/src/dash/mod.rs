@@ -148,6 +148,75 @@ pub fn param(call: &Call, name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
+/// Which page of a long list a request asks for: `page` (from 1) and `per_page` (10 to 500,
+/// `default` unless said).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: usize,
+    pub per_page: usize,
+    pub default: usize,
+}
+
+impl Paging {
+    pub fn of(call: &Call, default: usize) -> Paging {
+        Paging {
+            page: param(call, "page")
+                .and_then(|p| p.parse::<usize>().ok())
+                .unwrap_or(1)
+                .max(1),
+            per_page: param(call, "per_page")
+                .and_then(|p| p.parse::<usize>().ok())
+                .map_or(default, |n| n.clamp(10, 500)),
+            default,
+        }
+    }
+
+    /// The list's page count for `total` items.
+    pub fn pages(self, total: usize) -> usize {
+        total.div_ceil(self.per_page).max(1)
+    }
+
+    /// (first item, how many) of page `page`.
+    pub fn range(self, page: usize) -> (usize, usize) {
+        ((page - 1).saturating_mul(self.per_page), self.per_page)
+    }
+
+    /// The links to the pages before and after page `page` of `total` items, `shown` of
+    /// them on it (nothing for a list of one page); `keep` are the page's own parameters.
+    pub fn nav(
+        self,
+        path: &str,
+        scope: &Scope,
+        keep: &[(String, String)],
+        page: usize,
+        shown: usize,
+        total: usize,
+    ) -> Option<Markup> {
+        let pages = self.pages(total);
+        if pages <= 1 {
+            return None;
+        }
+        let link = |n: usize| {
+            let mut more: Vec<(&str, &str)> =
+                keep.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let (n, per) = (n.to_string(), self.per_page.to_string());
+            if self.per_page != self.default {
+                more.push(("per_page", &per));
+            }
+            more.push(("page", &n));
+            href(path, scope, &more)
+        };
+        let lo = (page - 1) * self.per_page;
+        Some(html! {
+            nav.pager aria-label="pages of the list" {
+                "Items " (lo + 1) "–" (lo + shown) " of " (total) " (page " (page) " of " (pages) ")"
+                @if page > 1 { " · " a href=(link(page - 1)) rel="prev" { "previous page" } }
+                @if page < pages { " · " a href=(link(page + 1)) rel="next" { "next page" } }
+            }
+        })
+    }
+}
+
 /// A number that links to its metric's page.
 pub fn num(text: &str, metric: &str, scope: &Scope) -> Markup {
     html! { a.num href=(href(&format!("/metrics/{metric}"), scope, &[])) { (text) } }

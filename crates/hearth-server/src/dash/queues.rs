@@ -3,7 +3,9 @@
 //! written to the audit log; an item whose message is on Bluesky or Mastodon is answered
 //! there from its own form (the publishing roles). Plain forms: it works without JavaScript.
 
-use super::{Page, csrf, flash, here, href, message_line, param, person_link, render, s, scope_of};
+use super::{
+    Page, Paging, csrf, flash, here, message_line, param, person_link, render, s, scope_of,
+};
 use crate::problem::Problem;
 use crate::routes::{Call, cached_answer};
 use axum::response::Response;
@@ -39,13 +41,8 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     let kind = param(&call, "kind");
     let state = param(&call, "state");
     let mine = param(&call, "mine").is_some();
-    let per_page = param(&call, "per_page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .map_or(PER_PAGE, |n| n.clamp(10, 500));
-    let asked = param(&call, "page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let paging = Paging::of(&call, PER_PAGE);
+    let (asked, per_page) = (paging.page, paging.per_page);
     let extra = if mine {
         format!("|mine={}", who.name)
     } else {
@@ -59,7 +56,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
             assignee: mine.then(|| who.name.clone()),
             state: state.clone(),
             all: false,
-            page: Some(((page_no - 1).saturating_mul(per_page), per_page)),
+            page: Some(paging.range(page_no)),
         };
         let kept = kept.clone();
         let extra = format!("{extra}|{}|page={page_no}x{per_page}", kept.etag);
@@ -73,8 +70,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     };
     let mut answer = list_page(asked).await?;
     let total = answer.json()["total"].as_u64().unwrap_or(0) as usize;
-    let pages = total.div_ceil(per_page).max(1);
-    let page_no = asked.min(pages);
+    let page_no = asked.min(paging.pages(total));
     if page_no != asked {
         // Past the end of the list: its last page.
         answer = list_page(page_no).await?;
@@ -92,10 +88,6 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     if mine {
         keep.push(("mine".into(), "true".into()));
     }
-    let (lo, hi) = (
-        (page_no - 1) * per_page,
-        ((page_no - 1) * per_page + items.len()),
-    );
     // Counts by queue over every item, so a page's headings say how long each list is.
     let counts: Vec<(String, usize)> = v["counts"]
         .as_array()
@@ -103,25 +95,7 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
         .iter()
         .map(|c| (s(&c["kind"]), c["items"].as_u64().unwrap_or(0) as usize))
         .collect();
-    let page_link = |n: usize| {
-        let mut more: Vec<(&str, &str)> =
-            keep.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let (n, per) = (n.to_string(), per_page.to_string());
-        if per_page != PER_PAGE {
-            more.push(("per_page", &per));
-        }
-        more.push(("page", &n));
-        href("/queues", &scope, &more)
-    };
-    let pager = (pages > 1).then(|| {
-        html! {
-            nav.pager aria-label="pages of the list" {
-                "Items " (lo + 1) "–" (hi) " of " (total) " (page " (page_no) " of " (pages) ")"
-                @if page_no > 1 { " · " a href=(page_link(page_no - 1)) rel="prev" { "previous page" } }
-                @if page_no < pages { " · " a href=(page_link(page_no + 1)) rel="next" { "next page" } }
-            }
-        }
-    });
+    let pager = paging.nav("/queues", &scope, &keep, page_no, items.len(), total);
     let any_actionable = items.iter().any(|i| may(i["kind"].as_str().unwrap_or("")));
     let body = html! {
         (flash(&call))
