@@ -1158,8 +1158,8 @@ fn the_long_lists_show_a_page_at_a_time() {
             .filter_map(|rest| rest.split('"').next().map(str::to_owned))
             .collect()
     };
-    let lists: [(&str, &dyn Fn(&str) -> Vec<String>); 2] =
-        [("/queues", &items), ("/audit", &people)];
+    type Ids<'a> = &'a dyn Fn(&str) -> Vec<String>;
+    let lists: [(&str, Ids); 2] = [("/queues", &items), ("/audit", &people)];
     for (path, ids) in lists {
         let page = |query: &str| get_page(path, query);
         let all = ids(&page("?per_page=500"));
