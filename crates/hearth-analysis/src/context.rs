@@ -96,6 +96,8 @@ pub struct Context<'s> {
     space_messages: Option<&'s [u32]>,
     /// The messages in scope: in the window, and in the space if one.
     scope: Vec<u32>,
+    /// The window's messages of every space by (time, index).
+    time_order: &'s [u32],
     interactions: Vec<Interaction>,
     /// The moment the scope is seen from (computed once: callers ask for it in loops).
     as_of: i64,
@@ -115,23 +117,23 @@ impl<'s> Context<'s> {
                 .map_or(&[][..], Vec::as_slice)
         });
         let time = &snapshot.messages.time;
+        // The window's messages of every space are a range of the time order.
+        let by_time = &prepared.by_time;
+        let lo = window
+            .since
+            .map_or(0, |s| by_time.partition_point(|&i| time[i as usize] < s));
+        let hi = window.until.map_or(by_time.len(), |u| {
+            by_time.partition_point(|&i| time[i as usize] < u)
+        });
+        let time_order = &by_time[lo..hi.max(lo)];
         let scope = match space_messages {
             Some(list) => list
                 .iter()
                 .copied()
                 .filter(|&i| window.contains(time[i as usize]))
                 .collect(),
-            None => {
-                // The window's messages are a range of the time order; kept in index order.
-                let by_time = &prepared.by_time;
-                let lo = window
-                    .since
-                    .map_or(0, |s| by_time.partition_point(|&i| time[i as usize] < s));
-                let hi = window.until.map_or(by_time.len(), |u| {
-                    by_time.partition_point(|&i| time[i as usize] < u)
-                });
-                in_index_order(&by_time[lo..hi.max(lo)], time.len())
-            }
+            // Kept in index order.
+            None => in_index_order(time_order, time.len()),
         };
         let as_of = window.until.unwrap_or_else(|| {
             snapshot
@@ -151,6 +153,7 @@ impl<'s> Context<'s> {
             first_message: &prepared.first_message,
             space_messages,
             scope,
+            time_order,
             interactions: Vec::new(),
             as_of,
         };
@@ -166,6 +169,31 @@ impl<'s> Context<'s> {
 
     pub fn role(&self, person: u32) -> Role {
         self.roles[person as usize].role
+    }
+
+    /// Some of the messages in scope (`ids`, distinct) in (time, index) order, each with its
+    /// position in `ids`. Many are read off the window's time order (no comparison sort);
+    /// a few are sorted.
+    pub fn in_time_order(&self, ids: &[u32]) -> Vec<(u32, usize)> {
+        let time = &self.snapshot.messages.time;
+        if ids.len() < self.time_order.len() / 16 {
+            let mut out: Vec<(u32, usize)> = ids.iter().copied().zip(0..).collect();
+            out.sort_unstable_by_key(|&(i, _)| (time[i as usize], i));
+            return out;
+        }
+        let mut at = vec![u32::MAX; time.len()];
+        for (k, &i) in ids.iter().enumerate() {
+            if let Some(a) = at.get_mut(i as usize) {
+                *a = k as u32;
+            }
+        }
+        self.time_order
+            .iter()
+            .filter_map(|&i| {
+                let k = at[i as usize];
+                (k != u32::MAX).then_some((i, k as usize))
+            })
+            .collect()
     }
 
     /// Indices of the messages in scope: inside the window (and the space, if one).

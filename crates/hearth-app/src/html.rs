@@ -25,6 +25,37 @@ fn date(t: i64) -> String {
 }
 
 pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<HtmlReport> {
+    // The social side and the role audit are computed on a thread of their own, with a store
+    // connection of their own, while this one computes the community's numbers.
+    let apart = loaded.again()?;
+    std::thread::scope(|threads| {
+        let other = threads.spawn(move || -> crate::Result<_> {
+            let cx = apart.context();
+            let social = social(&apart, &cx, config)?;
+            // The role audit, for leadership: the 15 brand people with most messages (of those
+            // with enough for a verdict) and the team's verdict.
+            let audit = crate::audit::roles_page(
+                &apart,
+                0,
+                hearth_analysis::audit::MIN_MESSAGES,
+                Some((0, 15)),
+            )?;
+            Ok((social, audit))
+        });
+        let report = community(loaded);
+        let apart = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (social, audit) = apart?;
+        Ok(finish(report?, social, &audit))
+    })
+}
+
+/// Numbers shown side by side, community and social: (label, value, metric).
+type SideRows = Vec<(&'static str, String, &'static str)>;
+
+/// The report's community part, with the numbers the social side is shown beside.
+fn community(loaded: &Loaded) -> crate::Result<(HtmlReport, SideRows)> {
     let cx = loaded.context();
     let m = &loaded.snapshot.messages;
     let counts = hearth_analysis::metrics::counts::counts(&cx);
@@ -39,7 +70,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
     // windows that share them (see crate::memo).
     let newcomer_list = crate::memo::newcomer_list(loaded, &cx);
     let newc = newcomers::newcomers_of(&cx, &newcomer_list);
-    let rows = series::series_in(&cx, Period::Month);
+    let rows = series::series_of(&cx, Period::Month, &threads);
     let peer = peer_share::peer_share(&inter);
     let answered = fr.first_by_member + fr.first_by_brand;
 
@@ -50,18 +81,17 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
         match (times.iter().min(), times.iter().max()) {
             (Some(&lo), Some(&hi)) if hi - lo >= 90 * 86_400 => {
                 let third = (hi - lo) / 3;
+                // A part's interactions are those of the window's messages in it (an
+                // interaction belongs to its message's time): counted from the window's.
                 let part = |since: i64, until: i64| {
-                    let w = hearth_analysis::Window {
-                        since: Some(since),
-                        until: Some(until),
-                    };
-                    let c = hearth_analysis::Context::new(
-                        &loaded.snapshot,
-                        &loaded.prepared,
-                        w,
-                        loaded.space,
-                    );
-                    peer_share::peer_share(&interactions::interactions(&c))
+                    let mut c = interactions::Interactions::default();
+                    for it in cx.interactions() {
+                        let t = m.time[it.message as usize];
+                        if since <= t && t < until {
+                            c.add(it);
+                        }
+                    }
+                    peer_share::peer_share(&c)
                 };
                 match (part(lo, lo + third), part(hi + 1 - third, hi + 1)) {
                     (Some(a), Some(b)) => Some((
@@ -90,7 +120,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
         .filter(|it| it.class.is_between_people())
         .map(|it| (it.from.min(it.to), it.from.max(it.to)))
         .collect();
-    between.sort_unstable();
+    radsort::sort(&mut between);
     let mut sorted_pairs: Vec<((u32, u32), u64)> = Vec::new();
     for pair in between {
         match sorted_pairs.last_mut() {
@@ -202,7 +232,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
         ),
     };
     let unknown = hearth_analysis::unknown_because(&loaded.prepared);
-    let mut report = HtmlReport {
+    let report = HtmlReport {
         title,
         window,
         verdict: match unknown {
@@ -285,9 +315,28 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
         ("active members", act.active_members.to_string(), "activity"),
         ("newcomers", newc.newcomers.to_string(), "newcomers"),
     ];
-    report.social = social(loaded, &cx, config, &community)?;
-    // The role audit, for leadership: brand people with enough messages for a verdict.
-    let audit = crate::audit::roles(loaded, 0, hearth_analysis::audit::MIN_MESSAGES)?;
+    Ok((report, community.to_vec()))
+}
+
+/// The report with its social side and role audit laid in.
+fn finish(
+    (mut report, community): (HtmlReport, SideRows),
+    social: Option<(SocialSection, SideRows)>,
+    audit: &serde_json::Value,
+) -> HtmlReport {
+    report.social = social.map(|(mut x, social_rows)| {
+        x.side_by_side = community
+            .iter()
+            .zip(social_rows.iter())
+            .map(|((cl, cv, cm), (sl, sv, sm))| {
+                (
+                    ((*cl).to_owned(), cv.clone(), (*cm).to_owned()),
+                    ((*sl).to_owned(), sv.clone(), (*sm).to_owned()),
+                )
+            })
+            .collect();
+        x
+    });
     let share = |v: &serde_json::Value| format!("{:.0}%", v.as_f64().unwrap_or(0.0) * 100.0);
     if audit["team"]["people"].as_u64().unwrap_or(0) > 0 {
         let t = &audit["team"];
@@ -334,7 +383,7 @@ pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<Ht
                 .push((n.to_owned(), metrics::definition(n).unwrap_or_default()));
         }
     }
-    Ok(report)
+    report
 }
 
 fn pct_or_dash(v: Option<f64>) -> String {
@@ -342,13 +391,13 @@ fn pct_or_dash(v: Option<f64>) -> String {
 }
 
 /// The social section: post totals with formulas, top posts, best time, mentions and share
-/// of voice, the weekly mention timeline with alerts, and both disciplines side by side.
+/// of voice, the weekly mention timeline with alerts; with the numbers shown beside the
+/// community's (both disciplines side by side).
 fn social(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
     config: &hearth_model::Config,
-    community: &[(&str, String, &str)],
-) -> crate::Result<Option<SocialSection>> {
+) -> crate::Result<Option<(SocialSection, SideRows)>> {
     use crate::social::{as_posts, excerpt, keys, offset, pct, post_rows};
     use hearth_analysis::social::{alerts, best_time, posts};
     let rows = post_rows(loaded)?;
@@ -524,15 +573,5 @@ fn social(
         ),
         ("brand mentions", mention_count, "mentions"),
     ];
-    x.side_by_side = community
-        .iter()
-        .zip(social_rows.iter())
-        .map(|((cl, cv, cm), (sl, sv, sm))| {
-            (
-                ((*cl).to_owned(), cv.clone(), (*cm).to_owned()),
-                ((*sl).to_owned(), sv.clone(), (*sm).to_owned()),
-            )
-        })
-        .collect();
-    Ok(Some(x))
+    Ok(Some((x, social_rows.to_vec())))
 }

@@ -169,6 +169,21 @@ pub fn load(data: &Path, scope: &Scope) -> Result<Loaded> {
 }
 
 impl Loaded {
+    /// The same scope, snapshot and rules with a store connection of its own: for work done
+    /// on another thread (a connection is used by one thread at a time).
+    pub fn again(&self) -> Result<Loaded> {
+        let dir = self.store.path().parent().unwrap_or(Path::new("."));
+        Ok(Loaded {
+            store: Store::open(dir)?,
+            config: self.config.clone(),
+            snapshot: self.snapshot.clone(),
+            prepared: self.prepared.clone(),
+            window: self.window,
+            space: self.space,
+            generation: self.generation,
+        })
+    }
+
     pub fn context(&self) -> hearth_analysis::Context<'_> {
         hearth_analysis::Context::new(&self.snapshot, &self.prepared, self.window, self.space)
     }

@@ -95,7 +95,8 @@ pub fn activity(cx: &Context<'_>) -> Activity {
     if lo > hi {
         return Activity::default();
     }
-    day_pairs.sort_unstable();
+    // A radix sort: the (day, member) pairs of years of a large community number millions.
+    radsort::sort(&mut day_pairs);
     day_pairs.dedup();
     let (mut last_week, mut last_month) = (vec![NONE; people], vec![NONE; people]);
     let mut week_total = 0usize;

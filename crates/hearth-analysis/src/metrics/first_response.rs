@@ -56,6 +56,9 @@ pub struct ThreadFirst {
     pub first_message: Option<u32>,
     pub any_member: bool,
     pub any_brand: bool,
+    /// The earliest response by a member, and by the brand (time).
+    pub member_at: Option<i64>,
+    pub brand_at: Option<i64>,
 }
 
 const UNSET: u32 = u32::MAX;
@@ -78,6 +81,8 @@ pub fn first_responses(cx: &Context<'_>) -> Vec<ThreadFirst> {
                 first_message: None,
                 any_member: false,
                 any_brand: false,
+                member_at: None,
+                brand_at: None,
             });
             first_at.push(None);
         }
@@ -94,12 +99,15 @@ pub fn first_responses(cx: &Context<'_>) -> Vec<ThreadFirst> {
         if author == t.starter {
             continue;
         }
-        match cx.role(author) {
+        let time = m.time[i];
+        let (any, at) = match cx.role(author) {
             Role::Bot => continue,
-            Role::Member => t.any_member = true,
-            Role::Brand => t.any_brand = true,
-        }
-        let candidate = (m.time[i], i);
+            Role::Member => (&mut t.any_member, &mut t.member_at),
+            Role::Brand => (&mut t.any_brand, &mut t.brand_at),
+        };
+        *any = true;
+        *at = Some(at.map_or(time, |a| a.min(time)));
+        let candidate = (time, i);
         if first_at[k].is_none_or(|f| candidate < f) {
             first_at[k] = Some(candidate);
         }

@@ -56,7 +56,7 @@ pub fn helpers(cx: &Context<'_>, limit: usize) -> Vec<Helper> {
         threads.push((it.from, cx.roots[it.message as usize]));
     }
     let distinct = |mut pairs: Vec<(u32, u32)>| {
-        pairs.sort_unstable();
+        radsort::sort(&mut pairs);
         pairs.dedup();
         let mut n = vec![0u64; counts.len()];
         for (p, _) in pairs {

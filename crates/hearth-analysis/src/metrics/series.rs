@@ -13,7 +13,7 @@
 //! its end" compares them with the period's end), so a weekly series over decades costs
 //! about what the monthly one does.
 
-use super::first_response::median;
+use super::first_response::{ThreadFirst, first_responses, median};
 use super::interactions::Interactions;
 use super::peer_share::peer_share;
 use crate::calendar::Period;
@@ -35,15 +35,6 @@ pub struct SeriesRow {
     pub brand_dependence: Option<f64>,
 }
 
-/// A member thread of the whole window and its earliest responses over the whole window
-/// (first: time, message index, responder; the earliest by a member and by the brand).
-struct Thread {
-    start: i64,
-    first: Option<(i64, u32, u32)>,
-    member_at: Option<i64>,
-    brand_at: Option<i64>,
-}
-
 pub fn series(
     snapshot: &Snapshot,
     prepared: &Prepared,
@@ -56,6 +47,12 @@ pub fn series(
 
 /// [`series`] of a context already made for the window and space.
 pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
+    series_of(whole, period, &first_responses(whole))
+}
+
+/// [`series_in`] with the window's member threads and their earliest responses over the
+/// whole window ([`first_responses`]), found once for several metrics.
+pub fn series_of(whole: &Context<'_>, period: Period, threads: &[ThreadFirst]) -> Vec<SeriesRow> {
     let (m, window) = (&whole.snapshot.messages, whole.window);
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for i in whole.in_window() {
@@ -93,7 +90,7 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
             active.push((k, a));
         }
     }
-    active.sort_unstable();
+    radsort::sort(&mut active);
     active.dedup();
     let mut active_members = vec![0u64; n];
     for (k, _) in &active {
@@ -103,50 +100,8 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
     for it in whole.interactions() {
         interactions[slots.of(m.time[it.message as usize]) as usize].add(it);
     }
-    // Member threads of the whole window, with their earliest responses (one pass).
-    let mut slot = vec![u32::MAX; m.len()];
-    let mut threads: Vec<Thread> = Vec::new();
-    for i in whole.in_window() {
-        if whole.starts_thread(i) && whole.role(m.author[i]) == Role::Member {
-            slot[i] = threads.len() as u32;
-            threads.push(Thread {
-                start: m.time[i],
-                first: None,
-                member_at: None,
-                brand_at: None,
-            });
-        }
-    }
-    for i in whole.in_space() {
-        let root = whole.roots[i];
-        if root as usize == i || !whole.window.not_after(m.time[i]) {
-            continue;
-        }
-        let Some(t) = slot
-            .get(root as usize)
-            .and_then(|&k| threads.get_mut(k as usize))
-        else {
-            continue;
-        };
-        let author = m.author[i];
-        if author == m.author[root as usize] {
-            continue;
-        }
-        let time = m.time[i];
-        let at = match whole.role(author) {
-            Role::Bot => continue,
-            Role::Member => &mut t.member_at,
-            Role::Brand => &mut t.brand_at,
-        };
-        *at = Some(at.map_or(time, |a| a.min(time)));
-        if t.first
-            .is_none_or(|(ft, fi, _)| (time, i as u32) < (ft, fi))
-        {
-            t.first = Some((time, i as u32, author));
-        }
-    }
-    let mut by_period: Vec<Vec<&Thread>> = (0..n).map(|_| Vec::new()).collect();
-    for t in &threads {
+    let mut by_period: Vec<Vec<&ThreadFirst>> = (0..n).map(|_| Vec::new()).collect();
+    for t in threads {
         by_period[slots.of(t.start) as usize].push(t);
     }
     (k0..=k1)
@@ -156,7 +111,7 @@ pub fn series_in(whole: &Context<'_>, period: Period) -> Vec<SeriesRow> {
             let (mut answered, mut brand_only) = (0u64, 0u64);
             let mut hours = Vec::new();
             for t in &by_period[s] {
-                let Some((time, _, _)) = t.first.filter(|f| f.0 < end) else {
+                let Some((time, _)) = t.first.filter(|f| f.0 < end) else {
                     continue;
                 };
                 answered += 1;

@@ -117,14 +117,8 @@ fn tally(
     // (week's first day, mentions, negative ones), weeks in order.
     let mut weeks: Vec<(i64, u64, u64)> = Vec::new();
     let mut brand_mentions = Vec::new();
-    // In time order (message index for equal times): unique keys, sorted in place.
-    let mut order: Vec<(i64, u32, usize)> = ids
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| (m.time[i as usize], i, k))
-        .collect();
-    order.sort_unstable();
-    for (_, i, k) in order {
+    // In time order (message index for equal times).
+    for (i, k) in cx.in_time_order(&ids) {
         let Some((mask, label, compound)) = hit(k, i) else {
             continue;
         };

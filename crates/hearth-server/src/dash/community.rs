@@ -27,13 +27,14 @@ pub async fn overview(call: Call) -> Result<Response, Problem> {
     let (sc, lk) = (scope.clone(), links.clone());
     let sections = answer(&call, "", true, "text/html; fragment", move |d| {
         Ok(hearth_app::report::overview_html(d, &sc, &lk)?.into_bytes())
-    })
-    .await?;
+    });
     let sc = scope.clone();
     let change = cached_value(&call, "|change", move |d| {
         hearth_app::report::change_json(d, &sc)
-    })
-    .await?;
+    });
+    // Both at once: each is computed on a worker thread of its own.
+    let (sections, change) = tokio::join!(sections, change);
+    let (sections, change) = (sections?, change?);
     let (now, before) = (&change["now"], &change["before"]);
     let rows: [Row; 6] = [
         ("peer share", "peer_share", pct),
