@@ -155,6 +155,7 @@ for page in "/?since=2024-01-01&until=2024-07-01" "/audit?since=2024-01-01&until
   "/queues?since=2024-01-01&until=2024-07-01" "/social?since=2024-01-01&until=2024-07-01" \
   "/metrics?since=2024-01-01&until=2024-07-01" "/routing?since=2024-01-01&until=2024-07-01" \
   "/routing?since=2023-01-01&until=2024-01-01" "/?until=2024-10-01" "/queues?until=2024-10-01" \
+  "/audit?until=2024-10-01" \
   "/routing?since=2016-01-01"; do
   t=$(curl -s -o /dev/null -w '%{time_total}' -b "hearth_session=$COOKIE" "http://127.0.0.1:$PORT$page")
   printf '  %-44s %8.1f ms\n' "$page" "$(awk -v t="$t" 'BEGIN {print t * 1000}')"
