@@ -242,8 +242,12 @@ fn finish(
     let m = &loaded.snapshot.messages;
     let reads = read_items(loaded, cx, config, stored, items)?;
     let reads = crate::memo::lock(&reads);
-    let mut these: Vec<&route::Read> = items.iter().filter_map(|i| reads.inbound.get(i)).collect();
-    these.sort_by_key(|r| (m.time[r.message as usize], r.message));
+    // In (time, index) order, read off the window's time order (items are the window's).
+    let these: Vec<&route::Read> = cx
+        .in_time_order(items)
+        .into_iter()
+        .filter_map(|(i, _)| reads.inbound.get(&i))
+        .collect();
     // An index covers the scope it was built for, and a kept one every scope of its space.
     let mut all = route::route_read(cx, &config.route, index, these).unwrap_or_default();
     drop(reads);
