@@ -4,10 +4,10 @@
 //! spaces, over windows with and without a start or an end, one starting mid-month.
 
 mod common;
-use common::community_with;
+use common::{community_with, five_windows};
 use hearth_analysis::calendar::{Period, day, month, week};
 use hearth_analysis::metrics::activity::{self, Activity, COHORT_MONTHS, Cohort, MonthRow};
-use hearth_analysis::{Context, Prepared, Window};
+use hearth_analysis::{Context, Prepared};
 use hearth_model::Role;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -112,28 +112,7 @@ fn one_pass_equals_the_sets_per_period() {
     // A message about every 6.9 hours for three years, in two spaces.
     let (snapshot, config) = community_with(25_000, 2);
     let prepared = Prepared::new(&snapshot, &config);
-    let t0 = 1_600_000_000;
-    let windows = [
-        Window::default(),
-        Window {
-            since: Some(t0 + 20_000_000),
-            until: None,
-        },
-        Window {
-            since: None,
-            until: Some(t0 + 70_000_000),
-        },
-        // Starts mid-month: members whose first month is the window's first came before it.
-        Window {
-            since: Some(t0 + 31_234_567),
-            until: Some(t0 + 88_000_000),
-        },
-        // Nothing in it.
-        Window {
-            since: Some(t0 - 9_000_000),
-            until: Some(t0 - 1_000_000),
-        },
-    ];
+    let windows = five_windows();
     let mut cohorts_followed_a_year = false;
     for window in windows {
         for space in [None, Some(0), Some(1)] {

@@ -4,11 +4,11 @@
 //! spaces (a fifth of its people in one only), over windows with and without a start or an end, whole and per space.
 
 mod common;
-use common::community_with;
+use common::{community_with, five_windows};
 use hearth_analysis::metrics::introductions::{
     self, Introduction, MAX_THREAD_PEOPLE, MIN_SHARED_THREADS,
 };
-use hearth_analysis::{Context, Prepared, Window};
+use hearth_analysis::{Context, Prepared};
 use hearth_model::Role;
 use std::collections::{BTreeSet, HashMap};
 
@@ -90,27 +90,7 @@ fn one_pass_equals_the_table_of_pairs() {
         }
     }
     let prepared = Prepared::new(&snapshot, &config);
-    let t0 = 1_600_000_000;
-    let windows = [
-        Window::default(),
-        Window {
-            since: Some(t0 + 20_000_000),
-            until: None,
-        },
-        Window {
-            since: None,
-            until: Some(t0 + 70_000_000),
-        },
-        Window {
-            since: Some(t0 + 31_234_567),
-            until: Some(t0 + 88_000_000),
-        },
-        // Nothing in it.
-        Window {
-            since: Some(t0 - 9_000_000),
-            until: Some(t0 - 1_000_000),
-        },
-    ];
+    let windows = five_windows();
     let (mut pairs_seen, mut spaces_shared) = (0, [false; 3]);
     for window in windows {
         for space in [None, Some(0), Some(1)] {

@@ -92,3 +92,31 @@ pub fn community_with(step: i64, spaces: u32) -> (Snapshot, Config) {
     };
     (snapshot, config)
 }
+
+/// Five windows over the community of [`community_with`] (a step of 25,000 s: three years):
+/// whole, without an end, without a start, one that starts mid-month (members whose first
+/// month is the window's first came before it) and one with nothing in it.
+#[allow(dead_code)]
+pub fn five_windows() -> [hearth_analysis::Window; 5] {
+    use hearth_analysis::Window;
+    let t0 = 1_600_000_000;
+    [
+        Window::default(),
+        Window {
+            since: Some(t0 + 20_000_000),
+            until: None,
+        },
+        Window {
+            since: None,
+            until: Some(t0 + 70_000_000),
+        },
+        Window {
+            since: Some(t0 + 31_234_567),
+            until: Some(t0 + 88_000_000),
+        },
+        Window {
+            since: Some(t0 - 9_000_000),
+            until: Some(t0 - 1_000_000),
+        },
+    ]
+}
