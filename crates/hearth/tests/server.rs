@@ -1159,8 +1159,9 @@ fn the_long_lists_show_a_page_at_a_time() {
             .collect()
     };
     type Ids<'a> = &'a dyn Fn(&str) -> Vec<String>;
-    let lists: [(&str, Ids); 2] = [("/queues", &items), ("/audit", &people)];
-    for (path, ids) in lists {
+    let lists: [(&str, &str, Ids); 2] =
+        [("/queues", "Items", &items), ("/audit", "People", &people)];
+    for (path, what, ids) in lists {
         let page = |query: &str| get_page(path, query);
         let all = ids(&page("?per_page=500"));
         assert!(all.len() > 20, "{path} lists {} entries", all.len());
@@ -1177,7 +1178,7 @@ fn the_long_lists_show_a_page_at_a_time() {
             let lo = (n - 1) * 10 + 1;
             let hi = (n * 10).min(all.len());
             assert!(
-                body.contains(&format!("Items {lo}–{hi} of {}", all.len())),
+                body.contains(&format!("{what} {lo}–{hi} of {}", all.len())),
                 "{path} page {n}"
             );
             assert_eq!(

@@ -524,7 +524,7 @@ pub async fn audit(call: Call) -> Result<Response, Problem> {
     }
     let v = answer.json();
     let listed = v["people"].as_array().map_or(0, Vec::len);
-    let pager = paging.nav("/audit", &scope, &[], page, listed, total);
+    let pager = paging.nav("People", "/audit", &scope, &[], page, listed, total);
     let team = &v["team"];
     let body = html! {
         h1 { "Role audit" }

@@ -181,10 +181,13 @@ impl Paging {
         ((page - 1).saturating_mul(self.per_page), self.per_page)
     }
 
-    /// The links to the pages before and after page `page` of `total` items, `shown` of
-    /// them on it (nothing for a list of one page); `keep` are the page's own parameters.
+    /// The links to the pages before and after page `page` of `total` entries (`what`:
+    /// "Items", "People"), `shown` of them on it (nothing for a list of one page); `keep` are
+    /// the page's own parameters.
+    #[allow(clippy::too_many_arguments)]
     pub fn nav(
         self,
+        what: &str,
         path: &str,
         scope: &Scope,
         keep: &[(String, String)],
@@ -209,7 +212,7 @@ impl Paging {
         let lo = (page - 1) * self.per_page;
         Some(html! {
             nav.pager aria-label="pages of the list" {
-                "Items " (lo + 1) "–" (lo + shown) " of " (total) " (page " (page) " of " (pages) ")"
+                (what) " " (lo + 1) "–" (lo + shown) " of " (total) " (page " (page) " of " (pages) ")"
                 @if page > 1 { " · " a href=(link(page - 1)) rel="prev" { "previous page" } }
                 @if page < pages { " · " a href=(link(page + 1)) rel="next" { "next page" } }
             }

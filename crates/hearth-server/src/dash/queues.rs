@@ -95,7 +95,15 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
         .iter()
         .map(|c| (s(&c["kind"]), c["items"].as_u64().unwrap_or(0) as usize))
         .collect();
-    let pager = paging.nav("/queues", &scope, &keep, page_no, items.len(), total);
+    let pager = paging.nav(
+        "Items",
+        "/queues",
+        &scope,
+        &keep,
+        page_no,
+        items.len(),
+        total,
+    );
     let any_actionable = items.iter().any(|i| may(i["kind"].as_str().unwrap_or("")));
     let body = html! {
         (flash(&call))
