@@ -34,9 +34,10 @@
 
 use crate::Context;
 use crate::text::sentiment::{own_words, score_own};
-use hearth_model::{BrandRules, NO_PARENT, Role, RouteRules, When};
+use hearth_model::{BrandRules, NO_PARENT, Role, RouteRules, Snapshot, When};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 pub const EXPERT_MIN_WORDS: usize = 2;
 pub const EXPERT_MIN_THREADS: usize = 2;
@@ -223,20 +224,35 @@ pub struct Signals {
     pub expert: Option<(u32, usize, Vec<String>)>,
 }
 
-/// One queue an item went to, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One queue an item went to, and the rule that sent it there ([`Routed::reason`] says why in
+/// words, when shown: a window routes a hundred thousand items and shows a hundred).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Route {
-    pub queue: String,
-    pub rule: String,
-    pub reason: String,
+    pub queue: Arc<str>,
+    pub rule: Arc<str>,
+    /// The rule's position in the rules the item was routed with.
+    pub at: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Routed {
     pub message: u32,
     pub signals: Signals,
     /// Empty: inbound, but no rule took it.
     pub routes: Vec<Route>,
+}
+
+impl Routed {
+    /// Why the item went to `route`'s queue: the signals its rule looked at, in words.
+    /// `rules` are the rules it was routed with.
+    pub fn reason(&self, route: &Route, rules: &RouteRules, snapshot: &Snapshot) -> String {
+        rules
+            .rules
+            .get(route.at as usize)
+            .map_or_else(String::new, |rule| {
+                reason(&rule.when, &self.signals, snapshot)
+            })
+    }
 }
 
 /// Text the router reads: subject and body by snapshot message index.
@@ -293,22 +309,30 @@ pub fn route(
 pub struct Index {
     space: Option<u32>,
     as_of: i64,
-    /// Message → when someone else first replied to it.
-    replied: HashMap<u32, i64>,
+    /// Message → when someone else first replied to it ([`NEVER`]: nobody did), by
+    /// message index: one load a lookup (an index is kept and looked up for every item of
+    /// every window).
+    replied: Vec<i64>,
     /// Thread root → when someone other than its starter first wrote in the thread.
-    answered: HashMap<u32, i64>,
-    first: HashMap<u32, (i64, u32)>,
-    /// Person → when they first talked with each of their partners (a reply either way), in
-    /// time order.
-    partners: HashMap<u32, Vec<i64>>,
+    answered: Vec<i64>,
+    /// Person → their first message in the space ([`NO_FIRST`]: none).
+    first: Vec<u32>,
+    /// Person `p` → when they first talked with each of their partners (a reply either way),
+    /// in time order: `partner_times[partner_at[p]..partner_at[p + 1]]`.
+    partner_at: Vec<u32>,
+    partner_times: Vec<i64>,
     experts: Experts,
 }
+
+/// No such moment (nobody replied, nobody answered).
+const NEVER: i64 = i64::MAX;
+const NO_FIRST: u32 = u32::MAX;
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
-            .field("threads", &self.answered.len())
-            .field("authors", &self.first.len())
+            .field("space", &self.space)
+            .field("as_of", &self.as_of)
             .finish_non_exhaustive()
     }
 }
@@ -318,13 +342,11 @@ impl Index {
     pub fn new(cx: &Context<'_>, texts: &Texts) -> Index {
         let m = &cx.snapshot.messages;
         let as_of = cx.as_of();
-        let mut replied: HashMap<u32, i64> = HashMap::new();
-        let mut answered: HashMap<u32, i64> = HashMap::new();
-        let mut first: HashMap<u32, (i64, u32)> = HashMap::new();
+        let people = cx.snapshot.persons.len();
+        let mut replied = vec![NEVER; m.len()];
+        let mut answered = vec![NEVER; m.len()];
+        let mut first_at: Vec<(i64, u32)> = vec![(NEVER, NO_FIRST); people];
         let mut talked: HashMap<(u32, u32), i64> = HashMap::new();
-        let earliest = |map: &mut HashMap<u32, i64>, k: u32, t: i64| {
-            map.entry(k).and_modify(|e| *e = (*e).min(t)).or_insert(t);
-        };
         for i in cx.in_space() {
             let t = m.time[i];
             if t >= as_of {
@@ -335,7 +357,8 @@ impl Index {
             if p != NO_PARENT {
                 let to = m.author[p as usize];
                 if to != a {
-                    earliest(&mut replied, p, t);
+                    let r = &mut replied[p as usize];
+                    *r = (*r).min(t);
                     for pair in [(a, to), (to, a)] {
                         talked
                             .entry(pair)
@@ -346,26 +369,42 @@ impl Index {
             }
             let root = cx.roots[i];
             if m.author[root as usize] != a {
-                earliest(&mut answered, root, t);
+                let r = &mut answered[root as usize];
+                *r = (*r).min(t);
             }
-            let c = (t, i as u32);
-            first.entry(a).and_modify(|f| *f = (*f).min(c)).or_insert(c);
+            if let Some(f) = first_at.get_mut(a as usize) {
+                *f = (*f).min((t, i as u32));
+            }
         }
-        let mut partners: HashMap<u32, Vec<i64>> = HashMap::new();
-        for ((a, _), t) in talked {
-            partners.entry(a).or_default().push(t);
+        let mut pairs: Vec<(u32, i64)> = talked.into_iter().map(|((a, _), t)| (a, t)).collect();
+        pairs.sort_unstable();
+        let mut partner_at = Vec::with_capacity(people + 1);
+        let mut k = 0;
+        for p in 0..people as u32 {
+            partner_at.push(k as u32);
+            while k < pairs.len() && pairs[k].0 == p {
+                k += 1;
+            }
         }
-        for times in partners.values_mut() {
-            times.sort_unstable();
-        }
+        partner_at.push(k as u32);
         Index {
             space: cx.space,
             as_of,
             replied,
             answered,
-            first,
-            partners,
+            first: first_at.into_iter().map(|(_, i)| i).collect(),
+            partner_at,
+            partner_times: pairs.into_iter().map(|(_, t)| t).collect(),
             experts: Experts::new(cx, texts, as_of),
+        }
+    }
+
+    /// When person `a` first talked with each partner, in time order.
+    fn partners(&self, a: u32) -> &[i64] {
+        let a = a as usize;
+        match (self.partner_at.get(a), self.partner_at.get(a + 1)) {
+            (Some(&lo), Some(&hi)) => &self.partner_times[lo as usize..hi as usize],
+            _ => &[],
         }
     }
 
@@ -394,7 +433,9 @@ pub struct Read {
     crisis_words: Vec<String>,
     /// A question that starts a thread: its subject's distinctive words (its own words' when
     /// it has no subject), sorted, for the expert finder.
-    expert_terms: Option<Vec<String>>,
+    /// Equal terms are one allocation (see [`Read::share_terms`]): items of one subject
+    /// share one expert search, found by where their terms are.
+    expert_terms: Option<Arc<[String]>>,
     /// The rules (by position) whose listed words it contains.
     rule_words: Vec<u32>,
 }
@@ -500,6 +541,7 @@ pub fn read(
         HashMap::new()
     };
     let mut out = Vec::new();
+    let mut shared = HashSet::new();
     for i in scope {
         let body = texts.body.get(&(i as u32)).map_or("", String::as_str);
         let subject = texts.subject.get(&(i as u32)).map_or("", String::as_str);
@@ -559,7 +601,7 @@ pub fn read(
             let mut terms = subject_terms(if subject.is_empty() { &own } else { subject });
             terms.sort();
             terms.dedup();
-            terms
+            share(&mut shared, terms.into())
         });
         out.push(Read {
             message: i as u32,
@@ -597,27 +639,37 @@ pub fn route_read<'r>(
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     let before = |t: Option<&i64>| t.is_some_and(|&t| t < as_of);
-    let mut out = Vec::new();
+    let reads = reads.into_iter();
+    let mut out = Vec::with_capacity(reads.size_hint().0);
     let mut overlap = Overlap::default();
-    // The items of one thread share their subject's terms: one search for them all.
-    let mut searched: HashMap<&'r [String], Search> = HashMap::new();
+    // Each rule's name and queues, shared by the items it routes.
+    let named: Vec<(Arc<str>, Vec<Arc<str>>)> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str().into(),
+                r.to.iter().map(|q| q.as_str().into()).collect(),
+            )
+        })
+        .collect();
+    // Items of one subject share their terms' allocation (when read together, or shared
+    // after): one search for them all, found by the allocation's address.
+    let mut searched: HashMap<usize, Search> = HashMap::new();
     for r in reads {
         let i = r.message as usize;
         let a = m.author[i];
-        let newcomer = index.first.get(&a).is_some_and(|&(_, f)| f as usize == i);
-        let people_talked_with = index
-            .partners
-            .get(&a)
-            .map_or(0, |times| times.partition_point(|&t| t < as_of) as u64);
+        let newcomer = index.first.get(a as usize) == Some(&(i as u32));
+        let people_talked_with = index.partners(a).partition_point(|&t| t < as_of) as u64;
         let unanswered = r.intent.waits()
             && if r.root {
-                !before(index.answered.get(&r.message))
+                !before(index.answered.get(i))
             } else {
-                !before(index.replied.get(&r.message))
+                !before(index.replied.get(i))
             };
-        let expert = r.expert_terms.as_deref().and_then(|terms| {
+        let expert = r.expert_terms.as_ref().and_then(|terms| {
             let search = searched
-                .entry(terms)
+                .entry(Arc::as_ptr(terms).cast::<String>() as usize)
                 .or_insert_with(|| index.experts.search(&mut overlap, terms, as_of));
             index.experts.best(search, a)
         });
@@ -639,19 +691,19 @@ pub fn route_read<'r>(
             expert,
         };
         let mut routes: Vec<Route> = Vec::new();
-        for (k, rule) in rules.rules.iter().enumerate() {
+        for (k, (rule, (name, to))) in rules.rules.iter().zip(&named).enumerate() {
             let words = rule.when.words.is_empty() || r.rule_words.contains(&(k as u32));
             if !(words && holds(&rule.when, &signals)) {
                 continue;
             }
-            for q in &rule.to {
+            for q in to {
                 if routes.iter().any(|r| &r.queue == q) {
                     continue;
                 }
                 routes.push(Route {
                     queue: q.clone(),
-                    rule: rule.name.clone(),
-                    reason: reason(&rule.when, &signals, cx),
+                    rule: name.clone(),
+                    at: k as u32,
                 });
             }
         }
@@ -662,6 +714,27 @@ pub fn route_read<'r>(
         });
     }
     Some(out)
+}
+
+/// `terms`, or the equal terms already in `table` (then one allocation for both).
+fn share(table: &mut HashSet<Arc<[String]>>, terms: Arc<[String]>) -> Arc<[String]> {
+    match table.get(&terms) {
+        Some(kept) => kept.clone(),
+        None => {
+            table.insert(terms.clone());
+            terms
+        }
+    }
+}
+
+impl Read {
+    /// Makes its expert terms the equal ones of `table` (kept by whoever keeps reads read
+    /// apart), so that items of one subject read at different times share one search.
+    pub fn share_terms(&mut self, table: &mut HashSet<Arc<[String]>>) {
+        if let Some(terms) = self.expert_terms.take() {
+            self.expert_terms = Some(share(table, terms));
+        }
+    }
 }
 
 /// [`route`] of `items` (some of the context's [`candidates`]) with an [`Index`] of the
@@ -698,7 +771,7 @@ fn holds(w: &When, s: &Signals) -> bool {
 }
 
 /// The signals a rule looked at, in words.
-fn reason(w: &When, s: &Signals, cx: &Context<'_>) -> String {
+fn reason(w: &When, s: &Signals, snapshot: &Snapshot) -> String {
     let mut parts: Vec<String> = Vec::new();
     let yes_no = |c: Option<bool>, yes: &str, no: &str, parts: &mut Vec<String>| {
         if let Some(c) = c {
@@ -751,8 +824,7 @@ fn reason(w: &When, s: &Signals, cx: &Context<'_>) -> String {
     if w.expert.is_some()
         && let Some((p, n, shared)) = &s.expert
     {
-        let name = cx
-            .snapshot
+        let name = snapshot
             .persons
             .get(*p as usize)
             .map_or("?", |i| i.display_name.as_str());

@@ -103,6 +103,16 @@ pub fn rules_key(config: &hearth_model::Config) -> crate::Result<u64> {
 
 /// A lock that a panic elsewhere did not spoil for good (what it guards is whole between
 /// changes).
+/// Drops `values` on a thread of its own (inline when none can be started: the closure, and
+/// the values with it, are then dropped here).
+fn free_later<T: Send + 'static>(values: Vec<T>) {
+    if !values.is_empty() {
+        let _ = std::thread::Builder::new()
+            .name("hearth-free".into())
+            .spawn(move || drop(values));
+    }
+}
+
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     match m.lock() {
         Ok(g) => g,
@@ -146,11 +156,26 @@ impl<T> Memo<T> {
 
     /// Keeps `value` under `key` (replacing an entry of the same key), forgetting entries of
     /// snapshots no longer in use and the oldest beyond the capacity.
-    pub fn put(&self, key: Key, value: Arc<T>) {
+    /// What it forgets is freed on a thread of its own (a kept answer can be a million
+    /// small allocations: the caller does not wait for them).
+    pub fn put(&self, key: Key, value: Arc<T>)
+    where
+        T: Send + Sync + 'static,
+    {
         let mut entries = self.lock();
-        entries.retain(|(k, _)| k.alive() && !k.same(&key));
-        entries.insert(0, (key, value));
-        entries.truncate(self.capacity);
+        let mut forgotten: Vec<Arc<T>> = Vec::new();
+        let mut kept = Vec::with_capacity(entries.len() + 1);
+        kept.push((key, value));
+        for (k, v) in entries.drain(..) {
+            if k.alive() && !k.same(&kept[0].0) && kept.len() < self.capacity {
+                kept.push((k, v));
+            } else {
+                forgotten.push(v);
+            }
+        }
+        *entries = kept;
+        drop(entries);
+        free_later(forgotten);
     }
 }
 

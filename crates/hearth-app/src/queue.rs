@@ -158,6 +158,8 @@ struct RoutedShown {
     author: String,
     message: MessageLater,
     expert: Option<Value>,
+    /// Why it went to each of its queues ([`crate::route::reasons`]).
+    reasons: Vec<String>,
 }
 
 impl Item {
@@ -186,7 +188,8 @@ impl Item {
                         .take(70)
                         .collect::<String>()
                 );
-                let detail = crate::route::item_json_with(message, r.expert.clone(), &r.routed);
+                let detail =
+                    crate::route::item_json_with(message, r.expert.clone(), &r.reasons, &r.routed);
                 (title, detail)
             }
         }
@@ -596,7 +599,7 @@ fn end_items(
     for t in &questions {
         refs_wanted.push(m.id[t.root as usize]);
     }
-    for r in &routed_items {
+    for r in routed_items.iter() {
         refs_wanted.push(m.id[r.message as usize]);
     }
     let lapsed_people = crate::memo::lapsed(loaded, full, config.queue.people);
@@ -703,26 +706,28 @@ fn end_items(
     let before = std::mem::take(&mut out);
     let refs_of: Vec<String> = routed_items.iter().map(|it| r(it.message)).collect();
     let routed_items: Vec<Arc<RoutedShown>> = routed_items
-        .into_iter()
+        .iter()
         .map(|it| {
             Arc::new(RoutedShown {
                 author: loaded.person_name(m.author[it.message as usize]),
                 message: loaded.message_later(it.message),
-                expert: crate::route::expert_of(loaded, &it),
-                routed: it,
+                expert: crate::route::expert_of(loaded, it),
+                reasons: crate::route::reasons(loaded, it),
+                routed: it.clone(),
             })
         })
         .collect();
     for q in hearth_model::ROUTE_QUEUES {
         for (it, reference) in routed_items.iter().zip(&refs_of).rev() {
-            let Some(route) = it.routed.routes.iter().find(|x| x.queue == *q) else {
+            let Some(at) = it.routed.routes.iter().position(|x| &*x.queue == *q) else {
                 continue;
             };
+            let (route, reason) = (&it.routed.routes[at], &it.reasons[at]);
             out.push(Item {
                 key: format!("{q}:{reference}"),
                 kind: (*q).to_owned(),
                 time: m.time[it.routed.message as usize],
-                why: format!("rule {}: {}", route.rule, route.reason),
+                why: format!("rule {}: {reason}", route.rule),
                 shown: Shown::Routed(it.clone()),
             });
         }

@@ -55,12 +55,86 @@ pub fn check_rules(config: &Config) -> Result<()> {
 static INDEXES: crate::memo::Memo<route::Index> = crate::memo::Memo::new(2);
 static READS: crate::memo::Memo<std::sync::Mutex<Reads>> = crate::memo::Memo::new(4);
 static ROUTED: crate::memo::Memo<(i64, Vec<Routed>)> = crate::memo::Memo::new(4);
+/// The items routed at the data's end (the end of every window without one of its own), kept
+/// apart so that visits of other ends never push them out.
+static ROUTED_AT_END: crate::memo::Memo<(i64, Vec<Routed>)> = crate::memo::Memo::new(1);
 
-/// Items read: the inbound ones with their reading, and whether each candidate was read.
+/// The inbound items of a window, oldest first: a stretch of the items kept routed at the
+/// window's end (nothing copied).
+#[derive(Debug, Clone)]
+pub struct RoutedItems {
+    kept: std::sync::Arc<(i64, Vec<Routed>)>,
+    range: std::ops::Range<usize>,
+}
+
+impl RoutedItems {
+    /// The items of `kept` (in time order) inside `window`.
+    fn of(
+        kept: std::sync::Arc<(i64, Vec<Routed>)>,
+        time: &[i64],
+        window: hearth_analysis::Window,
+    ) -> RoutedItems {
+        let all = &kept.1;
+        let at = |t: i64| all.partition_point(|r| time[r.message as usize] < t);
+        let start = window.since.map_or(0, at);
+        let end = window.until.map_or(all.len(), at).max(start);
+        RoutedItems {
+            range: start..end,
+            kept,
+        }
+    }
+}
+
+impl std::ops::Deref for RoutedItems {
+    type Target = [Routed];
+    fn deref(&self) -> &[Routed] {
+        &self.kept.1[self.range.clone()]
+    }
+}
+
+/// The memo that keeps the items routed at `as_of`.
+fn routed_memo(loaded: &Loaded, as_of: i64) -> &'static crate::memo::Memo<(i64, Vec<Routed>)> {
+    let m = &loaded.snapshot.messages;
+    let end = loaded
+        .prepared
+        .by_time
+        .last()
+        .map_or(0, |&i| m.time[i as usize] + 1);
+    if as_of == end {
+        &ROUTED_AT_END
+    } else {
+        &ROUTED
+    }
+}
+
+/// Items read: the inbound ones with their reading, and where each message's is
+/// ([`UNREAD`], [`NOT_INBOUND`], or its place in `inbound`): one load a lookup.
 #[derive(Debug, Default)]
 struct Reads {
-    inbound: HashMap<u32, route::Read>,
-    seen: Vec<bool>,
+    inbound: Vec<route::Read>,
+    slot: Vec<u32>,
+    /// Expert terms, each once: items of one subject read in different batches share theirs.
+    terms: std::collections::HashSet<std::sync::Arc<[String]>>,
+}
+
+const UNREAD: u32 = u32::MAX;
+const NOT_INBOUND: u32 = u32::MAX - 1;
+
+impl Reads {
+    fn get(&self, i: u32) -> Option<&route::Read> {
+        let k = *self.slot.get(i as usize)?;
+        self.inbound.get(k as usize)
+    }
+
+    /// Puts the readings in time order, where a window walks them (one stretch of memory
+    /// instead of a jump for each item).
+    fn in_time_order(&mut self, time: &[i64]) {
+        self.inbound
+            .sort_unstable_by_key(|r| (time[r.message as usize], r.message));
+        for (k, r) in self.inbound.iter().enumerate() {
+            self.slot[r.message as usize] = k as u32;
+        }
+    }
 }
 
 /// Routes the scope's inbound items (reads the text they need from the store).
@@ -68,7 +142,7 @@ pub fn routed(
     loaded: &Loaded,
     window: hearth_analysis::Window,
     config: &Config,
-) -> Result<Vec<Routed>> {
+) -> Result<RoutedItems> {
     check_rules(config)?;
     let cx =
         hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
@@ -77,12 +151,11 @@ pub fn routed(
     let stored = crate::measures::measured(loaded);
     let key = crate::memo::Key::of(loaded, cx.as_of(), rules ^ u64::from(stored));
     let since = window.since.unwrap_or(i64::MIN);
-    let kept = ROUTED.get(&key);
-    let inside = |r: &&Routed| window.contains(m.time[r.message as usize]);
+    let kept = routed_memo(loaded, cx.as_of()).get(&key);
     if let Some(kept) = &kept
         && kept.0 <= since
     {
-        return Ok(kept.1.iter().filter(inside).cloned().collect());
+        return Ok(RoutedItems::of(kept.clone(), &m.time, window));
     }
     // The items before the kept ones (all of them when none are kept).
     let from = kept.as_ref().map_or(i64::MAX, |k| k.0);
@@ -168,13 +241,13 @@ fn read_items(
         made
     });
     let mut reads = crate::memo::lock(&kept);
-    if reads.seen.len() < m.len() {
-        reads.seen.resize(m.len(), false);
+    if reads.slot.len() < m.len() {
+        reads.slot.resize(m.len(), UNREAD);
     }
     let unread: Vec<u32> = items
         .iter()
         .copied()
-        .filter(|&i| !reads.seen[i as usize])
+        .filter(|&i| reads.slot[i as usize] == UNREAD)
         .collect();
     if !unread.is_empty() {
         let mut by_id: Vec<(i64, u32)> = unread.iter().map(|&i| (m.id[i as usize], i)).collect();
@@ -190,11 +263,13 @@ fn read_items(
                 }
             }
         })?;
-        for r in route::read(cx, &config.route, &config.brand, &texts, stored, &unread) {
-            reads.inbound.insert(r.message, r);
-        }
         for &i in &unread {
-            reads.seen[i as usize] = true;
+            reads.slot[i as usize] = NOT_INBOUND;
+        }
+        for mut r in route::read(cx, &config.route, &config.brand, &texts, stored, &unread) {
+            r.share_terms(&mut reads.terms);
+            reads.slot[r.message as usize] = reads.inbound.len() as u32;
+            reads.inbound.push(r);
         }
     }
     drop(reads);
@@ -203,8 +278,10 @@ fn read_items(
 
 /// Reads ahead what routing reads in every member's message of the store (the scope of
 /// every space), a few thousand at a time, so that a window of any start or
-/// end routes without reading text. Stops when the data changes meanwhile. Returns how many
-/// messages were read, and whether that was all of them.
+/// end routes without reading text; then routes every inbound item at the data's end (kept
+/// apart from the other ends' routing), so that a window without an end of its own, however
+/// long, routes nothing. Stops when the data changes meanwhile. Returns how many messages
+/// were read, and whether that was all of them.
 pub fn read_ahead(data: &std::path::Path) -> Result<(usize, bool)> {
     const AT_ONCE: usize = 4_000;
     let loaded = crate::scope::load(data, &crate::scope::Scope::default())?;
@@ -221,12 +298,18 @@ pub fn read_ahead(data: &std::path::Path) -> Result<(usize, bool)> {
     let mut read = 0;
     for chunk in items.chunks(AT_ONCE) {
         if loaded.store.generation()? != generation {
-            break;
+            return Ok((read, false));
         }
-        read_items(&loaded, &cx, &config, stored, chunk)?;
+        let reads = read_items(&loaded, &cx, &config, stored, chunk)?;
         read += chunk.len();
+        if read == items.len() {
+            crate::memo::lock(&reads).in_time_order(&m.time);
+        }
     }
-    Ok((read, read == items.len()))
+    // Then every item routed at the data's end, the end of every window without one of its
+    // own: such a window's routing is then a stretch of it.
+    routed(&loaded, loaded.window, &config)?;
+    Ok((read, true))
 }
 
 /// Reads the items never read, routes `items` with `index`, and keeps what it routed.
@@ -238,7 +321,7 @@ fn finish(
     index: &route::Index,
     items: &[u32],
     (key, since, kept): Kept,
-) -> Result<Vec<Routed>> {
+) -> Result<RoutedItems> {
     let m = &loaded.snapshot.messages;
     let reads = read_items(loaded, cx, config, stored, items)?;
     let reads = crate::memo::lock(&reads);
@@ -246,7 +329,7 @@ fn finish(
     let these: Vec<&route::Read> = cx
         .in_time_order(items)
         .into_iter()
-        .filter_map(|(i, _)| reads.inbound.get(&i))
+        .filter_map(|(i, _)| reads.get(i))
         .collect();
     // An index covers the scope it was built for, and a kept one every scope of its space.
     let mut all = route::route_read(cx, &config.route, index, these).unwrap_or_default();
@@ -255,25 +338,20 @@ fn finish(
     if let Some(kept) = &kept {
         all.extend(kept.1.iter().cloned());
     }
-    let window = cx.window;
-    let out = all
-        .iter()
-        .filter(|r| window.contains(m.time[r.message as usize]))
-        .cloned()
-        .collect();
-    ROUTED.put(key, std::sync::Arc::new((since, all)));
-    Ok(out)
+    let all = std::sync::Arc::new((since, all));
+    routed_memo(loaded, cx.as_of()).put(key, all.clone());
+    Ok(RoutedItems::of(all, &m.time, cx.window))
 }
 
 fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuery) -> Value {
     let cx = loaded.context();
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     for r in routed {
         for q in &r.routes {
-            *counts.entry(q.queue.clone()).or_default() += 1;
+            *counts.entry(&q.queue).or_default() += 1;
         }
         if r.routes.is_empty() {
-            *counts.entry("unrouted".into()).or_default() += 1;
+            *counts.entry("unrouted").or_default() += 1;
         }
     }
     let items: Vec<Value> = routed
@@ -283,7 +361,7 @@ fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuer
         .filter(|r| {
             args.queue
                 .as_ref()
-                .is_none_or(|q| r.routes.iter().any(|x| &x.queue == q))
+                .is_none_or(|q| r.routes.iter().any(|x| *x.queue == **q))
         })
         .take(args.limit.unwrap_or(50))
         .map(|r| item_json(loaded, r))
@@ -300,7 +378,20 @@ fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuer
 }
 
 pub fn item_json(loaded: &Loaded, r: &Routed) -> Value {
-    item_json_with(loaded.message(r.message, true), expert_of(loaded, r), r)
+    item_json_with(
+        loaded.message(r.message, true),
+        expert_of(loaded, r),
+        &reasons(loaded, r),
+        r,
+    )
+}
+
+/// Why the item went to each of its queues, in words (in the order of its routes).
+pub fn reasons(loaded: &Loaded, r: &Routed) -> Vec<String> {
+    r.routes
+        .iter()
+        .map(|q| r.reason(q, &loaded.config.route, &loaded.snapshot))
+        .collect()
 }
 
 /// The person [`item_json`] names as the expert on the item's subject.
@@ -308,13 +399,18 @@ pub fn expert_of(loaded: &Loaded, r: &Routed) -> Option<Value> {
     r.signals.expert.as_ref().map(|(p, _, _)| loaded.person(*p))
 }
 
-/// [`item_json`] with its message and expert already made.
-pub fn item_json_with(message: Value, expert: Option<Value>, r: &Routed) -> Value {
+/// [`item_json`] with its message, expert and [`reasons`] already made.
+pub fn item_json_with(
+    message: Value,
+    expert: Option<Value>,
+    reasons: &[String],
+    r: &Routed,
+) -> Value {
     let s = &r.signals;
     json!({
         "message": message,
-        "queues": r.routes.iter().map(|q| json!({
-            "queue": q.queue, "rule": q.rule, "reason": q.reason,
+        "queues": r.routes.iter().zip(reasons).map(|(q, reason)| json!({
+            "queue": &*q.queue, "rule": &*q.rule, "reason": reason,
         })).collect::<Vec<_>>(),
         "signals": {
             "addressed": s.addressed,
