@@ -136,6 +136,13 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
             .map_or(Value::Null, |s| Value::String(loaded.space_name(s))),
     );
     let counts = interactions::interactions(&cx);
+    // Asked for by two metrics: computed once.
+    let mut first_responses: Option<first_response::FirstResponse> = None;
+    let mut first = |cx: &hearth_analysis::Context<'_>| {
+        first_responses
+            .get_or_insert_with(|| first_response::first_response(cx))
+            .clone()
+    };
     for &metric in which {
         let v = match metric {
             Metric::PeerShare => json!({
@@ -144,10 +151,10 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
                 "between_people": counts.between_people(),
                 "interactions": counts,
             }),
-            Metric::FirstResponse => serde_json::to_value(first_response::first_response(&cx))?,
+            Metric::FirstResponse => serde_json::to_value(first(&cx))?,
             Metric::Survival => serde_json::to_value(survival::survival(&cx))?,
             Metric::BrandDependence => {
-                let fr = first_response::first_response(&cx);
+                let fr = first(&cx);
                 json!({
                     "value": fr.brand_dependence,
                     "brand_only_threads": fr.brand_only_threads,
@@ -158,7 +165,8 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
             Metric::Structure => serde_json::to_value(structure::structure(&cx))?,
             Metric::Activity => serde_json::to_value(activity::activity(&cx))?,
             Metric::Newcomers => {
-                let n = newcomers::newcomers(&cx);
+                // The space's list, kept, cut at the window's end.
+                let n = newcomers::newcomers_of(&cx, &crate::memo::newcomer_list(loaded, &cx));
                 let mut v = serde_json::to_value(&n)?;
                 v["waiting"] = n
                     .waiting
@@ -170,9 +178,10 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
                 v
             }
             Metric::Absence => {
-                let a = absence::absence(&cx);
+                let ranked = absence::answer_counts(&cx);
+                let a = absence::absence_of(&cx, &ranked);
                 let mut v = serde_json::to_value(&a)?;
-                v["top_answerers"] = absence::answer_counts(&cx)
+                v["top_answerers"] = ranked
                     .iter()
                     .take(10)
                     .map(|(p, n)| json!({"person": loaded.person(*p), "answers": n}))

@@ -482,11 +482,11 @@ fn alert_messages(
     loaded: &Loaded,
     start: i64,
     days: &[Day],
-    watched: alerts::Watched,
+    found: &[alerts::Alert],
 ) -> Vec<(i64, u32)> {
     let m = &loaded.snapshot.messages;
     let mut wanted: Vec<(i64, u32)> = Vec::new();
-    for a in alerts::detect(start, days, watched, None) {
+    for a in found {
         let k = (a.day - start) as usize;
         let mut take = |j: usize| {
             if let Some(d) = days.get(j) {
@@ -520,10 +520,10 @@ fn alert_terms(
     loaded: &Loaded,
     start: i64,
     days: &[Day],
-    watched: alerts::Watched,
+    found: &[alerts::Alert],
     texts: &Texts,
 ) -> Result<alerts::MessageTerms> {
-    let wanted = alert_messages(loaded, start, days, watched);
+    let wanted = alert_messages(loaded, start, days, found);
     if texts.is_empty() {
         // The stored terms of a generation never change: those read for an earlier answer
         // (the default scope's, computed ahead) are kept, and only the others are read.
@@ -580,6 +580,35 @@ fn alert_terms(
 /// `hearth alerts`: the days when the stream (mentions, or members' messages) or its negative
 /// share jumped, with the messages and words that explain each.
 pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) -> Result<Value> {
+    alerts_json_latest(loaded, config, stream_kind, None)
+}
+
+/// [`alerts_json`] listing only the `latest` alerts (all of them with `None`), with their
+/// words and examples; `crises` and `notices` count every alert of the window. The words of
+/// an alert read the terms of its day and its baseline days, so a page that shows the
+/// latest twenty of nine years' alerts reads theirs alone.
+pub fn alerts_json_latest(
+    loaded: &Loaded,
+    config: &Config,
+    stream_kind: Option<&str>,
+    latest: Option<usize>,
+) -> Result<Value> {
+    alerts_of(loaded, stream(loaded, config, stream_kind)?, latest)
+}
+
+/// [`mentions_view`] and [`alerts_json_latest`] of the default stream, from one reading of
+/// the window's mentions (as the social page shows them).
+pub fn mentions_and_alerts(
+    loaded: &Loaded,
+    config: &Config,
+    latest: Option<usize>,
+) -> Result<(Value, Value)> {
+    let st = stream(loaded, config, None)?;
+    let mentions = mentions_json(loaded, &st.mentions);
+    Ok((mentions, alerts_of(loaded, st, latest)?))
+}
+
+fn alerts_of(loaded: &Loaded, st: Stream, latest: Option<usize>) -> Result<Value> {
     let Stream {
         kind,
         watched,
@@ -587,14 +616,17 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
         days,
         texts,
         ..
-    } = stream(loaded, config, stream_kind)?;
-    let terms = alert_terms(loaded, start, &days, watched, &texts)?;
-    drop(texts);
-    let found = alerts::detect(start, &days, watched, Some(&terms));
+    } = st;
+    let mut found = alerts::detect(start, &days, watched, None);
     let crises = found
         .iter()
         .filter(|a| a.class == alerts::Class::Crisis)
         .count();
+    let total = found.len();
+    let found = &mut found[latest.map_or(0, |n| total.saturating_sub(n))..];
+    let terms = alert_terms(loaded, start, &days, found, &texts)?;
+    drop(texts);
+    alerts::explain(start, &days, found, &terms);
     let out = json!({
         "stream": kind,
         "days": days.len(),
@@ -607,7 +639,7 @@ pub fn alerts_json(loaded: &Loaded, config: &Config, stream_kind: Option<&str>) 
             "cooldown_days": alerts::COOLDOWN_DAYS,
         },
         "crises": crises,
-        "notices": found.len() - crises,
+        "notices": total - crises,
         "alerts": found.iter().map(|a| json!({
             "day": hearth_report::iso(a.day * 86_400).get(..10).unwrap_or("").to_owned(),
             "class": a.class,

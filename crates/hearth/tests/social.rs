@@ -200,6 +200,22 @@ fn alerts_on_usrp_users_with_injected_spikes() {
         );
         assert!(a["z"].as_f64() >= Some(4.0));
     }
+    // The social page lists the latest alerts, explained from their days' terms alone: the
+    // same alerts, words and examples as the full list's last ones, and the counts of all.
+    let loaded = hearth_app::scope::load(dir.path(), &hearth_app::scope::Scope::default())
+        .expect("load");
+    let config = loaded.config.clone();
+    let (_, latest) =
+        hearth_app::social::mentions_and_alerts(&loaded, &config, Some(5)).expect("alerts");
+    assert!(alerts.len() > 5, "{} alerts", alerts.len());
+    assert_eq!(
+        latest["alerts"].as_array().expect("alerts")[..],
+        alerts[alerts.len() - 5..]
+    );
+    assert_eq!(
+        (&latest["crises"], &latest["notices"]),
+        (&out["crises"], &out["notices"])
+    );
     // A spike you can point to, in the members' messages: 2019-06-17, a burst of E310 boot
     // questions (14 messages against a usual 2 on Mondays).
     let messages = json(dir.path(), &["alerts", "--json", "--stream", "messages"]);

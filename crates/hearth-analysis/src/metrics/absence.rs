@@ -16,7 +16,6 @@
 use crate::Context;
 use hearth_model::{Interaction, InteractionKind, Role};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Absence {
@@ -37,17 +36,29 @@ pub fn is_answer(it: &Interaction) -> bool {
 
 /// Answers given per person, most first (ties by person index).
 pub fn answer_counts(cx: &Context<'_>) -> Vec<(u32, u64)> {
-    let mut by: HashMap<u32, u64> = HashMap::new();
+    // Counted in an array by person: one add an answer, no hashing.
+    let mut by: Vec<u64> = vec![0; cx.snapshot.persons.len()];
     for it in cx.interactions().iter().filter(|it| is_answer(it)) {
-        *by.entry(it.from).or_default() += 1;
+        if let Some(n) = by.get_mut(it.from as usize) {
+            *n += 1;
+        }
     }
-    let mut ranked: Vec<(u32, u64)> = by.into_iter().collect();
+    let mut ranked: Vec<(u32, u64)> = by
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, n)| n > 0)
+        .map(|(p, n)| (p as u32, n))
+        .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked
 }
 
 pub fn absence(cx: &Context<'_>) -> Absence {
-    let ranked = answer_counts(cx);
+    absence_of(cx, &answer_counts(cx))
+}
+
+/// [`absence`] of the [`answer_counts`] of this context.
+pub fn absence_of(cx: &Context<'_>, ranked: &[(u32, u64)]) -> Absence {
     let total: u64 = ranked.iter().map(|r| r.1).sum();
     let mut out = Absence {
         answers: total,

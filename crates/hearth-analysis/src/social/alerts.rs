@@ -288,6 +288,46 @@ fn alert(
     if kind == Kind::NegativeShare {
         msgs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     }
+    Alert {
+        day,
+        kind,
+        class: class(kind, d, watched),
+        count: d.count,
+        negative: d.negative,
+        baseline,
+        z,
+        examples: msgs.iter().take(3).map(|(i, _)| *i).collect(),
+        words: words(counted, (k, d), (at, history)),
+    }
+}
+
+/// Fills in the words of `alerts` (found by [`detect`] on the same stream without terms):
+/// the same words [`detect`] with `terms` gives them. Explaining the few alerts shown reads
+/// the terms of their days alone.
+pub fn explain(start: i64, days: &[Day], alerts: &mut [Alert], terms: &MessageTerms) {
+    let mut counted = WordCounts::new(Some(terms));
+    for a in alerts {
+        let Some(k) = usize::try_from(a.day - start)
+            .ok()
+            .filter(|&k| k < days.len())
+        else {
+            continue;
+        };
+        let history: Vec<&Day> = (1..=BASELINE_WEEKS)
+            .filter_map(|w| k.checked_sub(7 * w))
+            .map(|j| &days[j])
+            .collect();
+        a.words = words(&mut counted, (k, &days[k]), (k, &history));
+    }
+}
+
+/// The words most over-represented on day `k` against its baseline days (see the module
+/// header).
+fn words(
+    counted: &mut WordCounts<'_>,
+    (k, d): (usize, &Day),
+    (at, history): (usize, &[&Day]),
+) -> Vec<String> {
     let today: Vec<(u32, f64)> = counted
         .of(k, d)
         .iter()
@@ -318,21 +358,11 @@ fn alert(
         .filter(|(s, w)| *s > 0.0 && !w.is_empty())
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    Alert {
-        day,
-        kind,
-        class: class(kind, d, watched),
-        count: d.count,
-        negative: d.negative,
-        baseline,
-        z,
-        examples: msgs.iter().take(3).map(|(i, _)| *i).collect(),
-        words: scored
-            .into_iter()
-            .take(8)
-            .map(|(_, w)| w.to_owned())
-            .collect(),
-    }
+    scored
+        .into_iter()
+        .take(8)
+        .map(|(_, w)| w.to_owned())
+        .collect()
 }
 
 /// How alerts do on a stream with spikes injected: for each size, the share of injected
@@ -582,6 +612,10 @@ mod tests {
             }
         }
         assert_eq!(detect(0, &days, Watched::Mentions, Some(&from_words)), a);
+        // Explained after detection, an alert gets the words detection with terms gives.
+        let mut later = detect(0, &days, Watched::Mentions, None);
+        explain(0, &days, &mut later, &terms);
+        assert_eq!(later, a);
     }
 
     /// A quiet stream (1 a day) does not alert on 4: below MIN_COUNT.

@@ -15,12 +15,15 @@ pub async fn page(call: Call) -> Result<Response, Problem> {
     let v = cached_value(&call, "", move |d| {
         let loaded = hearth_app::scope::load(d, &sc)?;
         let c = loaded.config.clone();
+        // One reading of the window's mentions for both; the page lists the latest twenty
+        // alerts (the counts are of all).
+        let (mentions, alerts) = hearth_app::social::mentions_and_alerts(&loaded, &c, Some(20))?;
         Ok(json!({
             "posts": hearth_app::social::posts_json(&loaded, &c, 10)?,
             "best_time": hearth_app::social::best_time_json(&loaded, &c)?,
             "responses": hearth_app::social::responses_json(&loaded, &c)?,
-            "mentions": hearth_app::social::mentions_view(&loaded, &c)?,
-            "alerts": hearth_app::social::alerts_json(&loaded, &c, None).unwrap_or(Value::Null),
+            "mentions": mentions,
+            "alerts": alerts,
         }))
     })
     .await?;
