@@ -8,10 +8,11 @@ use hearth_analysis::metrics::{
     structure, survival,
 };
 use hearth_analysis::text::sentiment;
-use hearth_analysis::text::themes::{TermThemes, Themes, message_words};
+use hearth_analysis::text::themes::{TermCounts, TermThemes, Themes, message_words};
 use hearth_analysis::{Period, calendar};
 use hearth_model::Role;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// The metrics `hearth metrics NAME` computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -286,6 +287,63 @@ fn map_texts<T: Send>(
 }
 
 /// Member messages in scope, by store id ascending, with their snapshot index.
+/// Each month's counts of the stored theme terms of the space's member messages (the whole
+/// space), by month index: what a window's whole months are.
+static MONTH_TERMS: crate::memo::Memo<BTreeMap<i64, TermCounts>> = crate::memo::Memo::new(2);
+
+/// Counts and keeps the months' theme terms of the whole store (the server does after its
+/// warm-up): then `/metrics/themes` of any window counts only the months it cuts.
+pub fn warm_month_terms(data: &std::path::Path) -> Result<()> {
+    let loaded = crate::scope::load(data, &crate::scope::Scope::default())?;
+    if crate::measures::measured(&loaded) {
+        month_terms(&loaded, true)?;
+    }
+    Ok(())
+}
+
+/// The kept [`MONTH_TERMS`] of the scope's space; made now when not kept and `make`.
+fn month_terms(
+    loaded: &Loaded,
+    make: bool,
+) -> Result<Option<std::sync::Arc<BTreeMap<i64, TermCounts>>>> {
+    let key = crate::memo::Key::of(loaded, 0, 0);
+    if let Some(kept) = MONTH_TERMS.get(&key) {
+        return Ok(Some(kept));
+    }
+    if !make {
+        return Ok(None);
+    }
+    let whole = crate::memo::whole_space(loaded);
+    let made = std::sync::Arc::new(term_counts(loaded, &member_messages(&whole), |_| true)?);
+    MONTH_TERMS.put(key, made.clone());
+    Ok(Some(made))
+}
+
+/// The stored theme terms of the messages `ids` (sorted (store id, index)) that `wanted`
+/// takes, counted by month.
+fn term_counts(
+    loaded: &Loaded,
+    ids: &[(i64, u32)],
+    wanted: impl Fn(u32) -> bool,
+) -> Result<BTreeMap<i64, TermCounts>> {
+    let time = &loaded.snapshot.messages.time;
+    let ids: Vec<(i64, u32)> = ids.iter().copied().filter(|&(_, i)| wanted(i)).collect();
+    let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
+    let mut months: BTreeMap<i64, TermCounts> = BTreeMap::new();
+    let mut k = 0;
+    loaded.store.for_each_terms(&only, |id, terms| {
+        while k < ids.len() && ids[k].0 < id {
+            k += 1;
+        }
+        let Some(&(_, i)) = ids.get(k) else { return };
+        months
+            .entry(calendar::month(time[i as usize]))
+            .or_default()
+            .add(terms);
+    })?;
+    Ok(months)
+}
+
 fn member_messages(cx: &hearth_analysis::Context<'_>) -> Vec<(i64, u32)> {
     let m = &cx.snapshot.messages;
     let mut ids: Vec<(i64, u32)> = cx
@@ -417,24 +475,52 @@ fn themes(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> Result<Value> {
     let only: Vec<i64> = ids.iter().map(|x| x.0).collect();
     let month_of = |i: u32| calendar::month(cx.snapshot.messages.time[i as usize]);
     if crate::measures::measured(loaded) {
-        // The stored theme terms: a few bytes a message instead of its text.
-        let mut themes = TermThemes::default();
-        let mut labels: std::collections::HashMap<i64, String> = Default::default();
-        let mut k = 0;
-        loaded.store.for_each_terms(&only, |id, terms| {
-            while k < ids.len() && ids[k].0 < id {
-                k += 1;
+        // The stored theme terms: a few bytes a message instead of its text. A month the
+        // window holds whole is the space's month, counted once and kept; only the months
+        // the window cuts (at most its first and its last) are counted from their messages.
+        let w = cx.window;
+        let cut = |month: i64| {
+            w.since.is_some_and(|s| s > Period::Month.start(month))
+                || w.until.is_some_and(|u| u < Period::Month.start(month + 1))
+        };
+        // Kept once a window holding three quarters of the store asked (counting the whole
+        // space then costs at most a third more), or the server's warm-up made them
+        // ([`warm_month_terms`]); a smaller window counts its own.
+        let kept = if crate::memo::bypassed() {
+            None
+        } else {
+            month_terms(loaded, ids.len() * 4 >= cx.snapshot.messages.len() * 3)?
+        };
+        let counted = match &kept {
+            Some(_) => term_counts(loaded, &ids, |i| cut(month_of(i)))?,
+            None => term_counts(loaded, &ids, |_| true)?,
+        };
+        let mut months: Vec<(i64, &TermCounts)> = counted.iter().map(|(m, c)| (*m, c)).collect();
+        if let Some(kept) = &kept {
+            let first = w.since.map_or(i64::MIN, calendar::month);
+            let last = w.until.map_or(i64::MAX, |u| calendar::month(u - 1));
+            if first <= last {
+                months.extend(
+                    kept.range(first..=last)
+                        .filter(|(m, _)| !cut(**m))
+                        .map(|(m, c)| (*m, c)),
+                );
             }
-            let Some(&(_, i)) = ids.get(k) else { return };
-            let month = month_of(i);
-            let label = labels
-                .entry(month)
-                .or_insert_with(|| Period::Month.label(month));
-            themes.add(label, terms);
-        })?;
-        return Ok(serde_json::to_value(
-            themes.finish(&loaded.store.term_words()?),
-        )?);
+        }
+        months.sort_by_key(|(m, _)| *m);
+        let labels: Vec<String> = months
+            .iter()
+            .map(|(m, _)| Period::Month.label(*m))
+            .collect();
+        let periods: Vec<(&str, &TermCounts)> = labels
+            .iter()
+            .zip(&months)
+            .map(|(l, (_, c))| (l.as_str(), *c))
+            .collect();
+        return Ok(serde_json::to_value(TermThemes::rank(
+            &periods,
+            &loaded.store.term_words()?,
+        ))?);
     }
     let mut themes = Themes::default();
     let mut k = 0;

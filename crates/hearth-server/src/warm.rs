@@ -8,8 +8,10 @@
 //! computes the answers of the main pages ([`PAGES`], for the default scope) one after the
 //! other, as an admin opening each would, each waiting for its own answer (never served an
 //! older one meanwhile, so one page is computed at a time), then the helpers' ranking that
-//! every person page shows (`hearth_app::people::warm_person_pages`), and last what routing
-//! reads in every message (`hearth_app::route::read_ahead`). A visit then finds its answer
+//! every person page shows (`hearth_app::people::warm_person_pages`), the months' theme
+//! terms that `/metrics/themes` of every window adds up
+//! (`hearth_app::metrics::warm_month_terms`), and last what routing reads in every message
+//! (`hearth_app::route::read_ahead`). A visit then finds its answer
 //! computed; while the warm-up runs, a visit gets the previous answer (as during an ingest)
 //! or, with none, waits for the one computation under way instead of starting another.
 //!
@@ -135,6 +137,13 @@ pub async fn once(state: &Arc<State>, stamp: Stamp) -> usize {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!("warming the person pages: {e}"),
         Err(e) => tracing::warn!("warming the person pages: {e}"),
+    }
+    // The months' theme terms, which every window's `/metrics/themes` adds up.
+    let data = state.options.data.clone();
+    match tokio::task::spawn_blocking(move || hearth_app::metrics::warm_month_terms(&data)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("counting the months' theme terms: {e}"),
+        Err(e) => tracing::warn!("counting the months' theme terms: {e}"),
     }
     answered
 }

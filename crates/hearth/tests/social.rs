@@ -202,8 +202,8 @@ fn alerts_on_usrp_users_with_injected_spikes() {
     }
     // The social page lists the latest alerts, explained from their days' terms alone: the
     // same alerts, words and examples as the full list's last ones, and the counts of all.
-    let loaded = hearth_app::scope::load(dir.path(), &hearth_app::scope::Scope::default())
-        .expect("load");
+    let loaded =
+        hearth_app::scope::load(dir.path(), &hearth_app::scope::Scope::default()).expect("load");
     let config = loaded.config.clone();
     let (_, latest) =
         hearth_app::social::mentions_and_alerts(&loaded, &config, Some(5)).expect("alerts");

@@ -179,6 +179,42 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         assert!(kept[1] == full[1], "{ended:?}: the queue items differ");
         assert!(kept[2] == full[2], "{ended:?}: the routing differs");
     }
+
+    // The months' theme terms counted once (as after the server's warm-up): a window's whole
+    // months are added up from them, the months it cuts counted from their messages; the
+    // themes are those counted from the window's messages.
+    hearth_app::metrics::warm_month_terms(d).expect("months' terms");
+    let themes = |scope: &Scope| {
+        let loaded = load(d, scope).expect("load");
+        let q = hearth_app::metrics::MetricsQuery {
+            name: Some("themes".into()),
+            period: None,
+        };
+        hearth_app::metrics::metrics_json(&loaded, &q).expect("themes")
+    };
+    for (since, until) in [
+        (None, None),
+        (Some("2016-01-15"), Some("2024-10-10")),
+        (Some("2013-03-01"), Some("2019-07-01")),
+        (Some("2022-05-09"), Some("2022-05-30")),
+    ] {
+        let scope = Scope {
+            since: since.map(str::to_owned),
+            until: until.map(str::to_owned),
+            space: None,
+        };
+        let before = memo::hits();
+        let kept = themes(&scope);
+        assert!(memo::hits() > before, "{scope:?}: the months were not kept");
+        memo::bypass(true);
+        let full = themes(&scope);
+        memo::bypass(false);
+        assert!(
+            kept["themes"].as_array().is_some_and(|t| !t.is_empty()),
+            "{scope:?}: no themes"
+        );
+        assert!(kept == full, "{scope:?}: the themes differ");
+    }
 }
 
 fn full_space_team(d: &std::path::Path) -> serde_json::Value {

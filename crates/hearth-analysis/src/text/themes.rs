@@ -298,7 +298,12 @@ impl Themes {
     }
 
     pub fn finish(self) -> Vec<PeriodThemes> {
-        rank(&self.periods, |w: &String| w.as_str())
+        let periods: Vec<_> = self
+            .periods
+            .iter()
+            .map(|(l, (n, w))| (l.as_str(), *n, w))
+            .collect();
+        rank(&periods, |w: &String| w.as_str(), |_| true)
     }
 }
 
@@ -307,7 +312,24 @@ impl Themes {
 /// ranks exactly as [`Themes::finish`] does.
 #[derive(Debug, Default)]
 pub struct TermThemes {
-    periods: BTreeMap<String, (u64, HashMap<u32, u64, Fnv>)>,
+    periods: BTreeMap<String, TermCounts>,
+}
+
+/// One period's counts: its messages, and term id → in how many of them the term is.
+#[derive(Debug, Clone, Default)]
+pub struct TermCounts {
+    messages: u64,
+    terms: HashMap<u32, u64, Fnv>,
+}
+
+impl TermCounts {
+    /// Adds one message by its term ids (each once).
+    pub fn add(&mut self, terms: &[u32]) {
+        self.messages += 1;
+        for &t in terms {
+            *self.terms.entry(t).or_default() += 1;
+        }
+    }
 }
 
 impl TermThemes {
@@ -316,45 +338,55 @@ impl TermThemes {
         if !self.periods.contains_key(period) {
             self.periods.insert(period.to_owned(), Default::default());
         }
-        let Some(entry) = self.periods.get_mut(period) else {
-            return;
-        };
-        entry.0 += 1;
-        for &t in terms {
-            *entry.1.entry(t).or_default() += 1;
+        if let Some(entry) = self.periods.get_mut(period) {
+            entry.add(terms);
         }
     }
 
     /// Ranks, naming each id by `words` (an id without a word is left out).
-    pub fn finish(mut self, words: &[String]) -> Vec<PeriodThemes> {
-        for (_, counts) in self.periods.values_mut() {
-            counts.retain(|id, _| words.get(*id as usize).is_some_and(|w| !w.is_empty()));
-        }
-        rank(&self.periods, |id: &u32| {
-            words.get(*id as usize).map_or("", String::as_str)
-        })
+    pub fn finish(self, words: &[String]) -> Vec<PeriodThemes> {
+        let periods: Vec<_> = self.periods.iter().map(|(l, c)| (l.as_str(), c)).collect();
+        TermThemes::rank(&periods, words)
+    }
+
+    /// Ranks periods' counts kept elsewhere (label, counts; in label order) as
+    /// [`TermThemes::finish`] ranks a `TermThemes` holding them: counts that are sums (a
+    /// month's, made once) need not be copied into one.
+    pub fn rank(periods: &[(&str, &TermCounts)], words: &[String]) -> Vec<PeriodThemes> {
+        let word = |id: &u32| words.get(*id as usize).map_or("", String::as_str);
+        let periods: Vec<_> = periods
+            .iter()
+            .map(|(l, c)| (*l, c.messages, &c.terms))
+            .collect();
+        rank(
+            &periods,
+            |id: &u32| word(id),
+            |id: &u32| !word(id).is_empty(),
+        )
     }
 }
 
-/// TF-IDF over periods (see the module documentation), for words keyed by `K`.
+/// TF-IDF over periods (see the module documentation), for words keyed by `K`; `periods`
+/// in label order, words `keep` refuses left out.
 fn rank<'a, K: std::hash::Hash + Eq + 'a>(
-    periods: &'a BTreeMap<String, (u64, HashMap<K, u64, Fnv>)>,
+    periods: &[(&'a str, u64, &'a HashMap<K, u64, Fnv>)],
     word: impl Fn(&'a K) -> &'a str,
+    keep: impl Fn(&K) -> bool,
 ) -> Vec<PeriodThemes> {
     let total = periods.len() as f64;
     let mut df: HashMap<&K, u64, Fnv> = HashMap::default();
-    for (_, words) in periods.values() {
-        for w in words.keys() {
+    for (_, _, words) in periods {
+        for w in words.keys().filter(|w| keep(w)) {
             *df.entry(w).or_default() += 1;
         }
     }
     periods
         .iter()
-        .filter(|(_, (n, _))| *n >= 2)
-        .map(|(label, (n, words))| {
+        .filter(|(_, n, _)| *n >= 2)
+        .map(|(label, n, words)| {
             let mut ranked: Vec<(&str, u64, f64)> = words
                 .iter()
-                .filter(|(_, c)| **c >= 2)
+                .filter(|(w, c)| **c >= 2 && keep(w))
                 .map(|(w, c)| {
                     // A word of every period weighs 0; with one period, counts rank.
                     let idf = if total > 1.0 {
@@ -368,7 +400,7 @@ fn rank<'a, K: std::hash::Hash + Eq + 'a>(
             ranked.retain(|r| r.2 > 0.0);
             ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
             PeriodThemes {
-                period: label.clone(),
+                period: (*label).to_owned(),
                 messages: *n,
                 words: ranked
                     .into_iter()
