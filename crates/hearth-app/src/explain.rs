@@ -192,15 +192,29 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
                 .filter(|it| it.class.is_between_people())
                 .map(|it| (it.from, it.to))
                 .collect();
-            let mut neighbours: BTreeMap<u32, std::collections::BTreeSet<u32>> = BTreeMap::new();
-            for &(a, b) in &edges {
-                if a != b {
-                    neighbours.entry(a).or_default().insert(b);
-                    neighbours.entry(b).or_default().insert(a);
+            // Each person's distinct neighbours, either way: the distinct unordered pairs,
+            // counted at both ends (radix-sorted: millions of edges over years).
+            let mut pairs: Vec<u64> = edges
+                .iter()
+                .filter(|(a, b)| a != b)
+                .map(|&(a, b)| (u64::from(a.min(b)) << 32) | u64::from(a.max(b)))
+                .collect();
+            radsort::sort(&mut pairs);
+            pairs.dedup();
+            let mut degree = vec![0usize; loaded.snapshot.persons.len()];
+            for pair in &pairs {
+                for p in [pair >> 32, pair & 0xffff_ffff] {
+                    if let Some(d) = degree.get_mut(p as usize) {
+                        *d += 1;
+                    }
                 }
             }
-            let mut hubs: Vec<(u32, usize)> =
-                neighbours.iter().map(|(p, s)| (*p, s.len())).collect();
+            let mut hubs: Vec<(u32, usize)> = degree
+                .iter()
+                .enumerate()
+                .filter(|&(_, &d)| d > 0)
+                .map(|(p, &d)| (p as u32, d))
+                .collect();
             hubs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let brand: Vec<bool> = (0..loaded.snapshot.persons.len() as u32)
                 .map(|p| cx.role(p) == Role::Brand)

@@ -373,14 +373,14 @@ pub fn sentiment_summary(
         let m = &cx.snapshot.messages;
         let mut picked: Vec<(f64, i64)> = Vec::new();
         for &(id, i) in &ids {
-            let Some(x) = m.measure(i as usize) else {
+            let Some((compound, label)) = m.sentiment_at(i as usize) else {
                 continue;
             };
-            sum += x.compound;
+            sum += compound;
             let month = calendar::month(m.time[i as usize]);
             let e = by_month.entry(month).or_default();
             e.0 += 1;
-            match x.label {
+            match label {
                 1 => pos += 1,
                 -1 => {
                     neg += 1;
@@ -388,8 +388,8 @@ pub fn sentiment_summary(
                 }
                 _ => neu += 1,
             }
-            if examples > 0 && x.label != 0 {
-                picked.push((x.compound, id));
+            if examples > 0 && label != 0 {
+                picked.push((compound, id));
             }
         }
         picked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));

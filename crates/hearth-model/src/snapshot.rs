@@ -132,6 +132,13 @@ impl MessageColumns {
         self.decode(i, names)
     }
 
+    /// The stored sentiment of message `i` alone (compound, label −1/0/1): what
+    /// [`Self::measure`] gives without looking up its names.
+    pub fn sentiment_at(&self, i: usize) -> Option<(f64, i8)> {
+        let (&compound, &codes) = (self.sentiment.get(i)?, self.text_codes.get(i)?);
+        Some((compound, (codes & 0x3) as i8 - 1))
+    }
+
     fn decode(&self, i: usize, names: u64) -> Option<TextMeasure> {
         let (&compound, &codes) = (self.sentiment.get(i)?, self.text_codes.get(i)?);
         Some(TextMeasure {
@@ -249,5 +256,10 @@ mod tests {
             one_by_one[3].map(|x| (x.names, x.welcome)),
             Some((0b11, true))
         );
+        // The sentiment alone is the measure's.
+        for (i, x) in one_by_one.iter().enumerate() {
+            assert_eq!(m.sentiment_at(i), x.map(|x| (x.compound, x.label)));
+        }
+        assert_eq!(m.sentiment_at(1), Some((-0.2, -1)));
     }
 }

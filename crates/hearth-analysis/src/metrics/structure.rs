@@ -53,20 +53,27 @@ pub fn structure(cx: &Context<'_>) -> Structure {
 /// The measures for a directed edge list over person indices (duplicates and self-loops
 /// ignored); `brand[p]` marks brand people.
 pub fn of_edges(edges: &[(u32, u32)], brand: &[bool]) -> Structure {
+    // Pairs sorted by radix on one 64-bit key (millions of edges over years).
+    let key = |&(a, b): &(u32, u32)| (u64::from(a) << 32) | u64::from(b);
     let mut directed: Vec<(u32, u32)> = edges.iter().copied().filter(|(a, b)| a != b).collect();
-    directed.sort_unstable();
+    radsort::sort_by_key(&mut directed, key);
     directed.dedup();
     let mut undirected: Vec<(u32, u32)> = directed
         .iter()
         .map(|&(a, b)| (a.min(b), a.max(b)))
         .collect();
-    undirected.sort_unstable();
+    radsort::sort_by_key(&mut undirected, key);
     undirected.dedup();
     // Nodes renumbered densely, in person order.
     let mut nodes: Vec<u32> = undirected.iter().flat_map(|&(a, b)| [a, b]).collect();
     nodes.sort_unstable();
     nodes.dedup();
-    let index = |p: u32| nodes.binary_search(&p).unwrap_or(0);
+    // Person → node, one load each (a search for each end of each edge was most of the time).
+    let mut node_of = vec![0u32; nodes.last().map_or(0, |&p| p as usize + 1)];
+    for (k, &p) in nodes.iter().enumerate() {
+        node_of[p as usize] = k as u32;
+    }
+    let index = |p: u32| node_of[p as usize] as usize;
     let n = nodes.len();
     let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &(a, b) in &undirected {
@@ -89,10 +96,17 @@ pub fn of_edges(edges: &[(u32, u32)], brand: &[bool]) -> Structure {
         out.degree_centralization = Some(sum as f64 / ((n - 1) * (n - 2)) as f64);
     }
     if !directed.is_empty() {
-        let mutual = directed
-            .iter()
-            .filter(|&&(a, b)| directed.binary_search(&(b, a)).is_ok())
-            .count();
+        // Edges whose reverse is an edge too: the sorted edges and the sorted reverses,
+        // walked side by side.
+        let mut reverse: Vec<(u32, u32)> = directed.iter().map(|&(a, b)| (b, a)).collect();
+        radsort::sort_by_key(&mut reverse, key);
+        let (mut j, mut mutual) = (0, 0usize);
+        for e in &directed {
+            while j < reverse.len() && reverse[j] < *e {
+                j += 1;
+            }
+            mutual += usize::from(reverse.get(j) == Some(e));
+        }
         out.reciprocity = Some(mutual as f64 / directed.len() as f64);
     }
     if n > 0 {
