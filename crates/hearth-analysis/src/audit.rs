@@ -523,7 +523,7 @@ pub fn classify_cut(
     let as_of = cx.as_of();
     let classify_one = |i: usize| {
         let welcome = if index.stored_welcome {
-            m.measure(i).is_some_and(|x| x.welcome)
+            m.measure_unnamed(i).is_some_and(|x| x.welcome)
         } else {
             index.welcome.contains(&(i as u32))
         };

@@ -216,7 +216,7 @@ fn stored_intent(
     m: &hearth_model::MessageColumns,
     i: u32,
 ) -> Option<hearth_analysis::text::intent::Intent> {
-    let x = m.measure(i as usize)?;
+    let x = m.measure_unnamed(i as usize)?;
     let code = if m.starts_thread(i as usize) {
         x.intent_root
     } else {
@@ -419,7 +419,7 @@ pub fn stream_with(
             .into_iter()
             .filter(|&i| cx.role(msgs.author[i as usize]) == hearth_model::Role::Member)
             .filter_map(|i| {
-                let x = msgs.measure(i as usize)?;
+                let x = msgs.measure_unnamed(i as usize)?;
                 Some((msgs.time[i as usize], i, x.label == -1, x.compound))
             })
             .collect();

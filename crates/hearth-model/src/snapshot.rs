@@ -132,6 +132,12 @@ impl MessageColumns {
         self.decode(i, names)
     }
 
+    /// [`Self::measure`] without its names (`names` 0), for what reads the rest of it: no
+    /// search of the names list.
+    pub fn measure_unnamed(&self, i: usize) -> Option<TextMeasure> {
+        self.decode(i, 0)
+    }
+
     /// The stored sentiment of message `i` alone (compound, label −1/0/1): what
     /// [`Self::measure`] gives without looking up its names.
     pub fn sentiment_at(&self, i: usize) -> Option<(f64, i8)> {
@@ -256,9 +262,11 @@ mod tests {
             one_by_one[3].map(|x| (x.names, x.welcome)),
             Some((0b11, true))
         );
-        // The sentiment alone is the measure's.
+        // The sentiment alone is the measure's, and so is the rest without names.
         for (i, x) in one_by_one.iter().enumerate() {
             assert_eq!(m.sentiment_at(i), x.map(|x| (x.compound, x.label)));
+            let unnamed = x.map(|x| super::TextMeasure { names: 0, ..x });
+            assert_eq!(m.measure_unnamed(i), unnamed);
         }
         assert_eq!(m.sentiment_at(1), Some((-0.2, -1)));
     }
