@@ -999,7 +999,15 @@ pub fn markdown(text: &str, web_links: bool) -> String {
     let mut dropped = Vec::new();
     // Every piece of text goes out through `esc` (quotes too, bidi closed): markup in the
     // Markdown is shown as text.
-    let events = Parser::new(text).filter_map(|e| match e {
+    // A rustdoc link with no target (``[`TOP`]``) is a link to nothing: dropped below like
+    // any link to code, its text kept (not shown with its brackets).
+    let nowhere = |_: pulldown_cmark::BrokenLink<'_>| Some(("".into(), "".into()));
+    let parser = Parser::new_with_broken_link_callback(
+        text,
+        pulldown_cmark::Options::empty(),
+        Some(nowhere),
+    );
+    let events = parser.filter_map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) | Event::Text(h) => {
             Some(Event::InlineHtml(esc(&h).into()))
         }
@@ -1050,6 +1058,18 @@ fn definitions(s: &mut String, r: &HtmlReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rustdoc_link_shows_its_text_without_brackets() {
+        let html = markdown(
+            "The top [`TOP`] words; see [`own_words`](super::own_words) and [docs](https://example.org).",
+            true,
+        );
+        assert_eq!(
+            html,
+            "<p>The top <code>TOP</code> words; see <code>own_words</code> and <a href=\"https://example.org\">docs</a>.</p>\n"
+        );
+    }
 
     #[test]
     fn unclosed_right_to_left_override_is_closed_inside_the_data_text() {
