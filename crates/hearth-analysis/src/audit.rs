@@ -45,7 +45,7 @@ use crate::Context;
 use crate::text::sentiment::{Fnv, own_words};
 use hearth_model::{NO_PARENT, Role};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// Days after a message in which members joining its thread count as facilitated.
 pub const FOLLOW_DAYS: i64 = 14;
@@ -498,14 +498,114 @@ impl Index {
 /// `index` holds; `None` when the index does not cover the scope (another space, a window
 /// starting before the index's, or an end after it).
 pub fn classify_with(cx: &Context<'_>, index: &Index) -> Option<Vec<Classified>> {
-    classify_cut(cx, index, &[])
+    classify_cut(cx, index, None)
 }
 
-/// [`classify_with`], taking each message whose class had settled before the as-of moment
-/// from `whole`: the classification of the index's own scope (in time order, as
-/// [`classify_with`] gives it for the window without a start of the index's space and end).
+/// The classification of a whole space (no start, no end, made with its [`Index`]), with the
+/// moment each class settles ([`Index::settled_at`]), found once for every window cut from it.
+#[derive(Debug, Clone, Default)]
+pub struct Whole {
+    pub classified: Vec<Classified>,
+    settled: Vec<i64>,
+}
+
+impl Whole {
+    pub fn new(cx: &Context<'_>, index: &Index, classified: Vec<Classified>) -> Whole {
+        let settled = classified
+            .iter()
+            .map(|c| index.settled_at(cx, c.message as usize))
+            .collect();
+        Whole {
+            classified,
+            settled,
+        }
+    }
+}
+
+/// One brand message of a window cut from a [`Whole`]: its settled class, or classified again.
+enum Cut<'w> {
+    Kept(&'w Classified),
+    Again(Classified),
+}
+
+impl Cut<'_> {
+    fn activity(&self) -> (u32, Activity) {
+        match self {
+            Cut::Kept(c) => (c.message, c.activity),
+            Cut::Again(c) => (c.message, c.activity),
+        }
+    }
+
+    fn into_owned(self) -> Classified {
+        match self {
+            Cut::Kept(c) => c.clone(),
+            Cut::Again(c) => c,
+        }
+    }
+}
+
+/// The brand messages of the window of `cx`, in time order, each with its class as of the
+/// window's as-of moment: from `whole` once it had settled, classified with `index` otherwise
+/// (or always, without `whole`). `None` when the index does not cover the scope.
+fn cut<'w>(
+    cx: &'w Context<'_>,
+    index: &'w Index,
+    whole: Option<&'w Whole>,
+) -> Option<Box<dyn Iterator<Item = Cut<'w>> + 'w>> {
+    if !index.covers(cx) {
+        return None;
+    }
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let classify_one = move |i: usize| {
+        let welcome = if index.stored_welcome {
+            m.measure_unnamed(i).is_some_and(|x| x.welcome)
+        } else {
+            index.welcome.contains(&(i as u32))
+        };
+        let (activity, reason) = classify(cx, i, welcome, index);
+        Cut::Again(Classified {
+            message: i as u32,
+            activity,
+            reason,
+        })
+    };
+    if let Some(whole) = whole.filter(|w| !w.classified.is_empty()) {
+        // The whole classification holds every brand message of the index's scope, which
+        // holds the window's: in its time order, the window's are a stretch of it.
+        let time = |c: &Classified| m.time[c.message as usize];
+        let list = &whole.classified;
+        let lo = cx
+            .window
+            .since
+            .map_or(0, |s| list.partition_point(|c| time(c) < s));
+        let hi = list.partition_point(|c| time(c) < as_of).max(lo);
+        let out = list[lo..hi]
+            .iter()
+            .zip(&whole.settled[lo..hi])
+            .filter(move |(c, _)| cx.window.contains(time(c)))
+            .map(move |(c, &settled)| {
+                if settled < as_of {
+                    Cut::Kept(c)
+                } else {
+                    classify_one(c.message as usize)
+                }
+            });
+        return Some(Box::new(out));
+    }
+    let mut scope: Vec<usize> = cx
+        .in_window()
+        .filter(|&i| cx.role(m.author[i]) == Role::Brand)
+        .collect();
+    scope.sort_by_key(|&i| (m.time[i], i));
+    Some(Box::new(scope.into_iter().map(classify_one)))
+}
+
+/// The brand messages of the window of `cx` classified as of its as-of moment, taking the
+/// classes that had settled from `whole`.
 ///
-/// A class looks at what follows the message for [`INTRODUCTION_DAYS`] at most (the follow
+/// A brand message's class depends on what came within [`INTRODUCTION_DAYS`] (or
+/// [`FOLLOW_DAYS`]) after it, seen up to the as-of moment (all of it, or less when the
 /// window is shorter) and at which members its names belong to; once the as-of moment is
 /// past both (see [`Index::settled_at`]) a later one finds the same. So a window ending well
 /// after a message gets its class from the whole classification, and only the messages of
@@ -514,91 +614,95 @@ pub fn classify_with(cx: &Context<'_>, index: &Index) -> Option<Vec<Classified>>
 pub fn classify_cut(
     cx: &Context<'_>,
     index: &Index,
-    whole: &[Classified],
+    whole: Option<&Whole>,
 ) -> Option<Vec<Classified>> {
-    if !index.covers(cx) {
-        return None;
-    }
-    let m = &cx.snapshot.messages;
-    let as_of = cx.as_of();
-    let classify_one = |i: usize| {
-        let welcome = if index.stored_welcome {
-            m.measure_unnamed(i).is_some_and(|x| x.welcome)
-        } else {
-            index.welcome.contains(&(i as u32))
-        };
-        let (activity, reason) = classify(cx, i, welcome, index);
-        Classified {
-            message: i as u32,
-            activity,
-            reason,
+    Some(cut(cx, index, whole)?.map(Cut::into_owned).collect())
+}
+
+/// [`summarize`] of [`classify_cut`] without the messages (each person's `messages` is
+/// empty): the counts, with nothing settled copied.
+pub fn tally_cut(cx: &Context<'_>, index: &Index, whole: Option<&Whole>) -> Option<Audit> {
+    Some(tally(cx, cut(cx, index, whole)?.map(|c| c.activity())))
+}
+
+/// Adds `a` to the split of `year` in `years` (years in order; in time order a year is the
+/// last one or a new one).
+fn add_year(years: &mut Vec<(i32, Split)>, year: i32, a: Activity) {
+    match years.last_mut() {
+        Some((y, split)) if *y == year => split.add(a),
+        _ => {
+            let k = years.partition_point(|(y, _)| *y < year);
+            if years.get(k).is_none_or(|(y, _)| *y != year) {
+                years.insert(k, (year, Split::default()));
+            }
+            years[k].1.add(a);
         }
-    };
-    if !whole.is_empty() {
-        // The whole classification holds every brand message of the index's scope, which
-        // holds the window's: walked in its time order, the window's are the ones inside it.
-        let out = whole
-            .iter()
-            .take_while(|c| m.time[c.message as usize] < as_of)
-            .filter(|c| cx.window.contains(m.time[c.message as usize]))
-            .map(|c| {
-                let i = c.message as usize;
-                if index.settled_at(cx, i) < as_of {
-                    c.clone()
-                } else {
-                    classify_one(i)
-                }
-            })
-            .collect();
-        return Some(out);
     }
-    let mut scope: Vec<usize> = cx
-        .in_window()
-        .filter(|&i| cx.role(m.author[i]) == Role::Brand)
-        .collect();
-    scope.sort_by_key(|&i| (m.time[i], i));
-    Some(scope.into_iter().map(classify_one).collect())
+}
+
+/// The audit's counts of classified brand messages, (message, activity): per person, per
+/// year and for the team; each person's `messages` is left empty.
+pub fn tally(cx: &Context<'_>, classified: impl Iterator<Item = (u32, Activity)>) -> Audit {
+    let m = &cx.snapshot.messages;
+    // Person → their place in `people`.
+    let mut slot: Vec<u32> = vec![u32::MAX; cx.snapshot.persons.len()];
+    let mut people: Vec<PersonAudit> = Vec::new();
+    let mut team = Split::default();
+    let mut team_years: Vec<(i32, Split)> = Vec::new();
+    // The UTC year of the last message, with its bounds (messages come in time order).
+    let mut year_of = (i64::MAX, i64::MIN, 0i32);
+    for (i, a) in classified {
+        let t = m.time[i as usize];
+        if !(year_of.0..year_of.1).contains(&t) {
+            let y = crate::calendar::civil(crate::calendar::day(t)).0;
+            let start = crate::calendar::days_from_civil(y, 1, 1) * 86_400;
+            let end = crate::calendar::days_from_civil(y + 1, 1, 1) * 86_400;
+            year_of = (start, end, y as i32);
+        }
+        let year = year_of.2;
+        let person = m.author[i as usize];
+        let Some(at) = slot.get_mut(person as usize) else {
+            continue;
+        };
+        if *at == u32::MAX {
+            *at = people.len() as u32;
+            people.push(PersonAudit {
+                person,
+                split: Split::default(),
+                by_year: Vec::new(),
+                messages: Vec::new(),
+            });
+        }
+        let p = &mut people[*at as usize];
+        p.split.add(a);
+        add_year(&mut p.by_year, year, a);
+        team.add(a);
+        add_year(&mut team_years, year, a);
+    }
+    people.sort_by_key(|p| (std::cmp::Reverse(p.split.messages()), p.person));
+    Audit {
+        people,
+        team,
+        team_by_year: team_years,
+    }
 }
 
 /// The audit of classified brand messages (in time order): per person and for the team.
 pub fn summarize(cx: &Context<'_>, classified: Vec<Classified>) -> Audit {
     let m = &cx.snapshot.messages;
-    let mut by_person: BTreeMap<u32, Vec<Classified>> = BTreeMap::new();
-    for c in classified {
-        by_person
-            .entry(m.author[c.message as usize])
-            .or_default()
-            .push(c);
-    }
-    let mut team = Split::default();
-    let mut team_years: BTreeMap<i32, Split> = BTreeMap::new();
-    let mut people: Vec<PersonAudit> = by_person
-        .into_iter()
-        .map(|(person, messages)| {
-            let mut split = Split::default();
-            let mut years: BTreeMap<i32, Split> = BTreeMap::new();
-            for c in &messages {
-                let year = crate::calendar::civil(crate::calendar::day(m.time[c.message as usize]))
-                    .0 as i32;
-                split.add(c.activity);
-                team.add(c.activity);
-                years.entry(year).or_default().add(c.activity);
-                team_years.entry(year).or_default().add(c.activity);
-            }
-            PersonAudit {
-                person,
-                split,
-                by_year: years.into_iter().collect(),
-                messages,
-            }
-        })
+    let mut audit = tally(cx, classified.iter().map(|c| (c.message, c.activity)));
+    let at: HashMap<u32, usize> = audit
+        .people
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.person, k))
         .collect();
-    people.sort_by_key(|p| (std::cmp::Reverse(p.split.messages()), p.person));
-    Audit {
-        people,
-        team,
-        team_by_year: team_years.into_iter().collect(),
+    for c in classified {
+        if let Some(&k) = at.get(&m.author[c.message as usize]) {
+            audit.people[k].messages.push(c);
+        }
     }
+    audit
 }
 
 /// The class of brand message `i` as of the as-of moment of `cx` (no later than the index's):

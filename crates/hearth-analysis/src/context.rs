@@ -135,15 +135,10 @@ impl<'s> Context<'s> {
             // Kept in index order.
             None => in_index_order(time_order, time.len()),
         };
-        let as_of = window.until.unwrap_or_else(|| {
-            snapshot
-                .messages
-                .time
-                .iter()
-                .copied()
-                .max()
-                .map_or(0, |t| t + 1)
-        });
+        // The last message of the time order is the snapshot's latest.
+        let as_of = window
+            .until
+            .unwrap_or_else(|| by_time.last().map_or(0, |&i| time[i as usize] + 1));
         let mut cx = Context {
             snapshot,
             window,
@@ -156,6 +151,44 @@ impl<'s> Context<'s> {
             time_order,
             interactions: Vec::new(),
             as_of,
+        };
+        cx.interactions = derive_interactions(&cx);
+        cx
+    }
+
+    /// The same space over `window`, a window inside this one's (a part of it): made from
+    /// this context's parts, seen from `window`'s end (this one's when it has none).
+    pub fn narrowed(&self, window: Window) -> Context<'s> {
+        let time = &self.snapshot.messages.time;
+        let order = self.time_order;
+        let lo = window
+            .since
+            .map_or(0, |s| order.partition_point(|&i| time[i as usize] < s));
+        let hi = window.until.map_or(order.len(), |u| {
+            order.partition_point(|&i| time[i as usize] < u)
+        });
+        let time_order = &order[lo..hi.max(lo)];
+        let scope = match self.space_messages {
+            Some(_) => self
+                .scope
+                .iter()
+                .copied()
+                .filter(|&i| window.contains(time[i as usize]))
+                .collect(),
+            None => in_index_order(time_order, time.len()),
+        };
+        let mut cx = Context {
+            snapshot: self.snapshot,
+            window,
+            space: self.space,
+            roots: self.roots,
+            roles: self.roles,
+            first_message: self.first_message,
+            space_messages: self.space_messages,
+            scope,
+            time_order,
+            interactions: Vec::new(),
+            as_of: window.until.unwrap_or(self.as_of),
         };
         cx.interactions = derive_interactions(&cx);
         cx

@@ -517,7 +517,9 @@ fn role_audit_at_an_earlier_end_leaves_out_what_followed() {
 #[test]
 fn role_audit_takes_a_settled_class_from_the_whole_space() {
     use Activity::{Answering, Broadcasting, Facilitating};
-    use hearth_analysis::audit::{Activity, Index, classify_all, classify_cut, classify_with};
+    use hearth_analysis::audit::{
+        Activity, Index, Whole, classify_all, classify_cut, classify_with, summarize, tally_cut,
+    };
     let day = |d: i64| d * 24;
     let messages: &[(usize, Option<usize>, i64, &[usize])] = &[
         (1, None, day(0), &[]),      // 0 ann's first message
@@ -543,6 +545,7 @@ fn role_audit_takes_a_settled_class_from_the_whole_space() {
     let whole_cx = hearth_analysis::Context::new(&s, &prepared, Window::default(), None);
     let index = Index::new(&whole_cx, &texts, false);
     let whole = classify_with(&whole_cx, &index).expect("its own scope");
+    let whole = Whole::new(&whole_cx, &index, whole);
     let hour = |h: i64| 1_700_000_000 + h * 3600;
     let (b, f, a) = (Some(Broadcasting), Some(Facilitating), Some(Answering));
     for (end, expected) in [
@@ -561,8 +564,15 @@ fn role_audit_takes_a_settled_class_from_the_whole_space() {
         };
         let cx = hearth_analysis::Context::new(&s, &prepared, window, None);
         let direct = classify_all(&cx, &texts, false);
-        let cut = classify_cut(&cx, &index, &whole).expect("covers every end");
+        let cut = classify_cut(&cx, &index, Some(&whole)).expect("covers every end");
         assert_eq!(cut, direct, "end {end:?}");
+        // The counts alone, cut the same way, are the summary's without its messages.
+        let mut counted = summarize(&cx, direct.clone());
+        for p in &mut counted.people {
+            p.messages.clear();
+        }
+        let tallied = tally_cut(&cx, &index, Some(&whole)).expect("covers every end");
+        assert_eq!(tallied, counted, "end {end:?}");
         let class = |i: u32| direct.iter().find(|c| c.message == i).map(|c| c.activity);
         assert_eq!(
             [class(2), class(6)],

@@ -15,7 +15,7 @@ static INDEXES: crate::memo::Memo<audit::Index> = crate::memo::Memo::new(2);
 /// The classification of a whole space (no start, no end), beside its index: the classes
 /// that had settled before a window's end are taken from it (see `audit::classify_cut`).
 /// Kept apart from [`CLASSIFIED`], whose windows would push it out.
-static WHOLE: crate::memo::Memo<Vec<Classified>> = crate::memo::Memo::new(2);
+static WHOLE: crate::memo::Memo<audit::Whole> = crate::memo::Memo::new(2);
 
 /// The audit as JSON: parameters, the team, and one entry a brand person.
 pub fn roles(loaded: &Loaded, examples: usize, min_messages: u64) -> crate::Result<Value> {
@@ -30,9 +30,23 @@ pub fn roles_page(
     min_messages: u64,
     page: Option<(usize, usize)>,
 ) -> crate::Result<Value> {
-    let cx = loaded.context();
-    let classified = classified(loaded, &cx)?;
-    let result: Audit = audit::summarize(&cx, classified);
+    roles_page_in(loaded, &loaded.context(), examples, min_messages, page)
+}
+
+/// [`roles_page`] in a context made already (of `loaded`'s scope).
+pub fn roles_page_in(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    examples: usize,
+    min_messages: u64,
+    page: Option<(usize, usize)>,
+) -> crate::Result<Value> {
+    let result: Audit = if examples == 0 {
+        // Without examples only the counts are wanted.
+        tally(loaded, cx)?
+    } else {
+        audit::summarize(cx, classified(loaded, cx)?)
+    };
     let listed: Vec<&audit::PersonAudit> = result
         .people
         .iter()
@@ -170,6 +184,48 @@ fn summary(split: &Split) -> String {
     }
 }
 
+/// Whether welcomes are stored flags, the key of the window's end and the key of its space's
+/// whole classification.
+fn keys(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> (bool, crate::memo::Key, crate::memo::Key) {
+    let stored = crate::measures::measured(loaded);
+    let key = crate::memo::Key::of(loaded, cx.as_of(), u64::from(stored));
+    let index_key = crate::memo::Key::of(loaded, 0, u64::from(stored));
+    (stored, key, index_key)
+}
+
+/// The audit's counts of the window without its messages: from the kept classification of
+/// its end, or cut from the whole space's (nothing settled is copied), or [`classified`].
+fn tally(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> crate::Result<Audit> {
+    let (_, key, index_key) = keys(loaded, cx);
+    let m = &loaded.snapshot.messages;
+    if let Some(all) = CLASSIFIED.get(&key) {
+        let window = loaded.window;
+        return Ok(audit::tally(
+            cx,
+            all.iter()
+                .filter(|c| window.contains(m.time[c.message as usize]))
+                .map(|c| (c.message, c.activity)),
+        ));
+    }
+    if let Some(index) = INDEXES.get(&index_key)
+        && let Some(counts) = audit::tally_cut(cx, &index, WHOLE.get(&index_key).as_deref())
+    {
+        return Ok(counts);
+    }
+    Ok(audit::summarize(cx, classified(loaded, cx)?))
+}
+
+/// Keeps `list`, the classification of a whole space, as [`WHOLE`] when its index is kept.
+fn keep_whole(cx: &hearth_analysis::Context<'_>, index_key: crate::memo::Key, list: &[Classified]) {
+    if let Some(index) = INDEXES.get(&index_key) {
+        let whole = audit::Whole::new(cx, &index, list.to_vec());
+        WHOLE.put(index_key, std::sync::Arc::new(whole));
+    }
+}
+
 /// The brand messages of the window, classified: filtered from the classification of the
 /// window without a start when it is kept, classified with the space's index when that is
 /// kept, computed for the window alone otherwise (a command asks once).
@@ -177,13 +233,12 @@ fn classified(
     loaded: &Loaded,
     cx: &hearth_analysis::Context<'_>,
 ) -> crate::Result<Vec<Classified>> {
-    let stored = crate::measures::measured(loaded);
-    let key = crate::memo::Key::of(loaded, cx.as_of(), u64::from(stored));
+    let (stored, key, index_key) = keys(loaded, cx);
     let m = &loaded.snapshot.messages;
-    let index_key = crate::memo::Key::of(loaded, 0, u64::from(stored));
+    let whole_space = loaded.window == hearth_analysis::Window::default();
     if let Some(all) = CLASSIFIED.get(&key) {
-        if loaded.window == hearth_analysis::Window::default() && WHOLE.get(&index_key).is_none() {
-            WHOLE.put(index_key, all.clone());
+        if whole_space && WHOLE.get(&index_key).is_none() {
+            keep_whole(cx, index_key, &all);
         }
         return Ok(all
             .iter()
@@ -193,30 +248,28 @@ fn classified(
     }
     // With the space's index kept: the messages whose class had settled before the end come
     // from the whole classification when it is kept too (see `audit::classify_cut`).
-    let kept = INDEXES.get(&index_key).and_then(|index| {
-        let whole = WHOLE.get(&index_key);
-        audit::classify_cut(cx, &index, whole.as_deref().map_or(&[], Vec::as_slice))
-    });
+    let kept = INDEXES
+        .get(&index_key)
+        .and_then(|index| audit::classify_cut(cx, &index, WHOLE.get(&index_key).as_deref()));
     let list = match kept {
         Some(list) => list,
         None => {
             let mut index = audit::Index::without_texts(cx, stored);
             // What the texts said is kept beside the store for the whole space: a command
             // (or a server started again) on the same data and rules reads no text.
-            let whole = loaded.window == hearth_analysis::Window::default();
-            if !(whole && restore(loaded, cx, &mut index, stored)) {
-                if whole {
+            if !(whole_space && restore(loaded, cx, &mut index, stored)) {
+                if whole_space {
                     // A restore that failed part way may have kept some: start again.
                     index = audit::Index::without_texts(cx, stored);
                 }
                 read_brand_texts(loaded, cx, &mut index)?;
-                if whole {
+                if whole_space {
                     keep(loaded, cx, &index, stored);
                 }
             }
             // An index covers its own scope.
             let list = audit::classify_with(cx, &index).unwrap_or_default();
-            if loaded.window == hearth_analysis::Window::default() {
+            if whole_space {
                 INDEXES.put(index_key.clone(), std::sync::Arc::new(index));
             }
             list
@@ -224,11 +277,10 @@ fn classified(
     };
     if loaded.window.since.is_none() {
         // Every message of the space up to the as-of moment: the whole classification.
-        let list = std::sync::Arc::new(list.clone());
-        if loaded.window == hearth_analysis::Window::default() {
-            WHOLE.put(index_key, list.clone());
+        if whole_space {
+            keep_whole(cx, index_key, &list);
         }
-        CLASSIFIED.put(key, list);
+        CLASSIFIED.put(key, std::sync::Arc::new(list.clone()));
     }
     Ok(list)
 }

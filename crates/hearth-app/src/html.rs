@@ -2,15 +2,13 @@
 //! it as one self-contained HTML file.
 
 use crate::scope::Loaded;
+use hearth_analysis::metrics;
 use hearth_analysis::metrics::{
-    activity, first_response, helpers, interactions, newcomers, peer_share, resilience, series,
-    survival,
+    first_response, interactions, newcomers, peer_share, resilience, survival,
 };
-use hearth_analysis::{Period, metrics};
 use hearth_model::Role;
 use hearth_report::html::{CohortRow, Graph, GraphNode, HtmlReport, SeriesPoint, SocialSection};
 use serde_json::json;
-use std::collections::HashMap;
 
 /// At most this many people are drawn; the rest are summarised under the picture.
 pub const MAX_NODES: usize = 150;
@@ -26,51 +24,132 @@ fn date(t: i64) -> String {
 
 pub fn build(loaded: &Loaded, config: &hearth_model::Config) -> crate::Result<HtmlReport> {
     // The social side and the role audit are computed on a thread of their own, with a store
-    // connection of their own, while this one computes the community's numbers.
+    // connection of their own, while this one computes the community's numbers; the two
+    // lists of people go to whichever thread is done first (the audit is the slow side for
+    // a command, the community's numbers for the server, which keeps the audit's classes).
+    // One context (the window's messages and interactions) is read by both threads.
     let apart = loaded.again()?;
+    let cx = loaded.context();
+    let cx = &cx;
+    let lists = Lists::default();
+    let lists = &lists;
     std::thread::scope(|threads| {
         let other = threads.spawn(move || -> crate::Result<_> {
-            let cx = apart.context();
-            let social = social(&apart, &cx, config)?;
+            let social = social(&apart, cx, config)?;
             // The role audit, for leadership: the 15 brand people with most messages (of those
             // with enough for a verdict) and the team's verdict.
-            let audit = crate::audit::roles_page(
+            let audit = crate::audit::roles_page_in(
                 &apart,
+                cx,
                 0,
                 hearth_analysis::audit::MIN_MESSAGES,
                 Some((0, 15)),
             )?;
+            lists.work(&apart, cx);
             Ok((social, audit))
         });
-        let report = community(loaded);
+        let report = community(loaded, cx);
+        lists.work(loaded, cx);
         let apart = other
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (social, audit) = apart?;
-        Ok(finish(report?, social, &audit))
+        Ok(finish(report?, social, &audit, lists.rows()))
     })
 }
 
 /// Numbers shown side by side, community and social: (label, value, metric).
 type SideRows = Vec<(&'static str, String, &'static str)>;
 
-/// The report's community part, with the numbers the social side is shown beside.
-fn community(loaded: &Loaded) -> crate::Result<(HtmlReport, SideRows)> {
-    let cx = loaded.context();
+/// The report's lists of people as rows: lapsed members and helpers, each made by the
+/// first thread to ask for work ([`Lists::work`]).
+#[derive(Default)]
+struct Lists {
+    next: std::sync::atomic::AtomicUsize,
+    rows: std::sync::Mutex<[Vec<Vec<String>>; 2]>,
+}
+
+impl Lists {
+    /// Makes the lists no thread has taken yet.
+    fn work(&self, loaded: &Loaded, cx: &hearth_analysis::Context<'_>) {
+        use std::sync::atomic::Ordering;
+        loop {
+            let k = self.next.fetch_add(1, Ordering::SeqCst);
+            let rows = match k {
+                0 => lapsed_rows(loaded, cx),
+                1 => helper_rows(loaded, cx),
+                _ => return,
+            };
+            crate::memo::lock(&self.rows)[k] = rows;
+        }
+    }
+
+    /// (lapsed, helpers).
+    fn rows(&self) -> [Vec<Vec<String>>; 2] {
+        std::mem::take(&mut *crate::memo::lock(&self.rows))
+    }
+}
+
+fn lapsed_rows(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> Vec<Vec<String>> {
+    crate::memo::lapsed(loaded, cx, 10)
+        .iter()
+        .map(|l| {
+            vec![
+                loaded.person_name(l.person),
+                l.messages.to_string(),
+                format!("{:.0}", l.usual_gap_days),
+                format!("{:.0}", l.silent_days),
+                format!("{}: {}", date(l.last_time), excerpt(loaded, l.last_message)),
+            ]
+        })
+        .collect()
+}
+
+fn helper_rows(loaded: &Loaded, cx: &hearth_analysis::Context<'_>) -> Vec<Vec<String>> {
+    crate::memo::helpers(loaded, cx, 10)
+        .iter()
+        .map(|h| {
+            vec![
+                loaded.person_name(h.person),
+                h.answers.to_string(),
+                h.people_helped.to_string(),
+                h.trend.to_owned(),
+            ]
+        })
+        .collect()
+}
+
+/// The start of message `i`'s text (empty when it has none).
+fn excerpt(loaded: &Loaded, i: u32) -> String {
     let m = &loaded.snapshot.messages;
-    let counts = hearth_analysis::metrics::counts::counts(&cx);
-    let inter = interactions::interactions(&cx);
+    loaded
+        .store
+        .message_text(hearth_model::MessageId(m.id[i as usize]))
+        .ok()
+        .flatten()
+        .map(|t| crate::scope::excerpt_of(&t))
+        .unwrap_or_default()
+}
+
+/// The report's community part, with the numbers the social side is shown beside.
+fn community(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> crate::Result<(HtmlReport, SideRows)> {
+    let m = &loaded.snapshot.messages;
+    let counts = hearth_analysis::metrics::counts::counts(cx);
+    let inter = interactions::interactions(cx);
     // Each member thread's first responses, found once for two metrics.
-    let threads = first_response::first_responses(&cx);
-    let fr = first_response::first_response_of(&cx, &threads);
-    let res = resilience::resilience(&cx);
-    let surv = survival::survival_of(&cx, &threads);
-    let act = activity::activity(&cx);
+    let threads = crate::memo::member_threads(loaded, cx);
+    let fr = first_response::first_response_of(cx, &threads);
+    let res = resilience::resilience(cx);
+    let surv = survival::survival_of(cx, &threads);
+    let act = crate::memo::activity(loaded, cx);
     // Newcomers and lapsed members depend on the space and the window's end: kept for the
     // windows that share them (see crate::memo).
-    let newcomer_list = crate::memo::newcomer_list(loaded, &cx);
-    let newc = newcomers::newcomers_of(&cx, &newcomer_list);
-    let rows = series::series_of(&cx, Period::Month, &threads);
+    let newcomer_list = crate::memo::newcomer_list(loaded, cx);
+    let newc = newcomers::newcomers_of(cx, &newcomer_list);
+    let rows = crate::memo::monthly_series(loaded, cx, &threads);
     let peer = peer_share::peer_share(&inter);
     let answered = fr.first_by_member + fr.first_by_brand;
 
@@ -128,20 +207,36 @@ fn community(loaded: &Loaded) -> crate::Result<(HtmlReport, SideRows)> {
             _ => sorted_pairs.push((pair, 1)),
         }
     }
-    let mut people: Vec<u32> = sorted_pairs
-        .iter()
-        .flat_map(|&((a, b), _)| [a, b])
+    // Everyone in a pair, once (in person order), then the most active first: only the
+    // drawn ones need their order.
+    let mut in_pair = vec![false; msgs_by.len()];
+    for &((a, b), _) in &sorted_pairs {
+        for p in [a, b] {
+            if let Some(seen) = in_pair.get_mut(p as usize) {
+                *seen = true;
+            }
+        }
+    }
+    let mut people: Vec<u32> = (0..in_pair.len() as u32)
+        .filter(|&p| in_pair[p as usize])
         .collect();
-    people.sort_unstable();
-    people.dedup();
-    people.sort_by(|a, b| messages_of(*b).cmp(&messages_of(*a)).then(a.cmp(b)));
-    let shown: Vec<u32> = people.iter().copied().take(MAX_NODES).collect();
-    let index: HashMap<u32, usize> = shown.iter().enumerate().map(|(k, p)| (*p, k)).collect();
+    let most_first = |a: &u32, b: &u32| messages_of(*b).cmp(&messages_of(*a)).then(a.cmp(b));
+    if people.len() > MAX_NODES {
+        people.select_nth_unstable_by(MAX_NODES, most_first);
+    }
+    let mut shown: Vec<u32> = people.iter().copied().take(MAX_NODES).collect();
+    shown.sort_by(most_first);
+    // Person → their node, for the drawn.
+    let mut node = vec![u32::MAX; in_pair.len()];
+    for (k, &p) in shown.iter().enumerate() {
+        node[p as usize] = k as u32;
+    }
+    let node_of = |p: u32| node.get(p as usize).copied().filter(|&k| k != u32::MAX);
     let mut edges = Vec::new();
     let mut hidden_interactions = 0;
     for ((a, b), n) in sorted_pairs {
-        match (index.get(&a), index.get(&b)) {
-            (Some(&x), Some(&y)) => edges.push((x, y, n)),
+        match (node_of(a), node_of(b)) {
+            (Some(x), Some(y)) => edges.push((x as usize, y as usize, n)),
             _ => hidden_interactions += n,
         }
     }
@@ -160,38 +255,7 @@ fn community(loaded: &Loaded) -> crate::Result<(HtmlReport, SideRows)> {
         hidden_interactions,
     };
 
-    let excerpt = |i: u32| {
-        loaded
-            .store
-            .message_text(hearth_model::MessageId(m.id[i as usize]))
-            .ok()
-            .flatten()
-            .map(|t| crate::scope::excerpt_of(&t))
-            .unwrap_or_default()
-    };
-    let lapsed_rows = crate::memo::lapsed(loaded, &cx, 10)
-        .iter()
-        .map(|l| {
-            vec![
-                loaded.person_name(l.person),
-                l.messages.to_string(),
-                format!("{:.0}", l.usual_gap_days),
-                format!("{:.0}", l.silent_days),
-                format!("{}: {}", date(l.last_time), excerpt(l.last_message)),
-            ]
-        })
-        .collect();
-    let helper_rows = helpers::helpers(&cx, 10)
-        .iter()
-        .map(|h| {
-            vec![
-                loaded.person_name(h.person),
-                h.answers.to_string(),
-                h.people_helped.to_string(),
-                h.trend.to_owned(),
-            ]
-        })
-        .collect();
+    let excerpt = |i: u32| excerpt(loaded, i);
     let waiting_rows = newc
         .waiting
         .iter()
@@ -232,13 +296,20 @@ fn community(loaded: &Loaded) -> crate::Result<(HtmlReport, SideRows)> {
         ),
     };
     let unknown = hearth_analysis::unknown_because(&loaded.prepared);
+    let verdict = match unknown {
+        Some(_) => "unknown",
+        None => hearth_analysis::verdict(peer),
+    };
+    // The overview's "what changed" compares this window's numbers: kept for it.
+    crate::report::keep_numbers(
+        cx,
+        loaded,
+        crate::report::change_numbers(&counts, &fr, &res, peer, verdict),
+    );
     let report = HtmlReport {
         title,
         window,
-        verdict: match unknown {
-            Some(_) => "unknown".to_owned(),
-            None => hearth_analysis::verdict(peer).to_owned(),
-        },
+        verdict: verdict.to_owned(),
         unknown_because: unknown.map(str::to_owned),
         peer_share: peer,
         first_by_member_share: (answered > 0).then(|| fr.first_by_member as f64 / answered as f64),
@@ -279,8 +350,9 @@ fn community(loaded: &Loaded) -> crate::Result<(HtmlReport, SideRows)> {
         ],
         layout: graph_dir(loaded).map(|dir| crate::layout_cache::positions(dir, &graph)),
         graph,
-        lapsed: lapsed_rows,
-        helpers: helper_rows,
+        // Laid in by `finish`: counted on the other thread.
+        lapsed: Vec::new(),
+        helpers: Vec::new(),
         waiting: waiting_rows,
         roles: Vec::new(),
         roles_team: String::new(),
@@ -323,7 +395,10 @@ fn finish(
     (mut report, community): (HtmlReport, SideRows),
     social: Option<(SocialSection, SideRows)>,
     audit: &serde_json::Value,
+    [lapsed, helpers]: [Vec<Vec<String>>; 2],
 ) -> HtmlReport {
+    report.lapsed = lapsed;
+    report.helpers = helpers;
     report.social = social.map(|(mut x, social_rows)| {
         x.side_by_side = community
             .iter()

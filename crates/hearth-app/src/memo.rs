@@ -19,12 +19,20 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 static BYPASS: AtomicBool = AtomicBool::new(false);
+static KEEP_WHOLES: AtomicBool = AtomicBool::new(false);
 static HITS: AtomicU64 = AtomicU64::new(0);
 
 /// Tests only: with `true`, nothing kept is read (every answer is computed in full), so a
 /// test can compare both ways.
 pub fn bypass(on: bool) {
     BYPASS.store(on, Ordering::SeqCst);
+}
+
+/// With `true` (a process that answers many scopes: the server), what a whole space
+/// computes for the windows cut from it is kept (see [`kept_whole`]); a command, which asks
+/// once, computes only its own scope.
+pub fn keep_wholes(on: bool) {
+    KEEP_WHOLES.store(on, Ordering::SeqCst);
 }
 
 /// Whether nothing kept is read (see [`bypass`]): what is computed is then computed for its
@@ -205,6 +213,127 @@ pub fn newcomer_list(
         .filter(|n| cx.window.contains(n.time))
         .map(|n| n.seen_at(cx.as_of()))
         .collect()
+}
+
+/// What `make` computes for the whole space of `loaded` (no start, no end), kept in `memo`
+/// in a process that keeps them ([`keep_wholes`]): computed and kept when `cx` is that whole
+/// space, taken when kept already; `None` for a window of it otherwise, which is then
+/// computed on its own (the server's warm-up computes the whole space first).
+fn kept_whole<T: Send + Sync + 'static>(
+    memo: &Memo<T>,
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    make: impl FnOnce(&hearth_analysis::Context<'_>) -> T,
+) -> Option<Arc<T>> {
+    if bypassed() || cx.space != loaded.space || !KEEP_WHOLES.load(Ordering::SeqCst) {
+        return None;
+    }
+    let key = Key::of(loaded, 0, 0);
+    if let Some(kept) = memo.get(&key) {
+        return Some(kept);
+    }
+    if cx.window != hearth_analysis::Window::default() {
+        return None;
+    }
+    let whole = Arc::new(make(cx));
+    memo.put(key, whole.clone());
+    Some(whole)
+}
+
+/// The member threads of a whole space with their first responses.
+static THREADS: Memo<Vec<hearth_analysis::metrics::first_response::ThreadFirst>> = Memo::new(2);
+
+/// [`first_responses`](hearth_analysis::metrics::first_response::first_responses) of the
+/// loaded scope: the threads of the whole space started in the window, each seen from the
+/// window's end, when they are kept (see [`kept_whole`]).
+pub fn member_threads(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> Vec<hearth_analysis::metrics::first_response::ThreadFirst> {
+    use hearth_analysis::metrics::first_response::first_responses;
+    let Some(all) = kept_whole(&THREADS, loaded, cx, first_responses) else {
+        return first_responses(cx);
+    };
+    let as_of = cx.as_of();
+    all.iter()
+        .filter(|t| cx.window.contains(t.start))
+        .map(|t| t.seen_at(as_of))
+        .collect()
+}
+
+/// The monthly series of a whole space.
+static MONTHS: Memo<Vec<hearth_analysis::metrics::series::SeriesRow>> = Memo::new(2);
+
+/// The monthly [`series`](hearth_analysis::metrics::series) of the loaded scope, with
+/// `threads` its [`member_threads`]: the months wholly inside the window are the whole
+/// space's when they are kept; the one or two it cuts are computed (see
+/// [`series_cut`](hearth_analysis::metrics::series::series_cut)).
+pub fn monthly_series(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    threads: &[hearth_analysis::metrics::first_response::ThreadFirst],
+) -> Vec<hearth_analysis::metrics::series::SeriesRow> {
+    use hearth_analysis::Period;
+    use hearth_analysis::metrics::series::{series_cut, series_of};
+    // The whole space's threads are the scope's own when it is the whole space.
+    let whole = kept_whole(&MONTHS, loaded, cx, |whole| {
+        series_of(whole, Period::Month, threads)
+    });
+    match whole {
+        Some(whole) => series_cut(cx, Period::Month, threads, &whole),
+        None => series_of(cx, Period::Month, threads),
+    }
+}
+
+/// The messages of a whole space that name something (stored measures).
+static MENTION_HITS: Memo<Vec<hearth_analysis::social::mentions::Hit>> = Memo::new(2);
+
+/// [`mentions_stored`](hearth_analysis::social::mentions::mentions_stored) of the scope of
+/// `cx` (a window of the loaded space, the loaded rules' `brand`): counted from the stretch
+/// of the whole space's hits inside the window when they are kept.
+pub fn mentions_stored(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    brand: &hearth_model::BrandRules,
+) -> hearth_analysis::social::mentions::Mentions {
+    use hearth_analysis::social::mentions;
+    match kept_whole(&MENTION_HITS, loaded, cx, mentions::stored_hits) {
+        Some(hits) => mentions::mentions_cut(cx, brand, &hits),
+        None => mentions::mentions_stored(cx, brand),
+    }
+}
+
+/// The answers by members of a whole space, for the helpers of its windows.
+static ANSWERS: Memo<Vec<hearth_analysis::metrics::helpers::Answer>> = Memo::new(2);
+
+/// [`helpers`](hearth_analysis::metrics::helpers::helpers) of the loaded scope: counted from
+/// the stretch of the whole space's answers inside the window when they are kept.
+pub fn helpers(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    limit: usize,
+) -> Vec<hearth_analysis::metrics::helpers::Helper> {
+    use hearth_analysis::metrics::helpers;
+    match kept_whole(&ANSWERS, loaded, cx, helpers::answers) {
+        Some(whole) => helpers::helpers_cut(cx, limit, &whole),
+        None => helpers::helpers(cx, limit),
+    }
+}
+
+/// The (day, member) pairs of a whole space, for the activity of its windows.
+static DAY_PAIRS: Memo<Vec<hearth_analysis::metrics::activity::DayPair>> = Memo::new(2);
+
+/// [`activity`](hearth_analysis::metrics::activity::activity) of the loaded scope: from the
+/// stretch of the whole space's (day, member) pairs inside a window of whole days when they
+/// are kept.
+pub fn activity(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> hearth_analysis::metrics::activity::Activity {
+    use hearth_analysis::metrics::activity;
+    kept_whole(&DAY_PAIRS, loaded, cx, |whole| activity::day_pairs(whole).0)
+        .and_then(|whole| activity::activity_cut(cx, &whole))
+        .unwrap_or_else(|| activity::activity(cx))
 }
 
 /// The lapsed index of a whole space (a scope without an end), which gives the lapsed list

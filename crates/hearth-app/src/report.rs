@@ -101,6 +101,54 @@ pub fn overview_html(
     Ok(hearth_report::html::render_sections(&built, links))
 }
 
+/// The numbers of [`change_json`] of windows of the scope, kept: the overview computes them
+/// for its own window while it builds its report, and a window's "now" is often the page's.
+static NUMBERS: crate::memo::Memo<Value> = crate::memo::Memo::new(8);
+
+/// The key of the numbers of the window starting at `since` seen as of `as_of` (its end, or
+/// the data's: a window without an end is the same as one ending there).
+fn numbers_key(loaded: &crate::scope::Loaded, since: Option<i64>, as_of: i64) -> crate::memo::Key {
+    crate::memo::Key::of(loaded, as_of, since.map_or(u64::MAX, |s| s as u64))
+}
+
+/// Whether [`change_json`]'s "now" is the scope's own window (it has a start), whose
+/// numbers the overview's report keeps as it computes them: then the change is best asked
+/// for after the report.
+pub fn change_is_of_the_window(scope: &Scope) -> bool {
+    scope.since.is_some()
+}
+
+/// A window's main numbers, as [`change_json`] compares them.
+pub(crate) fn change_numbers(
+    counts: &hearth_analysis::metrics::counts::Counts,
+    fr: &hearth_analysis::metrics::first_response::FirstResponse,
+    res: &hearth_analysis::metrics::resilience::Resilience,
+    peer_share: Option<f64>,
+    verdict: &str,
+) -> Value {
+    let share = |x: u64| (fr.member_threads > 0).then(|| x as f64 / fr.member_threads as f64);
+    json!({
+        "messages": counts.messages,
+        "members": counts.members,
+        "peer_share": peer_share,
+        "first_by_member": share(fr.first_by_member),
+        "unanswered": share(fr.unanswered),
+        "median_hours_any": fr.median_hours_any,
+        "connected_without_brand": res.members_in_largest_component_without_brand,
+        "verdict": verdict,
+    })
+}
+
+/// Keeps the numbers of the window of `loaded` for [`change_json`] (see [`NUMBERS`]).
+pub(crate) fn keep_numbers(
+    cx: &hearth_analysis::Context<'_>,
+    loaded: &crate::scope::Loaded,
+    numbers: Value,
+) {
+    let key = numbers_key(loaded, loaded.window.since, cx.as_of());
+    NUMBERS.put(key, std::sync::Arc::new(numbers));
+}
+
 /// What changed since the previous period: the main numbers of the window and of the window
 /// of the same length just before it, in the scope's space. Without a window: the last 90 days
 /// of the data and the 90 before.
@@ -120,34 +168,28 @@ pub fn change_json(data: &Path, scope: &Scope) -> Result<Value> {
         since: Some(since - len),
         until: Some(since),
     };
-    let numbers = |w: Window| -> Result<Value> {
-        let r: Value =
-            serde_json::from_str(&hearth_report::render_json(&hearth_analysis::scope_report(
-                &hearth_analysis::Context::new(snapshot, prepared, w, loaded.space),
-                prepared,
-            )))?;
-        let share = |a: &str| {
-            let fr = &r["community"]["first_response"];
-            match (fr[a].as_f64(), fr["member_threads"].as_f64()) {
-                (Some(x), Some(n)) if n > 0.0 => json!(x / n),
-                _ => Value::Null,
-            }
-        };
-        Ok(json!({
-            "messages": r["messages"],
-            "members": r["members"],
-            "peer_share": r["community"]["peer_share"],
-            "first_by_member": share("first_by_member"),
-            "unanswered": share("unanswered"),
-            "median_hours_any": r["community"]["first_response"]["median_hours_any"],
-            "connected_without_brand": r["community"]["resilience"]["members_in_largest_component_without_brand"],
-            "verdict": r["community"]["verdict"],
-        }))
+    let numbers = |w: Window| -> Value {
+        let key = numbers_key(&loaded, w.since, w.until.unwrap_or(last));
+        if let Some(kept) = NUMBERS.get(&key) {
+            return (*kept).clone();
+        }
+        let cx = hearth_analysis::Context::new(snapshot, prepared, w, loaded.space);
+        let r = hearth_analysis::scope_report(&cx, prepared);
+        let c = &r.community;
+        let v = change_numbers(
+            &r.counts,
+            &c.first_response,
+            &c.resilience,
+            c.peer_share,
+            c.verdict,
+        );
+        NUMBERS.put(key, std::sync::Arc::new(v.clone()));
+        v
     };
     Ok(json!({
         "window": {"since": hearth_report::iso(since), "until": hearth_report::iso(until)},
         "previous": {"since": hearth_report::iso(since - len), "until": hearth_report::iso(since)},
-        "now": numbers(now)?,
-        "before": numbers(before)?,
+        "now": numbers(now),
+        "before": numbers(before),
     }))
 }

@@ -298,7 +298,10 @@ fn mentions_with(
 ) -> Result<(Mentions, Texts)> {
     if crate::measures::measured(loaded) && config.brand == loaded.config.brand {
         // Stored at ingest: no text to read (callers read the few texts they show).
-        return Ok((mentions::mentions_stored(cx, &config.brand), Texts::new()));
+        return Ok((
+            crate::memo::mentions_stored(loaded, cx, &config.brand),
+            Texts::new(),
+        ));
     }
     let m = &loaded.snapshot.messages;
     let mut ids: Vec<(i64, u32)> = mentions::candidates(cx)

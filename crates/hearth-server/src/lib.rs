@@ -175,6 +175,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let state = State::new(options);
+    // Windows of the team's pages are cut from what the whole space computed.
+    hearth_app::memo::keep_wholes(true);
     // Sessions past their limits are removed at start and every ten minutes.
     let sweeper = {
         let state = state.clone();

@@ -1,7 +1,7 @@
 //! A window of its own answers from what the scope without a start computed: the role audit's
-//! classes, the routing index and routed items, the newcomer and lapsed lists and the work
-//! queues' lists are kept by space and as-of moment (`hearth_app::memo`), and a window is
-//! their filter. Those answers must be, byte for byte, the answers computed in full.
+//! classes, the routing index and routed items, the newcomer and lapsed lists, the member
+//! threads and the monthly series, and the work queues' lists are kept by space and as-of
+//! moment (`hearth_app::memo`), and a window is their filter or cut. Those answers must be, byte for byte, the answers computed in full.
 //!
 //! One test in a file of its own: it turns the process-wide memo off to compare both ways.
 
@@ -45,11 +45,14 @@ fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
     let overview =
         hearth_app::report::overview_html(data, scope, &hearth_report::html::Links::default())
             .expect("overview");
+    // After the overview, which keeps its window's numbers for the change.
+    let change = hearth_app::report::change_json(data, scope).expect("change");
     vec![
         audit.to_string(),
         items.to_string(),
         route.to_string(),
         overview,
+        change.to_string(),
     ]
 }
 
@@ -57,6 +60,8 @@ fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
 fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
     let dir = usrp_users_store(RULES);
     let d = dir.path();
+    // As the server does: what a whole space computes for its windows is kept.
+    memo::keep_wholes(true);
     // The scope without a start, as the server computes it ahead: what it computes is kept.
     answers(d, &Scope::default());
     let scope = |since: &str, space: Option<&str>| Scope {
@@ -83,7 +88,7 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         memo::bypass(true);
         let full = answers(d, scope);
         memo::bypass(false);
-        for (which, (a, b)) in ["audit", "queue items", "routing", "overview"]
+        for (which, (a, b)) in ["audit", "queue items", "routing", "overview", "change"]
             .iter()
             .zip(kept.iter().zip(&full))
         {
@@ -116,7 +121,7 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         memo::bypass(true);
         let full = answers(d, &ended);
         memo::bypass(false);
-        for (which, (a, b)) in ["audit", "queue items", "routing", "overview"]
+        for (which, (a, b)) in ["audit", "queue items", "routing", "overview", "change"]
             .iter()
             .zip(kept.iter().zip(&full))
         {
@@ -144,6 +149,12 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
             let full = hearth_app::audit::roles(&loaded, 50, 1).expect("audit");
             memo::bypass(false);
             assert!(kept == full, "{ended:?}: the audit differs");
+            // The counts alone (the overview's): cut from the whole space without copying.
+            let counted = hearth_app::audit::roles(&loaded, 0, 1).expect("audit");
+            memo::bypass(true);
+            let full = hearth_app::audit::roles(&loaded, 0, 1).expect("audit");
+            memo::bypass(false);
+            assert!(counted == full, "{ended:?}: the audit's counts differ");
             differ += usize::from(kept["team"] != whole_team);
         }
     }

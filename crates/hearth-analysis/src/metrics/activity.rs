@@ -61,18 +61,24 @@ pub const COHORT_MONTHS: i64 = 12;
 const NONE: i64 = i64::MIN;
 
 pub fn activity(cx: &Context<'_>) -> Activity {
+    let (pairs, span) = day_pairs(cx);
+    match span {
+        Some(span) => activity_of(cx, &pairs, span),
+        None => Activity::default(),
+    }
+}
+
+/// (day, member): a member active on a day (days since 1970-01-01, UTC).
+pub type DayPair = (i64, u32);
+
+/// The (day, member) pairs of the window's member messages, sorted and distinct, and the
+/// time of the window's first and last message (`None`: no message).
+pub fn day_pairs(cx: &Context<'_>) -> (Vec<DayPair>, Option<(i64, i64)>) {
     let m = &cx.snapshot.messages;
     let people = cx.snapshot.persons.len();
-    // First month of every member in the space (any time), by person.
-    let mut first_month = vec![NONE; people];
-    for (a, i) in cx.member_firsts() {
-        if let Some(f) = first_month.get_mut(a as usize) {
-            *f = month(m.time[i]);
-        }
-    }
-    // (day, member) of every member message, sorted and deduplicated: walked in day order,
-    // a member's distinct weeks and months are the ones that differ from their last. A
-    // message on the day of its author's previous one adds no pair (most, in store order).
+    // Walked in day order, a member's distinct weeks and months are the ones that differ
+    // from their last. A message on the day of its author's previous one adds no pair
+    // (most, in store order).
     let mut day_pairs = Vec::new();
     let mut last_day = vec![NONE; people];
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
@@ -92,18 +98,56 @@ pub fn activity(cx: &Context<'_>) -> Activity {
             day_pairs.push((d, a));
         }
     }
-    if lo > hi {
-        return Activity::default();
-    }
     // A radix sort: the (day, member) pairs of years of a large community number millions.
     radsort::sort(&mut day_pairs);
     day_pairs.dedup();
+    (day_pairs, (lo <= hi).then_some((lo, hi)))
+}
+
+/// [`activity`] of the window of `cx` from `whole`, the [`day_pairs`] of its space at any
+/// time: a window of whole days (UTC) has the stretch of them inside it. `None` for a window
+/// that starts or ends inside a day.
+pub fn activity_cut(cx: &Context<'_>, whole: &[DayPair]) -> Option<Activity> {
+    let w = cx.window;
+    let whole_days = |t: Option<i64>| t.is_none_or(|t| t.rem_euclid(86_400) == 0);
+    if !(whole_days(w.since) && whole_days(w.until)) {
+        return None;
+    }
+    let m = &cx.snapshot.messages;
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for i in cx.in_window() {
+        lo = lo.min(m.time[i]);
+        hi = hi.max(m.time[i]);
+    }
+    if lo > hi {
+        return Some(Activity::default());
+    }
+    let from = w
+        .since
+        .map_or(0, |s| whole.partition_point(|p| p.0 < day(s)));
+    let to = w
+        .until
+        .map_or(whole.len(), |u| whole.partition_point(|p| p.0 < day(u)));
+    Some(activity_of(cx, &whole[from..to.max(from)], (lo, hi)))
+}
+
+/// [`activity`] from the window's [`day_pairs`] and the time of its first and last message.
+fn activity_of(cx: &Context<'_>, day_pairs: &[DayPair], (lo, hi): (i64, i64)) -> Activity {
+    let m = &cx.snapshot.messages;
+    let people = cx.snapshot.persons.len();
+    // First month of every member in the space (any time), by person.
+    let mut first_month = vec![NONE; people];
+    for (a, i) in cx.member_firsts() {
+        if let Some(f) = first_month.get_mut(a as usize) {
+            *f = month(m.time[i]);
+        }
+    }
     let (mut last_week, mut last_month) = (vec![NONE; people], vec![NONE; people]);
     let mut week_total = 0usize;
     // Each month's distinct members, months in order.
     let mut month_pairs: Vec<(i64, u32)> = Vec::new();
     let mut this_day = (NONE, NONE, NONE);
-    for &(d, a) in &day_pairs {
+    for &(d, a) in day_pairs {
         if this_day.0 != d {
             let t = d * 86_400;
             this_day = (d, week(t), month(t));

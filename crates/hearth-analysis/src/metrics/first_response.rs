@@ -61,6 +61,26 @@ pub struct ThreadFirst {
     pub brand_at: Option<i64>,
 }
 
+impl ThreadFirst {
+    /// The thread as seen at `as_of`: the responses from then on are not known yet. A
+    /// thread of the whole space seen at a window's end is that window's (when its root is
+    /// in the window), as [`first_responses`] finds it.
+    pub fn seen_at(&self, as_of: i64) -> ThreadFirst {
+        let before = |t: Option<i64>| t.filter(|&t| t < as_of);
+        let first = self.first.filter(|f| f.0 < as_of);
+        let (member_at, brand_at) = (before(self.member_at), before(self.brand_at));
+        ThreadFirst {
+            first,
+            first_message: self.first_message.filter(|_| first.is_some()),
+            any_member: member_at.is_some(),
+            any_brand: brand_at.is_some(),
+            member_at,
+            brand_at,
+            ..*self
+        }
+    }
+}
+
 const UNSET: u32 = u32::MAX;
 
 /// Every member thread of the scope with its first response (see the module header).

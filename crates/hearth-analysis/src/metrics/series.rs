@@ -138,6 +138,71 @@ pub fn series_of(whole: &Context<'_>, period: Period, threads: &[ThreadFirst]) -
         .collect()
 }
 
+/// [`series_of`] with the rows of the periods wholly inside the window taken from `whole`,
+/// the series of the whole space (no start, no end) by the same period; only the one or two
+/// periods the window cuts are computed, each over its part of the window.
+///
+/// A period wholly inside the window has the same messages, members, interactions and
+/// member threads in both, and "answered by the period's end" looks no further than its end,
+/// which is not after the window's: the same row.
+pub fn series_cut(
+    cx: &Context<'_>,
+    period: Period,
+    threads: &[ThreadFirst],
+    whole: &[SeriesRow],
+) -> Vec<SeriesRow> {
+    let (m, window) = (&cx.snapshot.messages, cx.window);
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for i in cx.in_window() {
+        lo = lo.min(m.time[i]);
+        hi = hi.max(m.time[i]);
+    }
+    if lo > hi {
+        return Vec::new();
+    }
+    let whole_k0 = whole.first().map(|r| period.index(r.since));
+    (period.index(lo)..=period.index(hi))
+        .map(|k| {
+            let (start, end) = (period.start(k), period.start(k + 1));
+            let inside =
+                window.since.is_none_or(|s| s <= start) && window.until.is_none_or(|u| end <= u);
+            let kept = whole_k0
+                .filter(|_| inside)
+                .and_then(|k0| whole.get(usize::try_from(k - k0).ok()?))
+                .filter(|r| r.since == start);
+            if let Some(row) = kept {
+                return row.clone();
+            }
+            // The window's part of the period: its threads (seen from the window's end,
+            // which is not before the part's) and its messages.
+            let part = Window {
+                since: Some(window.since.map_or(start, |s| s.max(start))),
+                until: Some(window.until.map_or(end, |u| u.min(end))),
+            };
+            let part_cx = cx.narrowed(part);
+            let part_threads: Vec<ThreadFirst> = threads
+                .iter()
+                .filter(|t| part.contains(t.start))
+                .copied()
+                .collect();
+            let mut rows = series_of(&part_cx, period, &part_threads);
+            let row = rows.pop().filter(|r| r.since == start && rows.is_empty());
+            row.unwrap_or_else(|| SeriesRow {
+                period: period.label(k),
+                since: start,
+                messages: 0,
+                active_members: 0,
+                new_members: 0,
+                peer_share: None,
+                member_threads: 0,
+                answered_share: None,
+                median_hours_first_response: None,
+                brand_dependence: None,
+            })
+        })
+        .collect()
+}
+
 /// The slot (period index − `k0`) of a time, remembering the last period's bounds: times in
 /// store order mostly fall in the period of the one before, and cost two comparisons.
 struct Slots {

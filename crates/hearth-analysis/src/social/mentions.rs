@@ -66,7 +66,7 @@ pub fn mentions(
     texts: &HashMap<u32, (String, String)>,
 ) -> Mentions {
     let names = Names::new(brand);
-    tally(cx, &names, candidates(cx), |_, i| {
+    let hits = hits_of(cx, candidates(cx), |_, i| {
         let (subject, body) = texts.get(&i)?;
         let mask = names.hits(subject, body);
         if mask == 0 {
@@ -74,13 +74,32 @@ pub fn mentions(
         }
         let s = score(body);
         Some((mask, s.label, s.compound))
-    })
+    });
+    count(&names, &hits)
 }
 
 /// The same from the text measures stored at ingest (the snapshot must carry them, for
 /// these `brand` rules).
 pub fn mentions_stored(cx: &Context<'_>, brand: &BrandRules) -> Mentions {
-    let names = Names::new(brand);
+    count(&Names::new(brand), &stored_hits(cx))
+}
+
+/// One message of the scope that names something: what its counts need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub time: i64,
+    pub message: u32,
+    /// The name groups it names (the brand's first).
+    mask: u64,
+    /// 1 positive, 2 neutral, 3 negative.
+    slot: u8,
+    compound: f64,
+}
+
+/// Every message of the scope of `cx` that names something, by the stored measures, in time
+/// order (message index for equal times). Made for a whole space, a window's hits are the
+/// stretch of it inside the window ([`mentions_cut`]): the same scope but the time.
+pub fn stored_hits(cx: &Context<'_>) -> Vec<Hit> {
     // Only the messages whose stored names are not none can count: the candidates among
     // them (a message naming nothing adds nothing to any count).
     let m = &cx.snapshot.messages;
@@ -98,38 +117,59 @@ pub fn mentions_stored(cx: &Context<'_>, brand: &BrandRules) -> Mentions {
         .map(|&(i, _)| i)
         .collect();
     let measures = m.measures_of(&ids);
-    tally(cx, &names, ids, |k, _| {
+    hits_of(cx, ids, |k, _| {
         measures[k].map(|x| (x.names, label_name(x.label), x.compound))
     })
 }
 
-/// Counts the mentions of `ids` (the [`candidates`]): `hit(k, i)` gives the name groups
+/// [`mentions_stored`] of the window of `cx` from `whole`, the [`stored_hits`] of its space
+/// at any time (for the same `brand` rules).
+pub fn mentions_cut(cx: &Context<'_>, brand: &BrandRules, whole: &[Hit]) -> Mentions {
+    let w = cx.window;
+    let lo = w.since.map_or(0, |s| whole.partition_point(|h| h.time < s));
+    let hi = w
+        .until
+        .map_or(whole.len(), |u| whole.partition_point(|h| h.time < u));
+    count(&Names::new(brand), &whole[lo..hi.max(lo)])
+}
+
+/// The hits among `ids` (the [`candidates`]) in time order: `hit(k, i)` gives the name groups
 /// message `i = ids[k]` names, its sentiment label and compound (`None`: no text).
-fn tally(
+fn hits_of(
     cx: &Context<'_>,
-    names: &Names,
     ids: Vec<u32>,
     hit: impl Fn(usize, u32) -> Option<(u64, &'static str, f64)>,
-) -> Mentions {
+) -> Vec<Hit> {
     let m = &cx.snapshot.messages;
+    cx.in_time_order(&ids)
+        .into_iter()
+        .filter_map(|(i, k)| {
+            let (mask, label, compound) = hit(k, i)?;
+            let slot = match label {
+                "positive" => 1,
+                "negative" => 3,
+                _ => 2,
+            };
+            (mask != 0).then_some(Hit {
+                time: m.time[i as usize],
+                message: i,
+                mask,
+                slot,
+                compound,
+            })
+        })
+        .collect()
+}
+
+/// Counts the mentions of `hits` (in time order).
+fn count(names: &Names, hits: &[Hit]) -> Mentions {
     let names = &names.groups;
     let mut counts = vec![[0u64; 4]; names.len()]; // mentions, pos, neutral, neg
     // (week's first day, mentions, negative ones), weeks in order.
     let mut weeks: Vec<(i64, u64, u64)> = Vec::new();
     let mut brand_mentions = Vec::new();
-    // In time order (message index for equal times).
-    for (i, k) in cx.in_time_order(&ids) {
-        let Some((mask, label, compound)) = hit(k, i) else {
-            continue;
-        };
-        if mask == 0 {
-            continue;
-        }
-        let slot = match label {
-            "positive" => 1,
-            "negative" => 3,
-            _ => 2,
-        };
+    for h in hits {
+        let (mask, slot) = (h.mask, usize::from(h.slot));
         for (g, c) in counts.iter_mut().enumerate() {
             if mask & (1 << g) != 0 {
                 c[0] += 1;
@@ -137,7 +177,7 @@ fn tally(
             }
         }
         if mask & 1 != 0 && !names.is_empty() {
-            let t = m.time[i as usize];
+            let t = h.time;
             let week = crate::calendar::week(t) * 7 - 3;
             // In time order, a week follows the last or is the last.
             match weeks.last_mut() {
@@ -148,10 +188,10 @@ fn tally(
                 _ => weeks.push((week, 1, u64::from(slot == 3))),
             }
             brand_mentions.push(Mention {
-                message: i,
+                message: h.message,
                 time: t,
                 negative: slot == 3,
-                compound,
+                compound: h.compound,
             });
         }
     }

@@ -32,9 +32,17 @@ pub async fn overview(call: Call) -> Result<Response, Problem> {
     let change = cached_value(&call, "|change", move |d| {
         hearth_app::report::change_json(d, &sc)
     });
-    // Both at once: each is computed on a worker thread of its own.
-    let (sections, change) = tokio::join!(sections, change);
-    let (sections, change) = (sections?, change?);
+    let (sections, change) = if hearth_app::report::change_is_of_the_window(&scope) {
+        // One after the other: the sections keep their window's numbers, the change's
+        // "now", and have both cores meanwhile.
+        let sections = sections.await?;
+        (sections, change.await?)
+    } else {
+        // Both at once, each on a worker thread of its own: the change compares the last
+        // 90 days with the 90 before.
+        let (sections, change) = tokio::join!(sections, change);
+        (sections?, change?)
+    };
     let (now, before) = (&change["now"], &change["before"]);
     let rows: [Row; 6] = [
         ("peer share", "peer_share", pct),
