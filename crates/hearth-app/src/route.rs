@@ -312,6 +312,34 @@ pub fn read_ahead(data: &std::path::Path) -> Result<(usize, bool)> {
     Ok((read, true))
 }
 
+/// [`route::route_read`] of `these`, in their order: many (years of items at an end of their
+/// own) on two threads, one half each (an item's routing depends on the index and its own
+/// reading only).
+fn route_halves(
+    cx: &hearth_analysis::Context<'_>,
+    config: &Config,
+    index: &route::Index,
+    these: &[&route::Read],
+) -> Vec<Routed> {
+    const MANY: usize = 20_000;
+    let rules = &config.route;
+    if these.len() < MANY {
+        return route::route_read(cx, rules, index, these.iter().copied()).unwrap_or_default();
+    }
+    let (first, second) = these.split_at(these.len() / 2);
+    std::thread::scope(|threads| {
+        let later =
+            threads.spawn(move || route::route_read(cx, rules, index, second.iter().copied()));
+        let mut all =
+            route::route_read(cx, rules, index, first.iter().copied()).unwrap_or_default();
+        let later = later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        all.extend(later.unwrap_or_default());
+        all
+    })
+}
+
 /// Reads the items never read, routes `items` with `index`, and keeps what it routed.
 fn finish(
     loaded: &Loaded,
@@ -332,7 +360,7 @@ fn finish(
         .filter_map(|(i, _)| reads.get(i))
         .collect();
     // An index covers the scope it was built for, and a kept one every scope of its space.
-    let mut all = route::route_read(cx, &config.route, index, these).unwrap_or_default();
+    let mut all = route_halves(cx, config, index, &these);
     drop(reads);
     // Oldest first: the kept items are all later than the ones routed now.
     if let Some(kept) = &kept {
