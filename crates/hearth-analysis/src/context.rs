@@ -57,6 +57,17 @@ impl Prepared {
     }
 }
 
+/// The stretch of `order` (message indices in time order) inside `window`.
+fn in_window_of<'o>(order: &'o [u32], time: &[i64], window: Window) -> &'o [u32] {
+    let lo = window
+        .since
+        .map_or(0, |s| order.partition_point(|&i| time[i as usize] < s));
+    let hi = window.until.map_or(order.len(), |u| {
+        order.partition_point(|&i| time[i as usize] < u)
+    });
+    &order[lo..hi.max(lo)]
+}
+
 /// The message indices of `range` (distinct, each below `n`) in index order. A large range is
 /// marked in a bit set and read back in order (n/64 words, no comparison sort); a small one is
 /// sorted.
@@ -119,13 +130,7 @@ impl<'s> Context<'s> {
         let time = &snapshot.messages.time;
         // The window's messages of every space are a range of the time order.
         let by_time = &prepared.by_time;
-        let lo = window
-            .since
-            .map_or(0, |s| by_time.partition_point(|&i| time[i as usize] < s));
-        let hi = window.until.map_or(by_time.len(), |u| {
-            by_time.partition_point(|&i| time[i as usize] < u)
-        });
-        let time_order = &by_time[lo..hi.max(lo)];
+        let time_order = in_window_of(by_time, time, window);
         let scope = match space_messages {
             Some(list) => list
                 .iter()
@@ -160,14 +165,7 @@ impl<'s> Context<'s> {
     /// this context's parts, seen from `window`'s end (this one's when it has none).
     pub fn narrowed(&self, window: Window) -> Context<'s> {
         let time = &self.snapshot.messages.time;
-        let order = self.time_order;
-        let lo = window
-            .since
-            .map_or(0, |s| order.partition_point(|&i| time[i as usize] < s));
-        let hi = window.until.map_or(order.len(), |u| {
-            order.partition_point(|&i| time[i as usize] < u)
-        });
-        let time_order = &order[lo..hi.max(lo)];
+        let time_order = in_window_of(self.time_order, time, window);
         let scope = match self.space_messages {
             Some(_) => self
                 .scope

@@ -313,6 +313,15 @@ async fn a_team_works_in_the_dashboard() {
         .expect("href")
         .unwrap_or_default();
     assert!(href.starts_with("/metrics/"), "{href}");
+    // What changed says a verdict in words (a period without messages has no interactions).
+    c.goto(&format!("{base}/?since=2001-01-01&until=2001-02-01"))
+        .await
+        .expect("an empty period's overview");
+    let change = text_of(&c, "#change table").await;
+    assert!(
+        change.contains("no interactions") && !change.contains('_'),
+        "{change}"
+    );
 
     // Open a person from the picture; the scope travels along.
     c.goto(&format!("{base}/?since=2019-01-01"))

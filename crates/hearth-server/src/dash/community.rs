@@ -77,7 +77,7 @@ pub async fn overview(call: Call) -> Result<Response, Problem> {
                             td { (num(&f(&now[key]), metric, &scope)) }
                         }
                     }
-                    tr { td { "verdict" } td { (s(&before["verdict"])) } td { (s(&now["verdict"])) } }
+                    tr { td { "verdict" } td { (s(&before["verdict"]).replace('_', " ")) } td { (s(&now["verdict"]).replace('_', " ")) } }
                 }
             } }
         }
