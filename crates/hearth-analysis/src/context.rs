@@ -109,7 +109,9 @@ pub struct Context<'s> {
     scope: Vec<u32>,
     /// The window's messages of every space by (time, index).
     time_order: &'s [u32],
-    interactions: Vec<Interaction>,
+    /// Derived when first asked for (routing, the role audit's cuts and most pages of a
+    /// window never ask).
+    interactions: std::sync::OnceLock<Vec<Interaction>>,
     /// The moment the scope is seen from (computed once: callers ask for it in loops).
     as_of: i64,
 }
@@ -144,7 +146,7 @@ impl<'s> Context<'s> {
         let as_of = window
             .until
             .unwrap_or_else(|| by_time.last().map_or(0, |&i| time[i as usize] + 1));
-        let mut cx = Context {
+        Context {
             snapshot,
             window,
             space,
@@ -154,11 +156,9 @@ impl<'s> Context<'s> {
             space_messages,
             scope,
             time_order,
-            interactions: Vec::new(),
+            interactions: std::sync::OnceLock::new(),
             as_of,
-        };
-        cx.interactions = derive_interactions(&cx);
-        cx
+        }
     }
 
     /// The same space over `window`, a window inside this one's (a part of it): made from
@@ -175,7 +175,7 @@ impl<'s> Context<'s> {
                 .collect(),
             None => in_index_order(time_order, time.len()),
         };
-        let mut cx = Context {
+        Context {
             snapshot: self.snapshot,
             window,
             space: self.space,
@@ -185,11 +185,9 @@ impl<'s> Context<'s> {
             space_messages: self.space_messages,
             scope,
             time_order,
-            interactions: Vec::new(),
+            interactions: std::sync::OnceLock::new(),
             as_of: window.until.unwrap_or(self.as_of),
-        };
-        cx.interactions = derive_interactions(&cx);
-        cx
+        }
     }
 
     /// Whether message `i` starts a thread: it is its thread's root and not an orphan reply
@@ -280,7 +278,7 @@ impl<'s> Context<'s> {
 
     /// Every interaction whose message is inside the window, in message order.
     pub fn interactions(&self) -> &[Interaction] {
-        &self.interactions
+        self.interactions.get_or_init(|| derive_interactions(self))
     }
 }
 

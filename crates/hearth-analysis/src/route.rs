@@ -234,15 +234,60 @@ pub struct Route {
     pub at: u32,
 }
 
+/// An item routed at an as-of moment: its reading (shared with whoever keeps the readings)
+/// and what depends on the moment, small (a window routes half a million items and shows a
+/// hundred; [`Routed::signals`] puts them together for those shown).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routed {
     pub message: u32,
-    pub signals: Signals,
-    /// Empty: inbound, but no rule took it.
-    pub routes: Vec<Route>,
+    /// Empty: inbound, but no rule took it. Items that went to the same queues by the same
+    /// rules share one list.
+    pub routes: Arc<[Route]>,
+    read: Arc<Read>,
+    newcomer: bool,
+    influential: bool,
+    unanswered: bool,
+    /// The expert has been looked for (a rule asked, or [`seek_experts`]): a new question's
+    /// expert is looked for when a rule needs it or the item is shown, not for every item.
+    sought: bool,
+    people_talked_with: u32,
+    expert: Option<Box<(u32, usize, Vec<String>)>>,
 }
 
 impl Routed {
+    /// Whether the expert on its subject is still to be looked for ([`seek_experts`]).
+    pub fn unsought(&self) -> bool {
+        !self.sought && self.read.expert_terms.is_some()
+    }
+
+    /// The expert on a new question's subject: (member, threads they answered on it, the
+    /// shared words); `None` too while [`Routed::unsought`].
+    pub fn expert(&self) -> Option<&(u32, usize, Vec<String>)> {
+        self.expert.as_deref()
+    }
+
+    /// What routing saw in the item, at the moment it was routed.
+    pub fn signals(&self) -> Signals {
+        let r = &self.read;
+        Signals {
+            addressed: r.addressed,
+            mentions_brand: r.mentions_brand,
+            question: r.question,
+            problem: r.problem,
+            sentiment: r.sentiment,
+            praise: r.praise,
+            newcomer: self.newcomer,
+            influential: self.influential,
+            people_talked_with: u64::from(self.people_talked_with),
+            intent: r.intent,
+            intent_rule: r.intent_rule,
+            unanswered: self.unanswered,
+            channel: r.channel,
+            crisis_words: r.crisis_words.clone(),
+            expert: self.expert.as_deref().cloned(),
+        }
+    }
+
     /// Why the item went to `route`'s queue: the signals its rule looked at, in words.
     /// `rules` are the rules it was routed with.
     pub fn reason(&self, route: &Route, rules: &RouteRules, snapshot: &Snapshot) -> String {
@@ -250,7 +295,7 @@ impl Routed {
             .rules
             .get(route.at as usize)
             .map_or_else(String::new, |rule| {
-                reason(&rule.when, &self.signals, snapshot)
+                reason(&rule.when, &self.signals(), snapshot)
             })
     }
 }
@@ -631,16 +676,28 @@ pub fn route_read<'r>(
     cx: &Context<'_>,
     rules: &RouteRules,
     index: &Index,
-    reads: impl IntoIterator<Item = &'r Read>,
+    reads: impl IntoIterator<Item = &'r Arc<Read>>,
 ) -> Option<Vec<Routed>> {
+    let reads = reads.into_iter();
+    let mut out = Vec::with_capacity(reads.size_hint().0);
+    route_read_into(cx, rules, index, reads, &mut out).then_some(out)
+}
+
+/// [`route_read`] appended to `out` (whose room the caller may have made for more); false,
+/// and nothing appended, when the index does not cover the scope.
+pub fn route_read_into<'r>(
+    cx: &Context<'_>,
+    rules: &RouteRules,
+    index: &Index,
+    reads: impl IntoIterator<Item = &'r Arc<Read>>,
+    out: &mut Vec<Routed>,
+) -> bool {
     if !index.covers(cx) {
-        return None;
+        return false;
     }
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     let before = |t: Option<&i64>| t.is_some_and(|&t| t < as_of);
-    let reads = reads.into_iter();
-    let mut out = Vec::with_capacity(reads.size_hint().0);
     let mut overlap = Overlap::default();
     // Each rule's name and queues, shared by the items it routes.
     let named: Vec<(Arc<str>, Vec<Arc<str>>)> = rules
@@ -656,64 +713,129 @@ pub fn route_read<'r>(
     // Items of one subject share their terms' allocation (when read together, or shared
     // after): one search for them all, found by the allocation's address.
     let mut searched: HashMap<usize, Search> = HashMap::new();
+    // The queues of each set of rules that held (by bit; every rule past the 64th is
+    // listed apart), made once.
+    let mut lists: Vec<(u64, Arc<[Route]>)> = Vec::new();
+    let mut held: Vec<u32> = Vec::new();
     for r in reads {
         let i = r.message as usize;
         let a = m.author[i];
         let newcomer = index.first.get(a as usize) == Some(&(i as u32));
-        let people_talked_with = index.partners(a).partition_point(|&t| t < as_of) as u64;
+        let people_talked_with = index.partners(a).partition_point(|&t| t < as_of) as u32;
         let unanswered = r.intent.waits()
             && if r.root {
                 !before(index.answered.get(i))
             } else {
                 !before(index.replied.get(i))
             };
-        let expert = r.expert_terms.as_ref().and_then(|terms| {
-            let search = searched
-                .entry(Arc::as_ptr(terms).cast::<String>() as usize)
-                .or_insert_with(|| index.experts.search(&mut overlap, terms, as_of));
-            index.experts.best(search, a)
-        });
-        let signals = Signals {
-            addressed: r.addressed,
-            mentions_brand: r.mentions_brand,
-            question: r.question,
-            problem: r.problem,
-            sentiment: r.sentiment,
-            praise: r.praise,
+        let facts = Facts {
+            read: r,
             newcomer,
-            influential: people_talked_with >= rules.influential_people,
-            people_talked_with,
-            intent: r.intent,
-            intent_rule: r.intent_rule,
+            influential: u64::from(people_talked_with) >= rules.influential_people,
             unanswered,
-            channel: r.channel,
-            crisis_words: r.crisis_words.clone(),
-            expert,
         };
-        let mut routes: Vec<Route> = Vec::new();
-        for (k, (rule, (name, to))) in rules.rules.iter().zip(&named).enumerate() {
+        // The expert is looked for only when a rule whose other conditions hold asks.
+        let mut sought: Option<Option<(u32, usize, Vec<String>)>> = None;
+        let mut mask = 0u64;
+        held.clear();
+        for (k, rule) in rules.rules.iter().enumerate() {
             let words = rule.when.words.is_empty() || r.rule_words.contains(&(k as u32));
-            if !(words && holds(&rule.when, &signals)) {
+            if !(words && holds(&rule.when, &facts)) {
                 continue;
             }
-            for q in to {
-                if routes.iter().any(|r| &r.queue == q) {
+            if let Some(want) = rule.when.expert {
+                let expert = sought.get_or_insert_with(|| {
+                    r.expert_terms.as_ref().and_then(|terms| {
+                        let search = searched
+                            .entry(Arc::as_ptr(terms).cast::<String>() as usize)
+                            .or_insert_with(|| index.experts.search(&mut overlap, terms, as_of));
+                        index.experts.best(search, a)
+                    })
+                });
+                if expert.is_some() != want {
                     continue;
                 }
-                routes.push(Route {
-                    queue: q.clone(),
-                    rule: name.clone(),
-                    at: k as u32,
-                });
+            }
+            if k < 64 {
+                mask |= 1 << k;
+            } else {
+                held.push(k as u32);
             }
         }
+        let routes = if held.is_empty() {
+            // A few sets of rules hold in practice: found by a look along them.
+            match lists.iter().find(|l| l.0 == mask) {
+                Some(l) => l.1.clone(),
+                None => {
+                    let made = queues_of(mask, &[], &named);
+                    lists.push((mask, made.clone()));
+                    made
+                }
+            }
+        } else {
+            queues_of(mask, &held, &named)
+        };
         out.push(Routed {
             message: r.message,
-            signals,
             routes,
+            read: r.clone(),
+            newcomer,
+            influential: facts.influential,
+            unanswered,
+            sought: sought.is_some(),
+            people_talked_with,
+            expert: sought.flatten().map(Box::new),
         });
     }
-    Some(out)
+    true
+}
+
+/// The queues of the rules that held (`mask`: the first 64 by bit; `more`: the others), each
+/// queue once, by the first rule that sent the item there.
+fn queues_of(mask: u64, more: &[u32], named: &[(Arc<str>, Vec<Arc<str>>)]) -> Arc<[Route]> {
+    let mut routes: Vec<Route> = Vec::new();
+    let held = (0..named.len().min(64) as u32)
+        .filter(|&k| mask & (1 << k) != 0)
+        .chain(more.iter().copied());
+    for k in held {
+        let (name, to) = &named[k as usize];
+        for q in to {
+            if routes.iter().any(|r| &r.queue == q) {
+                continue;
+            }
+            routes.push(Route {
+                queue: q.clone(),
+                rule: name.clone(),
+                at: k,
+            });
+        }
+    }
+    routes.into()
+}
+
+/// Looks for the expert of the items routed without one (no rule asked: [`Routed`]), as
+/// routing would have, with the index and as-of moment they were routed with: for the
+/// few items shown of a window's many.
+pub fn seek_experts(cx: &Context<'_>, index: &Index, items: &mut [Routed]) {
+    let m = &cx.snapshot.messages;
+    let mut overlap = Overlap::default();
+    let mut searched: HashMap<usize, Search> = HashMap::new();
+    for item in items {
+        if !item.unsought() {
+            continue;
+        }
+        item.sought = true;
+        let Some(terms) = &item.read.expert_terms else {
+            continue;
+        };
+        let search = searched
+            .entry(Arc::as_ptr(terms).cast::<String>() as usize)
+            .or_insert_with(|| index.experts.search(&mut overlap, terms, cx.as_of()));
+        item.expert = index
+            .experts
+            .best(search, m.author[item.message as usize])
+            .map(Box::new);
+    }
 }
 
 /// `terms`, or the equal terms already in `table` (then one allocation for both).
@@ -749,11 +871,26 @@ pub fn route_with(
     stored: bool,
     items: &[u32],
 ) -> Vec<Routed> {
-    let reads = read(cx, rules, brand, texts, stored, items);
+    let reads: Vec<Arc<Read>> = read(cx, rules, brand, texts, stored, items)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     route_read(cx, rules, index, &reads).unwrap_or_default()
 }
 
-fn holds(w: &When, s: &Signals) -> bool {
+/// What a rule looks at in an item routed at a moment, but the expert (looked for only when
+/// the rule's other conditions hold).
+struct Facts<'r> {
+    read: &'r Read,
+    newcomer: bool,
+    influential: bool,
+    unanswered: bool,
+}
+
+/// Whether a rule's conditions hold, but its `expert` one (looked for only when the others
+/// hold: [`route_read`]).
+fn holds(w: &When, f: &Facts<'_>) -> bool {
+    let s = f.read;
     let is = |cond: Option<bool>, v: bool| cond.is_none_or(|c| c == v);
     is(w.addressed, s.addressed)
         && is(w.mentions_brand, s.mentions_brand)
@@ -762,12 +899,11 @@ fn holds(w: &When, s: &Signals) -> bool {
         && is(w.problem, s.problem)
         && is(w.praise, s.praise)
         && w.sentiment.as_deref().is_none_or(|x| x == s.sentiment)
-        && is(w.newcomer, s.newcomer)
-        && is(w.influential, s.influential)
-        && is(w.unanswered, s.unanswered)
+        && is(w.newcomer, f.newcomer)
+        && is(w.influential, f.influential)
+        && is(w.unanswered, f.unanswered)
         && w.channel.as_deref().is_none_or(|x| x == s.channel)
         && is(w.crisis_words, !s.crisis_words.is_empty())
-        && is(w.expert, s.expert.is_some())
 }
 
 /// The signals a rule looked at, in words.

@@ -705,18 +705,19 @@ fn end_items(
     }
     let before = std::mem::take(&mut out);
     let refs_of: Vec<String> = routed_items.iter().map(|it| r(it.message)).collect();
-    let routed_items: Vec<Arc<RoutedShown>> = routed_items
-        .iter()
-        .map(|it| {
-            Arc::new(RoutedShown {
-                author: loaded.person_name(m.author[it.message as usize]),
-                message: loaded.message_later(it.message),
-                expert: crate::route::expert_of(loaded, it),
-                reasons: crate::route::reasons(loaded, it),
-                routed: it.clone(),
+    let routed_items: Vec<Arc<RoutedShown>> =
+        crate::route::shown(loaded, recent, routed_items.iter())?
+            .into_iter()
+            .map(|it| {
+                Arc::new(RoutedShown {
+                    author: loaded.person_name(m.author[it.message as usize]),
+                    message: loaded.message_later(it.message),
+                    expert: crate::route::expert_of(loaded, &it),
+                    reasons: crate::route::reasons(loaded, &it),
+                    routed: it,
+                })
             })
-        })
-        .collect();
+            .collect();
     for q in hearth_model::ROUTE_QUEUES {
         for (it, reference) in routed_items.iter().zip(&refs_of).rev() {
             let Some(at) = it.routed.routes.iter().position(|x| &*x.queue == *q) else {

@@ -28,7 +28,7 @@ pub fn route_json(loaded: &mut Loaded, q: &RouteQuery) -> Result<Value> {
     let config = loaded.config.clone();
     lookback(loaded, q.days.unwrap_or(config.queue.lookback_days));
     let routed = routed(loaded, loaded.window, &config)?;
-    Ok(to_json(loaded, &config, &routed, q))
+    to_json(loaded, &config, &routed, q)
 }
 
 /// Without a start, the window becomes the `days` before its end.
@@ -111,7 +111,7 @@ fn routed_memo(loaded: &Loaded, as_of: i64) -> &'static crate::memo::Memo<(i64, 
 /// ([`UNREAD`], [`NOT_INBOUND`], or its place in `inbound`): one load a lookup.
 #[derive(Debug, Default)]
 struct Reads {
-    inbound: Vec<route::Read>,
+    inbound: Vec<std::sync::Arc<route::Read>>,
     slot: Vec<u32>,
     /// Expert terms, each once: items of one subject read in different batches share theirs.
     terms: std::collections::HashSet<std::sync::Arc<[String]>>,
@@ -121,7 +121,7 @@ const UNREAD: u32 = u32::MAX;
 const NOT_INBOUND: u32 = u32::MAX - 1;
 
 impl Reads {
-    fn get(&self, i: u32) -> Option<&route::Read> {
+    fn get(&self, i: u32) -> Option<&std::sync::Arc<route::Read>> {
         let k = *self.slot.get(i as usize)?;
         self.inbound.get(k as usize)
     }
@@ -131,6 +131,14 @@ impl Reads {
     fn in_time_order(&mut self, time: &[i64]) {
         self.inbound
             .sort_unstable_by_key(|r| (time[r.message as usize], r.message));
+        // Each reading made again in that order, all before the old ones are freed (whose
+        // room the new ones would take one by one): neighbours in time, neighbours in memory.
+        let again: Vec<std::sync::Arc<route::Read>> = self
+            .inbound
+            .iter()
+            .map(|r| std::sync::Arc::new(route::Read::clone(r)))
+            .collect();
+        self.inbound = again;
         for (k, r) in self.inbound.iter().enumerate() {
             self.slot[r.message as usize] = k as u32;
         }
@@ -163,24 +171,7 @@ pub fn routed(
         .into_iter()
         .filter(|&i| m.time[i as usize] < from)
         .collect();
-    let index_key = crate::memo::Key::of(loaded, 0, 0);
-    let index = match INDEXES.get(&index_key) {
-        Some(index) => index,
-        None if crate::memo::bypassed() => std::sync::Arc::new(index_of(loaded, &cx)?),
-        None => {
-            // The index of the whole space serves every window and end: built once, kept.
-            let whole = crate::memo::whole_space(loaded);
-            let index = std::sync::Arc::new(index_of(loaded, &whole)?);
-            INDEXES.put(index_key, index.clone());
-            index
-        }
-    };
-    // An end after the data's: an index of its own.
-    let index = if index.covers(&cx) {
-        index
-    } else {
-        std::sync::Arc::new(index_of(loaded, &cx)?)
-    };
+    let index = index_for(loaded, &cx)?;
     finish(
         loaded,
         &cx,
@@ -190,6 +181,47 @@ pub fn routed(
         &items,
         (key, since, kept),
     )
+}
+
+/// A routing index that covers `cx`: the kept one of its whole space, or (an end after the
+/// data's) one of its own.
+fn index_for(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> Result<std::sync::Arc<route::Index>> {
+    let index_key = crate::memo::Key::of(loaded, 0, 0);
+    let index = match INDEXES.get(&index_key) {
+        Some(index) => index,
+        None if crate::memo::bypassed() => std::sync::Arc::new(index_of(loaded, cx)?),
+        None => {
+            // The index of the whole space serves every window and end: built once, kept.
+            let whole = crate::memo::whole_space(loaded);
+            let index = std::sync::Arc::new(index_of(loaded, &whole)?);
+            INDEXES.put(index_key, index.clone());
+            index
+        }
+    };
+    if index.covers(cx) {
+        Ok(index)
+    } else {
+        Ok(std::sync::Arc::new(index_of(loaded, cx)?))
+    }
+}
+
+/// Items of [`routed`]`(loaded, window, …)` as shown: each with the expert on its subject
+/// (routing looks for one only when a rule asks).
+pub fn shown<'r>(
+    loaded: &Loaded,
+    window: hearth_analysis::Window,
+    items: impl IntoIterator<Item = &'r Routed>,
+) -> Result<Vec<Routed>> {
+    let mut items: Vec<Routed> = items.into_iter().cloned().collect();
+    if items.iter().any(Routed::unsought) {
+        let cx =
+            hearth_analysis::Context::new(&loaded.snapshot, &loaded.prepared, window, loaded.space);
+        route::seek_experts(&cx, &*index_for(loaded, &cx)?, &mut items);
+    }
+    Ok(items)
 }
 
 /// The routing index of the scope's space up to its as-of moment (subjects of its threads
@@ -269,7 +301,7 @@ fn read_items(
         for mut r in route::read(cx, &config.route, &config.brand, &texts, stored, &unread) {
             r.share_terms(&mut reads.terms);
             reads.slot[r.message as usize] = reads.inbound.len() as u32;
-            reads.inbound.push(r);
+            reads.inbound.push(std::sync::Arc::new(r));
         }
     }
     drop(reads);
@@ -315,23 +347,27 @@ pub fn read_ahead(data: &std::path::Path) -> Result<(usize, bool)> {
 /// [`route::route_read`] of `these`, in their order: many (years of items at an end of their
 /// own) on two threads, one half each (an item's routing depends on the index and its own
 /// reading only).
+/// `more` is room to leave for items the caller appends.
 fn route_halves(
     cx: &hearth_analysis::Context<'_>,
     config: &Config,
     index: &route::Index,
-    these: &[&route::Read],
+    these: &[&std::sync::Arc<route::Read>],
+    more: usize,
 ) -> Vec<Routed> {
     const MANY: usize = 20_000;
     let rules = &config.route;
+    // Made once at its full size: the items routed here are written in place.
+    let mut all = Vec::with_capacity(these.len() + more);
     if these.len() < MANY {
-        return route::route_read(cx, rules, index, these.iter().copied()).unwrap_or_default();
+        route::route_read_into(cx, rules, index, these.iter().copied(), &mut all);
+        return all;
     }
     let (first, second) = these.split_at(these.len() / 2);
     std::thread::scope(|threads| {
         let later =
             threads.spawn(move || route::route_read(cx, rules, index, second.iter().copied()));
-        let mut all =
-            route::route_read(cx, rules, index, first.iter().copied()).unwrap_or_default();
+        route::route_read_into(cx, rules, index, first.iter().copied(), &mut all);
         let later = later
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -354,13 +390,19 @@ fn finish(
     let reads = read_items(loaded, cx, config, stored, items)?;
     let reads = crate::memo::lock(&reads);
     // In (time, index) order, read off the window's time order (items are the window's).
-    let these: Vec<&route::Read> = cx
+    let these: Vec<&std::sync::Arc<route::Read>> = cx
         .in_time_order(items)
         .into_iter()
         .filter_map(|(i, _)| reads.get(i))
         .collect();
     // An index covers the scope it was built for, and a kept one every scope of its space.
-    let mut all = route_halves(cx, config, index, &these);
+    let mut all = route_halves(
+        cx,
+        config,
+        index,
+        &these,
+        kept.as_ref().map_or(0, |k| k.1.len()),
+    );
     drop(reads);
     // Oldest first: the kept items are all later than the ones routed now.
     if let Some(kept) = &kept {
@@ -371,18 +413,34 @@ fn finish(
     Ok(RoutedItems::of(all, &m.time, cx.window))
 }
 
-fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuery) -> Value {
+fn to_json(
+    loaded: &Loaded,
+    config: &Config,
+    routed: &[Routed],
+    args: &RouteQuery,
+) -> Result<Value> {
     let cx = loaded.context();
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    // Items sent to the same queues share one list: counted by list, then by queue.
+    let mut by_list: Vec<(&std::sync::Arc<[route::Route]>, u64)> = Vec::new();
     for r in routed {
-        for q in &r.routes {
-            *counts.entry(&q.queue).or_default() += 1;
-        }
-        if r.routes.is_empty() {
-            *counts.entry("unrouted").or_default() += 1;
+        match by_list
+            .iter_mut()
+            .find(|l| std::sync::Arc::ptr_eq(l.0, &r.routes))
+        {
+            Some(l) => l.1 += 1,
+            None => by_list.push((&r.routes, 1)),
         }
     }
-    let items: Vec<Value> = routed
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for (routes, n) in by_list {
+        for q in routes.iter() {
+            *counts.entry(&q.queue).or_default() += n;
+        }
+        if routes.is_empty() {
+            *counts.entry("unrouted").or_default() += n;
+        }
+    }
+    let listed = routed
         .iter()
         .rev()
         .filter(|r| args.all || !r.routes.is_empty())
@@ -391,10 +449,12 @@ fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuer
                 .as_ref()
                 .is_none_or(|q| r.routes.iter().any(|x| *x.queue == **q))
         })
-        .take(args.limit.unwrap_or(50))
+        .take(args.limit.unwrap_or(50));
+    let items: Vec<Value> = shown(loaded, loaded.window, listed)?
+        .iter()
         .map(|r| item_json(loaded, r))
         .collect();
-    json!({
+    Ok(json!({
         "as_of": hearth_report::iso(cx.as_of()),
         "since": loaded.window.since.map(hearth_report::iso),
         "inbound": routed.len(),
@@ -402,7 +462,7 @@ fn to_json(loaded: &Loaded, config: &Config, routed: &[Routed], args: &RouteQuer
         "rules": config.route.rules.iter().map(|r| json!({"name": r.name, "to": r.to})).collect::<Vec<_>>(),
         "brand_names": config.brand.names,
         "items": items,
-    })
+    }))
 }
 
 pub fn item_json(loaded: &Loaded, r: &Routed) -> Value {
@@ -424,7 +484,7 @@ pub fn reasons(loaded: &Loaded, r: &Routed) -> Vec<String> {
 
 /// The person [`item_json`] names as the expert on the item's subject.
 pub fn expert_of(loaded: &Loaded, r: &Routed) -> Option<Value> {
-    r.signals.expert.as_ref().map(|(p, _, _)| loaded.person(*p))
+    r.expert().map(|(p, _, _)| loaded.person(*p))
 }
 
 /// [`item_json`] with its message, expert and [`reasons`] already made.
@@ -434,7 +494,7 @@ pub fn item_json_with(
     reasons: &[String],
     r: &Routed,
 ) -> Value {
-    let s = &r.signals;
+    let s = &r.signals();
     json!({
         "message": message,
         "queues": r.routes.iter().zip(reasons).map(|(q, reason)| json!({
