@@ -2,7 +2,7 @@
 //! scope, and the messages behind the number.
 
 use crate::Result;
-use crate::metrics::{Metric, compute, sentiment_summary};
+use crate::metrics::{Metric, compute_in, sentiment_summary};
 use crate::scope::Loaded;
 use hearth_analysis::metrics::{absence, first_response, structure::of_edges};
 use hearth_analysis::{Period, metrics};
@@ -98,9 +98,57 @@ fn metric_of(name: &str) -> Option<Metric> {
 }
 
 /// The metric's value and the messages (or people) behind it.
+///
+/// One context for both (the window's interactions derived once, by whichever side asks
+/// first); the value is computed on a thread of its own, with a store connection of its own,
+/// while this one finds what is behind it, unless what is behind it is read off the value.
 pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Value)> {
-    let value = match metric_of(name) {
-        Some(m) => compute(loaded, &[m], Period::Month)?
+    let cx = loaded.context();
+    match name {
+        // The examples are the summary's: one summary, split.
+        "sentiment" => {
+            let mut value = sentiment_summary(loaded, &cx, limit)?;
+            let mut take = |key: &str| {
+                value
+                    .as_object_mut()
+                    .and_then(|o| o.remove(key))
+                    .unwrap_or(Value::Null)
+            };
+            let behind = json!({
+                "most_negative": take("most_negative"),
+                "most_positive": take("most_positive"),
+            });
+            Ok((value, behind))
+        }
+        "introductions" | "themes" => {
+            let value = value_of(loaded, &cx, name, limit)?;
+            let behind = behind_of(loaded, &cx, name, limit, &value)?;
+            Ok((value, behind))
+        }
+        _ => {
+            let apart = loaded.again()?;
+            let cx = &cx;
+            std::thread::scope(|threads| {
+                let value = threads.spawn(move || value_of(&apart, cx, name, limit));
+                let behind = behind_of(loaded, cx, name, limit, &Value::Null);
+                let value = value
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                Ok((value?, behind?))
+            })
+        }
+    }
+}
+
+/// The metric's value over `cx` (the loaded scope's context).
+fn value_of(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    name: &str,
+    limit: usize,
+) -> Result<Value> {
+    Ok(match metric_of(name) {
+        Some(m) => compute_in(loaded, cx, &[m], Period::Month)?
             .get(m.key())
             .cloned()
             .unwrap_or(Value::Null),
@@ -112,8 +160,18 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
                 None => Value::Null,
             },
         },
-    };
-    let cx = loaded.context();
+    })
+}
+
+/// The messages or people behind the metric's value (`value`: read only by the metrics
+/// whose examples are the value's own, `introductions` and `themes`).
+fn behind_of(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    name: &str,
+    limit: usize,
+    value: &Value,
+) -> Result<Value> {
     let m = &loaded.snapshot.messages;
     let behind = match name {
         "peer_share" | "interactions" => {
@@ -141,7 +199,7 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
             json!(by)
         }
         "first_response" | "brand_dependence" | "survival" => {
-            let threads = first_response::first_responses(&cx);
+            let threads = first_response::first_responses(cx);
             let show = |t: &first_response::ThreadFirst| {
                 let mut v = loaded.message(t.root, true);
                 v["first_response"] = t
@@ -164,7 +222,7 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
             })
         }
         "newcomers" => {
-            let list = crate::memo::newcomer_list(loaded, &cx);
+            let list = crate::memo::newcomer_list(loaded, cx);
             json!(
                 list.iter()
                     .rev()
@@ -256,7 +314,7 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
             })
         }
         "absence" | "helpers" => {
-            let ranked = absence::answer_counts(&cx);
+            let ranked = absence::answer_counts(cx);
             let mut examples: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
             let top: Vec<u32> = ranked.iter().take(limit).map(|r| r.0).collect();
             for it in cx.interactions().iter().filter(|it| absence::is_answer(it)) {
@@ -282,19 +340,12 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
             )
         }
         "lapsed" => json!(
-            crate::memo::lapsed(loaded, &cx, limit)
+            crate::memo::lapsed(loaded, cx, limit)
                 .iter()
                 .map(|l| { loaded.message(l.last_message, true) })
                 .collect::<Vec<_>>()
         ),
         "introductions" => value.get("pairs").cloned().unwrap_or(Value::Null),
-        "sentiment" => {
-            let s = sentiment_summary(loaded, &cx, limit)?;
-            json!({
-                "most_negative": s.get("most_negative").cloned().unwrap_or(Value::Null),
-                "most_positive": s.get("most_positive").cloned().unwrap_or(Value::Null),
-            })
-        }
         "themes" => {
             let v = value.as_array().cloned().unwrap_or_default();
             json!(v.iter().rev().take(limit).cloned().collect::<Vec<_>>())
@@ -318,5 +369,5 @@ pub fn explain(loaded: &Loaded, name: &str, limit: usize) -> Result<(Value, Valu
         }
         _ => Value::Null,
     };
-    Ok((value, behind))
+    Ok(behind)
 }

@@ -32,6 +32,18 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// About what the metric costs against the others (the server's drill-down pages over
+    /// years on a million messages, in tens of milliseconds): how [`compute`] shares them
+    /// between two threads.
+    fn cost(self) -> u32 {
+        match self {
+            Metric::Resilience | Metric::Structure | Metric::Sentiment | Metric::Themes => 5,
+            Metric::Series | Metric::FirstResponse | Metric::Activity | Metric::Survival => 3,
+            Metric::BrandDependence => 1,
+            Metric::PeerShare | Metric::Newcomers | Metric::Absence => 2,
+        }
+    }
+
     pub const ALL: &[Metric] = &[
         Metric::PeerShare,
         Metric::FirstResponse,
@@ -121,7 +133,16 @@ pub fn metrics_json(loaded: &Loaded, q: &MetricsQuery) -> Result<Value> {
 
 /// The metrics in `which`, as one JSON object (full precision; text output rounds).
 pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Value> {
-    let cx = loaded.context();
+    compute_in(loaded, &loaded.context(), which, period)
+}
+
+/// [`compute`] with the scope's context already made.
+pub fn compute_in(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    which: &[Metric],
+    period: Period,
+) -> Result<Value> {
     let mut out = Map::new();
     out.insert(
         "window".into(),
@@ -136,7 +157,58 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
             .space
             .map_or(Value::Null, |s| Value::String(loaded.space_name(s))),
     );
-    let counts = interactions::interactions(&cx);
+    // Two sides computed at once, each with a store connection of its own, when several
+    // metrics are asked for: the costliest first, each to the lighter side; the two that
+    // share the first responses on one side.
+    let mut sides: [Vec<Metric>; 2] = [Vec::new(), Vec::new()];
+    if which.len() > 1 {
+        let mut by_cost: Vec<Metric> = which.to_vec();
+        by_cost.sort_by_key(|m| std::cmp::Reverse(m.cost()));
+        let mut load = [0u32; 2];
+        for m in by_cost {
+            let side = match m {
+                Metric::BrandDependence if sides[0].contains(&Metric::FirstResponse) => 0,
+                Metric::BrandDependence if sides[1].contains(&Metric::FirstResponse) => 1,
+                Metric::FirstResponse if sides[0].contains(&Metric::BrandDependence) => 0,
+                Metric::FirstResponse if sides[1].contains(&Metric::BrandDependence) => 1,
+                _ => usize::from(load[1] < load[0]),
+            };
+            load[side] += m.cost();
+            sides[side].push(m);
+        }
+    } else {
+        sides[0] = which.to_vec();
+    }
+    let [here, there] = sides;
+    let mut values: Vec<(Metric, Value)> = if there.is_empty() {
+        metrics_of(loaded, cx, &here, period)?
+    } else {
+        let apart = loaded.again()?;
+        std::thread::scope(|threads| -> Result<_> {
+            let other = threads.spawn(move || metrics_of(&apart, cx, &there, period));
+            let mut values = metrics_of(loaded, cx, &here, period)?;
+            let other = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            values.extend(other?);
+            Ok(values)
+        })?
+    };
+    // In the order asked for.
+    values.sort_by_key(|(m, _)| which.iter().position(|w| w == m));
+    for (metric, v) in values {
+        out.insert(metric.key().into(), v);
+    }
+    Ok(Value::Object(out))
+}
+
+/// The metrics of `which`, each with its value, in that order.
+fn metrics_of(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+    which: &[Metric],
+    period: Period,
+) -> Result<Vec<(Metric, Value)>> {
     // Asked for by two metrics: computed once.
     let mut first_responses: Option<first_response::FirstResponse> = None;
     let mut first = |cx: &hearth_analysis::Context<'_>| {
@@ -144,30 +216,34 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
             .get_or_insert_with(|| first_response::first_response(cx))
             .clone()
     };
+    let mut out = Vec::with_capacity(which.len());
     for &metric in which {
         let v = match metric {
-            Metric::PeerShare => json!({
+            Metric::PeerShare => {
+                let counts = interactions::interactions(cx);
+                json!({
                 "value": peer_share::peer_share(&counts),
                 "member_to_member": counts.member_to_member,
                 "between_people": counts.between_people(),
                 "interactions": counts,
-            }),
-            Metric::FirstResponse => serde_json::to_value(first(&cx))?,
-            Metric::Survival => serde_json::to_value(survival::survival(&cx))?,
+                })
+            }
+            Metric::FirstResponse => serde_json::to_value(first(cx))?,
+            Metric::Survival => serde_json::to_value(survival::survival(cx))?,
             Metric::BrandDependence => {
-                let fr = first(&cx);
+                let fr = first(cx);
                 json!({
                     "value": fr.brand_dependence,
                     "brand_only_threads": fr.brand_only_threads,
                     "answered_member_threads": fr.first_by_member + fr.first_by_brand,
                 })
             }
-            Metric::Resilience => serde_json::to_value(resilience::resilience(&cx))?,
-            Metric::Structure => serde_json::to_value(structure::structure(&cx))?,
-            Metric::Activity => serde_json::to_value(activity::activity(&cx))?,
+            Metric::Resilience => serde_json::to_value(resilience::resilience(cx))?,
+            Metric::Structure => serde_json::to_value(structure::structure(cx))?,
+            Metric::Activity => serde_json::to_value(activity::activity(cx))?,
             Metric::Newcomers => {
                 // The space's list, kept, cut at the window's end.
-                let n = newcomers::newcomers_of(&cx, &crate::memo::newcomer_list(loaded, &cx));
+                let n = newcomers::newcomers_of(cx, &crate::memo::newcomer_list(loaded, cx));
                 let mut v = serde_json::to_value(&n)?;
                 v["waiting"] = n
                     .waiting
@@ -179,8 +255,8 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
                 v
             }
             Metric::Absence => {
-                let ranked = absence::answer_counts(&cx);
-                let a = absence::absence_of(&cx, &ranked);
+                let ranked = absence::answer_counts(cx);
+                let a = absence::absence_of(cx, &ranked);
                 let mut v = serde_json::to_value(&a)?;
                 v["top_answerers"] = ranked
                     .iter()
@@ -189,8 +265,8 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
                     .collect();
                 v
             }
-            Metric::Sentiment => sentiment_summary(loaded, &cx, 0)?,
-            Metric::Themes => themes(loaded, &cx)?,
+            Metric::Sentiment => sentiment_summary(loaded, cx, 0)?,
+            Metric::Themes => themes(loaded, cx)?,
             Metric::Series => json!({
                 "period": period,
                 "rows": series::series(
@@ -202,9 +278,9 @@ pub fn compute(loaded: &Loaded, which: &[Metric], period: Period) -> Result<Valu
                 ),
             }),
         };
-        out.insert(metric.key().into(), v);
+        out.push((metric, v));
     }
-    Ok(Value::Object(out))
+    Ok(out)
 }
 
 /// Reads the texts of `ids` (sorted store ids) and maps each with `map` on worker threads
