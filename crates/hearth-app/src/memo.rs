@@ -320,6 +320,24 @@ pub fn helpers(
     }
 }
 
+/// The messages of a whole space addressed to the brand, with the brand's first responses.
+static ADDRESSED: Memo<Vec<hearth_analysis::social::response::Addressed>> = Memo::new(2);
+
+/// The [`addressed_all`](hearth_analysis::social::response::addressed_all) of the loaded
+/// space when kept (see [`kept_whole`]): the social side's responses of any window are a
+/// stretch of it.
+pub fn addressed(
+    loaded: &Loaded,
+    cx: &hearth_analysis::Context<'_>,
+) -> Option<Arc<Vec<hearth_analysis::social::response::Addressed>>> {
+    kept_whole(
+        &ADDRESSED,
+        loaded,
+        cx,
+        hearth_analysis::social::response::addressed_all,
+    )
+}
+
 /// The (day, member) pairs of a whole space, for the activity of its windows.
 static DAY_PAIRS: Memo<Vec<hearth_analysis::metrics::activity::DayPair>> = Memo::new(2);
 

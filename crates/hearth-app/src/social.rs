@@ -234,7 +234,10 @@ pub fn responses(
         // Each addressed message's stored intent, looked up as it is asked for.
         let m = &loaded.snapshot.messages;
         let waits = |i: u32| stored_intent(m, i).is_none_or(|c| c.waits());
-        return Ok(response::responses(cx, hours, Some(&waits)));
+        return Ok(match crate::memo::addressed(loaded, cx) {
+            Some(whole) => response::responses_cut(cx, hours, Some(&waits), &whole),
+            None => response::responses(cx, hours, Some(&waits)),
+        });
     }
     let intents = intents(loaded, &response::addressed(cx))?;
     // A message without stored text keeps waiting: nothing says it does not.

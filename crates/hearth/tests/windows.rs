@@ -1,6 +1,7 @@
 //! A window of its own answers from what the scope without a start computed: the role audit's
 //! classes, the routing index and routed items, the newcomer and lapsed lists, the member
-//! threads and the monthly series, and the work queues' lists are kept by space and as-of
+//! threads and the monthly series, the messages addressed to the brand with their first
+//! responses, and the work queues' lists are kept by space and as-of
 //! moment (`hearth_app::memo`), and a window is their filter or cut. Those answers must be, byte for byte, the answers computed in full.
 //!
 //! One test in a file of its own: it turns the process-wide memo off to compare both ways.
@@ -47,12 +48,15 @@ fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
             .expect("overview");
     // After the overview, which keeps its window's numbers for the change.
     let change = hearth_app::report::change_json(data, scope).expect("change");
+    // The brand's responses, every waiting item listed.
+    let responses = hearth_app::social::responses_json(&loaded, &loaded.config).expect("responses");
     vec![
         audit.to_string(),
         items.to_string(),
         route.to_string(),
         overview,
         change.to_string(),
+        responses.to_string(),
     ]
 }
 
@@ -88,9 +92,16 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         memo::bypass(true);
         let full = answers(d, scope);
         memo::bypass(false);
-        for (which, (a, b)) in ["audit", "queue items", "routing", "overview", "change"]
-            .iter()
-            .zip(kept.iter().zip(&full))
+        for (which, (a, b)) in [
+            "audit",
+            "queue items",
+            "routing",
+            "overview",
+            "change",
+            "responses",
+        ]
+        .iter()
+        .zip(kept.iter().zip(&full))
         {
             assert!(a == b, "window {k} ({scope:?}): the {which} differs");
         }
@@ -121,9 +132,16 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         memo::bypass(true);
         let full = answers(d, &ended);
         memo::bypass(false);
-        for (which, (a, b)) in ["audit", "queue items", "routing", "overview", "change"]
-            .iter()
-            .zip(kept.iter().zip(&full))
+        for (which, (a, b)) in [
+            "audit",
+            "queue items",
+            "routing",
+            "overview",
+            "change",
+            "responses",
+        ]
+        .iter()
+        .zip(kept.iter().zip(&full))
         {
             assert!(a == b, "{ended:?}: the {which} differs");
         }
@@ -133,6 +151,10 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
     // answering) is left out, and a name is told apart from a member not known yet; one
     // long before it has the class it has in the whole space.
     let mut differ = 0;
+    // The brand's responses at those ends: a message answered after an end waits at it.
+    let whole = load(d, &Scope::default()).expect("load");
+    let addressed = hearth_analysis::social::response::addressed_all(&whole.context());
+    let mut answered_later = 0;
     for year in 2010..=2025 {
         for month in [2, 5, 8, 11] {
             let ended = Scope {
@@ -156,9 +178,28 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
             memo::bypass(false);
             assert!(counted == full, "{ended:?}: the audit's counts differ");
             differ += usize::from(kept["team"] != whole_team);
+            let kept = hearth_app::social::responses_json(&loaded, &loaded.config);
+            memo::bypass(true);
+            let full = hearth_app::social::responses_json(&loaded, &loaded.config);
+            memo::bypass(false);
+            assert!(
+                kept.expect("responses") == full.expect("responses"),
+                "{ended:?}: the responses differ"
+            );
+            let end = loaded.context().as_of();
+            let time = &loaded.snapshot.messages.time;
+            answered_later += usize::from(
+                addressed
+                    .iter()
+                    .any(|a| time[a.message as usize] < end && a.first.is_some_and(|t| t >= end)),
+            );
         }
     }
     assert!(differ > 50, "the ends change the audit ({differ} of 64)");
+    assert!(
+        answered_later >= 3,
+        "ends with a message answered after them: {answered_later} of 64"
+    );
 
     // Read ahead (as the server does after its warm-up), every window routes from what was
     // read: the same items, at any end. Without an end of its own, a window's items are a

@@ -142,8 +142,6 @@ pub fn responses(
     waits: Option<&dyn Fn(u32) -> bool>,
 ) -> Responses {
     let m = &cx.snapshot.messages;
-    let as_of = cx.as_of();
-    let brand = |p: u32| cx.role(p) == Role::Brand;
     let all = addressed(cx);
     let mut items: Vec<usize> = all
         .iter()
@@ -152,6 +150,68 @@ pub fn responses(
         .collect();
     let not_waiting = (all.len() - items.len()) as u64;
     items.sort_by_key(|&i| (m.time[i], i));
+    let first = first_responses_to(cx, &items);
+    summarize(cx, hours, &items, &first, not_waiting)
+}
+
+/// A message addressed to the brand ([`addressed`]) with the brand's first response to it
+/// at any time (a reply to it, or a brand message in the thread it starts).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Addressed {
+    pub message: u32,
+    pub first: Option<i64>,
+}
+
+/// Every message of the scope addressed to the brand, in (time, index) order, each with its
+/// first response up to the scope's end: of a whole space, what [`responses_cut`] cuts any
+/// window's responses from.
+pub fn addressed_all(cx: &Context<'_>) -> Vec<Addressed> {
+    let m = &cx.snapshot.messages;
+    let mut items: Vec<usize> = addressed(cx).into_iter().map(|i| i as usize).collect();
+    items.sort_by_key(|&i| (m.time[i], i));
+    let first = first_responses_to(cx, &items);
+    items
+        .iter()
+        .zip(first)
+        .map(|(&i, first)| Addressed {
+            message: i as u32,
+            first,
+        })
+        .collect()
+}
+
+/// [`responses`] of `cx`, a window of the space whose [`addressed_all`] is `whole`: the
+/// window's stretch of it, each first response known only before the window's end (the
+/// earliest response before the end is the earliest of all when it is before the end).
+pub fn responses_cut(
+    cx: &Context<'_>,
+    hours: Option<BusinessHours>,
+    waits: Option<&dyn Fn(u32) -> bool>,
+    whole: &[Addressed],
+) -> Responses {
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let at = |t: i64| whole.partition_point(|a| m.time[a.message as usize] < t);
+    let start = cx.window.since.map_or(0, at);
+    let end = cx.window.until.map_or(whole.len(), at).max(start);
+    let all = &whole[start..end];
+    let kept: Vec<&Addressed> = all
+        .iter()
+        .filter(|a| waits.is_none_or(|w| w(a.message)))
+        .collect();
+    let items: Vec<usize> = kept.iter().map(|a| a.message as usize).collect();
+    let first: Vec<Option<i64>> = kept
+        .iter()
+        .map(|a| a.first.filter(|&t| t < as_of))
+        .collect();
+    summarize(cx, hours, &items, &first, (all.len() - items.len()) as u64)
+}
+
+/// The brand's first response to each of `items` (in time order) before the scope's end.
+fn first_responses_to(cx: &Context<'_>, items: &[usize]) -> Vec<Option<i64>> {
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
+    let brand = |p: u32| cx.role(p) == Role::Brand;
     let index: HashMap<usize, usize> = items.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     let roots: HashMap<u32, usize> = items
         .iter()
@@ -182,6 +242,19 @@ pub fn responses(
             hit(k);
         }
     }
+    first
+}
+
+/// The [`Responses`] of `items` (in time order) with their first responses.
+fn summarize(
+    cx: &Context<'_>,
+    hours: Option<BusinessHours>,
+    items: &[usize],
+    first: &[Option<i64>],
+    not_waiting: u64,
+) -> Responses {
+    let m = &cx.snapshot.messages;
+    let as_of = cx.as_of();
     let wait = |a: i64, b: i64| match hours {
         Some(h) => h.seconds_between(a, b) as f64 / 3600.0,
         None => (b - a) as f64 / 3600.0,
