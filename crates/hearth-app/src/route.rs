@@ -298,7 +298,7 @@ fn read_items(
         for &i in &unread {
             reads.slot[i as usize] = NOT_INBOUND;
         }
-        for mut r in route::read(cx, &config.route, &config.brand, &texts, stored, &unread) {
+        for mut r in read_halves(cx, config, &texts, stored, &unread) {
             r.share_terms(&mut reads.terms);
             reads.slot[r.message as usize] = reads.inbound.len() as u32;
             reads.inbound.push(std::sync::Arc::new(r));
@@ -306,6 +306,33 @@ fn read_items(
     }
     drop(reads);
     Ok(kept)
+}
+
+/// [`route::read`] of `items`: many (a batch of the read-ahead, a long window read before
+/// it) on two threads, one half each (what is read in an item depends on its text only).
+fn read_halves(
+    cx: &hearth_analysis::Context<'_>,
+    config: &Config,
+    texts: &Texts,
+    stored: bool,
+    items: &[u32],
+) -> Vec<route::Read> {
+    const MANY: usize = 1_000;
+    let (rules, brand) = (&config.route, &config.brand);
+    if items.len() < MANY {
+        return route::read(cx, rules, brand, texts, stored, items);
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    std::thread::scope(|threads| {
+        let later = threads.spawn(move || route::read(cx, rules, brand, texts, stored, second));
+        let mut all = route::read(cx, rules, brand, texts, stored, first);
+        all.extend(
+            later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        all
+    })
 }
 
 /// Reads ahead what routing reads in every member's message of the store (the scope of
