@@ -20,6 +20,16 @@ brand_email_domains = ["ettus.com", "ni.com", "emerson.com"]
 names = ["Ettus", "USRP", "UHD", "RFNoC"]
 "#;
 
+/// What [`answers`] answers, in its order.
+const WHICH: [&str; 6] = [
+    "audit",
+    "queue items",
+    "routing",
+    "overview",
+    "change",
+    "responses",
+];
+
 /// Every answer that reads something kept: the audit, the routing (every item), the queues'
 /// items and the overview page.
 fn answers(data: &std::path::Path, scope: &Scope) -> Vec<String> {
@@ -92,17 +102,7 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         memo::bypass(true);
         let full = answers(d, scope);
         memo::bypass(false);
-        for (which, (a, b)) in [
-            "audit",
-            "queue items",
-            "routing",
-            "overview",
-            "change",
-            "responses",
-        ]
-        .iter()
-        .zip(kept.iter().zip(&full))
-        {
+        for (which, (a, b)) in WHICH.iter().zip(kept.iter().zip(&full)) {
             assert!(a == b, "window {k} ({scope:?}): the {which} differs");
         }
         // Not trivially equal: a window changes what the audit and routing list.
@@ -132,17 +132,7 @@ fn a_window_of_its_own_answers_what_computing_it_in_full_answers() {
         memo::bypass(true);
         let full = answers(d, &ended);
         memo::bypass(false);
-        for (which, (a, b)) in [
-            "audit",
-            "queue items",
-            "routing",
-            "overview",
-            "change",
-            "responses",
-        ]
-        .iter()
-        .zip(kept.iter().zip(&full))
-        {
+        for (which, (a, b)) in WHICH.iter().zip(kept.iter().zip(&full)) {
             assert!(a == b, "{ended:?}: the {which} differs");
         }
     }
