@@ -698,7 +698,7 @@ pub fn route_read_into<'r>(
     let m = &cx.snapshot.messages;
     let as_of = cx.as_of();
     let before = |t: Option<&i64>| t.is_some_and(|&t| t < as_of);
-    let mut overlap = Overlap::default();
+    let mut seeker = Seeker::default();
     // Each rule's name and queues, shared by the items it routes.
     let named: Vec<(Arc<str>, Vec<Arc<str>>)> = rules
         .rules
@@ -710,9 +710,6 @@ pub fn route_read_into<'r>(
             )
         })
         .collect();
-    // Items of one subject share their terms' allocation (when read together, or shared
-    // after): one search for them all, found by the allocation's address.
-    let mut searched: HashMap<usize, Search> = HashMap::new();
     // The queues of each set of rules that held (by bit; every rule past the 64th is
     // listed apart), made once.
     let mut lists: Vec<(u64, Arc<[Route]>)> = Vec::new();
@@ -745,12 +742,9 @@ pub fn route_read_into<'r>(
             }
             if let Some(want) = rule.when.expert {
                 let expert = sought.get_or_insert_with(|| {
-                    r.expert_terms.as_ref().and_then(|terms| {
-                        let search = searched
-                            .entry(Arc::as_ptr(terms).cast::<String>() as usize)
-                            .or_insert_with(|| index.experts.search(&mut overlap, terms, as_of));
-                        index.experts.best(search, a)
-                    })
+                    r.expert_terms
+                        .as_ref()
+                        .and_then(|terms| seeker.expert(index, terms, a, as_of))
                 });
                 if expert.is_some() != want {
                     continue;
@@ -818,8 +812,7 @@ fn queues_of(mask: u64, more: &[u32], named: &[(Arc<str>, Vec<Arc<str>>)]) -> Ar
 /// few items shown of a window's many.
 pub fn seek_experts(cx: &Context<'_>, index: &Index, items: &mut [Routed]) {
     let m = &cx.snapshot.messages;
-    let mut overlap = Overlap::default();
-    let mut searched: HashMap<usize, Search> = HashMap::new();
+    let mut seeker = Seeker::default();
     for item in items {
         if !item.unsought() {
             continue;
@@ -828,13 +821,36 @@ pub fn seek_experts(cx: &Context<'_>, index: &Index, items: &mut [Routed]) {
         let Some(terms) = &item.read.expert_terms else {
             continue;
         };
-        let search = searched
+        let asker = m.author[item.message as usize];
+        item.expert = seeker.expert(index, terms, asker, cx.as_of()).map(Box::new);
+    }
+}
+
+/// Expert searches at one as-of moment. Items of one subject share their terms' allocation
+/// (when read together, or shared after): one search for them all, found by the
+/// allocation's address.
+#[derive(Default)]
+struct Seeker {
+    overlap: Overlap,
+    searched: HashMap<usize, Search>,
+}
+
+impl Seeker {
+    /// The expert on a subject's `terms` for `asker`, as of `as_of` (the same moment at
+    /// every call).
+    fn expert(
+        &mut self,
+        index: &Index,
+        terms: &Arc<[String]>,
+        asker: u32,
+        as_of: i64,
+    ) -> Option<(u32, usize, Vec<String>)> {
+        let overlap = &mut self.overlap;
+        let search = self
+            .searched
             .entry(Arc::as_ptr(terms).cast::<String>() as usize)
-            .or_insert_with(|| index.experts.search(&mut overlap, terms, cx.as_of()));
-        item.expert = index
-            .experts
-            .best(search, m.author[item.message as usize])
-            .map(Box::new);
+            .or_insert_with(|| index.experts.search(overlap, terms, as_of));
+        index.experts.best(search, asker)
     }
 }
 
